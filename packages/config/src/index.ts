@@ -1,0 +1,39 @@
+/**
+ * Configuration is parsed once, in main.ts, from the environment with a zod schema; nothing else
+ * reads process.env. A bad value stops the process with a message that names the variable.
+ */
+import { z } from 'zod';
+
+export { z };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** "true"/"1"/"yes" → true; anything else false; absent → the default. */
+export const envBool = (def: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? def : ['1', 'true', 'yes', 'on'].includes(v.toLowerCase())));
+
+export const envPort = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
+
+/**
+ * Dev mode (dev tokens, seed users) must be impossible to switch on by accident in production:
+ * it needs YRD_DEV_MODE=true, and NODE_ENV=production refuses it outright.
+ */
+export function assertDevModeAllowed(devMode: boolean, nodeEnv: string | undefined) {
+  if (devMode && nodeEnv === 'production') {
+    throw new ConfigError('YRD_DEV_MODE=true is refused when NODE_ENV=production');
+  }
+}

@@ -1,0 +1,41 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { unavailable } from '@yrd/errors';
+import type { Logger } from '@yrd/logger';
+import type { NatsCredentials } from './server-config.js';
+
+export interface ProvinceConnectionOptions {
+  servers: string;
+  credentials: NatsCredentials;
+  /** shows in the server's connection list, e.g. "sh/exchange" */
+  name: string;
+  logger: Logger;
+}
+
+/** Connects with the province's account credentials; reconnects forever once connected. */
+export async function connectProvince(opts: ProvinceConnectionOptions): Promise<NatsConnection> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers: opts.servers,
+      user: opts.credentials.user,
+      pass: opts.credentials.pass,
+      name: opts.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+  } catch (err) {
+    throw unavailable('NATS.CONNECT_FAILED', `cannot connect to NATS at ${opts.servers}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') {
+        opts.logger.warn({ status: s.type }, 'nats connection status');
+      }
+    }
+  })();
+  return nc;
+}
+
+export type { NatsConnection };

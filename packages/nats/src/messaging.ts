@@ -1,0 +1,185 @@
+/**
+ * Request/reply and JetStream helpers that every service uses. Trace context crosses NATS in the
+ * message headers; failures travel as `Nats-Service-Error` / `Nats-Service-Error-Code` headers plus
+ * the platform's stable code and kind, so the caller rebuilds the same AppError.
+ */
+
+import { type JetStreamClient, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import {
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  NoRespondersError,
+  headers as natsHeaders,
+  RequestError,
+  type Subscription,
+  TimeoutError,
+} from '@nats-io/transport-node';
+import { type AppError, asAppError, fromWire, statusFor, unavailable } from '@yrd/errors';
+import type { Logger } from '@yrd/logger';
+import { extractTraceContext, injectTraceContext, SpanKind, withSpan } from '@yrd/telemetry';
+
+const CODE = 'Yrd-Error-Code';
+const KIND = 'Yrd-Error-Kind';
+
+export interface Incoming {
+  subject: string;
+  data: Uint8Array;
+  headers: MsgHdrs | undefined;
+}
+
+export type Handler = (msg: Incoming) => Promise<Uint8Array>;
+
+function headerRecord(h: MsgHdrs | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h) return out;
+  for (const k of h.keys()) out[k.toLowerCase()] = h.get(k);
+  return out;
+}
+
+function tracedHeaders(extra?: Record<string, string>): MsgHdrs {
+  const h = natsHeaders();
+  const carrier = injectTraceContext({});
+  for (const [k, v] of Object.entries({ ...carrier, ...(extra ?? {}) })) h.set(k, v);
+  return h;
+}
+
+/**
+ * Serves `subject` (with a queue group so replicas share load). A handler's AppError becomes an
+ * error reply; anything else is logged and answered as INTERNAL without detail.
+ */
+export function serve(
+  nc: NatsConnection,
+  subject: string,
+  opts: { queue?: string; logger: Logger; spanName?: string },
+  handler: Handler,
+): Subscription {
+  const sub = nc.subscribe(subject, { ...(opts.queue ? { queue: opts.queue } : {}) });
+  void (async () => {
+    for await (const m of sub) {
+      void handleOne(m, opts, handler);
+    }
+  })();
+  return sub;
+}
+
+async function handleOne(m: Msg, opts: { logger: Logger; spanName?: string }, handler: Handler) {
+  const parent = extractTraceContext(headerRecord(m.headers));
+  await withSpan(
+    opts.spanName ?? `nats ${m.subject}`,
+    {
+      kind: SpanKind.SERVER,
+      parent,
+      attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject },
+    },
+    async () => {
+      try {
+        const out = await handler({ subject: m.subject, data: m.data, headers: m.headers });
+        m.respond(out);
+      } catch (err) {
+        const e = asAppError(err);
+        if (e.kind === 'internal') opts.logger.error({ err, subject: m.subject }, 'nats handler failed');
+        const h = natsHeaders(statusFor(e.kind).http, e.exposesMessage ? e.message : 'internal error');
+        h.set(CODE, e.code);
+        h.set(KIND, e.kind);
+        h.set('Nats-Service-Error', e.exposesMessage ? e.message : 'internal error');
+        h.set('Nats-Service-Error-Code', String(statusFor(e.kind).http));
+        if (e.reasons.length > 0) h.set('Yrd-Error-Reasons', JSON.stringify(e.reasons));
+        m.respond(new Uint8Array(), { headers: h });
+      }
+    },
+  );
+}
+
+export interface RequestOptions {
+  timeoutMs: number;
+  /** the code to raise when nobody answers or the answer is late */
+  unavailableCode: string;
+  headers?: Record<string, string>;
+}
+
+/** Sends a request and returns the reply body; rebuilds a remote AppError; never hangs. */
+export async function request(
+  nc: NatsConnection,
+  subject: string,
+  data: Uint8Array,
+  opts: RequestOptions,
+): Promise<Uint8Array> {
+  return withSpan(
+    `nats request ${subject}`,
+    { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } },
+    async () => {
+      let reply: Msg;
+      try {
+        reply = await nc.request(subject, data, { timeout: opts.timeoutMs, headers: tracedHeaders(opts.headers) });
+      } catch (err) {
+        throw mapRequestError(err, subject, opts.unavailableCode);
+      }
+      const h = reply.headers;
+      const code = h?.get(CODE);
+      if (code) {
+        const reasons = h?.get('Yrd-Error-Reasons');
+        throw fromWire(
+          code,
+          h?.get(KIND) ?? 'internal',
+          h?.get('Nats-Service-Error') ?? code,
+          reasons ? JSON.parse(reasons) : [],
+        );
+      }
+      if (h?.hasError) {
+        // a status reply from the server itself (e.g. 503 no responders)
+        throw unavailable(opts.unavailableCode, `no answer on ${subject}: ${h.description}`);
+      }
+      return reply.data;
+    },
+  );
+}
+
+function mapRequestError(err: unknown, subject: string, code: string): AppError {
+  if (err instanceof RequestError && err.isNoResponders()) {
+    return unavailable(code, `无人应答 no responders on ${subject}`, { cause: err });
+  }
+  if (err instanceof NoRespondersError)
+    return unavailable(code, `无人应答 no responders on ${subject}`, { cause: err });
+  if (err instanceof TimeoutError || (err instanceof RequestError && err.cause instanceof TimeoutError)) {
+    return unavailable(code, `应答超时 timed out waiting on ${subject}`, { cause: err });
+  }
+  return unavailable(code, `request on ${subject} failed: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
+}
+
+/** Ensures the province's audit stream exists (idempotent). */
+export async function ensureStream(
+  nc: NatsConnection,
+  cfg: { name: string; subjects: string[]; maxAgeDays?: number },
+): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const config = {
+    name: cfg.name,
+    subjects: cfg.subjects,
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    duplicate_window: 2 * 60 * 1_000_000_000,
+    max_age: (cfg.maxAgeDays ?? 0) * 24 * 3600 * 1_000_000_000,
+  };
+  try {
+    await jsm.streams.info(cfg.name);
+    await jsm.streams.update(cfg.name, config);
+  } catch {
+    await jsm.streams.add(config);
+  }
+}
+
+/** Publishes to JetStream and waits for the server's ack; `msgId` deduplicates retries. */
+export async function publishDurable(
+  js: JetStreamClient,
+  subject: string,
+  data: Uint8Array,
+  msgId: string,
+): Promise<{ seq: number; duplicate: boolean }> {
+  const ack = await js.publish(subject, data, { msgID: msgId, headers: tracedHeaders() });
+  return { seq: ack.seq, duplicate: ack.duplicate };
+}
+
+export { headerRecord, jetstream, jetstreamManager };

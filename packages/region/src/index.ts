@@ -1,0 +1,3 @@
+export * from './credit-code.js';
+export * from './id-number.js';
+export * from './provinces.js';

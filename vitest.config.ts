@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitest/config';
+
+// Test tiers are visible in file names: *.unit.test.ts (pure), *.int.test.ts (real nats-server and
+// database), tests/*.e2e.test.ts (the province nodes end to end).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: [
+            'packages/**/src/**/*.unit.test.ts',
+            'services/**/src/**/*.unit.test.ts',
+            'seeds/**/*.unit.test.ts',
+          ],
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: [
+            'packages/**/src/**/*.int.test.ts',
+            'services/**/src/**/*.int.test.ts',
+            'apps/**/src/**/*.int.test.ts',
+          ],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/**/*.e2e.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
