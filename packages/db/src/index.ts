@@ -2,13 +2,13 @@
  * Storage speaks PostgreSQL: PGlite (embedded, no server) by default, PostgreSQL when a URL is
  * given. One SQL dialect, one set of migrations per service, each service in its own schema.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 
@@ -46,7 +46,7 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     return {
       db,
       kind: 'postgres',
-      rows: async <T>(q: SQL) => (await db.execute(q)).rows as T[],
+      rows: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
       script: async (text, after) => {
         const c = await pool.connect();
         try {
@@ -64,6 +64,7 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
       close: () => pool.end(),
     };
   }
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const client = await PGlite.create({
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     extensions: { pg_trgm },
@@ -76,7 +77,7 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     script: async (text, after) => {
       await client.transaction(async (tx) => {
         await tx.exec(text);
-        const q = db.dialect.sqlToQuery(after);
+        const q = new PgDialect().sqlToQuery(after);
         await tx.query(q.sql, q.params);
       });
     },

@@ -39,12 +39,12 @@ describe('province accounts on a real nats-server', () => {
     const sh = await as('sh');
     const seen: string[] = [];
     // 上海 tries to listen to 浙江's internal audit stream and to 江苏's lane into 浙江
-    const spy1 = sh.subscribe('audit.zj.>', { callback: (_e, m) => seen.push(m.subject) });
-    const spy2 = sh.subscribe('xchg.zj.from.js.>', { callback: (_e, m) => seen.push(m.subject) });
-    const spy3 = sh.subscribe('>', { callback: (_e, m) => seen.push(m.subject) });
+    const spy1 = sh.subscribe('audit.zj.>', { callback: (_e, m) => void seen.push(m.subject) });
+    const spy2 = sh.subscribe('xchg.zj.from.js.>', { callback: (_e, m) => void seen.push(m.subject) });
+    const spy3 = sh.subscribe('>', { callback: (_e, m) => void seen.push(m.subject) });
     await sh.flush();
     const own: string[] = [];
-    const zjOwn = zj.subscribe('audit.zj.>', { callback: (_e, m) => own.push(m.subject) });
+    const zjOwn = zj.subscribe('audit.zj.>', { callback: (_e, m) => void own.push(m.subject) });
     await zj.flush();
     zj.publish('audit.zj.exchange', 'internal');
     zj.publish('xchg.zj.from.js.query', 'a lane that is not 上海的');
@@ -62,16 +62,16 @@ describe('province accounts on a real nats-server', () => {
     const zj = await as('zj');
     const sh = await as('sh');
     const js = await as('js');
-    const sub = zj.subscribe(subjects.exchangeLanes('zj'), {
-      callback: (_e, m) => m.respond(new TextEncoder().encode(m.subject.split('.')[3])),
+    const sub = zj.subscribe(subjects.lanes('zj', 'exchange'), {
+      callback: (_e, m) => void m.respond(new TextEncoder().encode(m.subject.split('.')[3])),
     });
     await zj.flush();
-    const r = await sh.request(subjects.exchangeLane('zj', 'sh', 'query'), 'x', { timeout: 2000 });
+    const r = await sh.request(subjects.lane('zj', 'sh', 'exchange', 'query'), 'x', { timeout: 2000 });
     expect(new TextDecoder().decode(r.data)).toBe('sh');
-    const r2 = await js.request(subjects.exchangeLane('zj', 'js', 'query'), 'x', { timeout: 2000 });
+    const r2 = await js.request(subjects.lane('zj', 'js', 'exchange', 'query'), 'x', { timeout: 2000 });
     expect(new TextDecoder().decode(r2.data)).toBe('js');
     // 上海 pretending to be 江苏: the lane is not imported into SH, so nobody answers
-    await expect(sh.request(subjects.exchangeLane('zj', 'js', 'query'), 'x', { timeout: 1000 })).rejects.toThrow();
+    await expect(sh.request(subjects.lane('zj', 'js', 'exchange', 'query'), 'x', { timeout: 1000 })).rejects.toThrow();
     sub.unsubscribe();
   });
 

@@ -40,7 +40,7 @@ export function accountPlan(): Record<Province, { exports: Export[]; imports: Im
     const others = provinces.filter((o) => o !== p);
     const acct = (o: Province) => provinceInfo[o].account;
     for (const r of others) {
-      const lane = `${subjects.exchangeLane(p, r, '>')}`;
+      const lane = subjects.laneExport(p, r);
       plan[p].exports.push({ type: 'service', subject: lane, accounts: [acct(r)] });
       plan[r].imports.push({ type: 'service', subject: lane, account: provinceInfo[p].account });
     }

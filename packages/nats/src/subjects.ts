@@ -4,11 +4,19 @@
  */
 import type { Province } from '@yrd/region';
 
+export type LaneService = 'exchange' | 'consent';
+
 export const subjects = {
-  /** request lane of requester R into provider P; exported by P to R only */
-  exchangeLane: (provider: Province, requester: Province, mode: string) => `xchg.${provider}.from.${requester}.${mode}`,
-  /** what provider P's exchange listens on (every lane, the broker fills in the requester) */
-  exchangeLanes: (provider: Province) => `xchg.${provider}.from.*.*`,
+  /**
+   * Lane of requester R into province P, for one service and operation; P exports `xchg.P.from.R.>`
+   * to R only, so the requesting province is whatever lane the broker delivered on.
+   */
+  lane: (provider: Province, requester: Province, service: LaneService, op: string) =>
+    `xchg.${provider}.from.${requester}.${service}.${op}`,
+  /** what a service of province P listens on: every requester's lane (same-province calls included) */
+  lanes: (provider: Province, service: LaneService) => `xchg.${provider}.from.*.${service}.*`,
+  /** the lane export pattern itself */
+  laneExport: (provider: Province, requester: Province) => `xchg.${provider}.from.${requester}.>`,
   catalogEvents: (p: Province) => `catalog.${p}.events`,
   catalogSync: (p: Province) => `catalog.${p}.sync`,
   revocations: (p: Province) => `consent.${p}.revocations`,
@@ -16,5 +24,11 @@ export const subjects = {
   audit: (p: Province, kind: string) => `audit.${p}.${kind}`,
   auditAll: (p: Province) => `audit.${p}.>`,
 } as const;
+
+/** Reads the requesting province off a lane subject (`xchg.P.from.R.…`). */
+export function laneRequester(subject: string): string | undefined {
+  const parts = subject.split('.');
+  return parts[0] === 'xchg' && parts[2] === 'from' ? parts[3] : undefined;
+}
 
 export const auditStream = (p: Province) => `AUDIT_${p.toUpperCase()}`;

@@ -66,6 +66,75 @@ export interface RevocationEvent {
   revokedAt: string;
 }
 
+/**
+ * Carried over NATS on the consent lane, op `apply`: a requester province forwards an application
+ * to the provider province. The requesting user travels as a token signed by its province.
+ */
+export interface ApplicationSubmission {
+  token: string;
+  resourceId: string;
+  purpose: string;
+  legalBasis: string;
+  items: string[];
+  /** query | verify | subscribe */
+  modes: string[];
+  validUntil: string;
+}
+
+/** Carried over NATS on the consent lane, op `get`: the requester province asks for one of its applications. */
+export interface ApplicationLookup {
+  token: string;
+  id: string;
+}
+
+/** 共享申请 as the provider province holds it. */
+export interface ApplicationView {
+  id: string;
+  requesterUser: string;
+  requesterAgency: string;
+  requesterProvince: string;
+  resourceId: string;
+  resourceVersion: number;
+  providerProvince: string;
+  purpose: string;
+  legalBasis: string;
+  items: string[];
+  modes: string[];
+  validUntil: string;
+  /** submitted | approved | rejected | expired */
+  status: string;
+  reason: string;
+  decidedBy: string;
+  decidedAt: string;
+  grantId: string;
+  dueAt: string;
+  createdAt: string;
+}
+
+/** Carried over NATS on the consent lane, op `consent`: a provider asks the issuing province for a consent artefact. */
+export interface ConsentLookup {
+  id: string;
+}
+
+/** 授权书: a data subject's consent artefact, signed by the issuing province. */
+export interface ConsentArtefact {
+  id: string;
+  subjectRef: string;
+  requesterAgency: string;
+  requesterProvince: string;
+  resourceId: string;
+  items: string[];
+  purpose: string;
+  validUntil: string;
+  /** active | revoked | expired */
+  status: string;
+  /** base64url Ed25519 signature over the canonical JSON of the signed fields */
+  signature: string;
+  keyId: string;
+  createdAt: string;
+  revokedAt: string;
+}
+
 function createBaseAuthorizeRequest(): AuthorizeRequest {
   return {
     requester: undefined,
@@ -702,6 +771,1077 @@ export const RevocationEvent: MessageFns<RevocationEvent> = {
     message.kind = object.kind ?? "";
     message.id = object.id ?? "";
     message.province = object.province ?? "";
+    message.revokedAt = object.revokedAt ?? "";
+    return message;
+  },
+};
+
+function createBaseApplicationSubmission(): ApplicationSubmission {
+  return { token: "", resourceId: "", purpose: "", legalBasis: "", items: [], modes: [], validUntil: "" };
+}
+
+export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
+  encode(message: ApplicationSubmission, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.resourceId !== "") {
+      writer.uint32(18).string(message.resourceId);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(26).string(message.purpose);
+    }
+    if (message.legalBasis !== "") {
+      writer.uint32(34).string(message.legalBasis);
+    }
+    for (const v of message.items) {
+      writer.uint32(42).string(v!);
+    }
+    for (const v of message.modes) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.validUntil !== "") {
+      writer.uint32(58).string(message.validUntil);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplicationSubmission {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplicationSubmission();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.resourceId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.legalBasis = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.items.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.modes.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.validUntil = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplicationSubmission {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      resourceId: isSet(object.resourceId)
+        ? globalThis.String(object.resourceId)
+        : isSet(object.resource_id)
+        ? globalThis.String(object.resource_id)
+        : "",
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
+      legalBasis: isSet(object.legalBasis)
+        ? globalThis.String(object.legalBasis)
+        : isSet(object.legal_basis)
+        ? globalThis.String(object.legal_basis)
+        : "",
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => globalThis.String(e)) : [],
+      modes: globalThis.Array.isArray(object?.modes) ? object.modes.map((e: any) => globalThis.String(e)) : [],
+      validUntil: isSet(object.validUntil)
+        ? globalThis.String(object.validUntil)
+        : isSet(object.valid_until)
+        ? globalThis.String(object.valid_until)
+        : "",
+    };
+  },
+
+  toJSON(message: ApplicationSubmission): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.resourceId !== "") {
+      obj.resourceId = message.resourceId;
+    }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
+    if (message.legalBasis !== "") {
+      obj.legalBasis = message.legalBasis;
+    }
+    if (message.items?.length) {
+      obj.items = message.items;
+    }
+    if (message.modes?.length) {
+      obj.modes = message.modes;
+    }
+    if (message.validUntil !== "") {
+      obj.validUntil = message.validUntil;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplicationSubmission>, I>>(base?: I): ApplicationSubmission {
+    return ApplicationSubmission.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplicationSubmission>, I>>(object: I): ApplicationSubmission {
+    const message = createBaseApplicationSubmission();
+    message.token = object.token ?? "";
+    message.resourceId = object.resourceId ?? "";
+    message.purpose = object.purpose ?? "";
+    message.legalBasis = object.legalBasis ?? "";
+    message.items = object.items?.map((e) => e) || [];
+    message.modes = object.modes?.map((e) => e) || [];
+    message.validUntil = object.validUntil ?? "";
+    return message;
+  },
+};
+
+function createBaseApplicationLookup(): ApplicationLookup {
+  return { token: "", id: "" };
+}
+
+export const ApplicationLookup: MessageFns<ApplicationLookup> = {
+  encode(message: ApplicationLookup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplicationLookup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplicationLookup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplicationLookup {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: ApplicationLookup): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplicationLookup>, I>>(base?: I): ApplicationLookup {
+    return ApplicationLookup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplicationLookup>, I>>(object: I): ApplicationLookup {
+    const message = createBaseApplicationLookup();
+    message.token = object.token ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseApplicationView(): ApplicationView {
+  return {
+    id: "",
+    requesterUser: "",
+    requesterAgency: "",
+    requesterProvince: "",
+    resourceId: "",
+    resourceVersion: 0,
+    providerProvince: "",
+    purpose: "",
+    legalBasis: "",
+    items: [],
+    modes: [],
+    validUntil: "",
+    status: "",
+    reason: "",
+    decidedBy: "",
+    decidedAt: "",
+    grantId: "",
+    dueAt: "",
+    createdAt: "",
+  };
+}
+
+export const ApplicationView: MessageFns<ApplicationView> = {
+  encode(message: ApplicationView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.requesterUser !== "") {
+      writer.uint32(18).string(message.requesterUser);
+    }
+    if (message.requesterAgency !== "") {
+      writer.uint32(26).string(message.requesterAgency);
+    }
+    if (message.requesterProvince !== "") {
+      writer.uint32(34).string(message.requesterProvince);
+    }
+    if (message.resourceId !== "") {
+      writer.uint32(42).string(message.resourceId);
+    }
+    if (message.resourceVersion !== 0) {
+      writer.uint32(48).int32(message.resourceVersion);
+    }
+    if (message.providerProvince !== "") {
+      writer.uint32(58).string(message.providerProvince);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(66).string(message.purpose);
+    }
+    if (message.legalBasis !== "") {
+      writer.uint32(74).string(message.legalBasis);
+    }
+    for (const v of message.items) {
+      writer.uint32(82).string(v!);
+    }
+    for (const v of message.modes) {
+      writer.uint32(90).string(v!);
+    }
+    if (message.validUntil !== "") {
+      writer.uint32(98).string(message.validUntil);
+    }
+    if (message.status !== "") {
+      writer.uint32(106).string(message.status);
+    }
+    if (message.reason !== "") {
+      writer.uint32(114).string(message.reason);
+    }
+    if (message.decidedBy !== "") {
+      writer.uint32(122).string(message.decidedBy);
+    }
+    if (message.decidedAt !== "") {
+      writer.uint32(130).string(message.decidedAt);
+    }
+    if (message.grantId !== "") {
+      writer.uint32(138).string(message.grantId);
+    }
+    if (message.dueAt !== "") {
+      writer.uint32(146).string(message.dueAt);
+    }
+    if (message.createdAt !== "") {
+      writer.uint32(154).string(message.createdAt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplicationView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplicationView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requesterUser = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requesterAgency = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requesterProvince = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resourceId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.resourceVersion = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.providerProvince = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.legalBasis = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.items.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.modes.push(reader.string());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.validUntil = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.decidedBy = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.decidedAt = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.grantId = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.dueAt = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.createdAt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplicationView {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      requesterUser: isSet(object.requesterUser)
+        ? globalThis.String(object.requesterUser)
+        : isSet(object.requester_user)
+        ? globalThis.String(object.requester_user)
+        : "",
+      requesterAgency: isSet(object.requesterAgency)
+        ? globalThis.String(object.requesterAgency)
+        : isSet(object.requester_agency)
+        ? globalThis.String(object.requester_agency)
+        : "",
+      requesterProvince: isSet(object.requesterProvince)
+        ? globalThis.String(object.requesterProvince)
+        : isSet(object.requester_province)
+        ? globalThis.String(object.requester_province)
+        : "",
+      resourceId: isSet(object.resourceId)
+        ? globalThis.String(object.resourceId)
+        : isSet(object.resource_id)
+        ? globalThis.String(object.resource_id)
+        : "",
+      resourceVersion: isSet(object.resourceVersion)
+        ? globalThis.Number(object.resourceVersion)
+        : isSet(object.resource_version)
+        ? globalThis.Number(object.resource_version)
+        : 0,
+      providerProvince: isSet(object.providerProvince)
+        ? globalThis.String(object.providerProvince)
+        : isSet(object.provider_province)
+        ? globalThis.String(object.provider_province)
+        : "",
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
+      legalBasis: isSet(object.legalBasis)
+        ? globalThis.String(object.legalBasis)
+        : isSet(object.legal_basis)
+        ? globalThis.String(object.legal_basis)
+        : "",
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => globalThis.String(e))
+        : [],
+      modes: globalThis.Array.isArray(object?.modes)
+        ? object.modes.map((e: any) => globalThis.String(e))
+        : [],
+      validUntil: isSet(object.validUntil)
+        ? globalThis.String(object.validUntil)
+        : isSet(object.valid_until)
+        ? globalThis.String(object.valid_until)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      decidedBy: isSet(object.decidedBy)
+        ? globalThis.String(object.decidedBy)
+        : isSet(object.decided_by)
+        ? globalThis.String(object.decided_by)
+        : "",
+      decidedAt: isSet(object.decidedAt)
+        ? globalThis.String(object.decidedAt)
+        : isSet(object.decided_at)
+        ? globalThis.String(object.decided_at)
+        : "",
+      grantId: isSet(object.grantId)
+        ? globalThis.String(object.grantId)
+        : isSet(object.grant_id)
+        ? globalThis.String(object.grant_id)
+        : "",
+      dueAt: isSet(object.dueAt)
+        ? globalThis.String(object.dueAt)
+        : isSet(object.due_at)
+        ? globalThis.String(object.due_at)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? globalThis.String(object.createdAt)
+        : isSet(object.created_at)
+        ? globalThis.String(object.created_at)
+        : "",
+    };
+  },
+
+  toJSON(message: ApplicationView): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.requesterUser !== "") {
+      obj.requesterUser = message.requesterUser;
+    }
+    if (message.requesterAgency !== "") {
+      obj.requesterAgency = message.requesterAgency;
+    }
+    if (message.requesterProvince !== "") {
+      obj.requesterProvince = message.requesterProvince;
+    }
+    if (message.resourceId !== "") {
+      obj.resourceId = message.resourceId;
+    }
+    if (message.resourceVersion !== 0) {
+      obj.resourceVersion = Math.round(message.resourceVersion);
+    }
+    if (message.providerProvince !== "") {
+      obj.providerProvince = message.providerProvince;
+    }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
+    if (message.legalBasis !== "") {
+      obj.legalBasis = message.legalBasis;
+    }
+    if (message.items?.length) {
+      obj.items = message.items;
+    }
+    if (message.modes?.length) {
+      obj.modes = message.modes;
+    }
+    if (message.validUntil !== "") {
+      obj.validUntil = message.validUntil;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.decidedBy !== "") {
+      obj.decidedBy = message.decidedBy;
+    }
+    if (message.decidedAt !== "") {
+      obj.decidedAt = message.decidedAt;
+    }
+    if (message.grantId !== "") {
+      obj.grantId = message.grantId;
+    }
+    if (message.dueAt !== "") {
+      obj.dueAt = message.dueAt;
+    }
+    if (message.createdAt !== "") {
+      obj.createdAt = message.createdAt;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplicationView>, I>>(base?: I): ApplicationView {
+    return ApplicationView.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplicationView>, I>>(object: I): ApplicationView {
+    const message = createBaseApplicationView();
+    message.id = object.id ?? "";
+    message.requesterUser = object.requesterUser ?? "";
+    message.requesterAgency = object.requesterAgency ?? "";
+    message.requesterProvince = object.requesterProvince ?? "";
+    message.resourceId = object.resourceId ?? "";
+    message.resourceVersion = object.resourceVersion ?? 0;
+    message.providerProvince = object.providerProvince ?? "";
+    message.purpose = object.purpose ?? "";
+    message.legalBasis = object.legalBasis ?? "";
+    message.items = object.items?.map((e) => e) || [];
+    message.modes = object.modes?.map((e) => e) || [];
+    message.validUntil = object.validUntil ?? "";
+    message.status = object.status ?? "";
+    message.reason = object.reason ?? "";
+    message.decidedBy = object.decidedBy ?? "";
+    message.decidedAt = object.decidedAt ?? "";
+    message.grantId = object.grantId ?? "";
+    message.dueAt = object.dueAt ?? "";
+    message.createdAt = object.createdAt ?? "";
+    return message;
+  },
+};
+
+function createBaseConsentLookup(): ConsentLookup {
+  return { id: "" };
+}
+
+export const ConsentLookup: MessageFns<ConsentLookup> = {
+  encode(message: ConsentLookup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsentLookup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsentLookup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConsentLookup {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: ConsentLookup): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConsentLookup>, I>>(base?: I): ConsentLookup {
+    return ConsentLookup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsentLookup>, I>>(object: I): ConsentLookup {
+    const message = createBaseConsentLookup();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseConsentArtefact(): ConsentArtefact {
+  return {
+    id: "",
+    subjectRef: "",
+    requesterAgency: "",
+    requesterProvince: "",
+    resourceId: "",
+    items: [],
+    purpose: "",
+    validUntil: "",
+    status: "",
+    signature: "",
+    keyId: "",
+    createdAt: "",
+    revokedAt: "",
+  };
+}
+
+export const ConsentArtefact: MessageFns<ConsentArtefact> = {
+  encode(message: ConsentArtefact, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.subjectRef !== "") {
+      writer.uint32(18).string(message.subjectRef);
+    }
+    if (message.requesterAgency !== "") {
+      writer.uint32(26).string(message.requesterAgency);
+    }
+    if (message.requesterProvince !== "") {
+      writer.uint32(34).string(message.requesterProvince);
+    }
+    if (message.resourceId !== "") {
+      writer.uint32(42).string(message.resourceId);
+    }
+    for (const v of message.items) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(58).string(message.purpose);
+    }
+    if (message.validUntil !== "") {
+      writer.uint32(66).string(message.validUntil);
+    }
+    if (message.status !== "") {
+      writer.uint32(74).string(message.status);
+    }
+    if (message.signature !== "") {
+      writer.uint32(82).string(message.signature);
+    }
+    if (message.keyId !== "") {
+      writer.uint32(90).string(message.keyId);
+    }
+    if (message.createdAt !== "") {
+      writer.uint32(98).string(message.createdAt);
+    }
+    if (message.revokedAt !== "") {
+      writer.uint32(106).string(message.revokedAt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsentArtefact {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsentArtefact();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectRef = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requesterAgency = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requesterProvince = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resourceId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.items.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.validUntil = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.createdAt = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.revokedAt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConsentArtefact {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      subjectRef: isSet(object.subjectRef)
+        ? globalThis.String(object.subjectRef)
+        : isSet(object.subject_ref)
+        ? globalThis.String(object.subject_ref)
+        : "",
+      requesterAgency: isSet(object.requesterAgency)
+        ? globalThis.String(object.requesterAgency)
+        : isSet(object.requester_agency)
+        ? globalThis.String(object.requester_agency)
+        : "",
+      requesterProvince: isSet(object.requesterProvince)
+        ? globalThis.String(object.requesterProvince)
+        : isSet(object.requester_province)
+        ? globalThis.String(object.requester_province)
+        : "",
+      resourceId: isSet(object.resourceId)
+        ? globalThis.String(object.resourceId)
+        : isSet(object.resource_id)
+        ? globalThis.String(object.resource_id)
+        : "",
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => globalThis.String(e))
+        : [],
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
+      validUntil: isSet(object.validUntil)
+        ? globalThis.String(object.validUntil)
+        : isSet(object.valid_until)
+        ? globalThis.String(object.valid_until)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? globalThis.String(object.createdAt)
+        : isSet(object.created_at)
+        ? globalThis.String(object.created_at)
+        : "",
+      revokedAt: isSet(object.revokedAt)
+        ? globalThis.String(object.revokedAt)
+        : isSet(object.revoked_at)
+        ? globalThis.String(object.revoked_at)
+        : "",
+    };
+  },
+
+  toJSON(message: ConsentArtefact): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.subjectRef !== "") {
+      obj.subjectRef = message.subjectRef;
+    }
+    if (message.requesterAgency !== "") {
+      obj.requesterAgency = message.requesterAgency;
+    }
+    if (message.requesterProvince !== "") {
+      obj.requesterProvince = message.requesterProvince;
+    }
+    if (message.resourceId !== "") {
+      obj.resourceId = message.resourceId;
+    }
+    if (message.items?.length) {
+      obj.items = message.items;
+    }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
+    if (message.validUntil !== "") {
+      obj.validUntil = message.validUntil;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.signature !== "") {
+      obj.signature = message.signature;
+    }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    if (message.createdAt !== "") {
+      obj.createdAt = message.createdAt;
+    }
+    if (message.revokedAt !== "") {
+      obj.revokedAt = message.revokedAt;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConsentArtefact>, I>>(base?: I): ConsentArtefact {
+    return ConsentArtefact.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsentArtefact>, I>>(object: I): ConsentArtefact {
+    const message = createBaseConsentArtefact();
+    message.id = object.id ?? "";
+    message.subjectRef = object.subjectRef ?? "";
+    message.requesterAgency = object.requesterAgency ?? "";
+    message.requesterProvince = object.requesterProvince ?? "";
+    message.resourceId = object.resourceId ?? "";
+    message.items = object.items?.map((e) => e) || [];
+    message.purpose = object.purpose ?? "";
+    message.validUntil = object.validUntil ?? "";
+    message.status = object.status ?? "";
+    message.signature = object.signature ?? "";
+    message.keyId = object.keyId ?? "";
+    message.createdAt = object.createdAt ?? "";
     message.revokedAt = object.revokedAt ?? "";
     return message;
   },

@@ -1,0 +1,149 @@
+/**
+ * One province node: the four services and the edge, each service with its own NATS connection
+ * (the province's account credentials) and its own schema. By default the services share one
+ * embedded PGlite database per province; with a PostgreSQL URL each service opens its own pool.
+ */
+
+import type { JsonWebKey } from 'node:crypto';
+import { join } from 'node:path';
+import { loadProvinceKey, type TokenVerifier, type TrustList, TokenVerifier as Verifier } from '@yrd/auth';
+import { startCatalog } from '@yrd/catalog';
+import { borrow, type DatabaseHandle, openDatabase } from '@yrd/db';
+import { startEdge } from '@yrd/edge';
+import type { Logger } from '@yrd/logger';
+import { connectProvince, type NatsConnection, type NatsCredentials } from '@yrd/nats';
+import { defaultPorts, type Province, type ServiceName } from '@yrd/region';
+import type { RunningService, ServiceDeps } from '@yrd/runtime';
+import { seedsFor } from '@yrd/seeds';
+import { seedToResource } from './seed-mapping.js';
+
+export interface ProvinceNodeConfig {
+  province: Province;
+  logger: Logger;
+  nats: { url: string; credentials: NatsCredentials };
+  /** PGlite folder; absent = in memory (tests) */
+  dataDir?: string | undefined;
+  /** PostgreSQL URL; overrides PGlite */
+  databaseUrl?: string | undefined;
+  trust: TrustList;
+  privateJwk: JsonWebKey;
+  /** dev mode: seed users and dev tokens at the edge */
+  devMode: boolean;
+  /** load the demo seeds on first start */
+  seed: boolean;
+  /** 0 = the default ports (7310…); tests pass 'random' */
+  ports?: 'default' | 'random';
+  clock?: () => Date;
+}
+
+export interface ProvinceNode {
+  province: Province;
+  url: string;
+  services: Record<string, RunningService>;
+  verifier: TokenVerifier;
+  stop(): Promise<void>;
+}
+
+export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<ProvinceNode> {
+  const { province } = cfg;
+  const logger = cfg.logger.child({ province });
+  const clock = cfg.clock ?? (() => new Date());
+  const key = loadProvinceKey(province, cfg.privateJwk);
+  const verifier = new Verifier(cfg.trust);
+  const defaults = defaultPorts(province);
+  const random = cfg.ports === 'random';
+  const port = (p: number) => (random ? 0 : p);
+  const seeds = seedsFor(province);
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        logger.warn({ err }, 'shutdown step failed');
+      }
+    }
+  };
+
+  try {
+    const shared = cfg.databaseUrl
+      ? undefined
+      : await openDatabase({ dataDir: cfg.dataDir ? join(cfg.dataDir, 'pgdata') : undefined });
+    if (shared) cleanups.push(() => shared.close());
+    const dbFor = async (): Promise<DatabaseHandle> => {
+      if (shared) return borrow(shared);
+      const h = await openDatabase({ url: cfg.databaseUrl });
+      cleanups.push(() => h.close());
+      return h;
+    };
+    const natsFor = async (service: ServiceName): Promise<NatsConnection> => {
+      const nc = await connectProvince({
+        servers: cfg.nats.url,
+        credentials: cfg.nats.credentials,
+        name: `${province}/${service}`,
+        logger,
+      });
+      cleanups.push(async () => {
+        await nc.drain();
+      });
+      return nc;
+    };
+    const grpcAddress = {} as Record<ServiceName, string>;
+    for (const s of ['catalog', 'consent', 'exchange', 'audit'] as const)
+      grpcAddress[s] = `127.0.0.1:${defaults.grpc[s]}`;
+    const depsFor = async (service: ServiceName): Promise<ServiceDeps> => ({
+      province,
+      logger,
+      db: await dbFor(),
+      nc: await natsFor(service),
+      verifier,
+      key,
+      grpcAddress,
+      ports: { http: port(defaults.http[service]), grpc: port(defaults.grpc[service]) },
+      clock,
+    });
+
+    const agencyNames = new Map(seeds.agencies.map((a) => [a.creditCode, a.name]));
+    const now = clock().toISOString();
+    const catalog = await startCatalog(await depsFor('catalog'), {
+      agencies: { nameOf: (c) => agencyNames.get(c) },
+      ...(cfg.seed
+        ? { seed: seeds.resources.map((r) => seedToResource(r, agencyNames.get(r.providerCreditCode) ?? '', now)) }
+        : {}),
+    });
+    cleanups.push(() => catalog.stop());
+    grpcAddress.catalog = `127.0.0.1:${catalog.grpcPort}`;
+
+    const services: Record<string, RunningService> = { catalog };
+    const edge = await startEdge({
+      province,
+      logger,
+      verifier,
+      key,
+      upstreams: Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.httpUrl])) as Record<
+        ServiceName,
+        string
+      >,
+      ...(cfg.devMode
+        ? {
+            devUsers: seeds.users.map((u) => ({
+              id: u.id,
+              name: u.name,
+              agency: u.agency,
+              province: u.province,
+              roles: u.roles,
+              kind: u.kind ?? 'government',
+            })),
+          }
+        : {}),
+      port: port(defaults.edge),
+    });
+    cleanups.push(() => edge.stop());
+    logger.info({ url: edge.url }, `province node ${province} ready`);
+    return { province, url: edge.url, services, verifier, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,82 @@
+import { type DatabaseHandle, sql } from '@yrd/db';
+import type { AuditRecordFields, MerkleFrontier, SignedTreeHead, StoredAuditRecord } from '../domain/index.js';
+
+export interface RecordFilters {
+  requestId?: string | undefined;
+  resourceId?: string | undefined;
+  /** requester province or requesting agency (credit code) */
+  requester?: string | undefined;
+  limit: number;
+}
+
+type Row = { seq: string | number | bigint; leaf_hash: string; fields: AuditRecordFields };
+
+const toRecord = (r: Row): StoredAuditRecord => ({ seq: Number(r.seq), leafHash: r.leaf_hash, fields: r.fields });
+
+/** The audit log's persistence, in SQL that PGlite and PostgreSQL both speak. */
+export class AuditRepo {
+  constructor(private readonly h: DatabaseHandle) {}
+
+  async seqOf(eventId: string): Promise<number | undefined> {
+    const rows = await this.h.rows<{ seq: string | number }>(
+      sql`select seq from audit.records where event_id = ${eventId}`,
+    );
+    const r = rows[0];
+    return r ? Number(r.seq) : undefined;
+  }
+
+  /** Stores a record and the frontier after it, in one transaction. */
+  async insert(rec: StoredAuditRecord, frontier: MerkleFrontier): Promise<void> {
+    const f = rec.fields;
+    await this.h.db.transaction(async (tx) => {
+      await tx.execute(sql`
+        insert into audit.records (seq, event_id, leaf_hash, fields, request_id, resource_id, actor_agency,
+          requester_province, provider_province, occurred_at)
+        values (${rec.seq}, ${f.eventId}, ${rec.leafHash}, ${JSON.stringify(f)}::jsonb, ${f.requestId}, ${f.resourceId},
+          ${f.actorAgency}, ${f.requesterProvince}, ${f.providerProvince}, ${f.occurredAt})`);
+      await tx.execute(sql`
+        insert into audit.log_state (id, size, frontier) values (true, ${frontier.size}, ${JSON.stringify(frontier.hashes)}::jsonb)
+        on conflict (id) do update set size = excluded.size, frontier = excluded.frontier`);
+    });
+  }
+
+  async leafHashes(): Promise<string[]> {
+    const rows = await this.h.rows<{ leaf_hash: string }>(sql`select leaf_hash from audit.records order by seq`);
+    return rows.map((r) => r.leaf_hash);
+  }
+
+  async all(): Promise<StoredAuditRecord[]> {
+    const rows = await this.h.rows<Row>(sql`select seq, leaf_hash, fields from audit.records order by seq`);
+    return rows.map(toRecord);
+  }
+
+  async find(f: RecordFilters): Promise<StoredAuditRecord[]> {
+    const conds = [sql`true`];
+    if (f.requestId) conds.push(sql`request_id = ${f.requestId}`);
+    if (f.resourceId) conds.push(sql`resource_id = ${f.resourceId}`);
+    if (f.requester) conds.push(sql`(requester_province = ${f.requester} or actor_agency = ${f.requester})`);
+    const rows = await this.h.rows<Row>(sql`
+      select seq, leaf_hash, fields from audit.records where ${sql.join(conds, sql` and `)}
+      order by seq limit ${f.limit}`);
+    return rows.map(toRecord);
+  }
+
+  async saveHead(h: SignedTreeHead): Promise<void> {
+    await this.h.db.execute(sql`
+      insert into audit.tree_heads (size, root_hash, ts, signature, key_id, alg, doc)
+      values (${h.size}, ${h.rootHash}, ${h.timestamp}, ${h.signature}, ${h.keyId}, ${h.alg}, ${JSON.stringify(h)}::jsonb)
+      on conflict (size) do nothing`);
+  }
+
+  async heads(): Promise<SignedTreeHead[]> {
+    const rows = await this.h.rows<{ doc: SignedTreeHead }>(sql`select doc from audit.tree_heads order by size`);
+    return rows.map((r) => r.doc);
+  }
+
+  async latestHead(): Promise<SignedTreeHead | undefined> {
+    const rows = await this.h.rows<{ doc: SignedTreeHead }>(
+      sql`select doc from audit.tree_heads order by size desc limit 1`,
+    );
+    return rows[0]?.doc;
+  }
+}

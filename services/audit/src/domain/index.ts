@@ -1,0 +1,4 @@
+export * from './merkle.js';
+export * from './record.js';
+export * from './tree-head.js';
+export * from './verify.js';

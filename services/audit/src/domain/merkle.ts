@@ -1,0 +1,334 @@
+// RFC 6962 / RFC 9162 Merkle tree hashing with SHA-256. Pure functions, no I/O.
+//
+//   leaf hash  = SHA-256(0x00 || data)
+//   node hash  = SHA-256(0x01 || left || right)
+//   MTH({})    = SHA-256("")
+//
+// Everything is iterative (or recursive only to depth log2(n)), so trees of millions of leaves work.
+// Sizes and indexes are plain numbers; arithmetic avoids 32-bit bitwise operators so any safe integer works.
+import * as crypto from 'node:crypto';
+
+export const HASH_SIZE = 32;
+
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
+// crypto.hash (one-shot) exists from Node 20.12; engines allows >= 20.6, so fall back to createHash.
+const oneShot: ((alg: string, data: Uint8Array, enc: 'buffer') => Buffer) | undefined =
+  typeof crypto.hash === 'function'
+    ? (crypto.hash as (alg: string, data: Uint8Array, enc: 'buffer') => Buffer)
+    : undefined;
+
+const nodeScratch = Buffer.alloc(1 + 2 * HASH_SIZE);
+
+function sha256(...parts: Uint8Array[]): Buffer {
+  const h = crypto.createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
+/** MTH of the empty tree: SHA-256 of the empty string (e3b0c442…). */
+export const EMPTY_ROOT: Buffer = sha256();
+
+/** RFC 6962 leaf hash: SHA-256(0x00 || data). */
+export function leafHash(data: Uint8Array): Buffer {
+  if (oneShot) return oneShot('sha256', Buffer.concat([LEAF_PREFIX, data]), 'buffer');
+  return sha256(LEAF_PREFIX, data);
+}
+
+/** RFC 6962 interior node hash: SHA-256(0x01 || left || right). */
+export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  if (oneShot && left.length === HASH_SIZE && right.length === HASH_SIZE) {
+    nodeScratch[0] = 0x01;
+    nodeScratch.set(left, 1);
+    nodeScratch.set(right, 1 + HASH_SIZE);
+    return oneShot('sha256', nodeScratch, 'buffer');
+  }
+  return sha256(NODE_PREFIX, left, right);
+}
+
+function assertSize(name: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative safe integer, got ${n}`);
+}
+
+function isOdd(n: number): boolean {
+  return n % 2 === 1;
+}
+
+function half(n: number): number {
+  return Math.floor(n / 2);
+}
+
+/** Largest power of two strictly less than n (n >= 2). */
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+function isPowerOfTwo(n: number): boolean {
+  if (n < 1) return false;
+  while (n % 2 === 0) n /= 2;
+  return n === 1;
+}
+
+function hashEquals(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+/**
+ * Root of leaves[start, end) via a stack of perfect subtree roots (O(log n) memory, n-1 node hashes).
+ * Folding the stack from the right gives exactly RFC 6962 MTH.
+ */
+function rangeRoot(leaves: readonly Uint8Array[], start: number, end: number): Buffer {
+  if (end <= start) return Buffer.from(EMPTY_ROOT);
+  if (end - start === 1) return Buffer.from(leaves[start]!);
+  const stack: Buffer[] = [];
+  let count = 0;
+  for (let i = start; i < end; i++) {
+    const leaf = leaves[i]!;
+    let node = Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength);
+    let c = count;
+    while (isOdd(c)) {
+      node = nodeHash(stack.pop()!, node);
+      c = half(c);
+    }
+    stack.push(node);
+    count++;
+  }
+  return foldFrontier(stack);
+}
+
+function foldFrontier(stack: readonly Buffer[]): Buffer {
+  if (stack.length === 0) return EMPTY_ROOT;
+  let acc = stack[stack.length - 1]!;
+  for (let i = stack.length - 2; i >= 0; i--) acc = nodeHash(stack[i]!, acc);
+  return acc;
+}
+
+/** RFC 6962 Merkle Tree Hash over leaf hashes (the leaves are already leaf-hashed). */
+export function rootOf(leafHashes: readonly Uint8Array[]): Buffer {
+  return rangeRoot(leafHashes, 0, leafHashes.length);
+}
+
+/**
+ * RFC 6962 PATH(m, D[n]) / RFC 9162 inclusion proof for leaf `index` in the tree of all `leafHashes`
+ * (pass a slice for a smaller tree size). Ordered from the leaf's sibling up to the root's child.
+ */
+export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): Buffer[] {
+  const n = leafHashes.length;
+  if (!Number.isSafeInteger(index) || index < 0 || index >= n) {
+    throw new RangeError(`index ${index} out of range for tree size ${n}`);
+  }
+  // Walk from the root down, collecting the sibling subtree roots, then reverse (leaf first).
+  const path: Buffer[] = [];
+  let start = 0;
+  let end = n;
+  let m = index;
+  while (end - start > 1) {
+    const k = splitPoint(end - start);
+    if (m < k) {
+      path.push(rangeRoot(leafHashes, start + k, end));
+      end = start + k;
+    } else {
+      path.push(rangeRoot(leafHashes, start, start + k));
+      start += k;
+      m -= k;
+    }
+  }
+  return path.reverse();
+}
+
+/** RFC 9162 §2.1.3.2: verify an inclusion proof for `leafHash` at `index` in a tree of `size` with `root`. */
+export function verifyInclusion(
+  leaf: Uint8Array,
+  index: number,
+  size: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
+  if (leaf.length !== HASH_SIZE || root.length !== HASH_SIZE) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r: Uint8Array = leaf;
+  for (const p of proof) {
+    if (p.length !== HASH_SIZE) return false;
+    if (sn === 0) return false;
+    if (isOdd(fn) || fn === sn) {
+      r = nodeHash(p, r);
+      if (!isOdd(fn)) {
+        while (!(isOdd(fn) || fn === 0)) {
+          fn = half(fn);
+          sn = half(sn);
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 && hashEquals(r, root);
+}
+
+/**
+ * RFC 6962 PROOF(m, D[n]) = SUBPROOF(m, D[n], true): consistency proof between the tree of the first
+ * `oldSize` leaves and the tree of the first `newSize` leaves. Empty when oldSize is 0 or equals newSize.
+ */
+export function consistencyProof(leafHashes: readonly Uint8Array[], oldSize: number, newSize: number): Buffer[] {
+  assertSize('oldSize', oldSize);
+  assertSize('newSize', newSize);
+  if (oldSize > newSize) throw new RangeError(`oldSize ${oldSize} > newSize ${newSize}`);
+  if (newSize > leafHashes.length) throw new RangeError(`newSize ${newSize} > ${leafHashes.length} leaves`);
+  if (oldSize === 0 || oldSize === newSize) return [];
+  // Iterative SUBPROOF: descend, collecting nodes root-side first; reverse at the end.
+  const proof: Buffer[] = [];
+  let start = 0;
+  let end = newSize;
+  let m = oldSize;
+  let b = true;
+  while (m !== end - start) {
+    const k = splitPoint(end - start);
+    if (m <= k) {
+      proof.push(rangeRoot(leafHashes, start + k, end));
+      end = start + k;
+    } else {
+      proof.push(rangeRoot(leafHashes, start, start + k));
+      start += k;
+      m -= k;
+      b = false;
+    }
+  }
+  if (!b) proof.push(rangeRoot(leafHashes, start, end));
+  return proof.reverse();
+}
+
+/**
+ * RFC 9162 §2.1.4.2: verify that the tree (oldSize, oldRoot) is a prefix of (newSize, newRoot).
+ * oldSize 0 is consistent with anything given an empty proof and oldRoot = MTH({}).
+ */
+export function verifyConsistency(
+  oldSize: number,
+  newSize: number,
+  oldRoot: Uint8Array,
+  newRoot: Uint8Array,
+  proof: readonly Uint8Array[],
+): boolean {
+  if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 0 || oldSize > newSize) {
+    return false;
+  }
+  if (oldRoot.length !== HASH_SIZE || newRoot.length !== HASH_SIZE) return false;
+  if (proof.some((p) => p.length !== HASH_SIZE)) return false;
+  if (oldSize === 0) return proof.length === 0 && hashEquals(oldRoot, EMPTY_ROOT);
+  if (oldSize === newSize) return proof.length === 0 && hashEquals(oldRoot, newRoot);
+  if (proof.length === 0) return false;
+
+  const path: readonly Uint8Array[] = isPowerOfTwo(oldSize) ? [oldRoot, ...proof] : proof;
+  let fn = oldSize - 1;
+  let sn = newSize - 1;
+  while (isOdd(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  let fr: Uint8Array = path[0]!;
+  let sr: Uint8Array = path[0]!;
+  for (let i = 1; i < path.length; i++) {
+    const c = path[i]!;
+    if (sn === 0) return false;
+    if (isOdd(fn) || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (!isOdd(fn)) {
+        while (!(isOdd(fn) || fn === 0)) {
+          fn = half(fn);
+          sn = half(sn);
+        }
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 && hashEquals(fr, oldRoot) && hashEquals(sr, newRoot);
+}
+
+/** Persistable state of a MerkleLog: the size and the perfect-subtree roots (largest first), hex. */
+export interface MerkleFrontier {
+  size: number;
+  hashes: string[];
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  while (n > 0) {
+    if (isOdd(n)) c++;
+    n = half(n);
+  }
+  return c;
+}
+
+function toHash(h: string | Uint8Array, what: string): Buffer {
+  if (typeof h === 'string') {
+    if (!/^[0-9a-f]{64}$/.test(h)) throw new TypeError(`${what}: expected 64 lowercase hex characters`);
+    return Buffer.from(h, 'hex');
+  }
+  if (h.length !== HASH_SIZE) throw new TypeError(`${what}: expected ${HASH_SIZE} bytes, got ${h.length}`);
+  return Buffer.from(h);
+}
+
+/**
+ * Append-only Merkle log holding only the right frontier: one perfect subtree root per set bit of size,
+ * largest (leftmost) first. append is amortised O(1), worst case O(log n); root() is O(log n).
+ */
+export class MerkleLog {
+  #size: number;
+  #frontier: Buffer[];
+
+  constructor() {
+    this.#size = 0;
+    this.#frontier = [];
+  }
+
+  /** Restore from a frontier previously obtained via frontier() (hex strings or raw 32-byte hashes). */
+  static fromFrontier(state: { size: number; hashes: readonly (string | Uint8Array)[] }): MerkleLog {
+    assertSize('size', state.size);
+    const expected = popcount(state.size);
+    if (state.hashes.length !== expected) {
+      throw new RangeError(`frontier for size ${state.size} needs ${expected} hashes, got ${state.hashes.length}`);
+    }
+    const log = new MerkleLog();
+    log.#size = state.size;
+    log.#frontier = state.hashes.map((h, i) => toHash(h, `frontier[${i}]`));
+    return log;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Append one leaf hash (already leaf-hashed, 32 bytes). Returns the leaf's index. */
+  append(leaf: Uint8Array): number {
+    if (leaf.length !== HASH_SIZE) throw new TypeError(`leaf hash must be ${HASH_SIZE} bytes, got ${leaf.length}`);
+    if (this.#size >= Number.MAX_SAFE_INTEGER) throw new RangeError('log is full');
+    let node: Buffer = Buffer.from(leaf);
+    let c = this.#size;
+    while (isOdd(c)) {
+      node = nodeHash(this.#frontier.pop()!, node);
+      c = half(c);
+    }
+    this.#frontier.push(node);
+    return this.#size++;
+  }
+
+  /** RFC 6962 MTH of all appended leaves. */
+  root(): Buffer {
+    return Buffer.from(foldFrontier(this.#frontier));
+  }
+
+  /** Snapshot of the state for persistence; restore with MerkleLog.fromFrontier. */
+  frontier(): MerkleFrontier {
+    return { size: this.#size, hashes: this.#frontier.map((h) => h.toString('hex')) };
+  }
+}

@@ -1,0 +1,196 @@
+// Canonical encoding of audit records for hashing. Pure functions, no I/O.
+import { createHash } from 'node:crypto';
+import { leafHash } from './merkle.js';
+
+/**
+ * Canonical JSON: object keys sorted by UTF-16 code units (Array.prototype.sort order, as RFC 8785),
+ * no whitespace, arrays in order, strings and numbers as JSON.stringify writes them.
+ * Rejects undefined (also as an object property or array hole), functions, symbols, bigint,
+ * non-finite numbers, cycles and non-plain objects (Date, Map, Buffer, class instances…), so that
+ * what is hashed is exactly what a JSON round trip preserves.
+ */
+export function canonicalJson(value: unknown): string {
+  return write(value, []);
+}
+
+// Characters JSON.stringify escapes: '"', '\\', controls, and (well-formed JSON.stringify) lone surrogates.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** JSON.stringify for a string, skipping the call for the common string that needs no escaping. */
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** Thrown by canonicalJson; `at` is a JSONPath-like location such as `.items[2]`. */
+export class CanonicalJsonError extends TypeError {
+  constructor(
+    readonly problem: string,
+    readonly at = '',
+  ) {
+    super(`canonicalJson: ${problem} at $${at}`);
+    this.name = 'CanonicalJsonError';
+  }
+}
+
+function within(at: string, e: unknown): unknown {
+  return e instanceof CanonicalJsonError ? new CanonicalJsonError(e.problem, at + e.at) : e;
+}
+
+function write(value: unknown, ancestors: object[]): string {
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new CanonicalJsonError('non-finite number');
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new CanonicalJsonError(`${typeof value} is not allowed`);
+  }
+  if (value === null) return 'null';
+  if (ancestors.includes(value)) throw new CanonicalJsonError('cycle');
+  ancestors.push(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw new CanonicalJsonError('array hole', `[${i}]`);
+      try {
+        out += (i > 0 ? ',' : '') + write(value[i], ancestors);
+      } catch (e) {
+        throw within(`[${i}]`, e);
+      }
+    }
+    out += ']';
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new CanonicalJsonError('non-plain object');
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).sort();
+    out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      try {
+        out += `${i > 0 ? ',' : ''}${quote(key)}:${write(obj[key], ancestors)}`;
+      } catch (e) {
+        throw within(`.${key}`, e);
+      }
+    }
+    out += '}';
+  }
+  ancestors.pop();
+  return out;
+}
+
+/** Hex SHA-256 of the canonical JSON (UTF-8) of a payload. Records keep this, never the payload. */
+export function payloadHash(payload: unknown): string {
+  return createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex');
+}
+
+/** The fields of an audit record that are covered by its Merkle leaf. */
+export interface AuditRecordFields {
+  seq: number;
+  eventId: string;
+  province: string;
+  kind: string;
+  requestId: string;
+  resourceId: string;
+  actorUser: string;
+  actorAgency: string;
+  requesterProvince: string;
+  providerProvince: string;
+  outcome: string;
+  code: string;
+  payloadHash: string;
+  subjectRef: string;
+  grantId: string;
+  consentId: string;
+  occurredAt: string;
+  items: string[];
+}
+
+const STRING_FIELDS = [
+  'eventId',
+  'province',
+  'kind',
+  'requestId',
+  'resourceId',
+  'actorUser',
+  'actorAgency',
+  'requesterProvince',
+  'providerProvince',
+  'outcome',
+  'code',
+  'payloadHash',
+  'subjectRef',
+  'grantId',
+  'consentId',
+  'occurredAt',
+] as const satisfies readonly (keyof AuditRecordFields)[];
+
+/**
+ * Copy exactly the AuditRecordFields out of `record` (ignoring any other properties, e.g. database
+ * columns such as the stored leaf hash) and check their types. Throws TypeError when malformed.
+ */
+export function recordFields(record: AuditRecordFields): AuditRecordFields {
+  if (!Number.isSafeInteger(record.seq) || record.seq < 0) {
+    throw new TypeError(`audit record: seq must be a non-negative safe integer, got ${String(record.seq)}`);
+  }
+  const out: Record<string, unknown> = { seq: record.seq };
+  for (const f of STRING_FIELDS) {
+    const v: unknown = record[f];
+    if (typeof v !== 'string') throw new TypeError(`audit record ${record.seq}: ${f} must be a string`);
+    out[f] = v;
+  }
+  const items: unknown = record.items;
+  if (!Array.isArray(items) || !items.every((i): i is string => typeof i === 'string')) {
+    throw new TypeError(`audit record ${record.seq}: items must be an array of strings`);
+  }
+  out.items = [...items];
+  return out as unknown as AuditRecordFields;
+}
+
+const RECORD_KEYS = [...STRING_FIELDS, 'seq', 'items'].sort() as (keyof AuditRecordFields)[];
+
+/**
+ * Canonical JSON of the record's fields (the bytes, UTF-8, that the leaf hashes). Identical to
+ * canonicalJson(recordFields(record)), written directly because verification runs it once per record.
+ * Throws TypeError when malformed.
+ */
+export function recordCanonicalJson(record: AuditRecordFields): string {
+  const seq: unknown = record.seq;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new TypeError(`audit record: seq must be a non-negative safe integer, got ${String(seq)}`);
+  }
+  let out = '{';
+  for (let i = 0; i < RECORD_KEYS.length; i++) {
+    const key = RECORD_KEYS[i]!;
+    const v: unknown = record[key];
+    out += `${i > 0 ? ',"' : '"'}${key}":`;
+    if (key === 'seq') {
+      out += String(seq);
+    } else if (key === 'items') {
+      if (!Array.isArray(v)) throw new TypeError(`audit record ${seq}: items must be an array of strings`);
+      out += '[';
+      for (let j = 0; j < v.length; j++) {
+        const item: unknown = v[j];
+        if (typeof item !== 'string') throw new TypeError(`audit record ${seq}: items must be an array of strings`);
+        out += (j > 0 ? ',' : '') + quote(item);
+      }
+      out += ']';
+    } else {
+      if (typeof v !== 'string') throw new TypeError(`audit record ${seq}: ${key} must be a string`);
+      out += quote(v);
+    }
+  }
+  return `${out}}`;
+}
+
+/** Merkle leaf of an audit record: leafHash(UTF-8 canonicalJson(fields)). */
+export function recordLeaf(record: AuditRecordFields): Buffer {
+  return leafHash(Buffer.from(recordCanonicalJson(record), 'utf8'));
+}

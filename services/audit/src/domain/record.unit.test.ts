@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { leafHash } from './merkle.js';
+import {
+  type AuditRecordFields,
+  CanonicalJsonError,
+  canonicalJson,
+  payloadHash,
+  recordCanonicalJson,
+  recordFields,
+  recordLeaf,
+} from './record.js';
+
+function sampleRecord(seq = 0, over: Partial<AuditRecordFields> = {}): AuditRecordFields {
+  return {
+    seq,
+    eventId: `evt-${seq}`,
+    province: 'SH',
+    kind: 'exchange.response',
+    requestId: `req-${seq}`,
+    resourceId: 'res-zj-001',
+    actorUser: 'u-sh-42',
+    actorAgency: 'ag-sh-rsj',
+    requesterProvince: 'SH',
+    providerProvince: 'ZJ',
+    outcome: 'allowed',
+    code: 'OK',
+    payloadHash: payloadHash({ n: seq }),
+    subjectRef: 'subj-hmac-abc',
+    grantId: 'grant-1',
+    consentId: 'consent-1',
+    occurredAt: '2025-03-01T08:00:00.000Z',
+    items: ['name', 'idNumber'],
+    ...over,
+  };
+}
+
+describe('canonicalJson', () => {
+  it('sorts keys at every level, keeps array order, writes no whitespace', () => {
+    expect(canonicalJson({ b: 1, a: [3, 1, { z: null, y: 'x' }], c: { e: true, d: false } })).toBe(
+      '{"a":[3,1,{"y":"x","z":null}],"b":1,"c":{"d":false,"e":true}}',
+    );
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson({})).toBe('{}');
+    expect(canonicalJson('s')).toBe('"s"');
+    expect(canonicalJson(null)).toBe('null');
+  });
+
+  it('is independent of key insertion order', () => {
+    expect(canonicalJson({ a: 1, b: { c: 2, d: 3 } })).toBe(canonicalJson({ b: { d: 3, c: 2 }, a: 1 }));
+  });
+
+  it('sorts by UTF-16 code units and escapes like JSON', () => {
+    expect(canonicalJson({ é: 1, z: 2, A: 3, 省: 4, '\u0001': 5 })).toBe('{"\\u0001":5,"A":3,"z":2,"é":1,"省":4}');
+    expect(canonicalJson('a"b\\c\n上海')).toBe('"a\\"b\\\\c\\n上海"');
+    expect(canonicalJson(-0)).toBe('0');
+    expect(canonicalJson(1e21)).toBe('1e+21');
+    expect(canonicalJson(0.1)).toBe('0.1');
+  });
+
+  it('accepts objects without a prototype', () => {
+    const o = Object.create(null) as Record<string, unknown>;
+    o.b = 1;
+    o.a = 2;
+    expect(canonicalJson(o)).toBe('{"a":2,"b":1}');
+  });
+
+  it('rejects what JSON would drop or mangle', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const bad: unknown[] = [
+      undefined,
+      { a: undefined },
+      [1, undefined],
+      // biome-ignore lint/suspicious/noSparseArray: testing holes
+      [1, , 2],
+      () => 1,
+      { f: () => 1 },
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      { n: Number.NEGATIVE_INFINITY },
+      10n,
+      Symbol('s'),
+      new Date(0),
+      new Map(),
+      Buffer.from('x'),
+      cyclic,
+    ];
+    for (const v of bad) expect(() => canonicalJson(v)).toThrow(TypeError);
+  });
+
+  it('says where the problem is', () => {
+    expect(() => canonicalJson({ a: [1, { b: Number.NaN }] })).toThrow('non-finite number at $.a[1].b');
+    expect(() => canonicalJson({ a: [1, { b: Number.NaN }] })).toThrow(CanonicalJsonError);
+  });
+
+  it('allows the same object twice when it is not a cycle', () => {
+    const shared = { x: 1 };
+    expect(canonicalJson({ a: shared, b: [shared] })).toBe('{"a":{"x":1},"b":[{"x":1}]}');
+  });
+});
+
+describe('payloadHash', () => {
+  it('is hex SHA-256 of the canonical JSON', () => {
+    const expected = createHash('sha256').update('{"a":1,"b":[true,null,"上海"]}', 'utf8').digest('hex');
+    expect(payloadHash({ b: [true, null, '上海'], a: 1 })).toBe(expected);
+    expect(payloadHash({})).toBe('44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
+  });
+});
+
+describe('recordLeaf', () => {
+  it('is leafHash of the UTF-8 canonical JSON of the fields', () => {
+    const r = sampleRecord(7);
+    expect(recordLeaf(r)).toEqual(leafHash(Buffer.from(canonicalJson(r), 'utf8')));
+    expect(recordCanonicalJson(r)).toBe(canonicalJson(r));
+    expect(recordCanonicalJson(r).startsWith('{"actorAgency":"ag-sh-rsj","actorUser":"u-sh-42","code":"OK"')).toBe(
+      true,
+    );
+  });
+
+  it('the direct record encoding equals canonicalJson for awkward strings', () => {
+    const awkward = [
+      '',
+      '"',
+      '\\',
+      '\n\t',
+      '\u0000\u001f\u007f',
+      '上海市',
+      '😀',
+      '\ud800',
+      'a\udfffb',
+      '\ud83d\ude00\ud83d',
+      '</script>',
+      '\u2028\u2029',
+      '\ufeff',
+    ];
+    for (const [i, s] of awkward.entries()) {
+      expect(canonicalJson(s)).toBe(JSON.stringify(s));
+      expect(canonicalJson({ [s]: s })).toBe(`{${JSON.stringify(s)}:${JSON.stringify(s)}}`);
+      const r = sampleRecord(i, { eventId: s, subjectRef: `${s}x${s}`, items: [s, 'a', s] });
+      expect(recordCanonicalJson(r)).toBe(canonicalJson(recordFields(r)));
+      expect(JSON.parse(recordCanonicalJson(r))).toEqual(recordFields(r));
+    }
+    expect(recordCanonicalJson(sampleRecord(0, { items: [] }))).toBe(canonicalJson(sampleRecord(0, { items: [] })));
+  });
+
+  it('changes when any single field changes', () => {
+    const base = sampleRecord(3);
+    const leaf = recordLeaf(base).toString('hex');
+    for (const key of Object.keys(base) as (keyof AuditRecordFields)[]) {
+      const changed = { ...base } as Record<string, unknown>;
+      const v = base[key];
+      changed[key] = typeof v === 'number' ? v + 1 : Array.isArray(v) ? [...v].reverse() : `${v}!`;
+      expect(recordLeaf(changed as unknown as AuditRecordFields).toString('hex'), key).not.toBe(leaf);
+    }
+    expect(recordLeaf({ ...base, items: [...base.items, 'x'] }).toString('hex')).not.toBe(leaf);
+  });
+
+  it('ignores properties that are not record fields and key order', () => {
+    const r = sampleRecord(1);
+    const withExtra = { leafHash: 'ab', id: 99, ...r } as AuditRecordFields;
+    const reordered = Object.fromEntries(Object.entries(r).reverse()) as unknown as AuditRecordFields;
+    expect(recordLeaf(withExtra)).toEqual(recordLeaf(r));
+    expect(recordLeaf(reordered)).toEqual(recordLeaf(r));
+  });
+
+  it('rejects malformed records', () => {
+    const bad = [
+      { ...sampleRecord(), seq: -1 },
+      { ...sampleRecord(), seq: 1.5 },
+      { ...sampleRecord(), eventId: 5 },
+      { ...sampleRecord(), code: undefined },
+      { ...sampleRecord(), items: 'name' },
+      { ...sampleRecord(), items: ['a', 1] },
+    ];
+    for (const r of bad) expect(() => recordLeaf(r as unknown as AuditRecordFields)).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,118 @@
+import { type DatabaseHandle, sql } from '@yrd/db';
+import type { catalogV1 } from '@yrd/proto';
+import { searchText } from '../domain/resource.js';
+
+type Resource = catalogV1.Resource;
+
+export interface SearchFilters {
+  q?: string | undefined;
+  province?: string | undefined;
+  sharing?: string | undefined;
+  open?: string | undefined;
+  grade?: string | undefined;
+  domain?: string | undefined;
+  page: number;
+  pageSize: number;
+}
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+/** The catalogue's persistence, in SQL that PGlite and PostgreSQL both speak. */
+export class CatalogRepo {
+  constructor(private readonly h: DatabaseHandle) {}
+
+  async get(id: string): Promise<{ resource: Resource; origin: string } | undefined> {
+    const rows = await this.h.rows<{ doc: Resource; origin: string }>(
+      sql`select doc, origin from catalog.resources where id = ${id}`,
+    );
+    const r = rows[0];
+    return r ? { resource: r.doc, origin: r.origin } : undefined;
+  }
+
+  /** Inserts or replaces an entry; local entries also get a version row. */
+  async save(r: Resource, origin: 'local' | 'federated', changedBy: string): Promise<void> {
+    const doc = JSON.stringify(r);
+    await this.h.db.transaction(async (tx) => {
+      await tx.execute(sql`
+        insert into catalog.resources (id, province, origin, status, version, name, provider_code, sharing_tier, open_tier, grade, domain, search_text, doc, updated_at)
+        values (${r.id}, ${r.province}, ${origin}, ${r.status}, ${r.version}, ${r.name}, ${r.provider?.creditCode ?? ''},
+                ${r.sharingTier}, ${r.openTier}, ${r.grade}, ${r.domain}, ${searchText(r)}, ${doc}::jsonb, ${r.updatedAt})
+        on conflict (id) do update set status = excluded.status, version = excluded.version, name = excluded.name,
+          provider_code = excluded.provider_code, sharing_tier = excluded.sharing_tier, open_tier = excluded.open_tier,
+          grade = excluded.grade, domain = excluded.domain, search_text = excluded.search_text, doc = excluded.doc,
+          updated_at = excluded.updated_at
+        where catalog.resources.version <= excluded.version`);
+      if (origin === 'local') {
+        await tx.execute(sql`
+          insert into catalog.resource_versions (id, version, doc, changed_by)
+          values (${r.id}, ${r.version}, ${doc}::jsonb, ${changedBy})
+          on conflict (id, version) do update set doc = excluded.doc, changed_by = excluded.changed_by, changed_at = now()`);
+      }
+    });
+  }
+
+  async removeFederated(id: string): Promise<void> {
+    await this.h.db.execute(sql`delete from catalog.resources where id = ${id} and origin = 'federated'`);
+  }
+
+  /** Federated entries of one province, to reconcile a snapshot against. */
+  async federatedIds(province: string): Promise<string[]> {
+    const rows = await this.h.rows<{ id: string }>(
+      sql`select id from catalog.resources where origin = 'federated' and province = ${province}`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async publishedLocal(): Promise<Resource[]> {
+    const rows = await this.h.rows<{ doc: Resource }>(
+      sql`select doc from catalog.resources where origin = 'local' and status = 'published' order by id`,
+    );
+    return rows.map((r) => r.doc);
+  }
+
+  async countLocal(): Promise<number> {
+    const rows = await this.h.rows<{ n: number }>(
+      sql`select count(*)::int as n from catalog.resources where origin = 'local'`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Regional search over published entries. Chinese has no word boundaries, so matching is by
+   * substring (served by a pg_trgm GIN index) and ranked by trigram similarity, name hits first.
+   */
+  async search(f: SearchFilters): Promise<{ total: number; items: Resource[]; facets: Record<string, FacetCount[]> }> {
+    const conds = [sql`status = 'published'`];
+    if (f.q) conds.push(sql`search_text ilike ${`%${escapeLike(f.q)}%`}`);
+    if (f.province) conds.push(sql`province = ${f.province}`);
+    if (f.sharing) conds.push(sql`sharing_tier = ${f.sharing}`);
+    if (f.open) conds.push(sql`open_tier = ${f.open}`);
+    if (f.grade) conds.push(sql`grade = ${f.grade}`);
+    if (f.domain) conds.push(sql`domain = ${f.domain}`);
+    const where = sql.join(conds, sql` and `);
+    const rank = f.q
+      ? sql`(case when name ilike ${`%${escapeLike(f.q)}%`} then 1 else 0 end) desc, similarity(search_text, ${f.q}) desc,`
+      : sql``;
+    const items = await this.h.rows<{ doc: Resource }>(sql`
+      select doc from catalog.resources where ${where}
+      order by ${rank} id
+      limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`);
+    const total =
+      (await this.h.rows<{ n: number }>(sql`select count(*)::int as n from catalog.resources where ${where}`))[0]?.n ??
+      0;
+    const facets: Record<string, FacetCount[]> = {};
+    for (const col of ['province', 'sharing_tier', 'open_tier', 'grade', 'domain'] as const) {
+      facets[col] = await this.h.rows<FacetCount>(
+        sql`select ${sql.raw(col)} as value, count(*)::int as count from catalog.resources where ${where} group by 1 order by 2 desc, 1`,
+      );
+    }
+    return { total, items: items.map((r) => r.doc), facets };
+  }
+}
+
+function escapeLike(s: string) {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

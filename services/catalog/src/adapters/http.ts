@@ -1,0 +1,64 @@
+import { type HttpApp, principalOf, requireRoles } from '@yrd/http';
+import { provinces } from '@yrd/region';
+import { z } from 'zod';
+import type { CatalogApp } from '../app/catalog.js';
+import { grades, resourceInput, tiers } from '../domain/resource.js';
+
+export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
+  app.get(
+    '/api/catalog/v1/resources',
+    {
+      schema: {
+        summary: '检索区域目录 search the regional catalogue',
+        querystring: z.object({
+          q: z.string().max(100).optional(),
+          province: z.enum(provinces).optional(),
+          sharing: z.enum(tiers).optional(),
+          open: z.enum(tiers).optional(),
+          grade: z.enum(grades).optional(),
+          domain: z.string().max(50).optional(),
+          page: z.coerce.number().int().min(1).max(10_000).default(1),
+          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+      },
+    },
+    async (req) => {
+      const r = await catalog.search(req.query);
+      return { total: r.total, page: req.query.page, pageSize: req.query.pageSize, items: r.items, facets: r.facets };
+    },
+  );
+
+  app.get(
+    '/api/catalog/v1/resources/:id',
+    {
+      schema: { summary: '目录条目详情 one entry with its data items', params: z.object({ id: z.string().max(100) }) },
+    },
+    async (req) => catalog.get(req.params.id, principalOf(req)),
+  );
+
+  app.post(
+    '/api/catalog/v1/resources',
+    {
+      schema: {
+        summary: '编目 a publisher creates an entry (draft)',
+        body: resourceInput,
+      },
+    },
+    async (req, reply) => {
+      const by = requireRoles(req, 'publisher', 'admin');
+      reply.status(201);
+      return catalog.create(req.body, by);
+    },
+  );
+
+  app.post(
+    '/api/catalog/v1/resources/:id/publish',
+    {
+      schema: {
+        summary: '发布 publish an entry to the regional catalogue',
+        params: z.object({ id: z.string().max(100) }),
+      },
+    },
+    async (req) => catalog.publish(req.params.id, requireRoles(req, 'publisher', 'admin')),
+  );
+}

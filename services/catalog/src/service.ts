@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import { migrate } from '@yrd/db';
+import { buildHttpApp } from '@yrd/http';
+import type { catalogV1 } from '@yrd/proto';
+import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
+import { CatalogRepo } from './adapters/db.js';
+import { registerCatalogGrpc } from './adapters/grpc.js';
+import { catalogRoutes } from './adapters/http.js';
+import { CatalogFederation, NatsCatalogAnnouncer } from './adapters/nats.js';
+import { type AgencyDirectory, CatalogApp } from './app/catalog.js';
+
+export const catalogMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export interface CatalogOptions {
+  agencies: AgencyDirectory;
+  seed?: catalogV1.Resource[];
+  resyncMs?: number;
+}
+
+export interface RunningCatalog extends RunningService {
+  app: CatalogApp;
+  federation: CatalogFederation;
+}
+
+export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Promise<RunningCatalog> {
+  const logger = deps.logger.child({ service: 'catalog' });
+  await migrate(deps.db, 'catalog', catalogMigrations);
+  const repo = new CatalogRepo(deps.db);
+  const app = new CatalogApp(
+    deps.province,
+    repo,
+    opts.agencies,
+    new NatsCatalogAnnouncer(deps.nc, deps.province, deps.clock),
+    deps.clock,
+  );
+  if (opts.seed) {
+    const n = await app.seed(opts.seed);
+    if (n > 0) logger.info({ entries: n }, 'catalogue seeded');
+  }
+  const federation = new CatalogFederation(deps.nc, deps.province, app, logger, opts.resyncMs);
+  const http = await buildHttpApp({
+    service: 'catalog',
+    logger,
+    verifier: deps.verifier,
+    openapi: { title: 'YRD 目录服务 Catalog API', description: '政务信息资源目录：编目、发布、区域检索' },
+  });
+  catalogRoutes(http, app);
+  const running = await runService({
+    name: 'catalog',
+    deps: { ...deps, logger },
+    http,
+    grpcServiceNames: ['yrd.catalog.v1.CatalogService'],
+    registerGrpc: (s) => registerCatalogGrpc(s, app),
+    start: () => federation.start(),
+    stop: async () => federation.stop(),
+  });
+  return { ...running, app, federation };
+}

@@ -1,0 +1,554 @@
+/**
+ * Consent use cases: applications (共享申请) and their review, grants (授权), data subjects' consents
+ * (授权书), and the Authorize decision the provider's exchange asks for before serving.
+ *
+ * The provider province is authoritative for applications and grants of its resources: a requester
+ * province forwards an application over the consent lane and reads it back from there.
+ */
+import { createHash, createPublicKey, type KeyObject, randomUUID, sign, verify } from 'node:crypto';
+import type { Principal, ProvinceKey, TrustList } from '@yrd/auth';
+import { conflict, forbidden, internal, invalid, notFound } from '@yrd/errors';
+import type { Logger } from '@yrd/logger';
+import type { catalogV1, consentV1 } from '@yrd/proto';
+import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
+import { z } from 'zod';
+import type { Application, ConsentRepo, Grant, StoredConsent } from '../adapters/db.js';
+import {
+  accessPath,
+  type ConsentView,
+  type Decision,
+  decide,
+  type GrantView,
+  grades,
+  isGovernment,
+  type Mode,
+  modes,
+  piiKinds,
+  type Requester,
+  type ResourcePolicyView,
+  requesterKinds,
+  sharingModes,
+  sharingModesFor,
+  sharingTiers,
+} from '../domain/index.js';
+
+type Resource = catalogV1.Resource;
+
+export interface ApplicationInput {
+  resourceId: string;
+  purpose: string;
+  legalBasis: string;
+  items: string[];
+  validUntil: string;
+  modes: Mode[];
+}
+
+export interface ConsentInput {
+  requesterAgency: string;
+  requesterProvince: Province;
+  resourceId: string;
+  items: string[];
+  purpose: string;
+  validUntil: string;
+}
+
+/** The local catalogue (own entries plus the regional view of the others' published ones). */
+export interface ResourceLookup {
+  /** undefined when the catalogue has no such published entry */
+  get(id: string): Promise<Resource | undefined>;
+}
+
+/** The consent services of the other provinces, reached over the consent lanes. */
+export interface ConsentPeers {
+  apply(provider: Province, by: Principal, input: ApplicationInput): Promise<Application>;
+  getApplication(provider: Province, by: Principal, id: string): Promise<Application>;
+  fetchConsent(issuer: Province, id: string): Promise<consentV1.ConsentArtefact>;
+  /** tells every province that a grant or consent is revoked */
+  announceRevocation(kind: 'grant' | 'consent', id: string, at: string): Promise<void>;
+}
+
+/** The province an id was issued by: `zj-app-…`, `sh-consent-…`, `zj-grant-…`. */
+export function provinceOfId(id: string): Province | undefined {
+  const p = id.split('-', 1)[0];
+  return isProvince(p) ? p : undefined;
+}
+
+/**
+ * Due date of a provider's answer: 10 working days (国发〔2016〕51号). Working days are Mon–Fri for
+ * now; public holidays and 调休 make-up days are not taken into account yet.
+ */
+export function addWorkingDays(from: Date, days: number): Date {
+  const d = new Date(from.getTime());
+  let left = days;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const wd = d.getUTCDay();
+    if (wd !== 0 && wd !== 6) left--;
+  }
+  return d;
+}
+
+/** JSON with object keys sorted at every level: the bytes a consent signature covers. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** The fields of a consent artefact its issuing province signs (status changes; it is not signed). */
+function signedPart(c: consentV1.ConsentArtefact) {
+  return {
+    id: c.id,
+    subjectRef: c.subjectRef,
+    requesterAgency: c.requesterAgency,
+    requesterProvince: c.requesterProvince,
+    resourceId: c.resourceId,
+    items: c.items,
+    purpose: c.purpose,
+    validUntil: c.validUntil,
+    createdAt: c.createdAt,
+    keyId: c.keyId,
+  };
+}
+
+const itemView = z.object({
+  name: z.string(),
+  grade: z.enum(grades),
+  subLevel: z.number().transform((n) => (n > 0 ? n : null)),
+  personalInfo: z.boolean(),
+  sensitivePersonalInfo: z.boolean(),
+  piiKind: z
+    .string()
+    .transform((s) => (s === '' ? 'none' : s))
+    .pipe(z.enum(piiKinds)),
+});
+const resourceView = z.object({
+  id: z.string(),
+  province: z.enum(['sh', 'js', 'zj', 'ah']),
+  version: z.number(),
+  sharingTier: z.enum(sharingTiers),
+  openTier: z.enum(sharingTiers),
+  grade: z.enum(grades),
+  legalBasis: z.string(),
+  sharingModes: z.array(z.enum(sharingModes)),
+  items: z.array(itemView),
+});
+
+/** A catalogue entry as the policy sees it, validated at the boundary. */
+export function toPolicyView(r: Resource): ResourcePolicyView {
+  const parsed = resourceView.safeParse(r);
+  if (!parsed.success)
+    throw internal('CONSENT.BAD_CATALOGUE_ENTRY', `catalogue entry ${r.id} cannot be read: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+export class ConsentApp {
+  private readonly trustKeys = new Map<Province, KeyObject>();
+
+  constructor(
+    private readonly province: Province,
+    private readonly repo: ConsentRepo,
+    private readonly catalog: ResourceLookup,
+    private readonly peers: ConsentPeers,
+    private readonly key: ProvinceKey,
+    trust: TrustList,
+    private readonly clock: () => Date,
+    private readonly logger: Logger,
+  ) {
+    for (const [p, jwk] of Object.entries(trust)) {
+      if (isProvince(p) && jwk) this.trustKeys.set(p, createPublicKey({ key: jwk, format: 'jwk' }));
+    }
+  }
+
+  // --- applications ---
+
+  /** At the requester's province: validate, then hand the application to the provider province. */
+  async submitApplication(by: Principal, input: ApplicationInput): Promise<Application> {
+    if (by.province !== this.province)
+      throw forbidden('CONSENT.WRONG_PROVINCE', '请在本省提交申请 apply at your own province');
+    const resource = await this.resource(input.resourceId);
+    this.validateApplication(by, resource, input);
+    const provider = provinceOfResourceId(resource.id);
+    if (!provider) throw invalid('CONSENT.UNKNOWN_RESOURCE', `资源编号无效 bad resource id ${resource.id}`);
+    if (provider === this.province) return this.acceptApplication(by, input);
+    return this.peers.apply(provider, by, input);
+  }
+
+  /** At the provider: the authoritative checks against its own entry, then store with a due date. */
+  async acceptApplication(by: Principal, input: ApplicationInput): Promise<Application> {
+    const resource = await this.resource(input.resourceId);
+    if (resource.province !== this.province) {
+      throw invalid('CONSENT.WRONG_PROVIDER', `资源 ${resource.id} 不由本省提供 not provided by ${this.province}`);
+    }
+    this.validateApplication(by, resource, input);
+    const now = this.clock();
+    const app: Application = {
+      id: `${this.province}-app-${randomUUID()}`,
+      requesterUser: by.sub,
+      requesterAgency: by.agency,
+      requesterProvince: by.province,
+      resourceId: resource.id,
+      resourceVersion: resource.version,
+      providerProvince: this.province,
+      purpose: input.purpose,
+      legalBasis: input.legalBasis,
+      items: [...new Set(input.items)],
+      modes: [...new Set(input.modes)],
+      validUntil: new Date(input.validUntil).toISOString(),
+      status: 'submitted',
+      reason: '',
+      decidedBy: '',
+      decidedAt: '',
+      grantId: '',
+      dueAt: addWorkingDays(now, 10).toISOString(),
+      createdAt: now.toISOString(),
+    };
+    await this.repo.insertApplication(app);
+    return app;
+  }
+
+  private validateApplication(by: Principal, resource: Resource, input: ApplicationInput) {
+    const view = toPolicyView(resource);
+    const path = accessPath(by.kind, view);
+    if (path === 'closed') {
+      const basis = view.legalBasis.trim() || '未登记 none recorded';
+      if (isGovernment(by.kind)) {
+        throw forbidden(
+          'CONSENT.NOT_SHARED',
+          `资源 ${view.id} 不予共享，依据：${basis} / not shared; legal basis: ${basis}`,
+        );
+      }
+      throw forbidden(
+        'CONSENT.NOT_OPEN',
+        `资源 ${view.id} 非开放 / not open to ${by.kind} requesters; legal basis: ${basis}`,
+      );
+    }
+    if (path === 'implicit' || path === 'open') {
+      throw conflict(
+        'CONSENT.NO_APPLICATION_NEEDED',
+        `资源 ${view.id} 无条件共享/开放，无需申请 / unconditional: no application needed`,
+      );
+    }
+    if (view.grade === 'core' && view.province !== by.province) {
+      throw forbidden('CONSENT.CORE_DATA_LOCAL', `核心数据不出省 core data of ${view.province} stays in its province`);
+    }
+    const known = new Set(view.items.map((i) => i.name));
+    const unknown = input.items.filter((i) => !known.has(i));
+    if (unknown.length > 0)
+      throw invalid('CONSENT.UNKNOWN_ITEM', `资源无以下信息项 unknown items: ${unknown.join(', ')}`);
+    const until = Date.parse(input.validUntil);
+    if (!Number.isFinite(until) || until <= this.clock().getTime()) {
+      throw invalid('CONSENT.VALID_UNTIL_PAST', '有效期须晚于当前时间 validUntil must be in the future');
+    }
+    const unsupported = input.modes.filter((m) => !sharingModesFor(m).some((s) => view.sharingModes.includes(s)));
+    if (unsupported.length > 0) {
+      throw invalid(
+        'CONSENT.MODE_NOT_ALLOWED',
+        `资源不支持以下方式 the resource's sharing modes do not carry: ${unsupported.join(', ')}`,
+      );
+    }
+  }
+
+  /** At the provider: a reviewer of the agency that provides the resource approves or rejects. */
+  async decideApplication(
+    by: Principal,
+    id: string,
+    d: { decision: 'approve' | 'reject'; reason: string; legalDuty?: boolean | undefined },
+  ): Promise<{ application: Application; grant?: Grant }> {
+    const app = await this.repo.getApplication(id);
+    if (!app) throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
+    const resource = await this.catalog.get(app.resourceId);
+    if (by.province !== this.province || !resource || resource.provider?.creditCode !== by.agency) {
+      throw forbidden(
+        'CONSENT.NOT_YOUR_RESOURCE',
+        '只能审核本单位提供的资源 review applications for your own agency’s resources',
+      );
+    }
+    if (app.status !== 'submitted')
+      throw conflict('CONSENT.ALREADY_DECIDED', `申请已处理 application is already ${app.status}`);
+    const reason = d.reason.trim();
+    if (d.decision === 'reject' && reason === '')
+      throw invalid('CONSENT.REASON_REQUIRED', '驳回须说明理由 a rejection needs a reason');
+    const now = this.clock().toISOString();
+    let grant: Grant | undefined;
+    if (d.decision === 'approve') {
+      if (Date.parse(app.validUntil) <= Date.parse(now)) {
+        throw conflict('CONSENT.APPLICATION_EXPIRED', '申请的有效期已过 the requested validity has already ended');
+      }
+      grant = {
+        id: `${this.province}-grant-${randomUUID()}`,
+        applicationId: app.id,
+        requesterAgency: app.requesterAgency,
+        requesterProvince: app.requesterProvince as Province,
+        resourceId: app.resourceId,
+        resourceVersion: app.resourceVersion,
+        items: app.items,
+        purpose: app.purpose,
+        modes: app.modes as Mode[],
+        validFrom: now,
+        validUntil: app.validUntil,
+        status: 'active',
+        legalDuty: d.legalDuty ?? false,
+        revokedAt: '',
+      };
+    }
+    const decided: Application = {
+      ...app,
+      status: d.decision === 'approve' ? 'approved' : 'rejected',
+      reason,
+      decidedBy: by.sub,
+      decidedAt: now,
+      grantId: grant?.id ?? '',
+    };
+    if (!(await this.repo.decide(decided, grant)))
+      throw conflict('CONSENT.ALREADY_DECIDED', '申请已处理 application is already decided');
+    return grant ? { application: decided, grant } : { application: decided };
+  }
+
+  /** Anywhere: an application lives at its provider; other provinces read it over the lane. */
+  async getApplication(by: Principal, id: string): Promise<Application> {
+    const provider = provinceOfId(id);
+    if (!provider) throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
+    if (provider !== this.province) return this.peers.getApplication(provider, by, id);
+    const app = await this.repo.getApplication(id);
+    const mine = app && app.requesterProvince === by.province && app.requesterAgency === by.agency;
+    const provider_staff =
+      app && by.province === this.province && (by.roles.includes('reviewer') || by.roles.includes('admin'));
+    if (!app || !(mine || provider_staff))
+      throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
+    return app;
+  }
+
+  /** At the provider, for another province's lane: only the province that applied gets an answer. */
+  async getApplicationFor(requesterProvince: Province, by: Principal, id: string): Promise<Application> {
+    const app = await this.repo.getApplication(id);
+    if (!app || app.requesterProvince !== requesterProvince || app.requesterAgency !== by.agency) {
+      throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
+    }
+    return app;
+  }
+
+  // --- grants ---
+
+  async getGrant(by: Principal, id: string): Promise<Grant> {
+    const g = await this.repo.getGrant(id);
+    const mine = g && g.requesterProvince === by.province && g.requesterAgency === by.agency;
+    const staff = g && by.province === this.province && (by.roles.includes('reviewer') || by.roles.includes('admin'));
+    if (!g || !(mine || staff)) throw notFound('CONSENT.GRANT_NOT_FOUND', `授权不存在 no grant ${id}`);
+    return g;
+  }
+
+  async revokeGrant(by: Principal, id: string): Promise<Grant> {
+    const g = await this.repo.getGrant(id);
+    if (!g) throw notFound('CONSENT.GRANT_NOT_FOUND', `授权不存在 no grant ${id}`);
+    const resource = await this.catalog.get(g.resourceId);
+    if (by.province !== this.province || resource?.provider?.creditCode !== by.agency) {
+      throw forbidden(
+        'CONSENT.NOT_YOUR_RESOURCE',
+        '只能撤销本单位资源的授权 revoke grants of your own agency’s resources',
+      );
+    }
+    if (g.status === 'revoked') return g;
+    const at = this.clock().toISOString();
+    await this.repo.revokeGrant(id, at);
+    await this.peers.announceRevocation('grant', id, at);
+    return { ...g, status: 'revoked', revokedAt: at };
+  }
+
+  // --- consents ---
+
+  async createConsent(by: Principal, input: ConsentInput): Promise<StoredConsent> {
+    if (by.province !== this.province)
+      throw forbidden('CONSENT.WRONG_PROVINCE', '授权书由本人所在省签发 consents are issued at your own province');
+    if (Date.parse(input.validUntil) <= this.clock().getTime()) {
+      throw invalid('CONSENT.VALID_UNTIL_PAST', '有效期须晚于当前时间 validUntil must be in the future');
+    }
+    const unsigned: consentV1.ConsentArtefact = {
+      id: `${this.province}-consent-${randomUUID()}`,
+      subjectRef: subjectRefOf(by),
+      requesterAgency: input.requesterAgency,
+      requesterProvince: input.requesterProvince,
+      resourceId: input.resourceId,
+      items: [...new Set(input.items)],
+      purpose: input.purpose,
+      validUntil: new Date(input.validUntil).toISOString(),
+      status: 'active',
+      signature: '',
+      keyId: this.key.kid,
+      createdAt: this.clock().toISOString(),
+      revokedAt: '',
+    };
+    const signature = sign(null, Buffer.from(canonicalJson(signedPart(unsigned))), this.key.privateKey).toString(
+      'base64url',
+    );
+    const c: StoredConsent = { ...unsigned, signature, subjectUser: by.sub };
+    await this.repo.insertConsent(c);
+    return c;
+  }
+
+  /** Seeds load once, when the province has no consents yet. */
+  async seedConsents(entries: { subject: Principal; input: ConsentInput }[]): Promise<number> {
+    if ((await this.repo.countConsents()) > 0) return 0;
+    for (const e of entries) await this.createConsent(e.subject, e.input);
+    return entries.length;
+  }
+
+  async getConsent(by: Principal, id: string): Promise<StoredConsent> {
+    const c = await this.repo.getConsent(id);
+    if (!c || c.subjectUser !== by.sub || by.province !== this.province)
+      throw notFound('CONSENT.CONSENT_NOT_FOUND', `授权书不存在 no consent ${id}`);
+    return c;
+  }
+
+  async revokeConsent(by: Principal, id: string): Promise<StoredConsent> {
+    const c = await this.getConsent(by, id);
+    if (c.status === 'revoked') return c;
+    const at = this.clock().toISOString();
+    await this.repo.revokeConsent(id, at);
+    await this.peers.announceRevocation('consent', id, at);
+    return { ...c, status: 'revoked', revokedAt: at };
+  }
+
+  /** For another province's lane: only the province that provides the consented resource may read it. */
+  async consentFor(requesterProvince: Province, id: string): Promise<consentV1.ConsentArtefact> {
+    const c = await this.repo.getConsent(id);
+    if (!c || provinceOfResourceId(c.resourceId) !== requesterProvince)
+      throw notFound('CONSENT.CONSENT_NOT_FOUND', `授权书不存在 no consent ${id}`);
+    const { subjectUser: _omit, ...artefact } = c;
+    return artefact;
+  }
+
+  /** Checks an artefact against its issuing province's key from the regional trust list. */
+  verifyConsent(c: consentV1.ConsentArtefact): boolean {
+    const issuer = provinceOfId(c.id);
+    const key = issuer ? this.trustKeys.get(issuer) : undefined;
+    if (!key || c.signature === '') return false;
+    try {
+      return verify(null, Buffer.from(canonicalJson(signedPart(c))), key, Buffer.from(c.signature, 'base64url'));
+    } catch {
+      return false;
+    }
+  }
+
+  // --- the decision ---
+
+  /** At the provider. A denial is an answer (allow=false), never an error. */
+  async authorize(req: consentV1.AuthorizeRequest): Promise<consentV1.AuthorizeResponse> {
+    const requester = toRequester(req.requester);
+    const mode = req.mode === '' ? 'query' : req.mode;
+    if (!(modes as readonly string[]).includes(mode)) throw invalid('CONSENT.BAD_MODE', `unknown mode ${req.mode}`);
+    const resource = await this.catalog.get(req.resourceId);
+    if (!resource) {
+      return denied(
+        req,
+        'CONSENT.UNKNOWN_RESOURCE',
+        `目录中无资源 ${req.resourceId} / no catalogue entry ${req.resourceId}`,
+      );
+    }
+    if (resource.province !== this.province) {
+      throw invalid('CONSENT.WRONG_PROVIDER', `资源 ${resource.id} 不由本省提供 not provided by ${this.province}`);
+    }
+    const grant = req.grantId ? await this.repo.getGrant(req.grantId) : undefined;
+    const consent = req.consentId ? await this.loadConsent(req.consentId) : undefined;
+    const at = req.at || this.clock().toISOString();
+    const decision: Decision = decide({
+      requester,
+      resource: toPolicyView(resource),
+      requestedItems: req.items,
+      mode: mode as Mode,
+      purpose: req.purpose,
+      ...(grant ? { grant: grantView(grant, at) } : {}),
+      ...(consent ? { consent } : {}),
+      ...(req.subjectRef ? { subjectRef: req.subjectRef } : {}),
+      at,
+    });
+    return {
+      allow: decision.allow,
+      allowedItems: decision.allowedItems,
+      masking: Object.entries(decision.masking).map(([item, profile]) => ({ item, profile })),
+      reasons: decision.reasons.map((r) => ({ ruleId: r.ruleId, code: r.code, message: r.message })),
+      denialCode: decision.denialCode ?? '',
+      grantId: grant?.id ?? '',
+      consentId: consent?.id ?? '',
+      resourceVersion: resource.version,
+    };
+  }
+
+  private async loadConsent(id: string): Promise<ConsentView | undefined> {
+    const issuer = provinceOfId(id);
+    if (!issuer) return undefined;
+    let c: consentV1.ConsentArtefact | undefined;
+    if (issuer === this.province) {
+      c = await this.repo.getConsent(id);
+    } else {
+      try {
+        c = await this.peers.fetchConsent(issuer, id);
+      } catch (err) {
+        this.logger.warn({ consentId: id, err: (err as Error).message }, 'consent could not be fetched');
+        return undefined;
+      }
+      if (!this.verifyConsent(c)) {
+        this.logger.warn({ consentId: id }, 'consent signature does not verify; ignored');
+        return undefined;
+      }
+    }
+    if (!c || !isProvince(c.requesterProvince)) return undefined;
+    const status = c.status === 'revoked' ? 'revoked' : c.status === 'expired' ? 'expired' : 'active';
+    return {
+      id: c.id,
+      requesterAgency: c.requesterAgency,
+      requesterProvince: c.requesterProvince,
+      resourceId: c.resourceId,
+      items: c.items,
+      purpose: c.purpose,
+      validUntil: c.validUntil,
+      status,
+      subjectRef: c.subjectRef,
+    };
+  }
+
+  private async resource(id: string): Promise<Resource> {
+    const r = await this.catalog.get(id);
+    if (!r) throw notFound('CONSENT.UNKNOWN_RESOURCE', `目录中无资源 no catalogue entry ${id}`);
+    return r;
+  }
+}
+
+/** An opaque, stable reference to a data subject; never the identifier itself. */
+export function subjectRefOf(p: Principal): string {
+  return createHash('sha256').update(`${p.province}:${p.sub}`).digest('hex');
+}
+
+function grantView(g: Grant, _at: string): GrantView {
+  const { applicationId: _a, resourceVersion: _v, revokedAt: _r, ...view } = g;
+  return view;
+}
+
+function toRequester(a: consentV1.AuthorizeRequest['requester']): Requester {
+  if (!a || !isProvince(a.province))
+    throw invalid('CONSENT.BAD_REQUESTER', '请求方省份无效 requester province is missing or unknown');
+  const kind = a.requesterKind === '' ? 'government' : a.requesterKind;
+  if (!(requesterKinds as readonly string[]).includes(kind))
+    throw invalid('CONSENT.BAD_REQUESTER', `unknown requester kind ${kind}`);
+  return { province: a.province, agency: a.agencyCode, userId: a.userId, kind: kind as Requester['kind'] };
+}
+
+function denied(req: consentV1.AuthorizeRequest, code: string, message: string): consentV1.AuthorizeResponse {
+  return {
+    allow: false,
+    allowedItems: [],
+    masking: [],
+    reasons: [{ ruleId: 'R-RESOURCE', code, message }],
+    denialCode: code,
+    grantId: req.grantId,
+    consentId: req.consentId,
+    resourceVersion: 0,
+  };
+}

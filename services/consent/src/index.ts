@@ -1,0 +1,9 @@
+export { addWorkingDays, ConsentApp, canonicalJson, provinceOfId } from './app/consent.js';
+export * from './domain/index.js';
+export {
+  type ConsentOptions,
+  consentMigrations,
+  type RunningConsent,
+  type SeedConsent,
+  startConsent,
+} from './service.js';

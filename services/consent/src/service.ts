@@ -1,0 +1,81 @@
+import { fileURLToPath } from 'node:url';
+import type { TrustList } from '@yrd/auth';
+import { migrate } from '@yrd/db';
+import { buildHttpApp } from '@yrd/http';
+import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
+import { ConsentRepo } from './adapters/db.js';
+import { GrpcCatalog, registerConsentGrpc } from './adapters/grpc.js';
+import { consentRoutes } from './adapters/http.js';
+import { ConsentLanes, NatsConsentPeers } from './adapters/nats.js';
+import { ConsentApp, type ConsentInput } from './app/consent.js';
+
+export const consentMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** A consent to load at first start (demo data): issued as if the subject had signed it. */
+export interface SeedConsent extends ConsentInput {
+  subject: { sub: string; name?: string };
+}
+
+export interface ConsentOptions {
+  /** the regional trust list: verifies consent artefacts issued by other provinces */
+  trust: TrustList;
+  seedConsents?: SeedConsent[];
+}
+
+export interface RunningConsent extends RunningService {
+  app: ConsentApp;
+}
+
+export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Promise<RunningConsent> {
+  const logger = deps.logger.child({ service: 'consent' });
+  await migrate(deps.db, 'consent', consentMigrations);
+  const repo = new ConsentRepo(deps.db);
+  const catalog = new GrpcCatalog(deps.grpcAddress.catalog);
+  const app = new ConsentApp(
+    deps.province,
+    repo,
+    catalog,
+    new NatsConsentPeers(deps.nc, deps.province, deps.key),
+    deps.key,
+    opts.trust,
+    deps.clock,
+    logger,
+  );
+  const lanes = new ConsentLanes(deps.nc, deps.province, deps.verifier, app, logger);
+  const http = await buildHttpApp({
+    service: 'consent',
+    logger,
+    verifier: deps.verifier,
+    openapi: { title: 'YRD 授权服务 Consent API', description: '共享申请、审核、授权、授权书与授权决策' },
+  });
+  consentRoutes(http, app);
+  const running = await runService({
+    name: 'consent',
+    deps: { ...deps, logger },
+    http,
+    grpcServiceNames: ['yrd.consent.v1.ConsentService'],
+    registerGrpc: (s) => registerConsentGrpc(s, app),
+    start: async () => {
+      await lanes.start();
+      const seeded = await app.seedConsents(
+        (opts.seedConsents ?? []).map(({ subject, ...input }) => ({
+          subject: {
+            sub: subject.sub,
+            name: subject.name ?? '',
+            province: deps.province,
+            agency: '',
+            roles: ['subject'],
+            kind: 'individual',
+          },
+          input,
+        })),
+      );
+      if (seeded > 0) logger.info({ consents: seeded }, 'consents seeded');
+    },
+    stop: async () => {
+      lanes.stop();
+      catalog.close();
+    },
+  });
+  return { ...running, app };
+}

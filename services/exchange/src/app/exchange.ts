@@ -1,0 +1,310 @@
+/**
+ * Exchange use cases. The requester side signs who is asking and sends the request on its lane to
+ * the provider province; the provider side learns the requesting province from the lane, checks the
+ * requester token, asks its own consent service, and serves only granted, masked items. Both sides
+ * leave an audit event (hashes only, never personal data) before they answer.
+ */
+import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
+import { type AppError, asAppError, forbidden, invalid, notFound, unauthenticated, unavailable } from '@yrd/errors';
+import type { Logger } from '@yrd/logger';
+import { auditV1, type consentV1, exchangeV1 } from '@yrd/proto';
+import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
+import type { DatasetRepo } from '../adapters/db.js';
+import { sha256Hex, subjectRef } from '../domain/canonical.js';
+import { maskRecord } from '../domain/masking.js';
+
+export type ExchangeMode = 'query' | 'verify';
+export const exchangeModes = ['query', 'verify'] as const;
+export const maxRecords = 100;
+
+/** Carries a request to the provider province over the requester's lane (NATS in production). */
+export interface ProviderTransport {
+  send(provider: Province, requester: Province, mode: ExchangeMode, data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Where audit events go (the province's own JetStream stream in production); resolves once durable. */
+export interface AuditSink {
+  record(ev: auditV1.AuditEvent): Promise<void>;
+}
+
+/** The provider's local policy decision point (its consent service over gRPC in production). */
+export interface PolicyDecider {
+  authorize(req: consentV1.AuthorizeRequest): Promise<consentV1.AuthorizeResponse>;
+}
+
+export interface ExchangeInput {
+  resourceId: string;
+  purpose: string;
+  key: Record<string, string>;
+  claims?: Record<string, string> | undefined;
+  items?: string[] | undefined;
+  grantId?: string | undefined;
+  consentId?: string | undefined;
+}
+
+export interface ExchangeOutcome {
+  provider: Province;
+  reply: exchangeV1.ExchangeReply;
+}
+
+const denialKinds = new Set(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'rate_limited']);
+const outcomeOf = (e: AppError) => (denialKinds.has(e.kind) ? 'deny' : 'error');
+
+function baseEvent(): auditV1.AuditEvent {
+  return auditV1.AuditEvent.fromPartial({});
+}
+
+export class RequesterApp {
+  constructor(
+    private readonly province: Province,
+    private readonly key: ProvinceKey,
+    private readonly transport: ProviderTransport,
+    private readonly audit: AuditSink,
+    private readonly logger: Logger,
+    private readonly clock: () => Date,
+  ) {}
+
+  async exchange(
+    principal: Principal,
+    mode: ExchangeMode,
+    input: ExchangeInput,
+    requestId: string,
+  ): Promise<ExchangeOutcome> {
+    const provider = provinceOfResourceId(input.resourceId);
+    if (!provider) throw notFound('EXCHANGE.RESOURCE_NOT_FOUND', `资源不存在 no resource ${input.resourceId}`);
+    if (principal.province !== this.province) {
+      throw forbidden(
+        'EXCHANGE.WRONG_PROVINCE',
+        '只能通过本省交换服务发起请求 requests go through the requester’s own province',
+      );
+    }
+    const requesterToken = await signToken(this.key, principal, {
+      audience: audiences.exchange(provider),
+      ttlSeconds: 60,
+    });
+    const req: exchangeV1.ExchangeRequest = {
+      requestId,
+      mode,
+      resourceId: input.resourceId,
+      purpose: input.purpose,
+      key: input.key,
+      claims: input.claims ?? {},
+      grantId: input.grantId ?? '',
+      consentId: input.consentId ?? '',
+      items: input.items ?? [],
+      requesterToken,
+      limit: maxRecords,
+    };
+    const ev: auditV1.AuditEvent = {
+      ...baseEvent(),
+      eventId: `${requestId}:${this.province}:requester`,
+      province: this.province,
+      kind: `exchange.${mode}.requested`,
+      requestId,
+      resourceId: input.resourceId,
+      actorUser: principal.sub,
+      actorAgency: principal.agency,
+      requesterProvince: this.province,
+      providerProvince: provider,
+      subjectRef: subjectRef(input.key),
+      grantId: input.grantId ?? '',
+      consentId: input.consentId ?? '',
+      items: mode === 'verify' ? Object.keys(input.claims ?? {}) : (input.items ?? []),
+    };
+    let data: Uint8Array;
+    try {
+      data = await this.transport.send(provider, this.province, mode, exchangeV1.ExchangeRequest.encode(req).finish());
+    } catch (err) {
+      const e = asAppError(err);
+      try {
+        await this.audit.record({ ...ev, outcome: outcomeOf(e), code: e.code, occurredAt: this.clock().toISOString() });
+      } catch (auditErr) {
+        this.logger.error({ err: auditErr, requestId }, 'audit of a failed exchange could not be recorded');
+      }
+      throw e;
+    }
+    const reply = exchangeV1.ExchangeReply.decode(data);
+    try {
+      await this.audit.record({
+        ...ev,
+        outcome: 'allow',
+        code: '',
+        payloadHash: sha256Hex(data),
+        grantId: reply.grantId || ev.grantId,
+        items: reply.items,
+        occurredAt: this.clock().toISOString(),
+      });
+    } catch (err) {
+      throw unavailable(
+        'EXCHANGE.AUDIT_UNAVAILABLE',
+        '留痕失败，未返回数据 audit trail unavailable, nothing returned',
+        { cause: err },
+      );
+    }
+    return { provider, reply };
+  }
+}
+
+export class ProviderApp {
+  constructor(
+    private readonly province: Province,
+    private readonly verifier: TokenVerifier,
+    private readonly policy: PolicyDecider,
+    private readonly datasets: DatasetRepo,
+    private readonly audit: AuditSink,
+    private readonly logger: Logger,
+    private readonly clock: () => Date,
+  ) {}
+
+  /**
+   * Serves one request that arrived on `xchg.<this>.from.<R>.exchange.<mode>`. The requesting
+   * province is R, as the broker delivered it; nothing in the payload can change that.
+   */
+  async handle(requester: string | undefined, op: string | undefined, data: Uint8Array): Promise<Uint8Array> {
+    if (!isProvince(requester))
+      throw unauthenticated('EXCHANGE.UNKNOWN_LANE', '请求通道无效 request did not arrive on a member lane');
+    if (op !== 'query' && op !== 'verify')
+      throw invalid('EXCHANGE.UNKNOWN_MODE', `不支持的交换方式 unknown mode ${op ?? ''}`);
+    let req: exchangeV1.ExchangeRequest;
+    try {
+      req = exchangeV1.ExchangeRequest.decode(data);
+    } catch (err) {
+      throw invalid('EXCHANGE.MALFORMED_REQUEST', '请求无法解析 malformed exchange request', { cause: err });
+    }
+    const mode: ExchangeMode = op;
+    const ev: auditV1.AuditEvent = {
+      ...baseEvent(),
+      eventId: `${req.requestId}:${this.province}:provider`,
+      province: this.province,
+      kind: `exchange.${mode}.served`,
+      requestId: req.requestId,
+      resourceId: req.resourceId,
+      requesterProvince: requester,
+      providerProvince: this.province,
+      subjectRef: subjectRef(req.key),
+      grantId: req.grantId,
+      consentId: req.consentId,
+      items: mode === 'verify' ? Object.keys(req.claims) : req.items,
+    };
+    let out: { bytes: Uint8Array; reply: exchangeV1.ExchangeReply };
+    try {
+      if (!/^[\w.:-]{1,200}$/.test(req.requestId))
+        throw invalid('EXCHANGE.MALFORMED_REQUEST', 'request id is missing or malformed');
+      const principal = await this.verifier.verify(req.requesterToken, audiences.exchange(this.province), {
+        expectProvince: requester,
+      });
+      ev.actorUser = principal.sub;
+      ev.actorAgency = principal.agency;
+      out = await this.serve(principal, mode, req);
+    } catch (err) {
+      const e = asAppError(err);
+      if (e.kind === 'internal') this.logger.error({ err, requestId: req.requestId }, 'exchange failed');
+      try {
+        await this.audit.record({ ...ev, outcome: outcomeOf(e), code: e.code, occurredAt: this.clock().toISOString() });
+      } catch (auditErr) {
+        this.logger.error(
+          { err: auditErr, requestId: req.requestId },
+          'audit of a refused exchange could not be recorded',
+        );
+      }
+      throw e;
+    }
+    try {
+      await this.audit.record({
+        ...ev,
+        outcome: 'allow',
+        code: '',
+        grantId: out.reply.grantId,
+        items: out.reply.items,
+        payloadHash: sha256Hex(out.bytes),
+        occurredAt: this.clock().toISOString(),
+      });
+    } catch (err) {
+      throw unavailable('EXCHANGE.AUDIT_UNAVAILABLE', '留痕失败，未提供数据 audit trail unavailable, nothing served', {
+        cause: err,
+      });
+    }
+    return out.bytes;
+  }
+
+  private async serve(principal: Principal, mode: ExchangeMode, req: exchangeV1.ExchangeRequest) {
+    if (provinceOfResourceId(req.resourceId) !== this.province) {
+      throw notFound('EXCHANGE.RESOURCE_NOT_FOUND', `本省无此资源 no resource ${req.resourceId} in ${this.province}`);
+    }
+    if (Object.keys(req.key).length === 0) throw invalid('EXCHANGE.KEY_REQUIRED', '须提供查询键 a key is required');
+    const claimed = Object.keys(req.claims);
+    if (mode === 'verify' && claimed.length === 0)
+      throw invalid('EXCHANGE.CLAIMS_REQUIRED', '须提供待核验项 claims are required');
+    const requested = mode === 'verify' ? claimed : req.items;
+    const decision = await this.policy.authorize({
+      requester: {
+        userId: principal.sub,
+        agencyCode: principal.agency,
+        province: principal.province,
+        roles: [...principal.roles],
+        requesterKind: principal.kind,
+      },
+      resourceId: req.resourceId,
+      items: requested,
+      mode,
+      purpose: req.purpose,
+      grantId: req.grantId,
+      consentId: req.consentId,
+      subjectRef: subjectRef(req.key),
+      at: this.clock().toISOString(),
+    });
+    if (!decision.allow) {
+      throw forbidden(
+        decision.denialCode || 'EXCHANGE.DENIED',
+        decision.reasons[0]?.message || '未获授权 not authorised',
+        {
+          reasons: decision.reasons.map((r) => ({ ruleId: r.ruleId, code: r.code, message: r.message })),
+        },
+      );
+    }
+    const granted = new Set(decision.allowedItems);
+    const items = requested.length > 0 ? requested.filter((i) => granted.has(i)) : [...decision.allowedItems];
+    if (mode === 'verify') {
+      const notGranted = claimed.filter((i) => !granted.has(i));
+      if (notGranted.length > 0) {
+        throw forbidden(
+          decision.denialCode || 'EXCHANGE.ITEM_NOT_GRANTED',
+          `未授权的核验项 items not granted: ${notGranted.join(', ')}`,
+          {
+            reasons: decision.reasons.map((r) => ({ ruleId: r.ruleId, code: r.code, message: r.message })),
+          },
+        );
+      }
+    }
+    if (!(await this.datasets.hasResource(req.resourceId))) {
+      throw notFound('EXCHANGE.RESOURCE_NOT_FOUND', `本省未提供该资源数据 no data behind ${req.resourceId}`);
+    }
+    const limit = Math.min(req.limit > 0 ? req.limit : maxRecords, maxRecords);
+    const found = await this.datasets.find(req.resourceId, req.key, limit);
+    const masking: Record<string, string> = {};
+    for (const m of decision.masking) if (granted.has(m.item)) masking[m.item] = m.profile;
+    const reply: exchangeV1.ExchangeReply = {
+      requestId: req.requestId,
+      records: [],
+      results: {},
+      items,
+      masking: mode === 'query' ? masking : {},
+      problem: undefined,
+      providerProvince: this.province,
+      grantId: decision.grantId || req.grantId,
+    };
+    if (mode === 'query') {
+      reply.records = found.map((r) => {
+        const kept: Record<string, string> = {};
+        for (const i of items) {
+          const v = r[i];
+          if (v !== undefined) kept[i] = v;
+        }
+        return { fields: maskRecord(kept, masking) };
+      });
+    } else {
+      for (const i of claimed) reply.results[i] = found.some((r) => r[i] !== undefined && r[i] === req.claims[i]);
+    }
+    return { bytes: exchangeV1.ExchangeReply.encode(reply).finish(), reply };
+  }
+}

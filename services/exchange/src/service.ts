@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import { migrate } from '@yrd/db';
+import { buildHttpApp } from '@yrd/http';
+import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
+import { DatasetRepo, type DatasetSeed } from './adapters/db.js';
+import { GrpcPolicyDecider, registerExchangeGrpc } from './adapters/grpc.js';
+import { exchangeRoutes } from './adapters/http.js';
+import { ExchangeLanes, JetStreamAuditSink, NatsProviderTransport } from './adapters/nats.js';
+import { ProviderApp, RequesterApp } from './app/exchange.js';
+
+export const exchangeMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export interface ExchangeOptions {
+  /** records this province serves; loaded once, when the table is empty */
+  datasets?: DatasetSeed[];
+  /** how long a requester waits for the provider province (default 5000 ms) */
+  timeoutMs?: number;
+}
+
+export interface RunningExchange extends RunningService {
+  requester: RequesterApp;
+  provider: ProviderApp;
+}
+
+export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {}): Promise<RunningExchange> {
+  const logger = deps.logger.child({ service: 'exchange' });
+  await migrate(deps.db, 'exchange', exchangeMigrations);
+  const repo = new DatasetRepo(deps.db);
+  if (opts.datasets) {
+    const n = await repo.seed(opts.datasets);
+    if (n > 0) logger.info({ records: n }, 'exchange datasets seeded');
+  }
+  const audit = new JetStreamAuditSink(deps.nc, deps.province);
+  await audit.ensure();
+  const policy = new GrpcPolicyDecider(deps.grpcAddress.consent);
+  const requester = new RequesterApp(
+    deps.province,
+    deps.key,
+    new NatsProviderTransport(deps.nc, opts.timeoutMs),
+    audit,
+    logger,
+    deps.clock,
+  );
+  const provider = new ProviderApp(deps.province, deps.verifier, policy, repo, audit, logger, deps.clock);
+  const lanes = new ExchangeLanes(deps.nc, deps.province, provider, logger);
+  const http = await buildHttpApp({
+    service: 'exchange',
+    logger,
+    verifier: deps.verifier,
+    openapi: { title: 'YRD 交换服务 Exchange API', description: '跨省数据查询与核验：提供方授权校验、脱敏、双方留痕' },
+  });
+  exchangeRoutes(http, requester);
+  const running = await runService({
+    name: 'exchange',
+    deps: { ...deps, logger },
+    http,
+    grpcServiceNames: ['yrd.exchange.v1.ExchangeService'],
+    registerGrpc: (s) => registerExchangeGrpc(s, requester),
+    start: () => lanes.start(),
+    stop: async () => {
+      lanes.stop();
+      policy.close();
+    },
+  });
+  return { ...running, requester, provider };
+}
