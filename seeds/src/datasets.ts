@@ -240,7 +240,29 @@ const jsSuppliers = {
   tinghuWind: { credit: company('320902', 'MA1T6HN90'), name: '盐城亭湖风电装备有限公司' },
 };
 
+// ── Scenario 4 (the 浙里办 side): venue bookings by people who verified with 随申办 ─────────
+/** A booking the demo journey queries from 上海 (person_name and phone come back masked). */
+export const demoBookingNo = 'ZLB-20251002-000317';
+const bookings: [string, string, { name: string }, string, string, string][] = [
+  [demoBookingNo, '杭州奥体中心游泳馆', demoSubject, '13816620317', '2025-10-02', 'true'],
+  ['ZLB-20251002-000318', '杭州奥体中心游泳馆', wangXiaofan, '13901880542', '2025-10-02', 'true'],
+  ['ZLB-20251003-001024', '浙江美术馆', zhaoLiuhe, '13705712286', '2025-10-03', 'true'],
+  ['ZLB-20251004-000466', '宁波博物院', chenQixian, '13566031975', '2025-10-04', 'false'],
+  ['ZLB-20251005-000089', '浙江省图书馆', sunBafang, '15857190243', '2025-10-05', 'true'],
+];
+
 export const datasets: SeedDataset[] = [
+  {
+    resourceId: 'zj.330000-DSJ-00001',
+    records: bookings.map(([booking_no, venue, p, phone, visit_date, verified]) => ({
+      booking_no,
+      venue,
+      person_name: p.name,
+      phone,
+      visit_date,
+      verified,
+    })),
+  },
   {
     resourceId: 'zj.330000-SCJG-00001',
     records: zjCompanies.map((c) => ({ ...c })),

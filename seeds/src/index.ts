@@ -4,7 +4,7 @@ import { consents } from './consents.js';
 import { datasets } from './datasets.js';
 import { resources } from './resources.js';
 import type { SeedAgency, SeedConsent, SeedDataset, SeedResource, SeedUser } from './types.js';
-import { users } from './users.js';
+import { userById, users } from './users.js';
 
 export {
   agencies,
@@ -15,7 +15,7 @@ export {
   type SeedOrganisation,
 } from './agencies.js';
 export { consents } from './consents.js';
-export { datasetFor, datasets, demoCompany, demoDeclarationNo, demoSubject } from './datasets.js';
+export { datasetFor, datasets, demoBookingNo, demoCompany, demoDeclarationNo, demoSubject } from './datasets.js';
 export { resourceById, resourceSubLevels, resources } from './resources.js';
 export type * from './types.js';
 export { subjects, userById, users } from './users.js';
@@ -36,6 +36,7 @@ export function seedsFor(province: Province): ProvinceSeeds {
     users: users.filter((u) => u.province === province),
     resources: resources.filter((r) => r.province === province),
     datasets: datasets.filter((d) => provinceOfResourceId(d.resourceId) === province),
-    consents: consents.filter((c) => provinceOfResourceId(c.resourceId) === province),
+    // a consent is issued (and signed) by the data subject's own province
+    consents: consents.filter((c) => userById(c.subject)?.province === province),
   };
 }

@@ -383,8 +383,9 @@ describe('seedsFor', () => {
     expect(parts.reduce((n, s) => n + s.resources.length, 0)).toBe(resources.length);
     expect(parts.reduce((n, s) => n + s.datasets.length, 0)).toBe(datasets.length);
     expect(parts.reduce((n, s) => n + s.consents.length, 0)).toBe(consents.length);
+    // consents are issued by the data subject's province (李四海 lives in 上海)
+    expect(seedsFor('sh').consents.map((c) => c.id)).toContain('consent-demo-0001');
     const js = seedsFor('js');
-    expect(js.consents.map((c) => c.id)).toContain('consent-demo-0001');
     expect(js.resources.every((r) => r.province === 'js')).toBe(true);
     expect(js.datasets.map((d) => d.resourceId)).toContain('js.320000-RSJ-00001');
   });

@@ -6,15 +6,18 @@
 
 import type { JsonWebKey } from 'node:crypto';
 import { join } from 'node:path';
+import { startAudit } from '@yrd/audit';
 import { loadProvinceKey, type TokenVerifier, type TrustList, TokenVerifier as Verifier } from '@yrd/auth';
 import { startCatalog } from '@yrd/catalog';
+import { startConsent } from '@yrd/consent';
 import { borrow, type DatabaseHandle, openDatabase } from '@yrd/db';
 import { startEdge } from '@yrd/edge';
+import { startExchange } from '@yrd/exchange';
 import type { Logger } from '@yrd/logger';
 import { connectProvince, type NatsConnection, type NatsCredentials } from '@yrd/nats';
 import { defaultPorts, type Province, type ServiceName } from '@yrd/region';
 import type { RunningService, ServiceDeps } from '@yrd/runtime';
-import { seedsFor } from '@yrd/seeds';
+import { seedsFor, users as seedUsers } from '@yrd/seeds';
 import { seedToResource } from './seed-mapping.js';
 
 export interface ProvinceNodeConfig {
@@ -41,6 +44,8 @@ export interface ProvinceNode {
   url: string;
   services: Record<string, RunningService>;
   verifier: TokenVerifier;
+  /** pulls the other provinces' published entries now (they also arrive by events and a timer) */
+  syncCatalog(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,7 +78,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     if (shared) cleanups.push(() => shared.close());
     const dbFor = async (): Promise<DatabaseHandle> => {
       if (shared) return borrow(shared);
-      const h = await openDatabase({ url: cfg.databaseUrl });
+      const h = await openDatabase({ url: cfg.databaseUrl, poolSize: 4 });
       cleanups.push(() => h.close());
       return h;
     };
@@ -115,7 +120,48 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     cleanups.push(() => catalog.stop());
     grpcAddress.catalog = `127.0.0.1:${catalog.grpcPort}`;
 
-    const services: Record<string, RunningService> = { catalog };
+    const consent = await startConsent(await depsFor('consent'), {
+      trust: cfg.trust,
+      ...(cfg.seed
+        ? {
+            seedConsents: seeds.consents.map((c) => {
+              const subject = seeds.users.find((u) => u.id === c.subject);
+              return {
+                subject: { sub: c.subject, name: subject?.name ?? '' },
+                requesterAgency: c.requesterAgency,
+                requesterProvince: c.requesterProvince,
+                resourceId: c.resourceId,
+                items: c.items,
+                purpose: c.purpose,
+                validUntil: c.validUntil,
+              };
+            }),
+          }
+        : {}),
+    });
+    cleanups.push(() => consent.stop());
+    grpcAddress.consent = `127.0.0.1:${consent.grpcPort}`;
+
+    const keyItemsOf = new Map(seeds.resources.map((r) => [r.id, r.keyItems]));
+    const exchange = await startExchange(await depsFor('exchange'), {
+      ...(cfg.seed
+        ? {
+            datasets: seeds.datasets.map((d) => ({
+              resourceId: d.resourceId,
+              keyItems: keyItemsOf.get(d.resourceId) ?? [],
+              records: d.records,
+            })),
+          }
+        : {}),
+    });
+    cleanups.push(() => exchange.stop());
+    grpcAddress.exchange = `127.0.0.1:${exchange.grpcPort}`;
+
+    const audit = await startAudit(await depsFor('audit'));
+    cleanups.push(() => audit.stop());
+    grpcAddress.audit = `127.0.0.1:${audit.grpcPort}`;
+
+    const services: Record<ServiceName, RunningService> = { catalog, consent, exchange, audit };
     const edge = await startEdge({
       province,
       logger,
@@ -127,7 +173,8 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
       >,
       ...(cfg.devMode
         ? {
-            devUsers: seeds.users.map((u) => ({
+            // every seed user is listed; a token is issued only by the user's own province
+            devUsers: seedUsers.map((u) => ({
               id: u.id,
               name: u.name,
               agency: u.agency,
@@ -141,7 +188,16 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     });
     cleanups.push(() => edge.stop());
     logger.info({ url: edge.url }, `province node ${province} ready`);
-    return { province, url: edge.url, services, verifier, stop: stopAll };
+    return {
+      province,
+      url: edge.url,
+      services,
+      verifier,
+      syncCatalog: async () => {
+        await catalog.federation.syncAll();
+      },
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

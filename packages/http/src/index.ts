@@ -10,7 +10,7 @@ import { audiences, bearer, type Principal, type Role, type TokenVerifier } from
 import { AppError, asAppError, forbidden, invalid, statusFor, toProblem } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { context, extractTraceContext, type Span, SpanKind, SpanStatusCode, trace, tracer } from '@yrd/telemetry';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -44,7 +44,8 @@ export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
 export async function buildHttpApp(opts: HttpAppOptions) {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'http' }),
-    disableRequestLogging: true,
+    // one access-log line per request comes from the onResponse hook below
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
@@ -75,7 +76,10 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     const parent = extractTraceContext(req.headers);
     const span = tracer().startSpan(
       `${req.method} ${req.routeOptions.url ?? req.url}`,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'yrd.service': opts.service } },
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method, 'yrd.service': opts.service, 'yrd.request_id': req.id },
+      },
       parent,
     );
     req.span = span;

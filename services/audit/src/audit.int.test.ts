@@ -1,34 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  audiences,
-  generateProvinceKey,
-  loadProvinceKey,
-  type Principal,
-  signToken,
-  TokenVerifier,
-  type TrustList,
-} from '@yrd/auth';
-import { type DatabaseHandle, openDatabase, sql } from '@yrd/db';
-import { silentLogger } from '@yrd/logger';
-import { connectProvince, type NatsConnection, type RunningNats, startNatsServer } from '@yrd/nats';
+import type { Principal } from '@yrd/auth';
+import { type DatabaseHandle, sql } from '@yrd/db';
+import type { NatsConnection } from '@yrd/nats';
 import { auditV1, call, insecureClient } from '@yrd/proto';
+import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyInclusion } from './domain/index.js';
 import { AuditPublisher, type RunningAudit, startAudit } from './index.js';
 
-const key = loadProvinceKey('sh', generateProvinceKey('sh').privateJwk);
-const verifier = new TokenVerifier({ sh: key.publicKey.export({ format: 'jwk' }) } as TrustList);
-
-const person = (roles: Principal['roles']): Principal => ({
-  sub: `sh-${roles.join('-')}`,
-  name: 'x',
-  province: 'sh',
-  agency: '',
-  roles,
-  kind: 'government',
-});
+const person = (roles: Principal['roles']) => aPrincipal({ province: 'sh', sub: `sh-${roles.join('-')}`, roles });
 
 const event = (i: number): auditV1.AuditEvent => ({
   eventId: `ev-${i}`,
@@ -51,54 +30,23 @@ const event = (i: number): auditV1.AuditEvent => ({
 });
 
 describe('audit service on a real nats-server and PGlite', () => {
-  let dir: string;
-  let nats: RunningNats;
+  let tb: Testbed;
   let nc: NatsConnection;
   let db: DatabaseHandle;
   let running: RunningAudit;
-  let auditor: string;
-  let requester: string;
+  const auditor = person(['auditor']);
+  const requester = person(['requester']);
 
-  const get = async (path: string, token = auditor) => {
-    const res = await fetch(`${running.httpUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const get = (path: string, who = auditor) => tb.http(running.httpUrl, who, 'GET', path);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'yrd-audit-'));
-    nats = await startNatsServer({ dir });
-    nc = await connectProvince({
-      servers: nats.url,
-      credentials: nats.credentials.sh,
-      name: 'test/sh-audit',
-      logger: silentLogger(),
-    });
-    db = await openDatabase();
-    running = await startAudit(
-      {
-        province: 'sh',
-        logger: silentLogger(),
-        db,
-        nc,
-        verifier,
-        key,
-        grpcAddress: { catalog: '127.0.0.1:1', consent: '127.0.0.1:1', exchange: '127.0.0.1:1', audit: '127.0.0.1:1' },
-        ports: { http: 0, grpc: 0 },
-        clock: () => new Date(),
-      },
-      { headEvery: 1 },
-    );
-    auditor = await signToken(key, person(['auditor']), { audience: audiences.user, ttlSeconds: 600 });
-    requester = await signToken(key, person(['requester']), { audience: audiences.user, ttlSeconds: 600 });
+    tb = await createTestbed();
+    const deps = await tb.deps('sh');
+    ({ nc, db } = deps);
+    running = await tb.started(startAudit(deps, { headEvery: 1 }));
   });
 
-  afterAll(async () => {
-    await running?.stop();
-    await nc?.drain();
-    await db?.close();
-    await nats?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tb?.close());
 
   it('ingests published events exactly once, proves inclusion, and detects tampering', async () => {
     const pub = new AuditPublisher(nc, 'sh');

@@ -1,82 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  audiences,
-  generateProvinceKey,
-  loadProvinceKey,
-  type Principal,
-  signToken,
-  TokenVerifier,
-  type TrustList,
-} from '@yrd/auth';
+import type { Principal } from '@yrd/auth';
 import { type RunningCatalog, startCatalog } from '@yrd/catalog';
-import { type DatabaseHandle, openDatabase } from '@yrd/db';
-import { silentLogger } from '@yrd/logger';
-import { connectProvince, type NatsConnection, type RunningNats, startNatsServer } from '@yrd/nats';
-import { call, type catalogV1, consentV1, insecureClient } from '@yrd/proto';
-import { type Province, provinces, type ServiceName } from '@yrd/region';
-import type { ServiceDeps } from '@yrd/runtime';
+import { call, consentV1, insecureClient } from '@yrd/proto';
+import { aDataItem, agencyCode, aPrincipal, aResource, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningConsent, startConsent } from './index.js';
 
-const ZJ_AGENCY = '11330000002482001X';
-const SH_AGENCY = '11310000002420001Y';
-const AH_AGENCY = '11340000002986001Z';
+// the provider of the resources, where the reviewer works
+const ZJ_AGENCY = agencyCode('zj');
+const SH_AGENCY = agencyCode('sh');
+const AH_AGENCY = agencyCode('ah');
 
-function item(name: string, o: Partial<catalogV1.DataItem> = {}): catalogV1.DataItem {
-  return {
-    name,
-    label: name,
-    type: 'string',
-    description: '',
-    grade: 'general',
-    subLevel: 0,
-    personalInfo: false,
-    sensitivePersonalInfo: false,
-    piiKind: 'none',
-    ...o,
-  };
-}
-
-function resource(code: string, o: Partial<catalogV1.Resource> = {}): catalogV1.Resource {
-  return {
-    id: `zj.${code}`,
-    resourceCode: code,
-    classCode: 'A01-02-03-01',
-    name: '市场主体登记信息',
-    province: 'zj',
+const resource = (code: string, o: Parameters<typeof aResource>[2] = {}) =>
+  aResource('zj', code, {
     provider: { creditCode: ZJ_AGENCY, name: '浙江省市场监督管理局' },
-    summary: '',
-    format: '数据库',
-    updateCycle: '实时',
-    publishDate: '2026-01-01',
-    relatedResources: [],
+    grade: 'important',
     items: [
-      item('company_name'),
-      item('credit_code', { piiKind: 'credit_code' }),
-      item('legal_rep_name', { grade: 'important', personalInfo: true, piiKind: 'name' }),
-      item('legal_rep_id', {
+      aDataItem('company_name'),
+      aDataItem('credit_code', { piiKind: 'credit_code' }),
+      aDataItem('legal_rep_name', { grade: 'important', personalInfo: true, piiKind: 'name' }),
+      aDataItem('legal_rep_id', {
         grade: 'important',
         personalInfo: true,
         sensitivePersonalInfo: true,
         piiKind: 'id_number',
       }),
     ],
-    sharingTier: 'conditional',
-    sharingConditions: '用于行政审批',
-    sharingModes: ['interface', 'verify'],
-    openTier: 'none',
-    grade: 'important',
-    legalBasis: '',
-    version: 1,
-    status: 'published',
-    domain: '市场监管',
-    updatedAt: new Date().toISOString(),
-    keyItems: ['credit_code'],
     ...o,
-  };
-}
+  });
 
 const conditional = resource('330000-SCJG-00001');
 const notShared = resource('330000-GAJ-00002', {
@@ -86,87 +36,21 @@ const notShared = resource('330000-GAJ-00002', {
 });
 
 describe('consent across provinces on a real nats-server', () => {
-  let dir: string;
-  let nats: RunningNats;
-  const conns: NatsConnection[] = [];
-  const dbs: DatabaseHandle[] = [];
-  const stops: (() => Promise<void>)[] = [];
-  const keys = Object.fromEntries(provinces.map((p) => [p, generateProvinceKey(p)])) as Record<
-    Province,
-    ReturnType<typeof generateProvinceKey>
-  >;
-  const trust = Object.fromEntries(provinces.map((p) => [p, keys[p].publicJwk])) as TrustList;
-  const verifier = new TokenVerifier(trust);
-  const key = (p: Province) => loadProvinceKey(p, keys[p].privateJwk);
+  let tb: Testbed;
   let zjCatalog: RunningCatalog;
   let shCatalog: RunningCatalog;
   let zjConsent: RunningConsent;
   let shConsent: RunningConsent;
 
-  const deps = async (p: Province, grpcAddress: Partial<Record<ServiceName, string>> = {}): Promise<ServiceDeps> => {
-    const nc = await connectProvince({
-      servers: nats.url,
-      credentials: nats.credentials[p],
-      name: `test/${p}`,
-      logger: silentLogger(),
-    });
-    conns.push(nc);
-    const db = await openDatabase();
-    dbs.push(db);
-    return {
-      province: p,
-      logger: silentLogger(),
-      db,
-      nc,
-      verifier,
-      key: key(p),
-      grpcAddress: { catalog: '', consent: '', exchange: '', audit: '', ...grpcAddress },
-      ports: { http: 0, grpc: 0 },
-      clock: () => new Date(),
-    };
-  };
-
   const users = {
-    shRequester: {
-      sub: 'sh-u1',
-      name: '张三',
-      province: 'sh',
-      agency: SH_AGENCY,
-      roles: ['requester'],
-      kind: 'government',
-    },
-    zjReviewer: {
-      sub: 'zj-r1',
-      name: '李四',
-      province: 'zj',
-      agency: ZJ_AGENCY,
-      roles: ['reviewer'],
-      kind: 'government',
-    },
-    zjOtherReviewer: {
-      sub: 'zj-r2',
-      name: '王五',
-      province: 'zj',
-      agency: '11330000002482002X',
-      roles: ['reviewer'],
-      kind: 'government',
-    },
-    shSubject: { sub: 'sh-p1', name: '赵六', province: 'sh', agency: '', roles: ['subject'], kind: 'individual' },
-  } satisfies Record<string, Principal>;
-
-  const http = async (base: string, who: Principal, method: string, path: string, body?: unknown) => {
-    const token = await signToken(key(who.province), who, { audience: audiences.user, ttlSeconds: 600 });
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: the test reads response bodies loosely
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
+    shRequester: aPrincipal({ province: 'sh', sub: 'sh-u1', agency: SH_AGENCY }),
+    zjReviewer: aPrincipal({ province: 'zj', sub: 'zj-r1', agency: ZJ_AGENCY, roles: ['reviewer'] }),
+    zjOtherReviewer: aPrincipal({ province: 'zj', sub: 'zj-r2', agency: agencyCode('zj', 2), roles: ['reviewer'] }),
+    shSubject: aPrincipal({ province: 'sh', sub: 'sh-p1', agency: '', roles: ['subject'], kind: 'individual' }),
   };
+
+  const http = (base: string, who: Principal, method: string, path: string, body?: unknown) =>
+    tb.http(base, who, method, path, body);
 
   const authorize = (req: Partial<consentV1.AuthorizeRequest>) => {
     const client = insecureClient(consentV1.ConsentServiceClient, `127.0.0.1:${zjConsent.grpcPort}`);
@@ -192,31 +76,19 @@ describe('consent across provinces on a real nats-server', () => {
   const purpose = '企业开办审批';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'yrd-consent-'));
-    nats = await startNatsServer({ dir });
+    tb = await createTestbed();
     const agencies = { nameOf: () => '某单位' };
-    zjCatalog = await startCatalog(await deps('zj'), { agencies, seed: [conditional, notShared], resyncMs: 600_000 });
-    shCatalog = await startCatalog(await deps('sh'), { agencies, resyncMs: 600_000 });
-    stops.push(
-      () => zjCatalog.stop(),
-      () => shCatalog.stop(),
+    zjCatalog = await tb.started(
+      startCatalog(await tb.deps('zj'), { agencies, seed: [conditional, notShared], resyncMs: 600_000 }),
     );
+    shCatalog = await tb.started(startCatalog(await tb.deps('sh'), { agencies, resyncMs: 600_000 }));
     await shCatalog.federation.syncAll();
-    zjConsent = await startConsent(await deps('zj', { catalog: `127.0.0.1:${zjCatalog.grpcPort}` }), { trust });
-    shConsent = await startConsent(await deps('sh', { catalog: `127.0.0.1:${shCatalog.grpcPort}` }), { trust });
-    stops.push(
-      () => zjConsent.stop(),
-      () => shConsent.stop(),
-    );
+    const catalogAt = (c: RunningCatalog) => ({ grpcAddress: { catalog: `127.0.0.1:${c.grpcPort}` } });
+    zjConsent = await tb.started(startConsent(await tb.deps('zj', catalogAt(zjCatalog)), { trust: tb.trust }));
+    shConsent = await tb.started(startConsent(await tb.deps('sh', catalogAt(shCatalog)), { trust: tb.trust }));
   });
 
-  afterAll(async () => {
-    for (const s of stops.reverse()) await s();
-    await Promise.all(conns.map((c) => c.close()));
-    await Promise.all(dbs.map((d) => d.close()));
-    await nats?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tb?.close());
 
   it('applies at 上海, is approved at 浙江, and Authorize at 浙江 allows the granted items masked', async () => {
     const items = ['company_name', 'credit_code', 'legal_rep_name', 'legal_rep_id'];

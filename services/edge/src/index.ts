@@ -8,6 +8,7 @@ import { forbidden, notFound } from '@yrd/errors';
 import { buildHttpApp } from '@yrd/http';
 import type { Logger } from '@yrd/logger';
 import type { Province, ServiceName } from '@yrd/region';
+import { context, injectTraceContext, trace } from '@yrd/telemetry';
 import { z } from 'zod';
 
 export interface DevUser {
@@ -99,7 +100,12 @@ export async function startEdge(opts: EdgeOptions) {
   for (const [name, upstream] of Object.entries(opts.upstreams)) {
     const handler = (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
       reply.from(`${upstream}${req.url}`, {
-        rewriteRequestHeaders: (_r, headers) => ({ ...headers, 'x-request-id': req.id }),
+        // the service's span continues the edge's trace
+        rewriteRequestHeaders: (_r, headers) => ({
+          ...headers,
+          ...injectTraceContext({}, req.span ? trace.setSpan(context.active(), req.span) : context.active()),
+          'x-request-id': req.id,
+        }),
       });
     app.all(`/api/${name}/*`, { schema: { hide: true } }, handler);
   }

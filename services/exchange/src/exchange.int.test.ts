@@ -1,31 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  audiences,
-  generateProvinceKey,
-  loadProvinceKey,
-  type Principal,
-  type ProvinceKey,
-  signToken,
-  TokenVerifier,
-  type TrustList,
-} from '@yrd/auth';
-import { type DatabaseHandle, openDatabase } from '@yrd/db';
-import { silentLogger } from '@yrd/logger';
-import {
-  auditStream,
-  connectProvince,
-  jetstreamManager,
-  type NatsConnection,
-  type RunningNats,
-  request,
-  startNatsServer,
-  subjects,
-} from '@yrd/nats';
-import { auditV1, consentV1, exchangeV1, type GrpcServerHandle, startGrpcServer, unary } from '@yrd/proto';
+import { audiences, generateProvinceKey, loadProvinceKey, type Principal, signToken } from '@yrd/auth';
+import { auditStream, jetstreamManager, type NatsConnection, request, subjects } from '@yrd/nats';
+import { auditV1, consentV1, exchangeV1, startGrpcServer, unary } from '@yrd/proto';
 import type { Province } from '@yrd/region';
-import type { ServiceDeps } from '@yrd/runtime';
+import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningExchange, startExchange } from './index.js';
 
@@ -42,44 +19,18 @@ const record = {
 const granted = ['credit_code', 'company_name', 'legal_representative', 'legal_id_number', 'phone'];
 const profiles: Record<string, string> = { legal_representative: 'name', legal_id_number: 'id_number', phone: 'phone' };
 
-const requester: Principal = {
-  sub: 'sh-user-1',
-  name: '沪 审批员',
-  province: 'sh',
-  agency: '11310000MB2F01234X',
-  roles: ['requester'],
-  kind: 'government',
-};
+const requester = aPrincipal({ province: 'sh', sub: 'sh-user-1', name: '沪 审批员' });
 
 describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
-  let dir: string;
-  let server: RunningNats;
-  let consent: GrpcServerHandle;
+  let tb: Testbed;
   let sh: RunningExchange;
   let zj: RunningExchange | undefined;
-  const conns: NatsConnection[] = [];
-  const dbs: DatabaseHandle[] = [];
-  const keys = {} as Record<'sh' | 'zj', ProvinceKey>;
-  let userToken: string;
+  let shNc: NatsConnection;
+  let zjNc: NatsConnection;
   const authorizeCalls: consentV1.AuthorizeRequest[] = [];
 
-  const connectAs = async (p: Province) => {
-    const nc = await connectProvince({
-      servers: server.url,
-      credentials: server.credentials[p],
-      name: `test/${p}`,
-      logger: silentLogger(),
-    });
-    conns.push(nc);
-    return nc;
-  };
-
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${sh.httpUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}`, ...headers },
-      body: JSON.stringify(body),
-    });
+    tb.http(sh.httpUrl, requester, 'POST', path, body, headers);
 
   const events = async (nc: NatsConnection, p: Province) => {
     const jsm = await jetstreamManager(nc);
@@ -93,16 +44,10 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'yrd-exchange-'));
-    server = await startNatsServer({ dir });
-    const shJwk = generateProvinceKey('sh');
-    const zjJwk = generateProvinceKey('zj');
-    keys.sh = loadProvinceKey('sh', shJwk.privateJwk);
-    keys.zj = loadProvinceKey('zj', zjJwk.privateJwk);
-    const verifier = new TokenVerifier({ sh: shJwk.publicJwk, zj: zjJwk.publicJwk } as TrustList);
+    tb = await createTestbed();
 
     // a fake consent service for 浙江: allows grant g-ok, denies everything else
-    consent = await startGrpcServer(
+    const consent = await startGrpcServer(
       (s) => {
         const impl: consentV1.ConsentServiceServer = {
           authorize: unary('consent.Authorize', async (req: consentV1.AuthorizeRequest) => {
@@ -127,28 +72,14 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
       },
       { port: 0, serviceNames: ['yrd.consent.v1.ConsentService'] },
     );
+    tb.defer(() => consent.stop());
 
-    const depsFor = async (p: 'sh' | 'zj'): Promise<ServiceDeps> => {
-      const db = await openDatabase();
-      dbs.push(db);
-      return {
-        province: p,
-        logger: silentLogger(),
-        db,
-        nc: await connectAs(p),
-        verifier,
-        key: keys[p],
-        grpcAddress: {
-          catalog: '127.0.0.1:1',
-          consent: p === 'zj' ? `127.0.0.1:${consent.port}` : '127.0.0.1:1',
-          exchange: '127.0.0.1:1',
-          audit: '127.0.0.1:1',
-        },
-        ports: { http: 0, grpc: 0 },
-        clock: () => new Date(),
-      };
-    };
-    zj = await startExchange(await depsFor('zj'), {
+    // only 浙江's exchange asks a consent service; 上海's address leads nowhere
+    const zjDeps = await tb.deps('zj', { grpcAddress: { consent: `127.0.0.1:${consent.port}` } });
+    const shDeps = await tb.deps('sh', { grpcAddress: { consent: '127.0.0.1:1' } });
+    zjNc = zjDeps.nc;
+    shNc = shDeps.nc;
+    zj = await startExchange(zjDeps, {
       datasets: [
         {
           resourceId,
@@ -157,19 +88,11 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
         },
       ],
     });
-    sh = await startExchange(await depsFor('sh'), {});
-    userToken = await signToken(keys.sh, requester, { audience: audiences.user, ttlSeconds: 600 });
+    tb.defer(async () => zj?.stop());
+    sh = await tb.started(startExchange(shDeps, {}));
   });
 
-  afterAll(async () => {
-    await sh?.stop();
-    await zj?.stop();
-    await consent?.stop();
-    await Promise.all(conns.map((c) => c.close()));
-    await Promise.all(dbs.map((d) => d.close()));
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tb?.close());
 
   it('a query with a grant returns masked records with only the granted items', async () => {
     const res = await post(
@@ -178,7 +101,7 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
       { 'x-request-id': 'req-q1' },
     );
     expect(res.status).toBe(200);
-    const body = (await res.json()) as {
+    const body = res.body as {
       requestId: string;
       provider: string;
       items: string[];
@@ -212,7 +135,7 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
     );
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    const p = (await res.json()) as { code: string; reasons?: { code: string }[]; requestId: string };
+    const p = res.body as { code: string; reasons?: { code: string }[]; requestId: string };
     expect(p.code).toBe('CONSENT.NO_GRANT');
     expect(p.reasons?.[0]?.code).toBe('CONSENT.NO_GRANT');
     expect(p.requestId).toBe('req-deny1');
@@ -227,7 +150,7 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
       grantId: 'g-ok',
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Record<string, unknown>;
+    const body = res.body as Record<string, unknown>;
     expect(body.results).toEqual({ company_name: true, legal_representative: false });
     expect(Object.keys(body).sort()).toEqual(['requestId', 'results']);
     expect(JSON.stringify(body)).not.toContain('周明远');
@@ -242,13 +165,13 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
       grantId: 'g-ok',
     });
     expect(res.status).toBe(403);
-    expect(((await res.json()) as { code: string }).code).toBe('EXCHANGE.ITEM_NOT_GRANTED');
+    expect(res.body.code).toBe('EXCHANGE.ITEM_NOT_GRANTED');
   });
 
   it('a malformed body is a 400 REQUEST.INVALID', async () => {
     const res = await post('/api/exchange/v1/queries', { resourceId, key: 'not-an-object' });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { code: string }).code).toBe('REQUEST.INVALID');
+    expect(res.body.code).toBe('REQUEST.INVALID');
   });
 
   it('an unknown resource is a 404 EXCHANGE.RESOURCE_NOT_FOUND', async () => {
@@ -259,14 +182,13 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
       grantId: 'g-ok',
     });
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { code: string }).code).toBe('EXCHANGE.RESOURCE_NOT_FOUND');
+    expect(res.body.code).toBe('EXCHANGE.RESOURCE_NOT_FOUND');
   });
 
   it('refuses a requester token that is forged, foreign to the lane, or missing', async () => {
-    const nc = conns[1] as NatsConnection; // 上海's connection (zj connected first)
     const send = (token: string, requestId: string) =>
       request(
-        nc,
+        shNc,
         subjects.lane('zj', 'sh', 'exchange', 'query'),
         exchangeV1.ExchangeRequest.encode(
           exchangeV1.ExchangeRequest.fromPartial({
@@ -287,13 +209,13 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
     await expect(send(forged, 'req-forged')).rejects.toMatchObject({ code: 'AUTH.TOKEN_INVALID' });
     // a genuine 浙江 token presented on 上海's lane
     const zjUser: Principal = { ...requester, sub: 'zj-user', province: 'zj' };
-    const foreign = await signToken(keys.zj, zjUser, { audience: audiences.exchange('zj'), ttlSeconds: 60 });
+    const foreign = await signToken(tb.key('zj'), zjUser, { audience: audiences.exchange('zj'), ttlSeconds: 60 });
     await expect(send(foreign, 'req-foreign')).rejects.toMatchObject({ code: 'AUTH.WRONG_PROVINCE' });
     // a genuine 上海 token for another audience
-    const wrongAud = await signToken(keys.sh, requester, { audience: audiences.user, ttlSeconds: 60 });
+    const wrongAud = await signToken(tb.key('sh'), requester, { audience: audiences.user, ttlSeconds: 60 });
     await expect(send(wrongAud, 'req-aud')).rejects.toMatchObject({ code: 'AUTH.TOKEN_INVALID' });
     // tampered payload of a genuine token
-    const good = await signToken(keys.sh, requester, { audience: audiences.exchange('zj'), ttlSeconds: 60 });
+    const good = await signToken(tb.key('sh'), requester, { audience: audiences.exchange('zj'), ttlSeconds: 60 });
     const [h, , s] = good.split('.');
     const claims = Buffer.from(
       JSON.stringify({
@@ -310,8 +232,6 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
   });
 
   it('both provinces hold the audit events in their own JetStream stream, deduplicated by request id, without personal data', async () => {
-    const shNc = conns[1] as NatsConnection;
-    const zjNc = conns[0] as NatsConnection;
     const before = { sh: (await events(shNc, 'sh')).count, zj: (await events(zjNc, 'zj')).count };
     // a retry with the same request id adds nothing
     const res = await post(
@@ -378,8 +298,8 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
     );
     expect(Date.now() - t0).toBeLessThan(6000);
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { code: string }).code).toBe('EXCHANGE.PROVIDER_UNAVAILABLE');
-    const shEv = await events(conns[1] as NatsConnection, 'sh');
+    expect(res.body.code).toBe('EXCHANGE.PROVIDER_UNAVAILABLE');
+    const shEv = await events(shNc, 'sh');
     expect(shEv.events.find((e) => e.eventId === 'req-down:sh:requester')).toMatchObject({
       outcome: 'error',
       code: 'EXCHANGE.PROVIDER_UNAVAILABLE',

@@ -1,0 +1,230 @@
+/**
+ * `npm run bench`: the cross-province exchange path against raw NATS request/reply, in one run.
+ *
+ *   exchange query  HTTP → 上海 edge → exchange → NATS lane → 浙江 exchange → consent (gRPC, policy)
+ *                   → dataset → masking → audit (JetStream ack) on both sides → back
+ *   raw NATS        a 上海 client requests on the same lane, a 浙江 responder answers at once with a
+ *                   payload of the same size as the exchange reply
+ *
+ * Same concurrency, same duration. Results go to bench/RESULTS.md with the machine and the date.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createLogger } from '@yrd/logger';
+import { connectProvince, findNatsServer, subjects } from '@yrd/nats';
+import { startRegion } from '@yrd/node';
+import { provinces } from '@yrd/region';
+import { demoBookingNo } from '@yrd/seeds';
+import pg from 'pg';
+import { Agent, setGlobalDispatcher } from 'undici';
+import { type LoadResult, runLoad } from './load.js';
+import { traceBreakdown } from './spans.js';
+
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const resultsFile = resolve(import.meta.dirname, '../RESULTS.md');
+setGlobalDispatcher(new Agent({ connections: concurrency * 2, keepAliveTimeout: 30_000 }));
+
+const booking = 'zj.330000-DSJ-00001';
+const purpose = '长三角场馆客流与公共安全保障';
+const items = ['booking_no', 'venue', 'person_name', 'phone', 'visit_date'];
+
+const storage = 'embedded PGlite';
+
+/** One database per province, dropped and made anew so every run starts from the seeds. */
+async function freshDatabases(template: string) {
+  const admin = new pg.Client({ connectionString: template.replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  try {
+    for (const p of provinces) {
+      const name = new URL(template.replaceAll('{province}', p)).pathname.slice(1);
+      if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`);
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.query(`create database ${name}`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+async function json(url: string, method: string, body?: unknown, token?: string) {
+  const r = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${url} → ${r.status} ${text}`);
+  return { body: JSON.parse(text) as Record<string, unknown>, bytes: Buffer.byteLength(text) };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'yrd-bench-'));
+  const logger = createLogger({ name: 'bench', level: 'error' });
+  console.log(`starting the region (4 provinces, PGlite, nats-server) …`);
+  const region = await startRegion({
+    logger,
+    dataDir: dir,
+    inMemory: true,
+    ports: 'random',
+    devMode: true,
+    seed: true,
+  });
+  try {
+    const sh = region.nodes.sh.url;
+    const zj = region.nodes.zj.url;
+    const token = async (url: string, user: string) =>
+      String((await json(`${url}/api/auth/v1/dev-token`, 'POST', { user })).body.token);
+    const requester = await token(sh, 'sh-dsj-requester');
+    const reviewer = await token(zj, 'zj-dsjj-reviewer');
+
+    const app = await json(
+      `${sh}/api/consent/v1/applications`,
+      'POST',
+      {
+        resourceId: booking,
+        purpose,
+        legalBasis: '基准测试',
+        items,
+        modes: ['query', 'verify'],
+        validUntil: '2099-12-31T00:00:00Z',
+      },
+      requester,
+    );
+    const decided = await json(
+      `${zj}/api/consent/v1/applications/${app.body.id}/decision`,
+      'POST',
+      { decision: 'approve', reason: '基准测试' },
+      reviewer,
+    );
+    const grantId = String((decided.body.grant as { id: string }).id);
+    const queryBody = JSON.stringify({ resourceId: booking, purpose, key: { booking_no: demoBookingNo }, grantId });
+    const verifyBody = JSON.stringify({
+      resourceId: booking,
+      purpose,
+      key: { booking_no: demoBookingNo },
+      claims: { phone: '13816620317' },
+      grantId,
+    });
+    const sample = await json(`${sh}/api/exchange/v1/queries`, 'POST', JSON.parse(queryBody), requester);
+    const payloadBytes = sample.bytes;
+
+    const post = (path: string, body: string) => async () => {
+      const r = await fetch(`${sh}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${requester}` },
+        body,
+      });
+      await r.arrayBuffer();
+      return r.ok;
+    };
+
+    // raw NATS: the same lane, accounts and server; the responder answers with a same-size payload
+    const payload = new Uint8Array(payloadBytes).fill(0x61);
+    const zjNc = await connectProvince({
+      servers: region.nats.url,
+      credentials: region.secrets.nats.zj,
+      name: 'bench/zj',
+      logger,
+    });
+    const shNc = await connectProvince({
+      servers: region.nats.url,
+      credentials: region.secrets.nats.sh,
+      name: 'bench/sh',
+      logger,
+    });
+    // same lane export (xchg.zj.from.sh.>) and accounts, but a subject the exchange does not serve
+    const lane = `${subjects.laneExport('zj', 'sh').slice(0, -1)}bench.raw`;
+    const sub = zjNc.subscribe(lane, { queue: 'bench', callback: (_e, m) => void m.respond(payload) });
+    await zjNc.flush();
+    const request = new Uint8Array(Buffer.byteLength(queryBody)).fill(0x62);
+
+    const results: LoadResult[] = [];
+    const opts = { concurrency, seconds };
+    console.log(`raw NATS request/reply (${payloadBytes} B reply) …`);
+    results.push(
+      await runLoad('raw NATS request/reply, 上海 → 浙江 lane', opts, async () => {
+        await shNc.request(lane, request, { timeout: 5000 });
+        return true;
+      }),
+    );
+    console.log('exchange query …');
+    results.push(
+      await runLoad('exchange query (HTTP → … → audit acked)', opts, post('/api/exchange/v1/queries', queryBody)),
+    );
+    console.log('exchange verify …');
+    results.push(
+      await runLoad(
+        'exchange verify (HTTP → … → audit acked)',
+        opts,
+        post('/api/exchange/v1/verifications', verifyBody),
+      ),
+    );
+    sub.unsubscribe();
+    await shNc.close();
+    await zjNc.close();
+
+    console.log('span breakdown of sequential queries …');
+    const breakdown = await traceBreakdown(30, post('/api/exchange/v1/queries', queryBody));
+    writeResults(results, payloadBytes, breakdown);
+    console.table(results);
+  } finally {
+    await region.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeResults(
+  results: LoadResult[],
+  payloadBytes: number,
+  breakdown: Awaited<ReturnType<typeof traceBreakdown>>,
+) {
+  const [raw, query, verify] = results as [LoadResult, LoadResult, LoadResult];
+  const nats = execFileSync(findNatsServer(), ['--version'], { encoding: 'utf8' }).trim();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${nats}`;
+  const row = (r: LoadResult) =>
+    `| ${r.name} | ${r.throughput} | ${r.p50ms} | ${r.p99ms} | ${r.maxms} | ${r.requests} | ${r.errors} |`;
+  const ratio = (r: LoadResult) =>
+    `| ${r.name} | ${(r.throughput / raw.throughput).toFixed(3)} | ${(r.p99ms / raw.p99ms).toFixed(1)}× |`;
+  const section = `## Exchange path vs raw NATS — ${new Date().toISOString().slice(0, 10)}
+
+Machine: ${machine}. Concurrency ${concurrency}, ${seconds} s per run after a 2 s warm-up, one process
+(the four province nodes, the load generator) plus nats-server. Storage: ${storage}. Reply payload ${payloadBytes} B.
+
+| run | req/s | p50 ms | p99 ms | max ms | requests | errors |
+|---|---:|---:|---:|---:|---:|---:|
+${results.map(row).join('\n')}
+
+| run | throughput / raw | p99 / raw |
+|---|---:|---:|
+${[query, verify].map(ratio).join('\n')}
+
+Where one query spends its time (${breakdown.stats[0]?.count ?? 0} sequential queries, traced; ${breakdown.traces} traces —
+one per request, across HTTP, NATS and gRPC). Spans nest: the edge span contains the exchange span, and so on.
+
+| span | count | p50 ms | p90 ms |
+|---|---:|---:|---:|
+${breakdown.stats.map((s) => `| ${s.span} | ${s.count} | ${s.p50ms} | ${s.p90ms} |`).join('\n')}
+`;
+  let existing = '';
+  try {
+    existing = readFileSync(resultsFile, 'utf8');
+  } catch {
+    existing = '# Benchmark results\n\nWritten by `npm run bench`; newest first.\n';
+  }
+  const [head, ...rest] = existing.split(/\n(?=## )/);
+  writeFileSync(
+    resultsFile,
+    [head?.trimEnd(), section.trimEnd(), ...rest.filter((s) => !s.startsWith('## Exchange path vs raw NATS'))].join(
+      '\n\n',
+    ) + '\n',
+  );
+  console.log(`results written to ${resultsFile}`);
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

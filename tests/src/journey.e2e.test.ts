@@ -1,0 +1,259 @@
+/**
+ * The foundation journey through HTTP only, against four province nodes, a real nats-server with
+ * the province accounts and real (embedded) databases — and the refusals, each with its own code.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@yrd/logger';
+import { type Region, startRegion } from '@yrd/node';
+import { demoBookingNo } from '@yrd/seeds';
+import { InMemorySpanExporter, initTelemetry } from '@yrd/telemetry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, RegionClient } from './client.js';
+
+const booking = 'zj.330000-DSJ-00001'; // 浙里办场馆预约记录: conditional, personal items
+const grantedItems = ['booking_no', 'venue', 'person_name', 'phone', 'visit_date'];
+const purpose = '长三角场馆客流与公共安全保障';
+
+interface Problem {
+  code: string;
+  status: number;
+  detail?: string;
+  reasons?: { ruleId: string; code: string }[];
+}
+type Json = Record<string, unknown>;
+
+describe('the four-province journey', () => {
+  let dir: string;
+  let region: Region;
+  let api: RegionClient;
+  let grantId: string;
+
+  const spans = new InMemorySpanExporter();
+
+  beforeAll(async () => {
+    initTelemetry({ serviceName: 'yrd-e2e', exporter: spans });
+    dir = mkdtempSync(join(tmpdir(), 'yrd-e2e-'));
+    region = await startRegion({
+      logger: silentLogger(),
+      dataDir: dir,
+      inMemory: true,
+      ports: 'random',
+      devMode: true,
+      seed: true,
+    });
+    api = new RegionClient(region);
+  });
+
+  afterAll(async () => {
+    await region?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every node is healthy', async () => {
+    for (const p of ['sh', 'js', 'zj', 'ah'] as const) {
+      const r = await api.call(p, 'GET', '/healthz');
+      expect(r.status).toBe(200);
+      expect(r.body.services).toEqual({ catalog: 'ok', consent: 'ok', exchange: 'ok', audit: 'ok' });
+    }
+  });
+
+  it("a 浙江 publisher's new conditional entry appears in 上海's regional search", async () => {
+    const created = await api.as<Json>('zj-dsjj-publisher', 'zj', 'POST', '/api/catalog/v1/resources', {
+      resourceCode: '330000-DSJ-00901',
+      classCode: 'A02-05-02-09',
+      name: '长三角演出票务实名入场记录',
+      providerCreditCode: '11330000MB1N88352L',
+      summary: '大型演出实名入场核验记录（测试条目）',
+      items: [
+        { name: 'ticket_no', label: '票号', grade: 'general', subLevel: 2 },
+        {
+          name: 'holder_name',
+          label: '持票人姓名',
+          grade: 'general',
+          subLevel: 3,
+          personalInfo: true,
+          piiKind: 'name',
+        },
+      ],
+      keyItems: ['ticket_no'],
+      sharingTier: 'conditional',
+      sharingConditions: '限公共安全保障',
+      sharingModes: ['interface'],
+      openTier: 'none',
+      grade: 'general',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('draft');
+    const id = String(created.body.id);
+    const published = await api.as<Json>('zj-dsjj-publisher', 'zj', 'POST', `/api/catalog/v1/resources/${id}/publish`);
+    expect(published.status).toBe(200);
+    expect(published.body.status).toBe('published');
+
+    const hit = await eventually(async () => {
+      const r = await api.as<{ items: { id: string; province: string; sharingTier: string }[] }>(
+        'sh-dsj-requester',
+        'sh',
+        'GET',
+        `/api/catalog/v1/resources?q=${encodeURIComponent('演出票务')}`,
+      );
+      return r.body.items.find((i) => i.id === id);
+    });
+    expect(hit).toMatchObject({ province: 'zj', sharingTier: 'conditional' });
+  });
+
+  it('上海 applies, 浙江 approves, 上海 gets only the granted items, masked', async () => {
+    const applied = await api.as<Json>('sh-dsj-requester', 'sh', 'POST', '/api/consent/v1/applications', {
+      resourceId: booking,
+      purpose,
+      legalBasis: '《上海市公共数据管理办法》第二十四条',
+      items: grantedItems,
+      validUntil: '2027-12-31T23:59:59+08:00',
+    });
+    expect(applied.status).toBe(201);
+    expect(applied.body.status).toBe('submitted');
+    const appId = String(applied.body.id);
+
+    const decided = await api.as<{ application: Json; grant: { id: string; items: string[] } }>(
+      'zj-dsjj-reviewer',
+      'zj',
+      'POST',
+      `/api/consent/v1/applications/${appId}/decision`,
+      { decision: 'approve', reason: '符合共享条件' },
+    );
+    expect(decided.status).toBe(200);
+    expect(decided.body.application.status).toBe('approved');
+    grantId = decided.body.grant.id;
+    expect(decided.body.grant.items).toEqual(grantedItems);
+
+    // the requester sees the outcome in its own province
+    const seen = await api.as<Json>('sh-dsj-requester', 'sh', 'GET', `/api/consent/v1/applications/${appId}`);
+    expect(seen.body).toMatchObject({ status: 'approved', grantId });
+
+    const q = await api.as<{ requestId: string; records: Record<string, string>[]; items: string[] }>(
+      'sh-dsj-requester',
+      'sh',
+      'POST',
+      '/api/exchange/v1/queries',
+      { resourceId: booking, purpose, key: { booking_no: demoBookingNo }, grantId },
+      { 'x-request-id': 'e2e-query-0001' },
+    );
+    expect(q.status).toBe(200);
+    expect(q.body.requestId).toBe('e2e-query-0001');
+    expect(q.body.records).toHaveLength(1);
+    const rec = q.body.records[0] ?? {};
+    expect(Object.keys(rec).sort()).toEqual([...grantedItems].sort());
+    expect(rec.verified).toBeUndefined(); // not granted, never leaves 浙江
+    expect(rec.booking_no).toBe(demoBookingNo);
+    expect(rec.person_name).toBe('李**');
+    expect(rec.phone).toBe('138****0317');
+  });
+
+  it('one trace follows the query across HTTP, NATS and gRPC in both provinces', async () => {
+    const finished = spans.getFinishedSpans();
+    const edge = finished.find(
+      (s) => s.attributes['yrd.request_id'] === 'e2e-query-0001' && s.attributes['yrd.service'] === 'edge',
+    );
+    expect(edge).toBeDefined();
+    const trace = finished.filter((s) => s.spanContext().traceId === edge?.spanContext().traceId).map((s) => s.name);
+    expect(trace).toEqual(
+      expect.arrayContaining([
+        'POST /api/exchange/v1/queries', // the 上海 exchange service behind the edge
+        'nats request xchg.zj.from.sh.exchange.query', // 上海 asks on its lane
+        'nats xchg.zj.from.sh.exchange.query', // 浙江 serves it
+        'consent.Authorize', // 浙江's policy decision over gRPC
+        'catalog.GetResource',
+      ]),
+    );
+  });
+
+  it('both provinces audited the exchange, and their logs verify', async () => {
+    for (const [p, auditor] of [
+      ['sh', 'sh-auditor'],
+      ['zj', 'zj-auditor'],
+    ] as const) {
+      const records = await eventually(async () => {
+        const r = await api.as<{ records: Json[] }>(
+          auditor,
+          p,
+          'GET',
+          '/api/audit/v1/records?requestId=e2e-query-0001',
+        );
+        return r.body.records?.length ? r.body.records : undefined;
+      });
+      expect(records[0]).toMatchObject({ requestId: 'e2e-query-0001', resourceId: booking, outcome: 'allow' });
+      expect(JSON.stringify(records)).not.toContain(demoBookingNo); // hashes, never payloads
+      const v = await api.as<{ ok: boolean; size: number; root: string }>(auditor, p, 'GET', '/api/audit/v1/verify');
+      expect(v.status).toBe(200);
+      expect(v.body.ok).toBe(true);
+      expect(v.body.size).toBeGreaterThan(0);
+      expect(v.body.root).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  describe('refusals', () => {
+    const expectProblem = (r: { status: number; body: unknown; contentType: string }, status: number, code: string) => {
+      expect(r.contentType).toContain('application/problem+json');
+      expect({ status: r.status, code: (r.body as Problem).code }).toEqual({ status, code });
+    };
+
+    it('applying for a resource that is not shared (不予共享)', async () => {
+      const r = await api.as('sh-dsj-requester', 'sh', 'POST', '/api/consent/v1/applications', {
+        resourceId: 'zj.330100-GA-00001',
+        purpose,
+        legalBasis: '—',
+        items: ['document_type'],
+        validUntil: '2027-12-31T23:59:59+08:00',
+      });
+      expectProblem(r, 403, 'CONSENT.NOT_SHARED');
+    });
+
+    it('querying a conditional resource without a grant', async () => {
+      const r = await api.as('sh-dsj-requester', 'sh', 'POST', '/api/exchange/v1/queries', {
+        resourceId: booking,
+        purpose,
+        key: { booking_no: demoBookingNo },
+      });
+      expectProblem(r, 403, 'CONSENT.NO_GRANT');
+      expect((r.body as unknown as Problem).reasons?.[0]?.ruleId).toBe('R-GRANT-REQUIRED');
+    });
+
+    it('asking for items outside the grant', async () => {
+      const r = await api.as('sh-dsj-requester', 'sh', 'POST', '/api/exchange/v1/queries', {
+        resourceId: booking,
+        purpose,
+        key: { booking_no: demoBookingNo },
+        grantId,
+        items: ['booking_no', 'verified'],
+      });
+      expectProblem(r, 403, 'CONSENT.ITEMS_NOT_GRANTED');
+    });
+
+    it("a requester of a third province using 上海's grant", async () => {
+      const r = await api.as('ah-sjzyj-requester', 'ah', 'POST', '/api/exchange/v1/queries', {
+        resourceId: booking,
+        purpose,
+        key: { booking_no: demoBookingNo },
+        grantId,
+      });
+      expectProblem(r, 403, 'CONSENT.GRANT_NOT_YOURS');
+    });
+
+    it('a malformed body', async () => {
+      const r = await api.as('sh-dsj-requester', 'sh', 'POST', '/api/exchange/v1/queries', { resourceId: 42 });
+      expectProblem(r, 400, 'REQUEST.INVALID');
+      const broken = await api.call('sh', 'POST', '/api/exchange/v1/queries', {
+        raw: '{"resourceId":',
+        headers: { authorization: `Bearer ${await api.token('sh-dsj-requester')}` },
+      });
+      expectProblem(broken, 400, 'REQUEST.MALFORMED');
+    });
+
+    it('no token, and a token from another province', async () => {
+      expectProblem(await api.call('sh', 'GET', '/api/catalog/v1/resources'), 401, 'AUTH.MISSING_TOKEN');
+      const r = await api.call('sh', 'POST', '/api/auth/v1/dev-token', { body: { user: 'zj-dsjj-requester' } });
+      expectProblem(r, 403, 'AUTH.WRONG_PROVINCE');
+    });
+  });
+});
