@@ -32,6 +32,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/**/*.e2e.test.ts'],
+          // each file runs a whole region; one at a time keeps a 2-core machine responsive
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 240_000,
           pool: 'forks',

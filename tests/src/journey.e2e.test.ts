@@ -59,6 +59,19 @@ describe('the four-province journey', () => {
     }
   });
 
+  it('each service describes its API in OpenAPI through the edge', async () => {
+    for (const service of ['catalog', 'consent', 'exchange', 'audit']) {
+      const r = await api.call<{ openapi: string; paths: Record<string, unknown> }>(
+        'sh',
+        'GET',
+        `/api/${service}/v1/openapi.json`,
+      );
+      expect(r.status).toBe(200);
+      expect(r.body.openapi).toBe('3.1.0');
+      expect(Object.keys(r.body.paths).some((p) => p.startsWith(`/api/${service}/v1/`))).toBe(true);
+    }
+  });
+
   it("a 浙江 publisher's new conditional entry appears in 上海's regional search", async () => {
     const created = await api.as<Json>('zj-dsjj-publisher', 'zj', 'POST', '/api/catalog/v1/resources', {
       resourceCode: '330000-DSJ-00901',

@@ -11,6 +11,7 @@ import { createLogger } from '@yrd/logger';
 import { natsInstallHint } from '@yrd/nats';
 import { generateRegionSecrets, type Region, type RegionSecrets, startRegion } from '@yrd/node';
 import { provinceInfo, provinces } from '@yrd/region';
+import { initTelemetry } from '@yrd/telemetry';
 
 const config = parseConfig(
   z.object({
@@ -19,6 +20,10 @@ const config = parseConfig(
     YRD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
     YRD_NATS_PORT: z.coerce.number().int().min(0).max(65535).default(4322),
     YRD_DATABASE_URL: z.string().url().optional(),
+    /** default: 7310/7320/7330/7340 and the services after them; random: free ports (tests) */
+    YRD_PORTS: z.enum(['default', 'random']).default('default'),
+    /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; unset = no export */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
     NODE_ENV: z.string().optional(),
   }),
   process.env,
@@ -39,6 +44,7 @@ async function main() {
   const dataDir = resolve(config.YRD_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const logger = createLogger({ name: 'yrd-demo', level: config.YRD_LOG_LEVEL });
+  const telemetry = initTelemetry({ serviceName: 'yrd-demo', otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
 
   let region: Region;
   try {
@@ -48,7 +54,7 @@ async function main() {
       databaseUrl: config.YRD_DATABASE_URL,
       secrets: loadSecrets(dataDir),
       natsPort: config.YRD_NATS_PORT,
-      ports: 'default',
+      ports: config.YRD_PORTS,
       devMode: config.YRD_DEV_MODE,
       seed: true,
     });
@@ -66,6 +72,7 @@ async function main() {
     stopping = true;
     console.log(`\n${signal}: stopping the four province nodes…`);
     await region.stop();
+    await telemetry.shutdown();
     console.log('stopped; data kept in', dataDir);
     process.exit(0);
   };

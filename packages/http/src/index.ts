@@ -102,7 +102,8 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     const open = new Set(['/healthz', ...(opts.publicRoutes ?? [])]);
     app.addHook('preHandler', async (req) => {
       const url = req.routeOptions.url ?? '';
-      if (open.has(url) || url.endsWith('/openapi.json')) return;
+      // API descriptions are public
+      if (open.has(url) || (req.url.split('?')[0] ?? '').endsWith('/openapi.json')) return;
       req.principal = await verifier.verify(bearer(req.headers.authorization), audiences.user);
     });
   }
@@ -146,7 +147,9 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     return sendProblem(reply, e, req);
   });
 
+  // at the root for the service itself, under its API prefix for callers coming through the edge
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(`/api/${opts.service}/v1/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
 

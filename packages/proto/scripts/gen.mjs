@@ -11,6 +11,7 @@ const buf = join(root, 'node_modules/.bin/buf');
 const check = process.argv.includes('--check');
 
 execFileSync(buf, ['lint'], { cwd: root, stdio: 'inherit' });
+if (check) breaking();
 const out = mkdtempSync(join(tmpdir(), 'yrd-proto-'));
 try {
   const template = readFileSync(join(root, 'buf.gen.yaml'), 'utf8').replace(
@@ -32,6 +33,30 @@ try {
   }
 } finally {
   rmSync(out, { recursive: true, force: true });
+}
+
+/**
+ * `buf breaking` against the last commit that touched proto/ before HEAD's own changes, so a
+ * change that breaks wire compatibility fails CI. Skipped when there is no such commit (a fresh
+ * history or a shallow clone).
+ */
+function breaking() {
+  let base = '';
+  try {
+    base = execFileSync('git', ['rev-list', '-1', 'HEAD~1', '--', 'proto'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    base = '';
+  }
+  if (!base) {
+    console.log('proto: no earlier commit with proto/ to check breaking changes against');
+    return;
+  }
+  execFileSync(buf, ['breaking', '--against', `.git#ref=${base}`], { cwd: root, stdio: 'inherit' });
+  console.log(`proto: no breaking changes against ${base.slice(0, 12)}`);
 }
 
 function files(dir) {

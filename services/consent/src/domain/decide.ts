@@ -3,6 +3,7 @@
 //
 // Every rule is evaluated, not just the first that fails, so a refusal lists all that is wrong
 // with a request (the requester can fix everything in one go, the auditor sees the whole picture).
+import type { MaskProfile } from '@yrd/masking';
 import { type DenialCode, denialCodes, type NoteCode, noteCodes, type RuleId, ruleIds } from './codes.js';
 import { maskProfileFor } from './masking.js';
 import type {
@@ -10,7 +11,6 @@ import type {
   Decision,
   DecisionInput,
   GrantView,
-  MaskProfile,
   Mode,
   Reason,
   RequesterKind,

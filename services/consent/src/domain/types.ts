@@ -1,6 +1,7 @@
 // The views the policy decision reads. They are deliberately flat and independent of storage and
 // transport: adapters map catalogue entries, grants and consents onto them (validating with zod at
 // the boundary), and the decision never sees anything else.
+import type { MaskProfile } from '@yrd/masking';
 import type { Province } from '@yrd/region';
 import type { DenialCode, ReasonCode, RuleId } from './codes.js';
 
@@ -27,9 +28,6 @@ export type RequesterKind = (typeof requesterKinds)[number];
 /** What kind of identifier or personal datum an item holds; drives the masking profile. */
 export const piiKinds = ['id_number', 'name', 'phone', 'address', 'credit_code', 'none'] as const;
 export type PiiKind = (typeof piiKinds)[number];
-
-export const maskProfiles = ['none', 'id_number', 'name', 'phone', 'address', 'credit_code', 'redact'] as const;
-export type MaskProfile = (typeof maskProfiles)[number];
 
 export const grantStatuses = ['active', 'revoked', 'expired'] as const;
 export type GrantStatus = (typeof grantStatuses)[number];

@@ -7,11 +7,11 @@
 import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
 import { type AppError, asAppError, forbidden, invalid, notFound, unauthenticated, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
+import { type MaskProfile, maskRecord, parseMaskProfile } from '@yrd/masking';
 import { auditV1, type consentV1, exchangeV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
 import type { DatasetRepo } from '../adapters/db.js';
 import { sha256Hex, subjectRef } from '../domain/canonical.js';
-import { maskRecord } from '../domain/masking.js';
 
 export type ExchangeMode = 'query' | 'verify';
 export const exchangeModes = ['query', 'verify'] as const;
@@ -281,8 +281,9 @@ export class ProviderApp {
     }
     const limit = Math.min(req.limit > 0 ? req.limit : maxRecords, maxRecords);
     const found = await this.datasets.find(req.resourceId, req.key, limit);
-    const masking: Record<string, string> = {};
-    for (const m of decision.masking) if (granted.has(m.item)) masking[m.item] = m.profile;
+    // Profile names come over gRPC as strings: one this version does not know redacts the item.
+    const masking: Record<string, MaskProfile> = {};
+    for (const m of decision.masking) if (granted.has(m.item)) masking[m.item] = parseMaskProfile(m.profile);
     const reply: exchangeV1.ExchangeReply = {
       requestId: req.requestId,
       records: [],
@@ -294,14 +295,8 @@ export class ProviderApp {
       grantId: decision.grantId || req.grantId,
     };
     if (mode === 'query') {
-      reply.records = found.map((r) => {
-        const kept: Record<string, string> = {};
-        for (const i of items) {
-          const v = r[i];
-          if (v !== undefined) kept[i] = v;
-        }
-        return { fields: maskRecord(kept, masking) };
-      });
+      // Only the granted items leave, each masked; one without a profile is redacted.
+      reply.records = found.map((r) => ({ fields: maskRecord(r, items, masking) }));
     } else {
       for (const i of claimed) reply.results[i] = found.some((r) => r[i] !== undefined && r[i] === req.claims[i]);
     }

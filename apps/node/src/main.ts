@@ -1,0 +1,69 @@
+/**
+ * One province node as its own process (how a province runs it outside the demo):
+ *   YRD_PROVINCE=zj YRD_NATS_URL=nats://… YRD_NATS_USER=… YRD_NATS_PASSWORD=… \
+ *   YRD_PROVINCE_KEY_FILE=zj.jwk YRD_TRUST_LIST_FILE=trust.json YRD_DATABASE_URL=postgres://… \
+ *   node --import tsx apps/node/src/main.ts
+ * Dev mode (seed users, dev tokens) is off unless asked for, and refused with NODE_ENV=production.
+ */
+
+import type { JsonWebKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { TrustList } from '@yrd/auth';
+import { assertDevModeAllowed, envBool, parseConfig, z } from '@yrd/config';
+import { createLogger } from '@yrd/logger';
+import { provinces } from '@yrd/region';
+import { initTelemetry } from '@yrd/telemetry';
+import { startProvinceNode } from './node.js';
+
+const config = parseConfig(
+  z.object({
+    YRD_PROVINCE: z.enum(provinces),
+    YRD_NATS_URL: z.string().min(1),
+    YRD_NATS_USER: z.string().min(1),
+    YRD_NATS_PASSWORD: z.string().min(1),
+    YRD_PROVINCE_KEY_FILE: z.string().min(1),
+    YRD_TRUST_LIST_FILE: z.string().min(1),
+    YRD_DATABASE_URL: z.string().url().optional(),
+    YRD_DATA_DIR: z.string().optional(),
+    YRD_DEV_MODE: envBool(false),
+    YRD_SEED: envBool(false),
+    YRD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+    NODE_ENV: z.string().optional(),
+  }),
+  process.env,
+);
+assertDevModeAllowed(config.YRD_DEV_MODE, config.NODE_ENV);
+
+const logger = createLogger({ name: `yrd-node-${config.YRD_PROVINCE}`, level: config.YRD_LOG_LEVEL });
+const telemetry = initTelemetry({
+  serviceName: `yrd-node-${config.YRD_PROVINCE}`,
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+});
+const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+
+const node = await startProvinceNode({
+  province: config.YRD_PROVINCE,
+  logger,
+  nats: { url: config.YRD_NATS_URL, credentials: { user: config.YRD_NATS_USER, pass: config.YRD_NATS_PASSWORD } },
+  dataDir: config.YRD_DATA_DIR,
+  databaseUrl: config.YRD_DATABASE_URL,
+  trust: readJson<TrustList>(config.YRD_TRUST_LIST_FILE),
+  privateJwk: readJson<JsonWebKey>(config.YRD_PROVINCE_KEY_FILE),
+  devMode: config.YRD_DEV_MODE,
+  seed: config.YRD_SEED,
+});
+logger.info({ url: node.url }, 'province node ready');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: intake first, then NATS drain, then storage');
+    void node
+      .stop()
+      .then(() => telemetry.shutdown())
+      .then(() => process.exit(0));
+  });
+}
