@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@yrd/logger';
 import { type Region, startRegion } from '@yrd/node';
-import { demoBookingNo } from '@yrd/seeds';
+import { agencyBySlug, demoBookingNo, demoCompany, demoSubject } from '@yrd/seeds';
 import { InMemorySpanExporter, initTelemetry } from '@yrd/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, RegionClient } from './client.js';
@@ -203,6 +203,119 @@ describe('the four-province journey', () => {
       expect(v.body.size).toBeGreaterThan(0);
       expect(v.body.root).toMatch(/^[0-9a-f]{64}$/);
     }
+  });
+
+  describe('the demo scenarios on the seeds', () => {
+    it('1 · 上海 verifies a 浙江 business licence and its legal representative (核验, unconditional)', async () => {
+      const verify = (claims: Record<string, string>) =>
+        api.as<{ results: Record<string, boolean>; records?: unknown }>(
+          'sh-scjgj-requester',
+          'sh',
+          'POST',
+          '/api/exchange/v1/verifications',
+          {
+            resourceId: 'zj.330000-SCJG-00001',
+            purpose: '跨省通办 企业变更登记',
+            key: { credit_code: demoCompany.creditCode },
+            claims,
+          },
+        );
+      const ok = await verify({ legal_representative: demoCompany.legalRepresentative, license_status: '存续' });
+      expect(ok.status).toBe(200);
+      expect(ok.body.results).toEqual({ legal_representative: true, license_status: true });
+      expect(ok.body.records).toBeUndefined(); // no data comes back, only match / no-match
+      const wrong = await verify({ legal_representative: '王某某' });
+      expect(wrong.body.results).toEqual({ legal_representative: false });
+    });
+
+    it('2 · 江苏 social-insurance months reach 上海 with the subject’s consent, and stop when it is revoked', async () => {
+      const items = ['id_number', 'person_name', 'contribution_months', 'last_contribution'];
+      const purpose2 = '社保关系转移接续';
+      const applied = await api.as<Json>('sh-rsj-requester', 'sh', 'POST', '/api/consent/v1/applications', {
+        resourceId: 'js.320000-RSJ-00001',
+        purpose: purpose2,
+        legalBasis: '《社会保险法》第十九条',
+        items,
+        validUntil: '2027-12-31T23:59:59+08:00',
+      });
+      expect(applied.status).toBe(201);
+      const decided = await api.as<{ grant: { id: string } }>(
+        'js-rst-reviewer',
+        'js',
+        'POST',
+        `/api/consent/v1/applications/${applied.body.id}/decision`,
+        {
+          decision: 'approve',
+          reason: '社保关系转移',
+        },
+      );
+      expect(decided.status).toBe(200);
+      const grant = decided.body.grant.id;
+      const query = (consentId?: string) =>
+        api.as<{ records: Record<string, string>[] }>('sh-rsj-requester', 'sh', 'POST', '/api/exchange/v1/queries', {
+          resourceId: 'js.320000-RSJ-00001',
+          purpose: purpose2,
+          key: { id_number: demoSubject.idNumber },
+          grantId: grant,
+          ...(consentId ? { consentId } : {}),
+        });
+      // sensitive personal information (身份证号) needs the subject's separate consent
+      expect((await query()).body).toMatchObject({ code: 'CONSENT.CONSENT_REQUIRED' });
+
+      const consent = await api.as<Json>('sh-subject-01', 'sh', 'POST', '/api/consent/v1/consents', {
+        requesterAgency: agencyBySlug('sh', 'rsj').creditCode,
+        requesterProvince: 'sh',
+        resourceId: 'js.320000-RSJ-00001',
+        items,
+        purpose: purpose2,
+        validUntil: '2027-12-31T23:59:59+08:00',
+      });
+      expect(consent.status).toBe(201);
+      const consentId = String(consent.body.id);
+      const q = await query(consentId);
+      expect(q.status).toBe(200);
+      expect(q.body.records.length).toBeGreaterThan(0);
+      for (const r of q.body.records) {
+        expect(r.id_number).toBe(`${demoSubject.idNumber.slice(0, 3)}***********${demoSubject.idNumber.slice(-4)}`);
+        expect(r.person_name).toBe(`${demoSubject.name.slice(0, 1)}${'*'.repeat(demoSubject.name.length - 1)}`);
+        expect(Number(r.contribution_months)).toBeGreaterThan(0);
+      }
+
+      expect((await api.as('sh-subject-01', 'sh', 'DELETE', `/api/consent/v1/consents/${consentId}`)).status).toBe(200);
+      expect((await query(consentId)).body).toMatchObject({ code: 'CONSENT.CONSENT_REVOKED' });
+    });
+
+    it('5 · 江苏 visitor-flow statistics are open to the other provinces without an application', async () => {
+      const r = await api.as<{ records: Record<string, string>[] }>(
+        'ah-sjzyj-requester',
+        'ah',
+        'POST',
+        '/api/exchange/v1/queries',
+        {
+          resourceId: 'js.320000-WL-00001',
+          purpose: '节假日客流预警',
+          key: { scenic_area: '拙政园' },
+        },
+      );
+      expect(r.status).toBe(200);
+      expect(r.body.records[0]).toMatchObject({ scenic_area: '拙政园', city: '苏州市' });
+    });
+
+    it('7 · 上海 household registration is in the catalogue with its legal basis, and never exchangeable', async () => {
+      const entry = await api.as<Json>('js-sjj-requester', 'js', 'GET', '/api/catalog/v1/resources/sh.310000-GA-00001');
+      expect(entry.status).toBe(200);
+      expect(entry.body).toMatchObject({ sharingTier: 'none', grade: 'core' });
+      expect(String(entry.body.legalBasis)).toContain('《');
+      const q = await api.as<Problem>('js-sjj-requester', 'js', 'POST', '/api/exchange/v1/queries', {
+        resourceId: 'sh.310000-GA-00001',
+        purpose: '核验',
+        key: { id_number: demoSubject.idNumber },
+      });
+      expect(q.status).toBe(403);
+      expect(q.body.reasons?.map((r) => r.code)).toEqual(
+        expect.arrayContaining(['CONSENT.CORE_DATA_LOCAL', 'CONSENT.NOT_SHARED']),
+      );
+    });
   });
 
   describe('refusals', () => {

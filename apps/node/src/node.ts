@@ -15,7 +15,7 @@ import { startEdge } from '@yrd/edge';
 import { startExchange } from '@yrd/exchange';
 import type { Logger } from '@yrd/logger';
 import { connectProvince, type NatsConnection, type NatsCredentials } from '@yrd/nats';
-import { defaultPorts, type Province, type ServiceName } from '@yrd/region';
+import { defaultPorts, type Province, type ServiceName, subjectRefOfIdNumber } from '@yrd/region';
 import type { RunningService, ServiceDeps } from '@yrd/runtime';
 import { seedsFor, users as seedUsers } from '@yrd/seeds';
 import { seedToResource } from './seed-mapping.js';
@@ -124,18 +124,11 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
       trust: cfg.trust,
       ...(cfg.seed
         ? {
-            seedConsents: seeds.consents.map((c) => {
-              const subject = seeds.users.find((u) => u.id === c.subject);
-              return {
-                subject: { sub: c.subject, name: subject?.name ?? '' },
-                requesterAgency: c.requesterAgency,
-                requesterProvince: c.requesterProvince,
-                resourceId: c.resourceId,
-                items: c.items,
-                purpose: c.purpose,
-                validUntil: c.validUntil,
-              };
-            }),
+            // the seed's id is a label; the issuing province assigns its own
+            seedConsents: seeds.consents.map(({ id: _label, subject, ...input }) => ({
+              subject: { sub: subject, name: seeds.users.find((u) => u.id === subject)?.name ?? '' },
+              ...input,
+            })),
           }
         : {}),
     });
@@ -181,6 +174,8 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
               province: u.province,
               roles: u.roles,
               kind: u.kind ?? 'government',
+              // the province knows who its residents are (real-name login); tokens carry the hash
+              ...(u.idNumber ? { subjectRef: subjectRefOfIdNumber(u.idNumber) } : {}),
             })),
           }
         : {}),

@@ -23,6 +23,11 @@ export const principalSchema = z.object({
   agency: z.string().default(''),
   roles: z.array(z.enum(roles)).default([]),
   kind: z.enum(requesterKinds).default('government'),
+  /** for a data subject: the hashed reference to the person, set by the province that knows them */
+  subjectRef: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type Principal = z.infer<typeof principalSchema>;
 

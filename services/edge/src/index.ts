@@ -18,6 +18,7 @@ export interface DevUser {
   province: Province;
   roles: Principal['roles'];
   kind: Principal['kind'];
+  subjectRef?: string;
 }
 
 export interface EdgeOptions {
@@ -64,10 +65,8 @@ export async function startEdge(opts: EdgeOptions) {
 
   if (opts.devUsers) {
     const users = opts.devUsers;
-    app.get(
-      '/api/auth/v1/dev-users',
-      { schema: { summary: '开发模式：演示用户 seed users (dev mode)' } },
-      async () => users,
+    app.get('/api/auth/v1/dev-users', { schema: { summary: '开发模式：演示用户 seed users (dev mode)' } }, async () =>
+      users.map(({ subjectRef: _ref, ...u }) => u),
     );
     app.post(
       '/api/auth/v1/dev-token',
@@ -88,7 +87,15 @@ export async function startEdge(opts: EdgeOptions) {
         }
         const token = await signToken(
           opts.key,
-          { sub: u.id, name: u.name, agency: u.agency, province: u.province, roles: u.roles, kind: u.kind },
+          {
+            sub: u.id,
+            name: u.name,
+            agency: u.agency,
+            province: u.province,
+            roles: u.roles,
+            kind: u.kind,
+            ...(u.subjectRef ? { subjectRef: u.subjectRef } : {}),
+          },
           { audience: audiences.user, ttlSeconds: opts.tokenTtlSeconds ?? 8 * 3600 },
         );
         return { token, user: u, expiresIn: opts.tokenTtlSeconds ?? 8 * 3600 };

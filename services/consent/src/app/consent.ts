@@ -523,7 +523,7 @@ export class ConsentApp {
 
 /** An opaque, stable reference to a data subject; never the identifier itself. */
 export function subjectRefOf(p: Principal): string {
-  return createHash('sha256').update(`${p.province}:${p.sub}`).digest('hex');
+  return p.subjectRef ?? createHash('sha256').update(`${p.province}:${p.sub}`).digest('hex');
 }
 
 function grantView(g: Grant, _at: string): GrantView {

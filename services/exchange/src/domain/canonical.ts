@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isValidIdNumber, subjectRefOfIdNumber } from '@yrd/region';
 
 /** JSON with keys sorted, so the same key always yields the same string (and hash). */
 export function canonicalJson(obj: Record<string, string>): string {
@@ -11,7 +12,11 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Reference to a data subject for consent checks and audit: a hash of the key, never the key. */
+/**
+ * Reference to the data subject of a query, for consent checks and audit — a hash, never the key.
+ * A key that names a person by ID number refers to that person, whatever the item is called.
+ */
 export function subjectRef(key: Record<string, string>): string {
-  return sha256Hex(canonicalJson(key));
+  const id = Object.values(key).find(isValidIdNumber);
+  return id ? subjectRefOfIdNumber(id) : sha256Hex(canonicalJson(key));
 }
