@@ -31,7 +31,7 @@ const booking = 'zj.330000-DSJ-00001';
 const purpose = '长三角场馆客流与公共安全保障';
 const items = ['booking_no', 'venue', 'person_name', 'phone', 'visit_date'];
 
-const storage = 'embedded PGlite';
+let storage = 'embedded PGlite';
 
 /** One database per province, dropped and made anew so every run starts from the seeds. */
 async function freshDatabases(template: string) {
@@ -63,11 +63,15 @@ async function json(url: string, method: string, body?: unknown, token?: string)
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'yrd-bench-'));
   const logger = createLogger({ name: 'bench', level: 'error' });
-  console.log(`starting the region (4 provinces, PGlite, nats-server) …`);
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  if (databaseUrl) await freshDatabases(databaseUrl);
+  storage = databaseUrl ? `PostgreSQL (${databaseUrl.replace(/\/\/[^@/]*@/, '//')})` : 'embedded PGlite';
+  console.log(`starting the region (4 provinces, ${storage}, nats-server) …`);
   const region = await startRegion({
     logger,
     dataDir: dir,
     inMemory: true,
+    databaseUrl,
     ports: 'random',
     devMode: true,
     seed: true,
@@ -188,9 +192,10 @@ function writeResults(
     `| ${r.name} | ${r.throughput} | ${r.p50ms} | ${r.p99ms} | ${r.maxms} | ${r.requests} | ${r.errors} |`;
   const ratio = (r: LoadResult) =>
     `| ${r.name} | ${(r.throughput / raw.throughput).toFixed(3)} | ${(r.p99ms / raw.p99ms).toFixed(1)}× |`;
-  const section = `## Exchange path vs raw NATS — ${new Date().toISOString().slice(0, 10)}
+  const title = `## Exchange path vs raw NATS — ${storage.startsWith('PostgreSQL') ? 'PostgreSQL' : 'PGlite'}`;
+  const section = `${title}
 
-Machine: ${machine}. Concurrency ${concurrency}, ${seconds} s per run after a 2 s warm-up, one process
+Measured ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. Concurrency ${concurrency}, ${seconds} s per run after a 2 s warm-up, one process
 (the four province nodes, the load generator) plus nats-server. Storage: ${storage}. Reply payload ${payloadBytes} B.
 
 | run | req/s | p50 ms | p99 ms | max ms | requests | errors |
@@ -214,13 +219,12 @@ ${breakdown.stats.map((s) => `| ${s.span} | ${s.count} | ${s.p50ms} | ${s.p90ms}
   } catch {
     existing = '# Benchmark results\n\nWritten by `npm run bench`; newest first.\n';
   }
-  const [head, ...rest] = existing.split(/\n(?=## )/);
-  writeFileSync(
-    resultsFile,
-    [head?.trimEnd(), section.trimEnd(), ...rest.filter((s) => !s.startsWith('## Exchange path vs raw NATS'))].join(
-      '\n\n',
-    ) + '\n',
-  );
+  // a run replaces its own section where it stands; a new kind of run is added at the end
+  const parts = existing.split(/\n(?=## )/).map((part) => part.trimEnd());
+  const at = parts.findIndex((part) => part.startsWith(title));
+  if (at >= 0) parts[at] = section.trimEnd();
+  else parts.push(section.trimEnd());
+  writeFileSync(resultsFile, `${parts.join('\n\n')}\n`);
   console.log(`results written to ${resultsFile}`);
 }
 
