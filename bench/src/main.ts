@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { connectProvince, findNatsServer, subjects } from '@yrd/nats';
 import { startRegion } from '@yrd/node';
@@ -22,8 +23,17 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { type LoadResult, runLoad } from './load.js';
 import { traceBreakdown } from './spans.js';
 
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const config = parseConfig(
+  z.object({
+    BENCH_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(16),
+    BENCH_SECONDS: z.coerce.number().min(1).max(600).default(10),
+    /** e.g. postgres://postgres@127.0.0.1:5432/yrd_bench_{province}; absent = PGlite */
+    BENCH_DATABASE_URL: z.string().url().optional(),
+  }),
+  process.env,
+);
+const concurrency = config.BENCH_CONCURRENCY;
+const seconds = config.BENCH_SECONDS;
 const resultsFile = resolve(import.meta.dirname, '../RESULTS.md');
 setGlobalDispatcher(new Agent({ connections: concurrency * 2, keepAliveTimeout: 30_000 }));
 
@@ -63,7 +73,7 @@ async function json(url: string, method: string, body?: unknown, token?: string)
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'yrd-bench-'));
   const logger = createLogger({ name: 'bench', level: 'error' });
-  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const databaseUrl = config.BENCH_DATABASE_URL;
   if (databaseUrl) await freshDatabases(databaseUrl);
   storage = databaseUrl ? `PostgreSQL (${databaseUrl.replace(/\/\/[^@/]*@/, '//')})` : 'embedded PGlite';
   console.log(`starting the region (4 provinces, ${storage}, nats-server) …`);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@yrd/logger';
 import { type Region, startRegion } from '@yrd/node';
+import { checkHealth } from '@yrd/proto';
 import { agencyBySlug, demoBookingNo, demoCompany, demoSubject } from '@yrd/seeds';
 import { InMemorySpanExporter, initTelemetry } from '@yrd/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +57,16 @@ describe('the four-province journey', () => {
       const r = await api.call(p, 'GET', '/healthz');
       expect(r.status).toBe(200);
       expect(r.body.services).toEqual({ catalog: 'ok', consent: 'ok', exchange: 'ok', audit: 'ok' });
+    }
+  });
+
+  it('every service answers the standard gRPC health check', async () => {
+    for (const p of ['sh', 'js', 'zj', 'ah'] as const) {
+      for (const [name, service] of Object.entries(region.nodes[p].services)) {
+        const fullName = `yrd.${name}.v1.${name[0]?.toUpperCase()}${name.slice(1)}Service`;
+        expect(await checkHealth(`127.0.0.1:${service.grpcPort}`)).toBe('SERVING');
+        expect(await checkHealth(`127.0.0.1:${service.grpcPort}`, fullName)).toBe('SERVING');
+      }
     }
   });
 

@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { AppError, asAppError, fromWire, kindForGrpc, statusFor } from '@yrd/errors';
 import { extractTraceContext, injectTraceContext, SpanKind, withSpan } from '@yrd/telemetry';
-import { HealthImplementation } from 'grpc-health-check';
+import { HealthImplementation, service as healthService } from 'grpc-health-check';
 
 export { grpc };
 
@@ -149,4 +149,19 @@ export function insecureClient<C extends grpc.Client>(
   address: string,
 ): C {
   return new ctor(address, grpc.credentials.createInsecure());
+}
+
+/** Asks a server's standard gRPC health service (grpc.health.v1) for a service's status. */
+export function checkHealth(address: string, service = '', deadlineMs = 2000): Promise<string> {
+  const Client = grpc.makeGenericClientConstructor(healthService as grpc.ServiceDefinition, 'grpc.health.v1.Health');
+  const client = new Client(address, grpc.credentials.createInsecure());
+  const check = (client as unknown as Record<string, UnaryMethod<{ service: string }, { status: string }>>).Check;
+  if (!check) throw new Error('health client has no Check method');
+  return new Promise<string>((resolve, reject) => {
+    check.call(client, { service }, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
+      client.close();
+      if (err) reject(err);
+      else resolve(String(res.status));
+    });
+  });
 }
