@@ -391,6 +391,11 @@ describe('the four-province journey', () => {
       expectProblem(await api.call('sh', 'GET', '/api/catalog/v1/resources'), 401, 'AUTH.MISSING_TOKEN');
       const r = await api.call('sh', 'POST', '/api/auth/v1/dev-token', { body: { user: 'zj-dsjj-requester' } });
       expectProblem(r, 403, 'AUTH.WRONG_PROVINCE');
+      // a user signs in at their own province: a 浙江 token is refused at 上海's origin
+      const foreign = await api.call('sh', 'GET', '/api/catalog/v1/resources', {
+        headers: { authorization: `Bearer ${await api.token('zj-dsjj-requester')}` },
+      });
+      expectProblem(foreign, 401, 'AUTH.WRONG_PROVINCE');
     });
   });
 });

@@ -54,7 +54,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
   const logger = cfg.logger.child({ province });
   const clock = cfg.clock ?? (() => new Date());
   const key = loadProvinceKey(province, cfg.privateJwk);
-  const verifier = new Verifier(cfg.trust);
+  const verifier = new Verifier(cfg.trust, province);
   const defaults = defaultPorts(province);
   const random = cfg.ports === 'random';
   const port = (p: number) => (random ? 0 : p);

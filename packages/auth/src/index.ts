@@ -90,11 +90,23 @@ export async function signToken(
 export class TokenVerifier {
   private readonly keys = new Map<Province, KeyObject>();
 
-  constructor(trust: TrustList) {
+  /**
+   * @param home the province whose users this verifier admits at its HTTP origin: a user signs in
+   *   at their own province, and another province's user token is refused there
+   */
+  constructor(
+    trust: TrustList,
+    private readonly home?: Province,
+  ) {
     for (const p of provinces) {
       const jwk = trust[p];
       if (jwk) this.keys.set(p, createPublicKey({ key: jwk, format: 'jwk' }));
     }
+  }
+
+  /** A user's bearer token at this province's HTTP API. */
+  verifyUser(token: string): Promise<Principal> {
+    return this.verify(token, audiences.user, this.home ? { expectProvince: this.home } : {});
   }
 
   /** Verifies signature, issuer province, audience and expiry; returns the principal. */

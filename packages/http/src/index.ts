@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import { audiences, bearer, type Principal, type Role, type TokenVerifier } from '@yrd/auth';
+import { bearer, type Principal, type Role, type TokenVerifier } from '@yrd/auth';
 import { AppError, asAppError, forbidden, invalid, statusFor, toProblem } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { context, extractTraceContext, type Span, SpanKind, SpanStatusCode, trace, tracer } from '@yrd/telemetry';
@@ -104,7 +104,7 @@ export async function buildHttpApp(opts: HttpAppOptions) {
       const url = req.routeOptions.url ?? '';
       // API descriptions are public
       if (open.has(url) || (req.url.split('?')[0] ?? '').endsWith('/openapi.json')) return;
-      req.principal = await verifier.verify(bearer(req.headers.authorization), audiences.user);
+      req.principal = await verifier.verifyUser(bearer(req.headers.authorization));
     });
   }
 
