@@ -79,11 +79,15 @@ async function handleOne(m: Msg, opts: { logger: Logger; spanName?: string }, ha
       } catch (err) {
         const e = asAppError(err);
         if (e.kind === 'internal') opts.logger.error({ err, subject: m.subject }, 'nats handler failed');
-        const h = natsHeaders(statusFor(e.kind).http, e.exposesMessage ? e.message : 'internal error');
+        const status = statusFor(e.kind).http;
+        // a 503 status on an empty reply is how NATS says "no responders": the requester would see
+        // that instead of this error, so an unavailable error goes without a status line (our
+        // requesters read the code and kind headers below, not the status)
+        const h = status === 503 ? natsHeaders() : natsHeaders(status, e.exposesMessage ? e.message : 'internal error');
         h.set(CODE, e.code);
         h.set(KIND, e.kind);
         h.set('Nats-Service-Error', e.exposesMessage ? e.message : 'internal error');
-        h.set('Nats-Service-Error-Code', String(statusFor(e.kind).http));
+        h.set('Nats-Service-Error-Code', String(status));
         if (e.reasons.length > 0) h.set('Yrd-Error-Reasons', JSON.stringify(e.reasons));
         m.respond(new Uint8Array(), { headers: h });
       }

@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unavailable } from '@yrd/errors';
 import { silentLogger } from '@yrd/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectProvince, type NatsConnection } from './connect.js';
+import { request, serve } from './messaging.js';
 import { findNatsServer, type RunningNats, startNatsServer } from './nats-server.js';
 import { accountPlan } from './server-config.js';
 import { subjects } from './subjects.js';
@@ -72,6 +74,24 @@ describe('province accounts on a real nats-server', () => {
     expect(new TextDecoder().decode(r2.data)).toBe('js');
     // 上海 pretending to be 江苏: the lane is not imported into SH, so nobody answers
     await expect(sh.request(subjects.lane('zj', 'js', 'exchange', 'query'), 'x', { timeout: 1000 })).rejects.toThrow();
+    sub.unsubscribe();
+  });
+
+  it("a served error reaches the requester with its own code and kind, an unavailable one too (not as 'no responders')", async () => {
+    const zj = await as('zj');
+    const sh = await as('sh');
+    const sub = serve(zj, subjects.lanes('zj', 'consent'), { logger: silentLogger() }, async () => {
+      throw unavailable('AUDIT.UNAVAILABLE', '留痕失败 audit trail unavailable');
+    });
+    await zj.flush();
+    const opts = { timeoutMs: 2000, unavailableCode: 'CONSENT.PROVIDER_UNAVAILABLE' };
+    await expect(
+      request(sh, subjects.lane('zj', 'sh', 'consent', 'apply'), new Uint8Array(), opts),
+    ).rejects.toMatchObject({
+      kind: 'unavailable',
+      code: 'AUDIT.UNAVAILABLE',
+      message: '留痕失败 audit trail unavailable',
+    });
     sub.unsubscribe();
   });
 

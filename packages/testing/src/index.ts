@@ -1,2 +1,3 @@
+export * from './audit.js';
 export * from './builders.js';
 export * from './testbed.js';

@@ -1,7 +1,10 @@
+import { AuditPublisher } from '@yrd/audit-events';
 import type { Principal } from '@yrd/auth';
 import { type RunningCatalog, startCatalog } from '@yrd/catalog';
+import { type DatabaseHandle, sql } from '@yrd/db';
+import { auditStream, jetstreamManager, type NatsConnection } from '@yrd/nats';
 import { call, consentV1, insecureClient } from '@yrd/proto';
-import { aDataItem, agencyCode, aPrincipal, aResource, createTestbed, type Testbed } from '@yrd/testing';
+import { aDataItem, agencyCode, aPrincipal, aResource, auditEventsIn, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningConsent, startConsent } from './index.js';
 
@@ -41,6 +44,28 @@ describe('consent across provinces on a real nats-server', () => {
   let shCatalog: RunningCatalog;
   let zjConsent: RunningConsent;
   let shConsent: RunningConsent;
+  // each province's own NATS connection (its audit stream) and database, as its consent service has them
+  const nc = {} as Record<'zj' | 'sh', NatsConnection>;
+  const db = {} as Record<'zj' | 'sh', DatabaseHandle>;
+
+  /** a province's audit stream, as its consent service published to it */
+  const audited = (p: 'zj' | 'sh') => auditEventsIn(nc[p], p);
+  const auditedOnce = async (p: 'zj' | 'sh', eventId: string) => {
+    const found = (await audited(p)).events.filter((e) => e.eventId === eventId);
+    expect(found, eventId).toHaveLength(1);
+    return found[0]!;
+  };
+  const rowCount = async (p: 'zj' | 'sh', table: 'applications' | 'consents') =>
+    (await db[p].rows<{ n: number }>(sql.raw(`select count(*)::int as n from consent.${table}`)))[0]?.n;
+  /** takes a province's audit stream away (as when JetStream is down), then brings it back */
+  const withoutAuditStream = async (p: 'zj' | 'sh', fn: () => Promise<void>) => {
+    await (await jetstreamManager(nc[p])).streams.delete(auditStream(p));
+    try {
+      await fn();
+    } finally {
+      await new AuditPublisher(nc[p], p).ensure();
+    }
+  };
 
   const users = {
     shRequester: aPrincipal({ province: 'sh', sub: 'sh-u1', agency: SH_AGENCY }),
@@ -74,6 +99,23 @@ describe('consent across provinces on a real nats-server', () => {
 
   const validUntil = new Date(Date.now() + 90 * 86400_000).toISOString();
   const purpose = '企业开办审批';
+  const consentBody = () => ({
+    requesterAgency: SH_AGENCY,
+    requesterProvince: 'sh',
+    resourceId: conditional.id,
+    items: ['legal_rep_id'],
+    purpose,
+    validUntil,
+  });
+  /** 上海's requester applies for 浙江's company names */
+  const apply = () =>
+    http(shConsent.httpUrl, users.shRequester, 'POST', '/api/consent/v1/applications', {
+      resourceId: conditional.id,
+      purpose,
+      legalBasis: '《优化营商环境条例》',
+      items: ['company_name'],
+      validUntil,
+    });
 
   beforeAll(async () => {
     tb = await createTestbed();
@@ -84,8 +126,12 @@ describe('consent across provinces on a real nats-server', () => {
     shCatalog = await tb.started(startCatalog(await tb.deps('sh'), { agencies, resyncMs: 600_000 }));
     await shCatalog.federation.syncAll();
     const catalogAt = (c: RunningCatalog) => ({ grpcAddress: { catalog: `127.0.0.1:${c.grpcPort}` } });
-    zjConsent = await tb.started(startConsent(await tb.deps('zj', catalogAt(zjCatalog)), { trust: tb.trust }));
-    shConsent = await tb.started(startConsent(await tb.deps('sh', catalogAt(shCatalog)), { trust: tb.trust }));
+    const zjDeps = await tb.deps('zj', catalogAt(zjCatalog));
+    const shDeps = await tb.deps('sh', catalogAt(shCatalog));
+    Object.assign(nc, { zj: zjDeps.nc, sh: shDeps.nc });
+    Object.assign(db, { zj: zjDeps.db, sh: shDeps.db });
+    zjConsent = await tb.started(startConsent(zjDeps, { trust: tb.trust }));
+    shConsent = await tb.started(startConsent(shDeps, { trust: tb.trust }));
   });
 
   afterAll(() => tb?.close());
@@ -165,6 +211,33 @@ describe('consent across provinces on a real nats-server', () => {
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('CONSENT.ALREADY_DECIDED');
 
+    // 浙江, which stores the application, has both facts on its audit stream, once each (the second
+    // approval above re-published the same event id); 上海 only forwarded, and records nothing
+    const submitted = await auditedOnce('zj', `${appId}:submitted`);
+    expect(submitted).toMatchObject({
+      province: 'zj',
+      kind: 'consent.application.submitted',
+      requestId: appId,
+      resourceId: conditional.id,
+      actorUser: 'sh-u1',
+      actorAgency: SH_AGENCY,
+      requesterProvince: 'sh',
+      providerProvince: 'zj',
+      outcome: 'ok',
+      items,
+    });
+    expect(submitted.payloadHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await auditedOnce('zj', `${appId}:decided`)).toMatchObject({
+      kind: 'consent.application.approved',
+      requestId: appId,
+      actorUser: 'zj-r1',
+      actorAgency: ZJ_AGENCY,
+      outcome: 'allow',
+      code: 'CONSENT.APPLICATION_APPROVED',
+      grantId,
+    });
+    expect((await audited('sh')).events.some((e) => e.requestId === appId)).toBe(false);
+
     const shActor = {
       userId: 'sh-u1',
       agencyCode: SH_AGENCY,
@@ -190,14 +263,7 @@ describe('consent across provinces on a real nats-server', () => {
     const noConsent = await authorize({ requester: shActor, grantId, items: ['legal_rep_id'] });
     expect(noConsent.allow).toBe(false);
     expect(noConsent.denialCode).toBe('CONSENT.CONSENT_REQUIRED');
-    const consent = await http(shConsent.httpUrl, users.shSubject, 'POST', '/api/consent/v1/consents', {
-      requesterAgency: SH_AGENCY,
-      requesterProvince: 'sh',
-      resourceId: conditional.id,
-      items: ['legal_rep_id'],
-      purpose,
-      validUntil,
-    });
+    const consent = await http(shConsent.httpUrl, users.shSubject, 'POST', '/api/consent/v1/consents', consentBody());
     expect(consent.status).toBe(201);
     expect(String(consent.body.id)).toMatch(/^sh-consent-/);
     const withConsent = await authorize({
@@ -222,6 +288,26 @@ describe('consent across provinces on a real nats-server', () => {
       consentId: String(consent.body.id),
     });
     expect(afterRevoke.denialCode).toBe('CONSENT.CONSENT_REVOKED');
+    // the issuing province recorded the consent's life, naming the subject by reference only
+    const consentId = String(consent.body.id);
+    const created = await auditedOnce('sh', `${consentId}:created`);
+    expect(created).toMatchObject({
+      province: 'sh',
+      kind: 'consent.consent.created',
+      consentId,
+      subjectRef: consent.body.subjectRef,
+      resourceId: conditional.id,
+      requesterProvince: 'sh',
+      providerProvince: 'zj',
+      actorUser: '',
+      items: ['legal_rep_id'],
+    });
+    expect(created.subjectRef).toMatch(/^[0-9a-f]{64}$/);
+    expect(await auditedOnce('sh', `${consentId}:revoked`)).toMatchObject({
+      kind: 'consent.consent.revoked',
+      consentId,
+      subjectRef: created.subjectRef,
+    });
 
     // 安徽 presenting 上海's grant
     const ah = await authorize({
@@ -243,6 +329,105 @@ describe('consent across provinces on a real nats-server', () => {
     const afterGrantRevoke = await authorize({ requester: shActor, grantId, items: ['company_name'] });
     expect(afterGrantRevoke.allow).toBe(false);
     expect(afterGrantRevoke.denialCode).toBe('CONSENT.GRANT_REVOKED');
+    expect(await auditedOnce('zj', `${grantId}:revoked`)).toMatchObject({
+      kind: 'consent.grant.revoked',
+      requestId: appId,
+      grantId,
+      actorUser: 'zj-r1',
+      requesterProvince: 'sh',
+    });
+
+    // ids and hashes only: no free text of the application, no subject's account
+    const all = JSON.stringify([...(await audited('zj')).events, ...(await audited('sh')).events]);
+    for (const text of [purpose, '《优化营商环境条例》', 'sh-p1']) expect(all).not.toContain(text);
+  });
+
+  it('records a rejection with a stable code, never the reviewer’s reason', async () => {
+    const reason = '材料不全：缺少营业执照副本及授权委托书';
+    const applied = await apply();
+    expect(applied.status).toBe(201);
+    const appId = String(applied.body.id);
+    const rejected = await http(
+      zjConsent.httpUrl,
+      users.zjReviewer,
+      'POST',
+      `/api/consent/v1/applications/${appId}/decision`,
+      { decision: 'reject', reason },
+    );
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.application).toMatchObject({ status: 'rejected', reason });
+
+    const { events } = await audited('zj');
+    expect(events.filter((e) => e.requestId === appId).map((e) => e.kind)).toEqual([
+      'consent.application.submitted',
+      'consent.application.rejected',
+    ]);
+    expect(await auditedOnce('zj', `${appId}:decided`)).toMatchObject({
+      outcome: 'deny',
+      code: 'CONSENT.APPLICATION_REJECTED',
+      grantId: '',
+    });
+    expect(JSON.stringify(events)).not.toContain(reason);
+    expect(JSON.stringify(events)).not.toContain('营业执照');
+  });
+
+  it('without the audit trail, stores no new fact and keeps a change, which a retry then puts on record', async () => {
+    // a new application (at the provider, over the lane) or consent: refused, and not kept
+    const before = { apps: await rowCount('zj', 'applications'), consents: await rowCount('sh', 'consents') };
+    await withoutAuditStream('zj', async () => {
+      const r = await apply();
+      expect(r.status).toBe(503);
+      expect(r.body.code).toBe('AUDIT.UNAVAILABLE');
+    });
+    await withoutAuditStream('sh', async () => {
+      const r = await http(shConsent.httpUrl, users.shSubject, 'POST', '/api/consent/v1/consents', consentBody());
+      expect(r.status).toBe(503);
+      expect(r.body.code).toBe('AUDIT.UNAVAILABLE');
+    });
+    expect(await rowCount('zj', 'applications')).toBe(before.apps);
+    expect(await rowCount('sh', 'consents')).toBe(before.consents);
+
+    // a change: kept, and the caller's retry records it without changing anything twice
+    const consent = await http(shConsent.httpUrl, users.shSubject, 'POST', '/api/consent/v1/consents', consentBody());
+    expect(consent.status).toBe(201);
+    const consentId = String(consent.body.id);
+    const revoke = () => http(shConsent.httpUrl, users.shSubject, 'DELETE', `/api/consent/v1/consents/${consentId}`);
+    await withoutAuditStream('sh', async () => {
+      const r = await revoke();
+      expect(r.status).toBe(503);
+      expect(r.body.code).toBe('AUDIT.UNAVAILABLE');
+    });
+    const stored = await http(shConsent.httpUrl, users.shSubject, 'GET', `/api/consent/v1/consents/${consentId}`);
+    expect(stored.body.status).toBe('revoked');
+    const retried = await revoke();
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ status: 'revoked', revokedAt: stored.body.revokedAt });
+    expect(await auditedOnce('sh', `${consentId}:revoked`)).toMatchObject({
+      kind: 'consent.consent.revoked',
+      occurredAt: stored.body.revokedAt,
+    });
+    await revoke();
+    await auditedOnce('sh', `${consentId}:revoked`);
+
+    // a decision likewise: the retry finds it decided (409) after putting it on record
+    const applied = await apply();
+    expect(applied.status).toBe(201);
+    const appId = String(applied.body.id);
+    const decide = () =>
+      http(zjConsent.httpUrl, users.zjReviewer, 'POST', `/api/consent/v1/applications/${appId}/decision`, {
+        decision: 'approve',
+      });
+    await withoutAuditStream('zj', async () => {
+      const r = await decide();
+      expect(r.status).toBe(503);
+      expect(r.body.code).toBe('AUDIT.UNAVAILABLE');
+    });
+    const again = await decide();
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('CONSENT.ALREADY_DECIDED');
+    const decided = await auditedOnce('zj', `${appId}:decided`);
+    expect(decided).toMatchObject({ kind: 'consent.application.approved', outcome: 'allow' });
+    expect(decided.grantId).toMatch(/^zj-grant-/);
   });
 
   it('refuses an application for a resource that is not shared, citing its legal basis', async () => {

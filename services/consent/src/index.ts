@@ -1,4 +1,5 @@
-export { addWorkingDays, ConsentApp, canonicalJson, provinceOfId } from './app/consent.js';
+export { canonicalJson } from './app/artefact.js';
+export { addWorkingDays, ConsentApp, provinceOfId } from './app/consent.js';
 export * from './domain/index.js';
 export {
   type ConsentOptions,

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { AuditPublisher } from '@yrd/audit-events';
 import type { TrustList } from '@yrd/auth';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
@@ -30,12 +31,16 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
   const logger = deps.logger.child({ service: 'consent' });
   await migrate(deps.db, 'consent', consentMigrations);
   const repo = new ConsentRepo(deps.db);
+  // the province's audit stream exists before the first fact (a seeded consent included) is recorded
+  const audit = new AuditPublisher(deps.nc, deps.province);
+  await audit.ensure();
   const catalog = new GrpcCatalog(deps.grpcAddress.catalog);
   const app = new ConsentApp(
     deps.province,
     repo,
     catalog,
     new NatsConsentPeers(deps.nc, deps.province, deps.key),
+    audit,
     deps.key,
     opts.trust,
     deps.clock,

@@ -1,8 +1,7 @@
 import { audiences, generateProvinceKey, loadProvinceKey, type Principal, signToken } from '@yrd/auth';
-import { auditStream, jetstreamManager, type NatsConnection, request, subjects } from '@yrd/nats';
-import { auditV1, consentV1, exchangeV1, startGrpcServer, unary } from '@yrd/proto';
-import type { Province } from '@yrd/region';
-import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
+import { type NatsConnection, request, subjects } from '@yrd/nats';
+import { consentV1, exchangeV1, startGrpcServer, unary } from '@yrd/proto';
+import { aPrincipal, auditEventsIn, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningExchange, startExchange } from './index.js';
 
@@ -31,17 +30,6 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     tb.http(sh.httpUrl, requester, 'POST', path, body, headers);
-
-  const events = async (nc: NatsConnection, p: Province) => {
-    const jsm = await jetstreamManager(nc);
-    const info = await jsm.streams.info(auditStream(p));
-    const out: auditV1.AuditEvent[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-      const m = await jsm.streams.getMessage(auditStream(p), { seq });
-      if (m) out.push(auditV1.AuditEvent.decode(m.data));
-    }
-    return { count: info.state.messages, events: out };
-  };
 
   beforeAll(async () => {
     tb = await createTestbed();
@@ -232,7 +220,7 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
   });
 
   it('both provinces hold the audit events in their own JetStream stream, deduplicated by request id, without personal data', async () => {
-    const before = { sh: (await events(shNc, 'sh')).count, zj: (await events(zjNc, 'zj')).count };
+    const before = { sh: (await auditEventsIn(shNc, 'sh')).count, zj: (await auditEventsIn(zjNc, 'zj')).count };
     // a retry with the same request id adds nothing
     const res = await post(
       '/api/exchange/v1/queries',
@@ -240,8 +228,8 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
       { 'x-request-id': 'req-q1' },
     );
     expect(res.status).toBe(200);
-    const shEv = await events(shNc, 'sh');
-    const zjEv = await events(zjNc, 'zj');
+    const shEv = await auditEventsIn(shNc, 'sh');
+    const zjEv = await auditEventsIn(zjNc, 'zj');
     expect(shEv.count).toBe(before.sh);
     expect(zjEv.count).toBe(before.zj);
 
@@ -299,7 +287,7 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
     expect(Date.now() - t0).toBeLessThan(6000);
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('EXCHANGE.PROVIDER_UNAVAILABLE');
-    const shEv = await events(shNc, 'sh');
+    const shEv = await auditEventsIn(shNc, 'sh');
     expect(shEv.events.find((e) => e.eventId === 'req-down:sh:requester')).toMatchObject({
       outcome: 'error',
       code: 'EXCHANGE.PROVIDER_UNAVAILABLE',

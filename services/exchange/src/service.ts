@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import { AuditPublisher } from '@yrd/audit-events';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
 import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
 import { DatasetRepo, type DatasetSeed } from './adapters/db.js';
 import { GrpcPolicyDecider, registerExchangeGrpc } from './adapters/grpc.js';
 import { exchangeRoutes } from './adapters/http.js';
-import { ExchangeLanes, JetStreamAuditSink, NatsProviderTransport } from './adapters/nats.js';
+import { ExchangeLanes, NatsProviderTransport } from './adapters/nats.js';
 import { ProviderApp, RequesterApp } from './app/exchange.js';
 
 export const exchangeMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -30,7 +31,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     const n = await repo.seed(opts.datasets);
     if (n > 0) logger.info({ records: n }, 'exchange datasets seeded');
   }
-  const audit = new JetStreamAuditSink(deps.nc, deps.province);
+  const audit = new AuditPublisher(deps.nc, deps.province);
   await audit.ensure();
   const policy = new GrpcPolicyDecider(deps.grpcAddress.consent);
   const requester = new RequesterApp(

@@ -106,6 +106,11 @@ export class ConsentRepo {
         ${a.validUntil}, ${a.status}, ${a.reason}, ${a.decidedBy}, ${tsOrNull(a.decidedAt)}, ${a.grantId}, ${a.dueAt}, ${a.createdAt})`);
   }
 
+  /** Removes an application nobody has been told of (its audit event could not be published). */
+  async withdrawApplication(id: string): Promise<void> {
+    await this.h.db.execute(sql`delete from consent.applications where id = ${id} and status = 'submitted'`);
+  }
+
   async getApplication(id: string): Promise<Application | undefined> {
     const rows = await this.h.rows<Row>(sql`select * from consent.applications where id = ${id}`);
     return rows[0] ? toApplication(rows[0]) : undefined;
@@ -152,6 +157,11 @@ export class ConsentRepo {
       values (${c.id}, ${c.subjectUser}, ${c.subjectRef}, ${c.requesterAgency}, ${c.requesterProvince}, ${c.resourceId},
         ${JSON.stringify(c.items)}::jsonb, ${c.purpose}, ${c.validUntil}, ${c.status}, ${c.signature}, ${c.keyId}, ${c.createdAt})
       on conflict (id) do nothing`);
+  }
+
+  /** Removes a consent nobody has been handed yet (its audit event could not be published). */
+  async withdrawConsent(id: string): Promise<void> {
+    await this.h.db.execute(sql`delete from consent.consents where id = ${id} and status = 'active'`);
   }
 
   async countConsents(): Promise<number> {

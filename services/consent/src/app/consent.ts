@@ -4,12 +4,16 @@
  *
  * The provider province is authoritative for applications and grants of its resources: a requester
  * province forwards an application over the consent lane and reads it back from there.
+ *
+ * Every fact of that lifecycle goes on the audit trail (留痕) of the province that stores it: see
+ * "the audit trail" below for the order of database write and publish.
  */
 import { createHash, createPublicKey, type KeyObject, randomUUID, sign, verify } from 'node:crypto';
+import type { AuditSink } from '@yrd/audit-events';
 import type { Principal, ProvinceKey, TrustList } from '@yrd/auth';
 import { conflict, forbidden, internal, invalid, notFound } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
-import type { catalogV1, consentV1 } from '@yrd/proto';
+import type { auditV1, catalogV1, consentV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
 import { z } from 'zod';
 import type { Application, ConsentRepo, Grant, StoredConsent } from '../adapters/db.js';
@@ -31,6 +35,8 @@ import {
   sharingModesFor,
   sharingTiers,
 } from '../domain/index.js';
+import { signedBytes } from './artefact.js';
+import { applicationDecided, applicationSubmitted, consentCreated, consentRevoked, grantRevoked } from './audit.js';
 
 type Resource = catalogV1.Resource;
 
@@ -88,36 +94,6 @@ export function addWorkingDays(from: Date, days: number): Date {
   return d;
 }
 
-/** JSON with object keys sorted at every level: the bytes a consent signature covers. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/** The fields of a consent artefact its issuing province signs (status changes; it is not signed). */
-function signedPart(c: consentV1.ConsentArtefact) {
-  return {
-    id: c.id,
-    subjectRef: c.subjectRef,
-    requesterAgency: c.requesterAgency,
-    requesterProvince: c.requesterProvince,
-    resourceId: c.resourceId,
-    items: c.items,
-    purpose: c.purpose,
-    validUntil: c.validUntil,
-    createdAt: c.createdAt,
-    keyId: c.keyId,
-  };
-}
-
 const itemView = z.object({
   name: z.string(),
   grade: z.enum(grades),
@@ -157,6 +133,7 @@ export class ConsentApp {
     private readonly repo: ConsentRepo,
     private readonly catalog: ResourceLookup,
     private readonly peers: ConsentPeers,
+    private readonly audit: AuditSink,
     private readonly key: ProvinceKey,
     trust: TrustList,
     private readonly clock: () => Date,
@@ -211,6 +188,7 @@ export class ConsentApp {
       createdAt: now.toISOString(),
     };
     await this.repo.insertApplication(app);
+    await this.recordOrWithdraw(applicationSubmitted(this.province, app), () => this.repo.withdrawApplication(app.id));
     return app;
   }
 
@@ -271,8 +249,12 @@ export class ConsentApp {
         '只能审核本单位提供的资源 review applications for your own agency’s resources',
       );
     }
-    if (app.status !== 'submitted')
+    if (app.status !== 'submitted') {
+      // possibly a retry after AUDIT.UNAVAILABLE: the decision is stored, so make sure its event is
+      if (app.status === 'approved' || app.status === 'rejected')
+        await this.record(applicationDecided(this.province, app, by.agency));
       throw conflict('CONSENT.ALREADY_DECIDED', `申请已处理 application is already ${app.status}`);
+    }
     const reason = d.reason.trim();
     if (d.decision === 'reject' && reason === '')
       throw invalid('CONSENT.REASON_REQUIRED', '驳回须说明理由 a rejection needs a reason');
@@ -309,6 +291,7 @@ export class ConsentApp {
     };
     if (!(await this.repo.decide(decided, grant)))
       throw conflict('CONSENT.ALREADY_DECIDED', '申请已处理 application is already decided');
+    await this.record(applicationDecided(this.province, decided, by.agency));
     return grant ? { application: decided, grant } : { application: decided };
   }
 
@@ -355,11 +338,17 @@ export class ConsentApp {
         '只能撤销本单位资源的授权 revoke grants of your own agency’s resources',
       );
     }
-    if (g.status === 'revoked') return g;
+    if (g.status === 'revoked') {
+      await this.record(grantRevoked(this.province, g, by)); // a retry after AUDIT.UNAVAILABLE
+      return g;
+    }
     const at = this.clock().toISOString();
     await this.repo.revokeGrant(id, at);
+    // the revocation reaches every province first: it must not wait on the audit trail
     await this.peers.announceRevocation('grant', id, at);
-    return { ...g, status: 'revoked', revokedAt: at };
+    const revoked: Grant = { ...g, status: 'revoked', revokedAt: at };
+    await this.record(grantRevoked(this.province, revoked, by));
+    return revoked;
   }
 
   // --- consents ---
@@ -385,11 +374,10 @@ export class ConsentApp {
       createdAt: this.clock().toISOString(),
       revokedAt: '',
     };
-    const signature = sign(null, Buffer.from(canonicalJson(signedPart(unsigned))), this.key.privateKey).toString(
-      'base64url',
-    );
+    const signature = sign(null, Buffer.from(signedBytes(unsigned)), this.key.privateKey).toString('base64url');
     const c: StoredConsent = { ...unsigned, signature, subjectUser: by.sub };
     await this.repo.insertConsent(c);
+    await this.recordOrWithdraw(consentCreated(this.province, c), () => this.repo.withdrawConsent(c.id));
     return c;
   }
 
@@ -409,11 +397,17 @@ export class ConsentApp {
 
   async revokeConsent(by: Principal, id: string): Promise<StoredConsent> {
     const c = await this.getConsent(by, id);
-    if (c.status === 'revoked') return c;
+    if (c.status === 'revoked') {
+      await this.record(consentRevoked(this.province, c)); // a retry after AUDIT.UNAVAILABLE
+      return c;
+    }
     const at = this.clock().toISOString();
     await this.repo.revokeConsent(id, at);
+    // the revocation reaches every province first: it must not wait on the audit trail
     await this.peers.announceRevocation('consent', id, at);
-    return { ...c, status: 'revoked', revokedAt: at };
+    const revoked: StoredConsent = { ...c, status: 'revoked', revokedAt: at };
+    await this.record(consentRevoked(this.province, revoked));
+    return revoked;
   }
 
   /** For another province's lane: only the province that provides the consented resource may read it. */
@@ -431,7 +425,7 @@ export class ConsentApp {
     const key = issuer ? this.trustKeys.get(issuer) : undefined;
     if (!key || c.signature === '') return false;
     try {
-      return verify(null, Buffer.from(canonicalJson(signedPart(c))), key, Buffer.from(c.signature, 'base64url'));
+      return verify(null, Buffer.from(signedBytes(c)), key, Buffer.from(c.signature, 'base64url'));
     } catch {
       return false;
     }
@@ -512,6 +506,49 @@ export class ConsentApp {
       status,
       subjectRef: c.subjectRef,
     };
+  }
+
+  // --- the audit trail ---
+  //
+  // Order: the database first, then the audit event, built from the row as committed and published
+  // with an event id that is stable per fact (`<id>:submitted`, `<id>:decided`, `<id>:revoked`, …).
+  // Publishing first would be worse: a failed or lost-race write would leave the log holding a
+  // decision that never happened (two racing reviewers would put an approval on record for what the
+  // database stored as a rejection). So:
+  // - a state change (decision, revocation) stays committed when the publish fails; the caller gets
+  //   503 AUDIT.UNAVAILABLE, and its retry finds the row already changed and re-publishes the same
+  //   event — deduplicated by JetStream's window and by the audit log's event id — without a second
+  //   write (a decision retry still answers 409 ALREADY_DECIDED, after the event is on record);
+  // - a new row (application, consent) has no id the caller knows yet, so a retry could not find it:
+  //   it is withdrawn before the 503 instead, and the retry starts afresh. Only if the database
+  //   also fails then does an unaudited row remain; the error log names it for re-driving.
+  // If the ack alone was lost, the log may hold a `submitted`/`created` event of a withdrawn row:
+  // it over-records an attempt, which is safer for an audit trail than missing a fact.
+
+  private async record(ev: auditV1.AuditEvent): Promise<void> {
+    try {
+      await this.audit.publish(ev);
+    } catch (err) {
+      this.logger.error({ err, eventId: ev.eventId }, 'audit event could not be published');
+      throw err;
+    }
+  }
+
+  private async recordOrWithdraw(ev: auditV1.AuditEvent, withdraw: () => Promise<void>): Promise<void> {
+    try {
+      await this.audit.publish(ev);
+    } catch (err) {
+      try {
+        await withdraw();
+        this.logger.error({ err, eventId: ev.eventId }, 'audit event could not be published; the new row is withdrawn');
+      } catch (withdrawErr) {
+        this.logger.error(
+          { err, withdrawErr, eventId: ev.eventId },
+          'audit event could not be published and the new row could not be withdrawn: re-drive its audit event',
+        );
+      }
+      throw err;
+    }
   }
 
   private async resource(id: string): Promise<Resource> {

@@ -1,23 +1,12 @@
 /**
  * The exchange over NATS: requests travel on the requester's lane into the provider province
- * (`xchg.P.from.R.exchange.<mode>`), and every audit event goes to the province's own JetStream
- * stream, acknowledged before anyone answers.
+ * (`xchg.P.from.R.exchange.<mode>`). Audit events go through @yrd/audit-events to the province's
+ * own JetStream stream, acknowledged before anyone answers.
  */
 import type { Logger } from '@yrd/logger';
-import {
-  auditStream,
-  ensureStream,
-  jetstream,
-  laneRequester,
-  type NatsConnection,
-  publishDurable,
-  request,
-  serve,
-  subjects,
-} from '@yrd/nats';
-import { auditV1 } from '@yrd/proto';
+import { laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
 import type { Province } from '@yrd/region';
-import type { AuditSink, ExchangeMode, ProviderApp, ProviderTransport } from '../app/exchange.js';
+import type { ExchangeMode, ProviderApp, ProviderTransport } from '../app/exchange.js';
 
 export class NatsProviderTransport implements ProviderTransport {
   constructor(
@@ -30,26 +19,6 @@ export class NatsProviderTransport implements ProviderTransport {
       timeoutMs: this.timeoutMs,
       unavailableCode: 'EXCHANGE.PROVIDER_UNAVAILABLE',
     });
-  }
-}
-
-export class JetStreamAuditSink implements AuditSink {
-  constructor(
-    private readonly nc: NatsConnection,
-    private readonly province: Province,
-  ) {}
-
-  ensure(): Promise<void> {
-    return ensureStream(this.nc, { name: auditStream(this.province), subjects: [subjects.auditAll(this.province)] });
-  }
-
-  async record(ev: auditV1.AuditEvent): Promise<void> {
-    await publishDurable(
-      jetstream(this.nc),
-      subjects.audit(this.province, ev.kind),
-      auditV1.AuditEvent.encode(ev).finish(),
-      ev.eventId,
-    );
   }
 }
 

@@ -4,14 +4,15 @@
  * requester token, asks its own consent service, and serves only granted, masked items. Both sides
  * leave an audit event (hashes only, never personal data) before they answer.
  */
+import { type AuditEventInit, type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
-import { type AppError, asAppError, forbidden, invalid, notFound, unauthenticated, unavailable } from '@yrd/errors';
+import { type AppError, asAppError, forbidden, invalid, notFound, unauthenticated } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { type MaskProfile, maskRecord, parseMaskProfile } from '@yrd/masking';
-import { auditV1, type consentV1, exchangeV1 } from '@yrd/proto';
+import { type consentV1, exchangeV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
 import type { DatasetRepo } from '../adapters/db.js';
-import { sha256Hex, subjectRef } from '../domain/canonical.js';
+import { subjectRef } from '../domain/canonical.js';
 
 export type ExchangeMode = 'query' | 'verify';
 export const exchangeModes = ['query', 'verify'] as const;
@@ -20,11 +21,6 @@ export const maxRecords = 100;
 /** Carries a request to the provider province over the requester's lane (NATS in production). */
 export interface ProviderTransport {
   send(provider: Province, requester: Province, mode: ExchangeMode, data: Uint8Array): Promise<Uint8Array>;
-}
-
-/** Where audit events go (the province's own JetStream stream in production); resolves once durable. */
-export interface AuditSink {
-  record(ev: auditV1.AuditEvent): Promise<void>;
 }
 
 /** The provider's local policy decision point (its consent service over gRPC in production). */
@@ -50,9 +46,8 @@ export interface ExchangeOutcome {
 const denialKinds = new Set(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'rate_limited']);
 const outcomeOf = (e: AppError) => (denialKinds.has(e.kind) ? 'deny' : 'error');
 
-function baseEvent(): auditV1.AuditEvent {
-  return auditV1.AuditEvent.fromPartial({});
-}
+/** An exchange event before its outcome is known; stamped when it is recorded. */
+type PendingEvent = Omit<AuditEventInit, 'occurredAt'>;
 
 export class RequesterApp {
   constructor(
@@ -95,8 +90,7 @@ export class RequesterApp {
       requesterToken,
       limit: maxRecords,
     };
-    const ev: auditV1.AuditEvent = {
-      ...baseEvent(),
+    const ev: PendingEvent = {
       eventId: `${requestId}:${this.province}:requester`,
       province: this.province,
       kind: `exchange.${mode}.requested`,
@@ -117,30 +111,25 @@ export class RequesterApp {
     } catch (err) {
       const e = asAppError(err);
       try {
-        await this.audit.record({ ...ev, outcome: outcomeOf(e), code: e.code, occurredAt: this.clock().toISOString() });
+        await this.audit.publish(auditEvent({ ...ev, outcome: outcomeOf(e), code: e.code, occurredAt: this.clock() }));
       } catch (auditErr) {
         this.logger.error({ err: auditErr, requestId }, 'audit of a failed exchange could not be recorded');
       }
       throw e;
     }
     const reply = exchangeV1.ExchangeReply.decode(data);
-    try {
-      await this.audit.record({
+    await this.audit.publish(
+      auditEvent({
         ...ev,
         outcome: 'allow',
         code: '',
         payloadHash: sha256Hex(data),
         grantId: reply.grantId || ev.grantId,
         items: reply.items,
-        occurredAt: this.clock().toISOString(),
-      });
-    } catch (err) {
-      throw unavailable(
-        'EXCHANGE.AUDIT_UNAVAILABLE',
-        '留痕失败，未返回数据 audit trail unavailable, nothing returned',
-        { cause: err },
-      );
-    }
+        occurredAt: this.clock(),
+      }),
+      { code: 'EXCHANGE.AUDIT_UNAVAILABLE', message: '留痕失败，未返回数据 audit trail unavailable, nothing returned' },
+    );
     return { provider, reply };
   }
 }
@@ -172,8 +161,7 @@ export class ProviderApp {
       throw invalid('EXCHANGE.MALFORMED_REQUEST', '请求无法解析 malformed exchange request', { cause: err });
     }
     const mode: ExchangeMode = op;
-    const ev: auditV1.AuditEvent = {
-      ...baseEvent(),
+    const ev: PendingEvent = {
       eventId: `${req.requestId}:${this.province}:provider`,
       province: this.province,
       kind: `exchange.${mode}.served`,
@@ -200,7 +188,7 @@ export class ProviderApp {
       const e = asAppError(err);
       if (e.kind === 'internal') this.logger.error({ err, requestId: req.requestId }, 'exchange failed');
       try {
-        await this.audit.record({ ...ev, outcome: outcomeOf(e), code: e.code, occurredAt: this.clock().toISOString() });
+        await this.audit.publish(auditEvent({ ...ev, outcome: outcomeOf(e), code: e.code, occurredAt: this.clock() }));
       } catch (auditErr) {
         this.logger.error(
           { err: auditErr, requestId: req.requestId },
@@ -209,21 +197,18 @@ export class ProviderApp {
       }
       throw e;
     }
-    try {
-      await this.audit.record({
+    await this.audit.publish(
+      auditEvent({
         ...ev,
         outcome: 'allow',
         code: '',
         grantId: out.reply.grantId,
         items: out.reply.items,
         payloadHash: sha256Hex(out.bytes),
-        occurredAt: this.clock().toISOString(),
-      });
-    } catch (err) {
-      throw unavailable('EXCHANGE.AUDIT_UNAVAILABLE', '留痕失败，未提供数据 audit trail unavailable, nothing served', {
-        cause: err,
-      });
-    }
+        occurredAt: this.clock(),
+      }),
+      { code: 'EXCHANGE.AUDIT_UNAVAILABLE', message: '留痕失败，未提供数据 audit trail unavailable, nothing served' },
+    );
     return out.bytes;
   }
 

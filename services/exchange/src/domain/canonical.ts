@@ -8,7 +8,7 @@ export function canonicalJson(obj: Record<string, string>): string {
   return JSON.stringify(sorted);
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
+function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
