@@ -15,6 +15,17 @@ export interface SearchFilters {
   pageSize: number;
 }
 
+export interface HistoryEntry {
+  seq: number;
+  version: number;
+  action: 'created' | 'updated' | 'published' | 'withdrawn';
+  status: string;
+  changedBy: string;
+  changedAt: string;
+  reason: string;
+  changedFields: string[];
+}
+
 export interface FacetCount {
   value: string;
   count: number;
@@ -32,8 +43,16 @@ export class CatalogRepo {
     return r ? { resource: r.doc, origin: r.origin } : undefined;
   }
 
-  /** Inserts or replaces an entry; local entries also get a version row. */
-  async save(r: Resource, origin: 'local' | 'federated', changedBy: string): Promise<void> {
+  /**
+   * Inserts or replaces an entry; a local entry also keeps the document of its version and, when a
+   * lifecycle step is given, a history row — all in one transaction.
+   */
+  async save(
+    r: Resource,
+    origin: 'local' | 'federated',
+    changedBy: string,
+    step?: Omit<HistoryEntry, 'seq' | 'version' | 'status' | 'changedBy' | 'changedAt'>,
+  ): Promise<void> {
     const doc = JSON.stringify(r);
     await this.h.db.transaction(async (tx) => {
       await tx.execute(sql`
@@ -50,8 +69,29 @@ export class CatalogRepo {
           insert into catalog.resource_versions (id, version, doc, changed_by)
           values (${r.id}, ${r.version}, ${doc}::jsonb, ${changedBy})
           on conflict (id, version) do update set doc = excluded.doc, changed_by = excluded.changed_by, changed_at = now()`);
+        if (step) {
+          await tx.execute(sql`
+            insert into catalog.resource_history (id, seq, version, action, status, changed_by, changed_at, reason, changed_fields)
+            select ${r.id}, coalesce(max(seq), 0) + 1, ${r.version}, ${step.action}, ${r.status}, ${changedBy},
+                   ${r.updatedAt}, ${step.reason}, ${JSON.stringify(step.changedFields)}::jsonb
+            from catalog.resource_history where id = ${r.id}`);
+        }
       }
     });
+  }
+
+  async history(id: string): Promise<HistoryEntry[]> {
+    return this.h.rows<HistoryEntry>(sql`
+      select seq, version, action, status, changed_by as "changedBy", changed_at as "changedAt", reason,
+             changed_fields as "changedFields"
+      from catalog.resource_history where id = ${id} order by seq`);
+  }
+
+  async version(id: string, version: number): Promise<Resource | undefined> {
+    const rows = await this.h.rows<{ doc: Resource }>(
+      sql`select doc from catalog.resource_versions where id = ${id} and version = ${version}`,
+    );
+    return rows[0]?.doc;
   }
 
   async removeFederated(id: string): Promise<void> {

@@ -61,4 +61,50 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
     },
     async (req) => catalog.publish(req.params.id, requireRoles(req, 'publisher', 'admin')),
   );
+
+  const idParams = z.object({ id: z.string().max(100) });
+
+  app.put(
+    '/api/catalog/v1/resources/:id',
+    {
+      schema: {
+        summary: '变更 change an entry: a new version (a published entry stays published)',
+        params: idParams,
+        body: resourceInput,
+      },
+    },
+    async (req) => catalog.update(req.params.id, req.body, requireRoles(req, 'publisher', 'admin')),
+  );
+
+  app.post(
+    '/api/catalog/v1/resources/:id/withdraw',
+    {
+      schema: {
+        summary: '撤销 withdraw an entry from the regional catalogue (a reason is required)',
+        params: idParams,
+        body: z.object({ reason: z.string().max(2000) }),
+      },
+    },
+    async (req) => catalog.withdraw(req.params.id, req.body.reason, requireRoles(req, 'publisher', 'admin')),
+  );
+
+  app.get(
+    '/api/catalog/v1/resources/:id/history',
+    { schema: { summary: '变更记录 who changed what and when', params: idParams } },
+    async (req) => ({
+      id: req.params.id,
+      history: await catalog.history(req.params.id, requireRoles(req, 'publisher', 'admin')),
+    }),
+  );
+
+  app.get(
+    '/api/catalog/v1/resources/:id/versions/:version',
+    {
+      schema: {
+        summary: '历史版本 one version of an entry as it was',
+        params: z.object({ id: z.string().max(100), version: z.coerce.number().int().min(1) }),
+      },
+    },
+    async (req) => catalog.version(req.params.id, req.params.version, principalOf(req)),
+  );
 }

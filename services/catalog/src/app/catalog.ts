@@ -4,6 +4,7 @@ import { conflict, forbidden, invalid, notFound } from '@yrd/errors';
 import type { catalogV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import type { CatalogRepo, SearchFilters } from '../adapters/db.js';
+import { changedFields } from '../domain/changes.js';
 import { type ResourceInput, resourceId } from '../domain/resource.js';
 
 type Resource = catalogV1.Resource;
@@ -50,18 +51,74 @@ export class CatalogApp {
     if (await this.repo.get(id))
       throw conflict('CATALOG.DUPLICATE_RESOURCE_CODE', `资源代码已存在 resource code ${input.resourceCode} exists`);
     const r = this.toResource(id, input, agencyName, 'draft', 1);
-    await this.repo.save(r, 'local', by.sub);
+    await this.repo.save(r, 'local', by.sub, { action: 'created', reason: '', changedFields: [] });
     return r;
   }
 
-  async publish(id: string, by: Principal): Promise<Resource> {
-    const found = await this.repo.get(id);
-    if (found?.origin !== 'local')
-      throw notFound('CATALOG.NOT_FOUND', `目录条目不存在 no entry ${id} in this province`);
-    const r = found.resource;
-    if (!by.roles.includes('admin') && by.agency !== r.provider?.creditCode) {
-      throw forbidden('CATALOG.NOT_YOUR_AGENCY', '只能发布本单位的目录 publish your own agency’s entries');
+  /**
+   * A change makes a new version; the entry keeps its status (a published entry stays published,
+   * and the region sees the new version). Grants keep pointing at the version they were given for.
+   */
+  async update(id: string, input: ResourceInput, by: Principal): Promise<Resource> {
+    const current = await this.ownLocal(id, by);
+    if (current.status === 'withdrawn')
+      throw conflict('CATALOG.WITHDRAWN', '已撤销的目录不能修改 a withdrawn entry cannot change');
+    if (input.resourceCode !== current.resourceCode) {
+      throw invalid('CATALOG.RESOURCE_CODE_FIXED', '资源代码不可修改 the resource code of an entry cannot change');
     }
+    if (input.providerCreditCode !== current.provider?.creditCode) {
+      throw invalid('CATALOG.PROVIDER_FIXED', '提供单位不可修改 the provider of an entry cannot change');
+    }
+    const next: Resource = {
+      ...this.toResource(id, input, current.provider?.name ?? '', current.status, current.version + 1),
+      publishDate: current.publishDate,
+    };
+    const fields = changedFields(current, next);
+    if (fields.length === 0) return current;
+    await this.repo.save(next, 'local', by.sub, { action: 'updated', reason: '', changedFields: fields });
+    if (next.status === 'published') await this.announcer.announce('published', next);
+    return next;
+  }
+
+  /** 撤销: the entry leaves the regional catalogue; its versions and history stay. */
+  async withdraw(id: string, reason: string, by: Principal): Promise<Resource> {
+    const current = await this.ownLocal(id, by);
+    if (current.status === 'withdrawn') return current;
+    if (reason.trim() === '') throw invalid('CATALOG.REASON_REQUIRED', '撤销须说明理由 a withdrawal needs a reason');
+    const withdrawn: Resource = { ...current, status: 'withdrawn', updatedAt: this.clock().toISOString() };
+    await this.repo.save(withdrawn, 'local', by.sub, { action: 'withdrawn', reason, changedFields: [] });
+    if (current.status === 'published') await this.announcer.announce('withdrawn', withdrawn);
+    return withdrawn;
+  }
+
+  /** Who changed what and when; visible to the provider agency and the province admin. */
+  async history(id: string, by: Principal) {
+    await this.ownLocal(id, by);
+    return this.repo.history(id);
+  }
+
+  /** One version as it was (e.g. the one a grant was given for). */
+  async version(id: string, version: number, viewer: Principal): Promise<Resource> {
+    await this.get(id, viewer);
+    const r = await this.repo.version(id, version);
+    if (!r) throw notFound('CATALOG.VERSION_NOT_FOUND', `目录条目 ${id} 没有第 ${version} 版 no version ${version}`);
+    return r;
+  }
+
+  /** A local entry the caller may change: its own agency's, or any as the province admin. */
+  private async ownLocal(id: string, by: Principal): Promise<Resource> {
+    const found = await this.repo.get(id);
+    if (found?.origin !== 'local' || by.province !== this.province) {
+      throw notFound('CATALOG.NOT_FOUND', `本省目录中没有 ${id} no entry ${id} in this province`);
+    }
+    if (!by.roles.includes('admin') && by.agency !== found.resource.provider?.creditCode) {
+      throw forbidden('CATALOG.NOT_YOUR_AGENCY', '只能管理本单位的目录 manage your own agency’s entries');
+    }
+    return found.resource;
+  }
+
+  async publish(id: string, by: Principal): Promise<Resource> {
+    const r = await this.ownLocal(id, by);
     if (r.status === 'published') return r;
     if (r.status === 'withdrawn')
       throw conflict('CATALOG.WITHDRAWN', '已撤销的目录不能再发布 a withdrawn entry cannot be published');
@@ -71,7 +128,7 @@ export class CatalogApp {
       publishDate: r.publishDate || this.clock().toISOString().slice(0, 10),
       updatedAt: this.clock().toISOString(),
     };
-    await this.repo.save(published, 'local', by.sub);
+    await this.repo.save(published, 'local', by.sub, { action: 'published', reason: '', changedFields: [] });
     await this.announcer.announce('published', published);
     return published;
   }
@@ -95,7 +152,13 @@ export class CatalogApp {
   /** Seeds load once: entries are written straight as published. */
   async seed(entries: Resource[]): Promise<number> {
     if ((await this.repo.countLocal()) > 0) return 0;
-    for (const r of entries) await this.repo.save(r, 'local', 'seed');
+    for (const r of entries) {
+      await this.repo.save(r, 'local', 'seed', {
+        action: 'published',
+        reason: '初始目录 seed catalogue',
+        changedFields: [],
+      });
+    }
     return entries.length;
   }
 
