@@ -83,6 +83,25 @@ describe('the four-province journey', () => {
     }
   });
 
+  it.each([
+    ['营业执照', 'zj.330000-SCJG-00001'],
+    ['社保缴费', 'js.320000-RSJ-00001'],
+    ['危险品', 'ah.340000-HFHG-00001'],
+    ['客流', 'js.320000-WL-00001'],
+  ])('searching %s in Chinese finds the seeded entries first', async (q, scenarioEntry) => {
+    const r = await api.as<{
+      total: number;
+      items: { id: string; name: string; summary: string }[];
+      facets: Record<string, { value: string; count: number; label?: string }[]>;
+    }>('sh-dsj-requester', 'sh', 'GET', `/api/catalog/v1/resources?q=${encodeURIComponent(q)}&pageSize=5`);
+    expect(r.status).toBe(200);
+    const top = r.body.items[0];
+    expect(`${top?.name}${top?.summary}`).toContain(q); // the best hit names it outright
+    expect(r.body.items.map((i) => i.id)).toContain(scenarioEntry);
+    expect(r.body.facets.agency?.[0]?.label).toBeTruthy(); // facets by agency carry the agency's name
+    expect(r.body.facets.province?.reduce((n, f) => n + f.count, 0)).toBe(r.body.total);
+  });
+
   it("a 浙江 publisher's new conditional entry appears in 上海's regional search", async () => {
     const created = await api.as<Json>('zj-dsjj-publisher', 'zj', 'POST', '/api/catalog/v1/resources', {
       resourceCode: '330000-DSJ-00901',

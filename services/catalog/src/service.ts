@@ -26,6 +26,8 @@ export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Pro
   const logger = deps.logger.child({ service: 'catalog' });
   await migrate(deps.db, 'catalog', catalogMigrations);
   const repo = new CatalogRepo(deps.db);
+  const reindexed = await repo.reindexMissing();
+  if (reindexed > 0) logger.info({ entries: reindexed }, 'search index filled');
   const app = new CatalogApp(
     deps.province,
     repo,

@@ -1,12 +1,14 @@
 import { type DatabaseHandle, sql } from '@yrd/db';
 import type { catalogV1 } from '@yrd/proto';
 import { searchText } from '../domain/resource.js';
+import { indexParts, queryTerms } from '../domain/search.js';
 
 type Resource = catalogV1.Resource;
 
 export interface SearchFilters {
   q?: string | undefined;
   province?: string | undefined;
+  agency?: string | undefined;
   sharing?: string | undefined;
   open?: string | undefined;
   grade?: string | undefined;
@@ -29,6 +31,7 @@ export interface HistoryEntry {
 export interface FacetCount {
   value: string;
   count: number;
+  label?: string;
 }
 
 /** The catalogue's persistence, in SQL that PGlite and PostgreSQL both speak. */
@@ -56,13 +59,13 @@ export class CatalogRepo {
     const doc = JSON.stringify(r);
     await this.h.db.transaction(async (tx) => {
       await tx.execute(sql`
-        insert into catalog.resources (id, province, origin, status, version, name, provider_code, sharing_tier, open_tier, grade, domain, search_text, doc, updated_at)
+        insert into catalog.resources (id, province, origin, status, version, name, provider_code, sharing_tier, open_tier, grade, domain, search_text, search_vector, doc, updated_at)
         values (${r.id}, ${r.province}, ${origin}, ${r.status}, ${r.version}, ${r.name}, ${r.provider?.creditCode ?? ''},
-                ${r.sharingTier}, ${r.openTier}, ${r.grade}, ${r.domain}, ${searchText(r)}, ${doc}::jsonb, ${r.updatedAt})
+                ${r.sharingTier}, ${r.openTier}, ${r.grade}, ${r.domain}, ${searchText(r)}, ${vector(r)}, ${doc}::jsonb, ${r.updatedAt})
         on conflict (id) do update set status = excluded.status, version = excluded.version, name = excluded.name,
           provider_code = excluded.provider_code, sharing_tier = excluded.sharing_tier, open_tier = excluded.open_tier,
-          grade = excluded.grade, domain = excluded.domain, search_text = excluded.search_text, doc = excluded.doc,
-          updated_at = excluded.updated_at
+          grade = excluded.grade, domain = excluded.domain, search_text = excluded.search_text,
+          search_vector = excluded.search_vector, doc = excluded.doc, updated_at = excluded.updated_at
         where catalog.resources.version <= excluded.version`);
       if (origin === 'local') {
         await tx.execute(sql`
@@ -120,22 +123,38 @@ export class CatalogRepo {
     return rows[0]?.n ?? 0;
   }
 
+  /** Fills the search index of entries stored before it existed (runs at start; a no-op after). */
+  async reindexMissing(): Promise<number> {
+    const rows = await this.h.rows<{ doc: Resource }>(
+      sql`select doc from catalog.resources where search_vector is null`,
+    );
+    for (const { doc } of rows) {
+      await this.h.db.execute(sql`update catalog.resources set search_vector = ${vector(doc)} where id = ${doc.id}`);
+    }
+    return rows.length;
+  }
+
   /**
-   * Regional search over published entries. Chinese has no word boundaries, so matching is by
-   * substring (served by a pg_trgm GIN index) and ranked by trigram similarity, name hits first.
+   * Regional search over published entries: every bigram of the query must occur (full-text index
+   * on CJK bigrams, see domain/search.ts); ranked by name hits, then ts_rank over the weighted
+   * name / summary / item terms; facets over the same filter.
    */
   async search(f: SearchFilters): Promise<{ total: number; items: Resource[]; facets: Record<string, FacetCount[]> }> {
     const conds = [sql`status = 'published'`];
-    if (f.q) conds.push(sql`search_text ilike ${`%${escapeLike(f.q)}%`}`);
+    const terms = f.q ? queryTerms(f.q) : [];
+    const query = sql`plainto_tsquery('simple', ${terms.join(' ')})`;
+    if (terms.length > 0) conds.push(sql`search_vector @@ ${query}`);
     if (f.province) conds.push(sql`province = ${f.province}`);
+    if (f.agency) conds.push(sql`provider_code = ${f.agency}`);
     if (f.sharing) conds.push(sql`sharing_tier = ${f.sharing}`);
     if (f.open) conds.push(sql`open_tier = ${f.open}`);
     if (f.grade) conds.push(sql`grade = ${f.grade}`);
     if (f.domain) conds.push(sql`domain = ${f.domain}`);
     const where = sql.join(conds, sql` and `);
-    const rank = f.q
-      ? sql`(case when name ilike ${`%${escapeLike(f.q)}%`} then 1 else 0 end) desc, similarity(search_text, ${f.q}) desc,`
-      : sql``;
+    const rank =
+      terms.length > 0
+        ? sql`(case when name ilike ${`%${escapeLike(f.q ?? '')}%`} then 1 else 0 end) desc, ts_rank(search_vector, ${query}) desc,`
+        : sql``;
     const items = await this.h.rows<{ doc: Resource }>(sql`
       select doc from catalog.resources where ${where}
       order by ${rank} id
@@ -144,13 +163,27 @@ export class CatalogRepo {
       (await this.h.rows<{ n: number }>(sql`select count(*)::int as n from catalog.resources where ${where}`))[0]?.n ??
       0;
     const facets: Record<string, FacetCount[]> = {};
-    for (const col of ['province', 'sharing_tier', 'open_tier', 'grade', 'domain'] as const) {
-      facets[col] = await this.h.rows<FacetCount>(
-        sql`select ${sql.raw(col)} as value, count(*)::int as count from catalog.resources where ${where} group by 1 order by 2 desc, 1`,
-      );
+    const columns = {
+      province: 'province',
+      agency: 'provider_code',
+      domain: 'domain',
+      sharing: 'sharing_tier',
+      open: 'open_tier',
+      grade: 'grade',
+    };
+    for (const [facet, col] of Object.entries(columns)) {
+      facets[facet] = await this.h.rows<FacetCount>(sql`
+        select ${sql.raw(col)} as value, count(*)::int as count${facet === 'agency' ? sql`, min(doc->'provider'->>'name') as label` : sql``}
+        from catalog.resources where ${where} group by 1 order by 2 desc, 1`);
     }
     return { total, items: items.map((r) => r.doc), facets };
   }
+}
+
+/** The weighted tsvector of an entry (A name, B summary and domain, C data items). */
+function vector(r: Resource) {
+  const p = indexParts(r);
+  return sql`setweight(to_tsvector('simple', ${p.a}), 'A') || setweight(to_tsvector('simple', ${p.b}), 'B') || setweight(to_tsvector('simple', ${p.c}), 'C')`;
 }
 
 function escapeLike(s: string) {

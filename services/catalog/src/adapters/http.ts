@@ -13,6 +13,7 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
         querystring: z.object({
           q: z.string().max(100).optional(),
           province: z.enum(provinces).optional(),
+          agency: z.string().max(18).optional(),
           sharing: z.enum(tiers).optional(),
           open: z.enum(tiers).optional(),
           grade: z.enum(grades).optional(),
