@@ -1,26 +1,16 @@
-/**
- * `npm run bench`: the cross-province exchange path against raw NATS request/reply, in one run.
- *
- *   exchange query  HTTP → 上海 edge → exchange → NATS lane → 浙江 exchange → consent (gRPC, policy)
- *                   → dataset → masking → audit (JetStream ack) on both sides → back
- *   raw NATS        a 上海 client requests on the same lane, a 浙江 responder answers at once with a
- *                   payload of the same size as the exchange reply
- *
- * Same concurrency, same duration. Results go to bench/RESULTS.md with the machine and the date.
- */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
-import { connectProvince, findNatsServer, subjects } from '@yrd/nats';
+import { connectProvince, subjects } from '@yrd/nats';
 import { startRegion } from '@yrd/node';
 import { provinces } from '@yrd/region';
 import { demoBookingNo } from '@yrd/seeds';
 import pg from 'pg';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { type LoadResult, runLoad } from './load.js';
+import { writeSection } from './results.js';
 import { traceBreakdown } from './spans.js';
 
 const config = parseConfig(
@@ -34,7 +24,7 @@ const config = parseConfig(
 );
 const concurrency = config.BENCH_CONCURRENCY;
 const seconds = config.BENCH_SECONDS;
-const resultsFile = resolve(import.meta.dirname, '../RESULTS.md');
+const _resultsFile = resolve(import.meta.dirname, '../RESULTS.md');
 setGlobalDispatcher(new Agent({ connections: concurrency * 2, keepAliveTimeout: 30_000 }));
 
 const booking = 'zj.330000-DSJ-00001';
@@ -196,17 +186,14 @@ function writeResults(
   breakdown: Awaited<ReturnType<typeof traceBreakdown>>,
 ) {
   const [raw, query, verify] = results as [LoadResult, LoadResult, LoadResult];
-  const nats = execFileSync(findNatsServer(), ['--version'], { encoding: 'utf8' }).trim();
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${nats}`;
   const row = (r: LoadResult) =>
     `| ${r.name} | ${r.throughput} | ${r.p50ms} | ${r.p99ms} | ${r.maxms} | ${r.requests} | ${r.errors} |`;
   const ratio = (r: LoadResult) =>
     `| ${r.name} | ${(r.throughput / raw.throughput).toFixed(3)} | ${(r.p99ms / raw.p99ms).toFixed(1)}× |`;
-  const title = `## Exchange path vs raw NATS — ${storage.startsWith('PostgreSQL') ? 'PostgreSQL' : 'PGlite'}`;
-  const section = `${title}
-
-Measured ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. Concurrency ${concurrency}, ${seconds} s per run after a 2 s warm-up, one process
-(the four province nodes, the load generator) plus nats-server. Storage: ${storage}. Reply payload ${payloadBytes} B.
+  writeSection(
+    `## Exchange path vs raw NATS — ${storage.startsWith('PostgreSQL') ? 'PostgreSQL' : 'PGlite'}`,
+    `Concurrency ${concurrency}, ${seconds} s per run after a 2 s warm-up, one process (the four province nodes, the load
+generator) plus nats-server. Storage: ${storage}. Reply payload ${payloadBytes} B.
 
 | run | req/s | p50 ms | p99 ms | max ms | requests | errors |
 |---|---:|---:|---:|---:|---:|---:|
@@ -222,20 +209,8 @@ one per request, across HTTP, NATS and gRPC). Spans nest: the edge span contains
 | span | count | p50 ms | p90 ms |
 |---|---:|---:|---:|
 ${breakdown.stats.map((s) => `| ${s.span} | ${s.count} | ${s.p50ms} | ${s.p90ms} |`).join('\n')}
-`;
-  let existing = '';
-  try {
-    existing = readFileSync(resultsFile, 'utf8');
-  } catch {
-    existing = '# Benchmark results\n\nWritten by `npm run bench`; newest first.\n';
-  }
-  // a run replaces its own section where it stands; a new kind of run is added at the end
-  const parts = existing.split(/\n(?=## )/).map((part) => part.trimEnd());
-  const at = parts.findIndex((part) => part.startsWith(title));
-  if (at >= 0) parts[at] = section.trimEnd();
-  else parts.push(section.trimEnd());
-  writeFileSync(resultsFile, `${parts.join('\n\n')}\n`);
-  console.log(`results written to ${resultsFile}`);
+`,
+  );
 }
 
 void main().catch((err) => {

@@ -1,3 +1,4 @@
+export { CatalogRepo, type SearchFilters } from './adapters/db.js';
 export type { AgencyDirectory } from './app/catalog.js';
 export { type ResourceInput, resourceInput } from './domain/resource.js';
 export { type CatalogOptions, catalogMigrations, type RunningCatalog, startCatalog } from './service.js';

@@ -50,36 +50,18 @@ export class CatalogRepo {
    * Inserts or replaces an entry; a local entry also keeps the document of its version and, when a
    * lifecycle step is given, a history row — all in one transaction.
    */
-  async save(
-    r: Resource,
+  async save(r: Resource, origin: 'local' | 'federated', changedBy: string, step?: Step): Promise<void> {
+    await this.h.db.transaction((tx) => write(tx, r, origin, changedBy, step));
+  }
+
+  /** Many entries in one transaction: all of them or none (seeds, bulk import). */
+  async saveMany(
+    entries: { resource: Resource; step?: Step }[],
     origin: 'local' | 'federated',
     changedBy: string,
-    step?: Omit<HistoryEntry, 'seq' | 'version' | 'status' | 'changedBy' | 'changedAt'>,
   ): Promise<void> {
-    const doc = JSON.stringify(r);
     await this.h.db.transaction(async (tx) => {
-      await tx.execute(sql`
-        insert into catalog.resources (id, province, origin, status, version, name, provider_code, sharing_tier, open_tier, grade, domain, search_text, search_vector, doc, updated_at)
-        values (${r.id}, ${r.province}, ${origin}, ${r.status}, ${r.version}, ${r.name}, ${r.provider?.creditCode ?? ''},
-                ${r.sharingTier}, ${r.openTier}, ${r.grade}, ${r.domain}, ${searchText(r)}, ${vector(r)}, ${doc}::jsonb, ${r.updatedAt})
-        on conflict (id) do update set status = excluded.status, version = excluded.version, name = excluded.name,
-          provider_code = excluded.provider_code, sharing_tier = excluded.sharing_tier, open_tier = excluded.open_tier,
-          grade = excluded.grade, domain = excluded.domain, search_text = excluded.search_text,
-          search_vector = excluded.search_vector, doc = excluded.doc, updated_at = excluded.updated_at
-        where catalog.resources.version <= excluded.version`);
-      if (origin === 'local') {
-        await tx.execute(sql`
-          insert into catalog.resource_versions (id, version, doc, changed_by)
-          values (${r.id}, ${r.version}, ${doc}::jsonb, ${changedBy})
-          on conflict (id, version) do update set doc = excluded.doc, changed_by = excluded.changed_by, changed_at = now()`);
-        if (step) {
-          await tx.execute(sql`
-            insert into catalog.resource_history (id, seq, version, action, status, changed_by, changed_at, reason, changed_fields)
-            select ${r.id}, coalesce(max(seq), 0) + 1, ${r.version}, ${step.action}, ${r.status}, ${changedBy},
-                   ${r.updatedAt}, ${step.reason}, ${JSON.stringify(step.changedFields)}::jsonb
-            from catalog.resource_history where id = ${r.id}`);
-        }
-      }
+      for (const e of entries) await write(tx, e.resource, origin, changedBy, e.step);
     });
   }
 
@@ -177,6 +159,35 @@ export class CatalogRepo {
         from catalog.resources where ${where} group by 1 order by 2 desc, 1`);
     }
     return { total, items: items.map((r) => r.doc), facets };
+  }
+}
+
+type Step = Omit<HistoryEntry, 'seq' | 'version' | 'status' | 'changedBy' | 'changedAt'>;
+type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];
+
+async function write(tx: Tx, r: Resource, origin: 'local' | 'federated', changedBy: string, step?: Step) {
+  const doc = JSON.stringify(r);
+  await tx.execute(sql`
+      insert into catalog.resources (id, province, origin, status, version, name, provider_code, sharing_tier, open_tier, grade, domain, search_text, search_vector, doc, updated_at)
+      values (${r.id}, ${r.province}, ${origin}, ${r.status}, ${r.version}, ${r.name}, ${r.provider?.creditCode ?? ''},
+              ${r.sharingTier}, ${r.openTier}, ${r.grade}, ${r.domain}, ${searchText(r)}, ${vector(r)}, ${doc}::jsonb, ${r.updatedAt})
+      on conflict (id) do update set status = excluded.status, version = excluded.version, name = excluded.name,
+        provider_code = excluded.provider_code, sharing_tier = excluded.sharing_tier, open_tier = excluded.open_tier,
+        grade = excluded.grade, domain = excluded.domain, search_text = excluded.search_text,
+        search_vector = excluded.search_vector, doc = excluded.doc, updated_at = excluded.updated_at
+      where catalog.resources.version <= excluded.version`);
+  if (origin === 'local') {
+    await tx.execute(sql`
+        insert into catalog.resource_versions (id, version, doc, changed_by)
+        values (${r.id}, ${r.version}, ${doc}::jsonb, ${changedBy})
+        on conflict (id, version) do update set doc = excluded.doc, changed_by = excluded.changed_by, changed_at = now()`);
+    if (step) {
+      await tx.execute(sql`
+          insert into catalog.resource_history (id, seq, version, action, status, changed_by, changed_at, reason, changed_fields)
+          select ${r.id}, coalesce(max(seq), 0) + 1, ${r.version}, ${step.action}, ${r.status}, ${changedBy},
+                 ${r.updatedAt}, ${step.reason}, ${JSON.stringify(step.changedFields)}::jsonb
+          from catalog.resource_history where id = ${r.id}`);
+    }
   }
 }
 

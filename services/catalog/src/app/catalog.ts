@@ -152,13 +152,12 @@ export class CatalogApp {
   /** Seeds load once: entries are written straight as published. */
   async seed(entries: Resource[]): Promise<number> {
     if ((await this.repo.countLocal()) > 0) return 0;
-    for (const r of entries) {
-      await this.repo.save(r, 'local', 'seed', {
-        action: 'published',
-        reason: '初始目录 seed catalogue',
-        changedFields: [],
-      });
-    }
+    const step = { action: 'published' as const, reason: '初始目录 seed catalogue', changedFields: [] };
+    await this.repo.saveMany(
+      entries.map((resource) => ({ resource, step })),
+      'local',
+      'seed',
+    );
     return entries.length;
   }
 
