@@ -97,9 +97,10 @@ describe('npm start', () => {
     });
     expect(created.status).toBe(201);
     const id = ((await created.json()) as { id: string }).id;
+    const admin = await tokenFor(zj, 'zj-admin');
     const published = await fetch(`${zj}/api/catalog/v1/resources/${id}/publish`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${publisher}` },
+      headers: { authorization: `Bearer ${admin}` },
     });
     expect(published.status).toBe(200);
 

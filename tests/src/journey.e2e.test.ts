@@ -130,7 +130,12 @@ describe('the four-province journey', () => {
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('draft');
     const id = String(created.body.id);
-    const published = await api.as<Json>('zj-dsjj-publisher', 'zj', 'POST', `/api/catalog/v1/resources/${id}/publish`);
+    const submitted = await api.as<Json>('zj-dsjj-publisher', 'zj', 'POST', `/api/catalog/v1/resources/${id}/submit`);
+    expect(submitted.body.status).toBe('submitted');
+    // 审核 by 浙江's province admin publishes it region-wide
+    const published = await api.as<Json>('zj-admin', 'zj', 'POST', `/api/catalog/v1/resources/${id}/review`, {
+      decision: 'approve',
+    });
     expect(published.status).toBe(200);
     expect(published.body.status).toBe('published');
 

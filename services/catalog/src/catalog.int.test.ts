@@ -83,7 +83,33 @@ describe('catalogue on real NATS', () => {
     const created = await tb.http(zj, me, 'POST', '/api/catalog/v1/resources', input('330000-SCJG-00010'));
     expect(created.status).toBe(201);
     const id = String(created.body.id);
-    expect((await tb.http(zj, me, 'POST', `/api/catalog/v1/resources/${id}/publish`)).body.status).toBe('published');
+    const admin = aPrincipal({ province: 'zj', sub: 'zj-admin', roles: ['admin'], agency: agencyCode('zj', 9) });
+    // a publisher cannot publish on its own: it submits, and the province admin reviews (审核)
+    expect((await tb.http(zj, me, 'POST', `/api/catalog/v1/resources/${id}/publish`)).body).toMatchObject({
+      code: 'CATALOG.REVIEW_REQUIRED',
+    });
+    expect(
+      (await tb.http(zj, me, 'POST', `/api/catalog/v1/resources/${id}/review`, { decision: 'approve' })).status,
+    ).toBe(403);
+    expect((await tb.http(zj, me, 'POST', `/api/catalog/v1/resources/${id}/submit`)).body.status).toBe('submitted');
+    expect(
+      (await tb.http(zj, admin, 'POST', `/api/catalog/v1/resources/${id}/review`, { decision: 'reject' })).body,
+    ).toMatchObject({
+      code: 'CATALOG.REASON_REQUIRED',
+    });
+    expect(
+      (
+        await tb.http(zj, admin, 'POST', `/api/catalog/v1/resources/${id}/review`, {
+          decision: 'reject',
+          reason: '摘要不完整',
+        })
+      ).body.status,
+    ).toBe('draft');
+    expect((await tb.http(zj, me, 'POST', `/api/catalog/v1/resources/${id}/submit`)).body.status).toBe('submitted');
+    const approved = await tb.http(zj, admin, 'POST', `/api/catalog/v1/resources/${id}/review`, {
+      decision: 'approve',
+    });
+    expect(approved.body.status).toBe('published');
     const changed = await tb.http(
       zj,
       me,
@@ -127,7 +153,10 @@ describe('catalogue on real NATS', () => {
     ).map((h) => [h.action, h.version, h.changedBy, h.reason, h.changedFields]);
     expect(steps).toEqual([
       ['created', 1, 'zj-publisher', '', []],
-      ['published', 1, 'zj-publisher', '', []],
+      ['submitted', 1, 'zj-publisher', '', []],
+      ['rejected', 1, 'zj-admin', '摘要不完整', []],
+      ['submitted', 1, 'zj-publisher', '', []],
+      ['published', 1, 'zj-admin', '', []],
       ['updated', 2, 'zj-publisher', '', ['summary']],
       ['withdrawn', 2, 'zj-publisher', '数据停止更新', []],
     ]);
@@ -140,7 +169,7 @@ describe('catalogue on real NATS', () => {
     const me = publisher('zj');
     // while 上海 is away: 浙江 publishes one, withdraws one, changes one
     const fresh = await catalogs.zj.app.create(resourceInput.parse(input('330000-SCJG-00020')), me);
-    await catalogs.zj.app.publish(fresh.id, me);
+    await catalogs.zj.app.publish(fresh.id, aPrincipal({ province: 'zj', roles: ['admin'] }));
     await catalogs.zj.app.withdraw('zj.330000-SCJG-00001', '并入新目录', me);
     const [b] = (await catalogs.zj.app.search({ q: '', province: 'zj', page: 1, pageSize: 100 })).items.filter(
       (r) => r.id === 'zj.330000-SCJG-00002',

@@ -20,7 +20,7 @@ export interface SearchFilters {
 export interface HistoryEntry {
   seq: number;
   version: number;
-  action: 'created' | 'updated' | 'published' | 'withdrawn';
+  action: 'created' | 'updated' | 'submitted' | 'rejected' | 'published' | 'withdrawn';
   status: string;
   changedBy: string;
   changedAt: string;

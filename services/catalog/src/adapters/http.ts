@@ -56,7 +56,7 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
     '/api/catalog/v1/resources/:id/publish',
     {
       schema: {
-        summary: '发布 publish an entry to the regional catalogue',
+        summary: '发布 the province admin publishes an entry (审核 in one step); publishers submit instead',
         params: z.object({ id: z.string().max(100) }),
       },
     },
@@ -107,5 +107,23 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
       },
     },
     async (req) => catalog.version(req.params.id, req.params.version, principalOf(req)),
+  );
+
+  app.post(
+    '/api/catalog/v1/resources/:id/submit',
+    { schema: { summary: '提交审核 the provider agency submits a draft for review', params: idParams } },
+    async (req) => catalog.submit(req.params.id, requireRoles(req, 'publisher', 'admin')),
+  );
+
+  app.post(
+    '/api/catalog/v1/resources/:id/review',
+    {
+      schema: {
+        summary: '审核 the province admin publishes a submitted entry or sends it back with a reason',
+        params: idParams,
+        body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().max(2000).default('') }),
+      },
+    },
+    async (req) => catalog.review(req.params.id, req.body.decision, req.body.reason, requireRoles(req, 'admin')),
   );
 }

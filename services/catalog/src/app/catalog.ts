@@ -117,18 +117,63 @@ export class CatalogApp {
     return found.resource;
   }
 
+  /** The provider agency submits a draft for the province admin's review (审核). */
+  async submit(id: string, by: Principal): Promise<Resource> {
+    const r = await this.ownLocal(id, by);
+    if (r.status === 'submitted') return r;
+    if (r.status !== 'draft') {
+      throw conflict(
+        'CATALOG.NOT_DRAFT',
+        `只有草稿可以提交审核 only a draft can be submitted (this one is ${r.status})`,
+      );
+    }
+    const submitted: Resource = { ...r, status: 'submitted', updatedAt: this.clock().toISOString() };
+    await this.repo.save(submitted, 'local', by.sub, { action: 'submitted', reason: '', changedFields: [] });
+    return submitted;
+  }
+
+  /** 审核: the province admin publishes a submitted entry, or sends it back with a reason. */
+  async review(id: string, decision: 'approve' | 'reject', reason: string, by: Principal): Promise<Resource> {
+    if (!by.roles.includes('admin'))
+      throw forbidden('CATALOG.ADMIN_REQUIRED', '目录审核由本省管理员进行 the province admin reviews entries');
+    const r = await this.ownLocal(id, by);
+    if (r.status !== 'submitted') {
+      throw conflict('CATALOG.NOT_SUBMITTED', `该条目未提交审核 the entry is ${r.status}, not submitted for review`);
+    }
+    if (decision === 'approve') return this.publishNow(r, by, reason);
+    if (reason.trim() === '')
+      throw invalid('CATALOG.REASON_REQUIRED', '退回须说明理由 sending an entry back needs a reason');
+    const back: Resource = { ...r, status: 'draft', updatedAt: this.clock().toISOString() };
+    await this.repo.save(back, 'local', by.sub, { action: 'rejected', reason, changedFields: [] });
+    return back;
+  }
+
+  /**
+   * Publishing is the admin's (审核 in one step, for an entry in any state before publication); a
+   * publisher submits instead and is told so.
+   */
   async publish(id: string, by: Principal): Promise<Resource> {
     const r = await this.ownLocal(id, by);
     if (r.status === 'published') return r;
+    if (!by.roles.includes('admin')) {
+      throw forbidden(
+        'CATALOG.REVIEW_REQUIRED',
+        '发布须经本省管理员审核，请先提交审核 publication needs the admin’s review: submit the entry',
+      );
+    }
     if (r.status === 'withdrawn')
       throw conflict('CATALOG.WITHDRAWN', '已撤销的目录不能再发布 a withdrawn entry cannot be published');
+    return this.publishNow(r, by, '');
+  }
+
+  private async publishNow(r: Resource, by: Principal, reason: string): Promise<Resource> {
     const published: Resource = {
       ...r,
       status: 'published',
       publishDate: r.publishDate || this.clock().toISOString().slice(0, 10),
       updatedAt: this.clock().toISOString(),
     };
-    await this.repo.save(published, 'local', by.sub, { action: 'published', reason: '', changedFields: [] });
+    await this.repo.save(published, 'local', by.sub, { action: 'published', reason, changedFields: [] });
     await this.announcer.announce('published', published);
     return published;
   }
