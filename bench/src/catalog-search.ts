@@ -11,6 +11,7 @@ import { parseConfig, z } from '@yrd/config';
 import { migrate, openDatabase, sql } from '@yrd/db';
 import type { catalogV1 } from '@yrd/proto';
 import { makeCreditCode, type Province, provinceInfo, provinces } from '@yrd/region';
+import { aDataItem } from '@yrd/testing';
 import { writeSection } from './results.js';
 
 const config = parseConfig(
@@ -78,39 +79,9 @@ function entry(i: number): catalogV1.Resource {
     publishDate: '2026-01-01',
     relatedResources: [],
     items: [
-      {
-        name: 'record_no',
-        label: `${topic}编号`,
-        type: 'string',
-        description: '',
-        grade: 'general',
-        subLevel: 1,
-        personalInfo: false,
-        sensitivePersonalInfo: false,
-        piiKind: 'none',
-      },
-      {
-        name: 'holder_name',
-        label: '名称',
-        type: 'string',
-        description: '',
-        grade: 'general',
-        subLevel: 2,
-        personalInfo: false,
-        sensitivePersonalInfo: false,
-        piiKind: 'none',
-      },
-      {
-        name: 'status',
-        label: '状态',
-        type: 'string',
-        description: '',
-        grade: 'general',
-        subLevel: 1,
-        personalInfo: false,
-        sensitivePersonalInfo: false,
-        piiKind: 'none',
-      },
+      aDataItem('record_no', { label: `${topic}编号` }),
+      aDataItem('holder_name', { label: '名称', subLevel: 2 }),
+      aDataItem('status', { label: '状态' }),
     ],
     sharingTier: tiers[i % 3] as string,
     sharingConditions: '',

@@ -1,3 +1,4 @@
+export { canonicalJson } from './canonical.js';
 export * as auditV1 from './gen/yrd/audit/v1/audit.js';
 export * as catalogV1 from './gen/yrd/catalog/v1/catalog.js';
 export * as commonV1 from './gen/yrd/common/v1/common.js';

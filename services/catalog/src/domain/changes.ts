@@ -1,24 +1,12 @@
 /** What changed between two versions of an entry, for the history (pure). */
-import type { catalogV1 } from '@yrd/proto';
+import { canonicalJson as canonical, type catalogV1 } from '@yrd/proto';
+
+// canonical JSON: a document read back from jsonb has its keys in another order
 
 type Resource = catalogV1.Resource;
 
 /** Fields that are bookkeeping, not content: they change on every save. */
 const bookkeeping = new Set<keyof Resource>(['version', 'status', 'updatedAt', 'publishDate']);
-
-/** JSON with object keys sorted: a document read back from jsonb has its keys in another order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
-}
 
 export function changedFields(before: Resource, after: Resource): string[] {
   const out: string[] = [];

@@ -1,19 +1,7 @@
 /** Canonical bytes: what a consent artefact's signature covers, and what audit events of consent facts hash. */
-import type { consentV1 } from '@yrd/proto';
+import { canonicalJson, type consentV1 } from '@yrd/proto';
 
-/** JSON with object keys sorted at every level: the bytes a consent signature covers. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
+export { canonicalJson };
 
 /** The fields of a consent artefact its issuing province signs (status changes; it is not signed). */
 function signedPart(c: consentV1.ConsentArtefact) {

@@ -1,16 +1,9 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@yrd/audit-events';
+import { canonicalJson } from '@yrd/proto';
 import { isValidIdNumber, subjectRefOfIdNumber } from '@yrd/region';
 
-/** JSON with keys sorted, so the same key always yields the same string (and hash). */
-export function canonicalJson(obj: Record<string, string>): string {
-  const sorted: Record<string, string> = {};
-  for (const k of Object.keys(obj).sort()) sorted[k] = obj[k] ?? '';
-  return JSON.stringify(sorted);
-}
-
-function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+/** The canonical JSON of a record key: the same key always gives the same string (and hash). */
+export { canonicalJson };
 
 /**
  * Reference to the data subject of a query, for consent checks and audit — a hash, never the key.
