@@ -6,7 +6,7 @@
  * for PostgreSQL. Results go to bench/RESULTS.md.
  */
 import { createHistogram } from 'node:perf_hooks';
-import { CatalogRepo, catalogMigrations } from '@yrd/catalog';
+import { CatalogRepo, catalogMigrations, classTable } from '@yrd/catalog';
 import { parseConfig, z } from '@yrd/config';
 import { migrate, openDatabase, sql } from '@yrd/db';
 import type { catalogV1 } from '@yrd/proto';
@@ -56,6 +56,10 @@ const phrases = [
   '依申请共享',
 ];
 const grades = ['general', 'important', 'core'] as const;
+/** 细目 without a grade floor: the generated items are graded 一般 1–2 */
+const classCodes = classTable()
+  .filter((c) => c.level === '细目' && !c.floor)
+  .map((c) => c.code);
 const tiers = ['unconditional', 'conditional', 'none'] as const;
 
 function entry(i: number): catalogV1.Resource {
@@ -66,7 +70,7 @@ function entry(i: number): catalogV1.Resource {
   return {
     id: `${p}.${code}`,
     resourceCode: code,
-    classCode: 'A01-01-01-01',
+    classCode: classCodes[i % classCodes.length] ?? 'B01-01-01-01',
     name,
     province: p,
     provider: {

@@ -1,3 +1,4 @@
+import { entryIssues, resourceInput } from '@yrd/catalog';
 import { isValidCreditCode, isValidIdNumber, provinceOfResourceId, provinces } from '@yrd/region';
 import { describe, expect, it } from 'vitest';
 import {
@@ -136,6 +137,14 @@ describe('catalogue entries', () => {
       const provider = agencies.find((a) => a.creditCode === r.providerCreditCode);
       expect(provider?.province, r.id).toBe(r.province);
       for (const rel of r.relatedResources) expect(() => resourceById(rel), `${r.id} -> ${rel}`).not.toThrow();
+    }
+  });
+
+  it('every entry keeps the catalogue’s rules (known class code, grade floors, legal basis)', () => {
+    for (const r of resources) {
+      const parsed = resourceInput.safeParse(r);
+      expect(parsed.error?.issues ?? [], r.id).toEqual([]);
+      if (parsed.success) expect(entryIssues(parsed.data), r.id).toEqual([]);
     }
   });
 

@@ -85,7 +85,7 @@ describe('npm start', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${publisher}` },
       body: JSON.stringify({
         resourceCode: '330000-SCJG-00777',
-        classCode: 'A01-02-03-07',
+        classCode: 'B01-01-01-01',
         name: '重启保留测试条目',
         providerCreditCode: '11330000MB1N62174N',
         items: [{ name: 'credit_code', label: '统一社会信用代码', grade: 'general', subLevel: 1 }],

@@ -105,7 +105,7 @@ describe('the four-province journey', () => {
   it("a 浙江 publisher's new conditional entry appears in 上海's regional search", async () => {
     const created = await api.as<Json>('zj-dsjj-publisher', 'zj', 'POST', '/api/catalog/v1/resources', {
       resourceCode: '330000-DSJ-00901',
-      classCode: 'A02-05-02-09',
+      classCode: 'A02-05-02-01',
       name: '长三角演出票务实名入场记录',
       providerCreditCode: '11330000MB1N88352L',
       summary: '大型演出实名入场核验记录（测试条目）',

@@ -39,7 +39,7 @@ export function aResource(p: Province, code: string, o: Partial<catalogV1.Resour
   return {
     id: `${p}.${code}`,
     resourceCode: code,
-    classCode: 'A01-02-03-01',
+    classCode: 'B01-01-01-01',
     name: '测试资源',
     province: p,
     provider: { creditCode: agencyCode(p), name: '测试单位' },

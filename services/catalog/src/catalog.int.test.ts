@@ -26,7 +26,7 @@ async function until(check: () => Promise<boolean>, ms = 5000) {
 function input(code: string, o: Record<string, unknown> = {}) {
   return {
     resourceCode: code,
-    classCode: 'A01-02-03-01',
+    classCode: 'B01-01-01-01',
     name: '企业登记信息',
     providerCreditCode: agencyCode('zj'),
     summary: '市场主体登记',
@@ -75,6 +75,47 @@ describe('catalogue on real NATS', () => {
   it('every province sees the others’ published entries', async () => {
     expect(await view('sh', 'zj')).toEqual(['zj.330000-SCJG-00001@1', 'zj.330000-SCJG-00002@1']);
     expect(await view('zj', 'js')).toEqual(['js.320000-RSJ-00001@1']);
+  });
+
+  it.each([
+    ['a bad 统一社会信用代码', { providerCreditCode: '11330000MB1N62174X' }, 400, 'REQUEST.INVALID'],
+    ['an unknown class code', { classCode: 'Z09-01-01-01' }, 400, 'CATALOG.UNKNOWN_CLASS_CODE'],
+    ['不予共享 without a legal basis', { sharingTier: 'none', sharingModes: [] }, 400, 'CATALOG.LEGAL_BASIS_REQUIRED'],
+    [
+      'an item graded below its class floor',
+      {
+        classCode: 'B03-01-01-01',
+        items: [{ name: 'credit_code', label: '统一社会信用代码', grade: 'general', subLevel: 1 }],
+      },
+      400,
+      'CATALOG.ITEM_BELOW_FLOOR',
+    ],
+    [
+      'a resource code of another province',
+      { resourceCode: '310000-SCJG-00001' },
+      400,
+      'CATALOG.RESOURCE_CODE_PROVINCE',
+    ],
+    ['a duplicate resource code', { resourceCode: '330000-SCJG-00001' }, 409, 'CATALOG.DUPLICATE_RESOURCE_CODE'],
+  ])('refuses an entry with %s, and writes nothing', async (_what, patch, status, code) => {
+    const zj = catalogs.zj.httpUrl;
+    const body = input('330000-SCJG-00099', patch);
+    const res = await tb.http(zj, publisher('zj'), 'POST', '/api/catalog/v1/resources', body);
+    expect(res.status).toBe(status);
+    expect(res.body.code).toBe(code);
+    const local = await catalogs.zj.app.search({ q: '企业登记信息', province: 'zj', page: 1, pageSize: 10 });
+    expect(local.items.filter((r) => r.resourceCode === '330000-SCJG-00099')).toEqual([]);
+    if (code !== 'CATALOG.DUPLICATE_RESOURCE_CODE')
+      expect((await tb.http(zj, publisher('zj'), 'GET', '/api/catalog/v1/resources/zj.330000-SCJG-00099')).status).toBe(
+        404,
+      );
+  });
+
+  it('serves the class-code table with its floors', async () => {
+    const res = await tb.http(catalogs.zj.httpUrl, publisher('zj'), 'GET', '/api/catalog/v1/classes');
+    const classes = res.body.classes as { code: string; level: string; floorLabel?: string }[];
+    expect(classes.find((c) => c.code === 'B03-01')).toMatchObject({ level: '项', floorLabel: '一般（2级）' });
+    expect(classes.find((c) => c.code === 'B01-01-01-01')).toMatchObject({ level: '细目' });
   });
 
   it('changes make versions, withdrawal needs a reason, and the history says who did what', async () => {

@@ -1,4 +1,5 @@
 export { CatalogRepo, type SearchFilters } from './adapters/db.js';
 export type { AgencyDirectory } from './app/catalog.js';
-export { type ResourceInput, resourceInput } from './domain/resource.js';
+export { classOf, classTable } from './domain/classes.js';
+export { type EntryIssue, entryIssues, type ResourceInput, resourceInput } from './domain/resource.js';
 export { type CatalogOptions, catalogMigrations, type RunningCatalog, startCatalog } from './service.js';

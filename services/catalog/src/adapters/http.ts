@@ -2,6 +2,7 @@ import { type HttpApp, principalOf, requireRoles } from '@yrd/http';
 import { provinces } from '@yrd/region';
 import { z } from 'zod';
 import type { CatalogApp } from '../app/catalog.js';
+import { classTable, gradeLabel } from '../domain/classes.js';
 import { grades, resourceInput, tiers } from '../domain/resource.js';
 
 export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
@@ -27,6 +28,14 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
       const r = await catalog.search(req.query);
       return { total: r.total, page: req.query.page, pageSize: req.query.pageSize, items: r.items, facets: r.facets };
     },
+  );
+
+  app.get(
+    '/api/catalog/v1/classes',
+    { schema: { summary: '资源分类表 the class-code table (类/项/目/细目) with grade floors' } },
+    async () => ({
+      classes: classTable().map((c) => ({ ...c, ...(c.floor ? { floorLabel: gradeLabel(c.floor) } : {}) })),
+    }),
   );
 
   app.get(

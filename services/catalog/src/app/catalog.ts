@@ -5,7 +5,7 @@ import type { catalogV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import type { CatalogRepo, SearchFilters } from '../adapters/db.js';
 import { changedFields } from '../domain/changes.js';
-import { type ResourceInput, resourceId } from '../domain/resource.js';
+import { type EntryIssue, entryIssues, type ResourceInput, resourceId } from '../domain/resource.js';
 
 type Resource = catalogV1.Resource;
 
@@ -33,6 +33,7 @@ export class CatalogApp {
     if (!by.roles.includes('admin') && by.agency !== input.providerCreditCode) {
       throw forbidden('CATALOG.NOT_YOUR_AGENCY', '只能为本单位编目 a publisher catalogues its own agency’s resources');
     }
+    throwIssues(entryIssues(input));
     const provinceCode = input.resourceCode.slice(0, 2);
     const expected = { sh: '31', js: '32', zj: '33', ah: '34' }[this.province];
     if (provinceCode !== expected) {
@@ -63,6 +64,7 @@ export class CatalogApp {
     const current = await this.ownLocal(id, by);
     if (current.status === 'withdrawn')
       throw conflict('CATALOG.WITHDRAWN', '已撤销的目录不能修改 a withdrawn entry cannot change');
+    throwIssues(entryIssues(input));
     if (input.resourceCode !== current.resourceCode) {
       throw invalid('CATALOG.RESOURCE_CODE_FIXED', '资源代码不可修改 the resource code of an entry cannot change');
     }
@@ -253,4 +255,11 @@ export class CatalogApp {
       keyItems: i.keyItems,
     };
   }
+}
+
+/** All the rules an entry breaks in one 400, coded by the first. */
+function throwIssues(issues: EntryIssue[]) {
+  const first = issues[0];
+  if (!first) return;
+  throw invalid(first.code, issues.map((i) => `${i.path}: ${i.message}`).join('; '), { details: { issues } });
 }
