@@ -1,13 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
 import type { catalogV1 } from '@yrd/proto';
 import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
 import { CatalogRepo } from './adapters/db.js';
+import { DutyRepo } from './adapters/duty-db.js';
+import { dutyRoutes } from './adapters/duty-http.js';
 import { registerCatalogGrpc } from './adapters/grpc.js';
 import { catalogRoutes } from './adapters/http.js';
 import { CatalogFederation, NatsCatalogAnnouncer } from './adapters/nats.js';
+import { transferRoutes } from './adapters/transfer-http.js';
 import { type AgencyDirectory, CatalogApp } from './app/catalog.js';
+import { DutyApp } from './app/duty.js';
+import { CatalogImports } from './app/import.js';
 
 export const catalogMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -19,6 +25,7 @@ export interface CatalogOptions {
 
 export interface RunningCatalog extends RunningService {
   app: CatalogApp;
+  imports: CatalogImports;
   federation: CatalogFederation;
 }
 
@@ -47,6 +54,10 @@ export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Pro
     openapi: { title: 'YRD 目录服务 Catalog API', description: '政务信息资源目录：编目、发布、区域检索' },
   });
   catalogRoutes(http, app);
+  const imports = new CatalogImports(deps.province, app, deps.clock, randomUUID);
+  transferRoutes(http, app, imports, deps.province, deps.clock);
+  const dutyApp = new DutyApp(deps.province, new DutyRepo(deps.db, deps.province), opts.agencies, deps.clock);
+  dutyRoutes(http, dutyApp);
   const running = await runService({
     name: 'catalog',
     deps: { ...deps, logger },
@@ -56,5 +67,5 @@ export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Pro
     start: () => federation.start(),
     stop: async () => federation.stop(),
   });
-  return { ...running, app, federation };
+  return { ...running, app, imports, federation };
 }

@@ -1,4 +1,4 @@
-import { type DatabaseHandle, sql } from '@yrd/db';
+import { type DatabaseHandle, type SQL, sql } from '@yrd/db';
 import type { catalogV1 } from '@yrd/proto';
 import { searchText } from '../domain/resource.js';
 import { indexParts, queryTerms } from '../domain/search.js';
@@ -59,10 +59,32 @@ export class CatalogRepo {
     entries: { resource: Resource; step?: Step }[],
     origin: 'local' | 'federated',
     changedBy: string,
+    onWritten?: (n: number) => void,
   ): Promise<void> {
     await this.h.db.transaction(async (tx) => {
-      for (const e of entries) await write(tx, e.resource, origin, changedBy, e.step);
+      let n = 0;
+      for (const e of entries) {
+        await write(tx, e.resource, origin, changedBy, e.step);
+        n += 1;
+        if (onWritten && n % 200 === 0) onWritten(n);
+      }
+      onWritten?.(n);
     });
+  }
+
+  async getMany(ids: string[]): Promise<Map<string, { resource: Resource; origin: string }>> {
+    const found = new Map<string, { resource: Resource; origin: string }>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      const rows = await this.h.rows<{ doc: Resource; origin: string }>(
+        sql`select doc, origin from catalog.resources where id in (${sql.join(
+          chunk.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
+      for (const r of rows) found.set(r.doc.id, { resource: r.doc, origin: r.origin });
+    }
+    return found;
   }
 
   async history(id: string): Promise<HistoryEntry[]> {
@@ -105,6 +127,25 @@ export class CatalogRepo {
     return rows[0]?.n ?? 0;
   }
 
+  /**
+   * Every entry matching the filters, in code order, for export: the regional published view, or
+   * this province's own entries in any state (of one agency, or all for the admin).
+   */
+  async list(
+    f: Omit<SearchFilters, 'page' | 'pageSize'>,
+    scope: { own: false } | { own: true; agency?: string },
+  ): Promise<Resource[]> {
+    const base = !scope.own
+      ? sql`status = 'published'`
+      : scope.agency
+        ? sql`origin = 'local' and provider_code = ${scope.agency}`
+        : sql`origin = 'local'`;
+    const rows = await this.h.rows<{ doc: Resource }>(
+      sql`select doc from catalog.resources where ${whereOf(f, base)} order by province, id`,
+    );
+    return rows.map((r) => r.doc);
+  }
+
   /** Fills the search index of entries stored before it existed (runs at start; a no-op after). */
   async reindexMissing(): Promise<number> {
     const rows = await this.h.rows<{ doc: Resource }>(
@@ -122,17 +163,9 @@ export class CatalogRepo {
    * name / summary / item terms; facets over the same filter.
    */
   async search(f: SearchFilters): Promise<{ total: number; items: Resource[]; facets: Record<string, FacetCount[]> }> {
-    const conds = [sql`status = 'published'`];
     const terms = f.q ? queryTerms(f.q) : [];
     const query = sql`plainto_tsquery('simple', ${terms.join(' ')})`;
-    if (terms.length > 0) conds.push(sql`search_vector @@ ${query}`);
-    if (f.province) conds.push(sql`province = ${f.province}`);
-    if (f.agency) conds.push(sql`provider_code = ${f.agency}`);
-    if (f.sharing) conds.push(sql`sharing_tier = ${f.sharing}`);
-    if (f.open) conds.push(sql`open_tier = ${f.open}`);
-    if (f.grade) conds.push(sql`grade = ${f.grade}`);
-    if (f.domain) conds.push(sql`domain = ${f.domain}`);
-    const where = sql.join(conds, sql` and `);
+    const where = whereOf(f, sql`status = 'published'`);
     const rank =
       terms.length > 0
         ? sql`(case when name ilike ${`%${escapeLike(f.q ?? '')}%`} then 1 else 0 end) desc, ts_rank(search_vector, ${query}) desc,`
@@ -162,7 +195,21 @@ export class CatalogRepo {
   }
 }
 
-type Step = Omit<HistoryEntry, 'seq' | 'version' | 'status' | 'changedBy' | 'changedAt'>;
+/** The filters of a search as SQL, beside `base` (published entries, or one agency's own). */
+function whereOf(f: Omit<SearchFilters, 'page' | 'pageSize'>, base: SQL) {
+  const conds = [base];
+  const terms = f.q ? queryTerms(f.q) : [];
+  if (terms.length > 0) conds.push(sql`search_vector @@ plainto_tsquery('simple', ${terms.join(' ')})`);
+  if (f.province) conds.push(sql`province = ${f.province}`);
+  if (f.agency) conds.push(sql`provider_code = ${f.agency}`);
+  if (f.sharing) conds.push(sql`sharing_tier = ${f.sharing}`);
+  if (f.open) conds.push(sql`open_tier = ${f.open}`);
+  if (f.grade) conds.push(sql`grade = ${f.grade}`);
+  if (f.domain) conds.push(sql`domain = ${f.domain}`);
+  return sql.join(conds, sql` and `);
+}
+
+export type Step = Omit<HistoryEntry, 'seq' | 'version' | 'status' | 'changedBy' | 'changedAt'>;
 type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];
 
 async function write(tx: Tx, r: Resource, origin: 'local' | 'federated', changedBy: string, step?: Step) {

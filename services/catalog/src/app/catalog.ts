@@ -3,7 +3,7 @@ import type { Principal } from '@yrd/auth';
 import { conflict, forbidden, invalid, notFound } from '@yrd/errors';
 import type { catalogV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
-import type { CatalogRepo, SearchFilters } from '../adapters/db.js';
+import type { CatalogRepo, SearchFilters, Step } from '../adapters/db.js';
 import { changedFields } from '../domain/changes.js';
 import { type EntryIssue, entryIssues, type ResourceInput, resourceId } from '../domain/resource.js';
 
@@ -28,30 +28,10 @@ export class CatalogApp {
   ) {}
 
   async create(input: ResourceInput, by: Principal): Promise<Resource> {
-    if (by.province !== this.province)
-      throw forbidden('CATALOG.WRONG_PROVINCE', '只能在本省目录中编目 entries are created in their own province');
-    if (!by.roles.includes('admin') && by.agency !== input.providerCreditCode) {
-      throw forbidden('CATALOG.NOT_YOUR_AGENCY', '只能为本单位编目 a publisher catalogues its own agency’s resources');
-    }
-    throwIssues(entryIssues(input));
-    const provinceCode = input.resourceCode.slice(0, 2);
-    const expected = { sh: '31', js: '32', zj: '33', ah: '34' }[this.province];
-    if (provinceCode !== expected) {
-      throw invalid(
-        'CATALOG.RESOURCE_CODE_PROVINCE',
-        `资源代码须以本省行政区划代码开头 resource code must start with ${expected}`,
-      );
-    }
-    const agencyName = this.agencies.nameOf(input.providerCreditCode);
-    if (!agencyName)
-      throw invalid(
-        'CATALOG.UNKNOWN_AGENCY',
-        '提供单位不在本省机构名录中 provider agency is not registered in this province',
-      );
     const id = resourceId(this.province, input.resourceCode);
-    if (await this.repo.get(id))
-      throw conflict('CATALOG.DUPLICATE_RESOURCE_CODE', `资源代码已存在 resource code ${input.resourceCode} exists`);
-    const r = this.toResource(id, input, agencyName, 'draft', 1);
+    const found = await this.repo.get(id);
+    throwIssues(this.check(input, by, found ? 'exists' : 'new'));
+    const r = this.draft(input);
     await this.repo.save(r, 'local', by.sub, { action: 'created', reason: '', changedFields: [] });
     return r;
   }
@@ -64,22 +44,114 @@ export class CatalogApp {
     const current = await this.ownLocal(id, by);
     if (current.status === 'withdrawn')
       throw conflict('CATALOG.WITHDRAWN', '已撤销的目录不能修改 a withdrawn entry cannot change');
-    throwIssues(entryIssues(input));
     if (input.resourceCode !== current.resourceCode) {
       throw invalid('CATALOG.RESOURCE_CODE_FIXED', '资源代码不可修改 the resource code of an entry cannot change');
     }
-    if (input.providerCreditCode !== current.provider?.creditCode) {
-      throw invalid('CATALOG.PROVIDER_FIXED', '提供单位不可修改 the provider of an entry cannot change');
+    throwIssues(this.check(input, by, current));
+    const next = this.revise(current, input);
+    if (!next) return current;
+    await this.repo.save(next.resource, 'local', by.sub, next.step);
+    if (next.resource.status === 'published') await this.announcer.announce('published', next.resource);
+    return next.resource;
+  }
+
+  /**
+   * Every rule `input` breaks when `by` writes it: the entry rules, then this province's (own
+   * province, own agency unless admin, registered provider, resource code of this province), and
+   * against what is stored: a new entry's code must be free; a change keeps the provider.
+   */
+  check(input: ResourceInput, by: Principal, stored: 'new' | 'exists' | Resource): CheckIssue[] {
+    if (by.province !== this.province) {
+      return [
+        {
+          path: 'resourceCode',
+          kind: 'forbidden',
+          code: 'CATALOG.WRONG_PROVINCE',
+          message: '只能在本省目录中编目 entries are created in their own province',
+        },
+      ];
     }
+    const out: CheckIssue[] = entryIssues(input);
+    if (!by.roles.includes('admin') && by.agency !== input.providerCreditCode) {
+      out.push({
+        path: 'providerCreditCode',
+        kind: 'forbidden',
+        code: 'CATALOG.NOT_YOUR_AGENCY',
+        message: '只能为本单位编目 a publisher catalogues its own agency’s resources',
+      });
+    }
+    const expected = { sh: '31', js: '32', zj: '33', ah: '34' }[this.province];
+    if (input.resourceCode.slice(0, 2) !== expected) {
+      out.push({
+        path: 'resourceCode',
+        code: 'CATALOG.RESOURCE_CODE_PROVINCE',
+        message: `资源代码须以本省行政区划代码开头 resource code must start with ${expected}`,
+      });
+    }
+    if (!this.agencies.nameOf(input.providerCreditCode)) {
+      out.push({
+        path: 'providerCreditCode',
+        code: 'CATALOG.UNKNOWN_AGENCY',
+        message: '提供单位不在本省机构名录中 provider agency is not registered in this province',
+      });
+    }
+    if (stored === 'exists') {
+      out.push({
+        path: 'resourceCode',
+        kind: 'conflict',
+        code: 'CATALOG.DUPLICATE_RESOURCE_CODE',
+        message: `资源代码已存在 resource code ${input.resourceCode} exists`,
+      });
+    } else if (stored !== 'new') {
+      if (stored.status === 'withdrawn') {
+        out.push({
+          path: 'resourceCode',
+          kind: 'conflict',
+          code: 'CATALOG.WITHDRAWN',
+          message: '已撤销的目录不能修改 a withdrawn entry cannot change',
+        });
+      }
+      if (input.providerCreditCode !== stored.provider?.creditCode) {
+        out.push({
+          path: 'providerCreditCode',
+          code: 'CATALOG.PROVIDER_FIXED',
+          message: '提供单位不可修改 the provider of an entry cannot change',
+        });
+      }
+    }
+    return out;
+  }
+
+  /** A new draft, version 1 (checked first with `check`). */
+  draft(input: ResourceInput): Resource {
+    const name = this.agencies.nameOf(input.providerCreditCode) ?? '';
+    return this.toResource(resourceId(this.province, input.resourceCode), input, name, 'draft', 1);
+  }
+
+  /** The next version of `current` with `input`, or undefined when nothing changed. */
+  revise(current: Resource, input: ResourceInput): { resource: Resource; step: Step } | undefined {
     const next: Resource = {
-      ...this.toResource(id, input, current.provider?.name ?? '', current.status, current.version + 1),
+      ...this.toResource(current.id, input, current.provider?.name ?? '', current.status, current.version + 1),
       publishDate: current.publishDate,
     };
     const fields = changedFields(current, next);
-    if (fields.length === 0) return current;
-    await this.repo.save(next, 'local', by.sub, { action: 'updated', reason: '', changedFields: fields });
-    if (next.status === 'published') await this.announcer.announce('published', next);
-    return next;
+    if (fields.length === 0) return undefined;
+    return { resource: next, step: { action: 'updated', reason: '', changedFields: fields } };
+  }
+
+  /** The stored entries under these ids (to check a batch against). */
+  stored(ids: string[]) {
+    return this.repo.getMany(ids);
+  }
+
+  /**
+   * Writes a checked batch in one transaction — all of it or none — and then tells the region about
+   * the published entries that changed.
+   */
+  async writeBatch(batch: { resource: Resource; step: Step }[], by: Principal, onWritten?: (n: number) => void) {
+    await this.repo.saveMany(batch, 'local', by.sub, onWritten);
+    for (const b of batch)
+      if (b.resource.status === 'published') await this.announcer.announce('published', b.resource);
   }
 
   /** 撤销: the entry leaves the regional catalogue; its versions and history stay. */
@@ -196,6 +268,18 @@ export class CatalogApp {
     return this.repo.search(f);
   }
 
+  /** The whole regional published view under the filters (for export). */
+  list(f: Omit<SearchFilters, 'page' | 'pageSize'>) {
+    return this.repo.list(f, { own: false });
+  }
+
+  /** This province's own entries in every state: the caller's agency's, or all for the admin. */
+  ownEntries(f: Omit<SearchFilters, 'page' | 'pageSize'>, by: Principal) {
+    if (by.province !== this.province)
+      throw forbidden('CATALOG.WRONG_PROVINCE', '只能导出本省自有目录 own entries are exported in their own province');
+    return this.repo.list(f, by.roles.includes('admin') ? { own: true } : { own: true, agency: by.agency });
+  }
+
   /** Seeds load once: entries are written straight as published. */
   async seed(entries: Resource[]): Promise<number> {
     if ((await this.repo.countLocal()) > 0) return 0;
@@ -257,9 +341,21 @@ export class CatalogApp {
   }
 }
 
-/** All the rules an entry breaks in one 400, coded by the first. */
-function throwIssues(issues: EntryIssue[]) {
-  const first = issues[0];
+/** A rule an entry breaks; `kind` when it is not a plain 400 (another agency's entry, a taken code). */
+export interface CheckIssue extends EntryIssue {
+  kind?: 'forbidden' | 'conflict';
+}
+
+/**
+ * All the rules an entry breaks in one error: 403 or 409 when that is what it is, otherwise a 400
+ * coded by the first rule; every issue is in the details.
+ */
+function throwIssues(issues: CheckIssue[]) {
+  const first = issues.find((i) => i.kind === 'forbidden') ?? issues.find((i) => i.kind === 'conflict') ?? issues[0];
   if (!first) return;
-  throw invalid(first.code, issues.map((i) => `${i.path}: ${i.message}`).join('; '), { details: { issues } });
+  const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  const details = { details: { issues: issues.map(({ kind: _k, ...i }) => i) } };
+  if (first.kind === 'forbidden') throw forbidden(first.code, message, details);
+  if (first.kind === 'conflict') throw conflict(first.code, message, details);
+  throw invalid(first.code, message, details);
 }

@@ -114,7 +114,12 @@ describe('a catalogue entry (政务信息资源目录编制指南)', () => {
 
   it('accepts 不予共享 with its legal basis', () => {
     expect(
-      issues({ ...valid(), sharingTier: 'none', sharingModes: [], legalBasis: '《中华人民共和国居民身份证法》第十三条' }),
+      issues({
+        ...valid(),
+        sharingTier: 'none',
+        sharingModes: [],
+        legalBasis: '《中华人民共和国居民身份证法》第十三条',
+      }),
     ).toEqual([]);
   });
 });

@@ -1,0 +1,126 @@
+/** Bulk import and export of the catalogue over HTTP: CSV and XLSX in; CSV, XLSX and DCAT out. */
+import { invalid } from '@yrd/errors';
+import { type HttpApp, requireRoles } from '@yrd/http';
+import { type Province, provinces } from '@yrd/region';
+import { z } from 'zod';
+import type { CatalogApp } from '../app/catalog.js';
+import type { CatalogImports } from '../app/import.js';
+import { toDcat } from '../domain/dcat.js';
+import { grades, tiers } from '../domain/resource.js';
+import { columns, entryRows } from '../domain/table.js';
+import { formatOf, mediaTypes, readTableFile, tableFormats, writeTableFile } from './files.js';
+
+/** Large enough for a whole agency's catalogue (100,000 item rows is about 30 MB of CSV). */
+const uploadLimit = 64 * 1024 * 1024;
+
+export function transferRoutes(
+  app: HttpApp,
+  catalog: CatalogApp,
+  imports: CatalogImports,
+  province: Province,
+  clock: () => Date,
+) {
+  app.addContentTypeParser(
+    ['text/csv', mediaTypes.xlsx, 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: uploadLimit },
+    (_req, body, done) => done(null, body),
+  );
+
+  app.post(
+    '/api/catalog/v1/imports',
+    {
+      bodyLimit: uploadLimit,
+      schema: {
+        summary: '批量导入 import entries from a CSV or XLSX file (one row per data item); all or nothing',
+        description:
+          'Send the file as the body (text/csv or the XLSX media type). New resource codes become drafts; existing ones a new version when a cell changed. Without wait=true the answer is 202 with a job to poll.',
+        querystring: z.object({
+          format: z.enum(tableFormats).optional(),
+          wait: z
+            .enum(['true', 'false'])
+            .default('false')
+            .transform((v) => v === 'true'),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const by = requireRoles(req, 'publisher', 'admin');
+      const format = req.query.format ?? formatOf(req.headers['content-type']);
+      if (!format)
+        throw invalid(
+          'IMPORT.FORMAT_UNKNOWN',
+          '请上传 CSV 或 XLSX 文件 send text/csv or an XLSX file, or say ?format=',
+        );
+      const file = req.body;
+      if (!Buffer.isBuffer(file) || file.length === 0) throw invalid('IMPORT.FILE_EMPTY', '文件为空 the file is empty');
+      const { job, done } = imports.start(format, () => readTableFile(format, file), by);
+      if (!req.query.wait) {
+        reply.status(202).header('location', `/api/catalog/v1/imports/${job.id}`);
+        return job;
+      }
+      const finished = await done;
+      if (finished.status === 'failed') {
+        throw invalid(
+          finished.errors[0]?.code ?? 'IMPORT.REJECTED',
+          `导入未完成，共 ${finished.errorCount} 处错误，未写入任何条目 nothing was imported: ${finished.errorCount} errors`,
+          { details: { job: finished } },
+        );
+      }
+      return finished;
+    },
+  );
+
+  app.get(
+    '/api/catalog/v1/imports/:id',
+    {
+      schema: {
+        summary: '导入进度 progress and row errors of an import',
+        params: z.object({ id: z.string().max(64) }),
+      },
+    },
+    async (req) => imports.get(req.params.id, requireRoles(req, 'publisher', 'admin')),
+  );
+
+  app.get(
+    '/api/catalog/v1/export',
+    {
+      schema: {
+        summary: '导出目录 export as CSV, XLSX (the import layout) or DCAT JSON-LD',
+        description:
+          'scope=region: the regional published catalogue; scope=own: this province’s own entries in every state (a publisher’s agency, or all for the admin).',
+        querystring: z.object({
+          format: z.enum([...tableFormats, 'dcat']).default('csv'),
+          scope: z.enum(['region', 'own']).default('region'),
+          q: z.string().max(100).optional(),
+          province: z.enum(provinces).optional(),
+          agency: z.string().max(18).optional(),
+          sharing: z.enum(tiers).optional(),
+          open: z.enum(tiers).optional(),
+          grade: z.enum(grades).optional(),
+          domain: z.string().max(50).optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { format, scope, ...filters } = req.query;
+      const entries =
+        scope === 'own'
+          ? await catalog.ownEntries(filters, requireRoles(req, 'publisher', 'admin'))
+          : await catalog.list(filters);
+      const now = clock().toISOString();
+      const stamp = now.slice(0, 10);
+      const name = `yrd-catalog-${province}-${scope}-${stamp}`;
+      if (format === 'dcat') {
+        const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
+        const proto = req.headers['x-forwarded-proto'] ?? 'http';
+        reply
+          .type('application/ld+json; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}.jsonld"`);
+        return toDcat(entries, { baseUrl: `${proto}://${host}`, province, issuedAt: now });
+      }
+      const rows = [columns.map((c) => c.header), ...entries.flatMap(entryRows)];
+      reply.type(mediaTypes[format]).header('content-disposition', `attachment; filename="${name}.${format}"`);
+      return writeTableFile(format, rows);
+    },
+  );
+}
