@@ -248,6 +248,35 @@ describe('duty list, negative list and compliance', () => {
     expect((trail.body.items as { id: string }[]).map((n) => n.id)).toContain(id);
   });
 
+  it('an entry the negative list covers is published only as 不予共享, and a change cannot make it shared', async () => {
+    const psbPublisher = aPrincipal({ province: 'zj', sub: 'zj-psb', roles: ['publisher'], agency: psb });
+    const body = {
+      resourceCode: '330000-GAT-00010',
+      classCode: 'A01-01-02-02',
+      name: '户籍迁移信息',
+      providerCreditCode: psb,
+      items: [{ name: 'move_no', label: '迁移证编号', grade: 'general', subLevel: 3 }],
+      keyItems: ['move_no'],
+      sharingTier: 'conditional',
+      sharingModes: ['interface'],
+      openTier: 'none',
+      grade: 'general',
+    };
+    const draft = await call(psbPublisher, 'POST', '/resources', body);
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+    const refused = await call(admin, 'POST', '/resources/zj.330000-GAT-00010/publish');
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('CATALOG.ON_NEGATIVE_LIST');
+    expect(String(refused.body.detail)).toContain('户籍信息涉及公民个人隐私');
+    const none = { ...body, sharingTier: 'none', sharingModes: [], legalBasis: '《中华人民共和国户口登记条例》' };
+    expect((await call(psbPublisher, 'PUT', '/resources/zj.330000-GAT-00010', none)).status).toBe(200);
+    expect((await call(admin, 'POST', '/resources/zj.330000-GAT-00010/publish')).body.status).toBe('published');
+    const shared = await call(psbPublisher, 'PUT', '/resources/zj.330000-GAT-00010', body);
+    expect(shared.body.code).toBe('CATALOG.ON_NEGATIVE_LIST');
+    const stored = await call(psbPublisher, 'GET', '/resources/zj.330000-GAT-00010');
+    expect(stored.body).toMatchObject({ sharingTier: 'none', version: 2 });
+  });
+
   it('the routes are described in the API document', async () => {
     const doc = (await (await fetch(`${zj.httpUrl}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { summary?: string }>>;

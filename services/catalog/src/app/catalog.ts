@@ -5,6 +5,7 @@ import type { catalogV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import type { CatalogRepo, SearchFilters, Step } from '../adapters/db.js';
 import { changedFields } from '../domain/changes.js';
+import { type NegativeEntry, negativeMatch } from '../domain/duty.js';
 import { type EntryIssue, entryIssues, type ResourceInput, resourceId } from '../domain/resource.js';
 
 type Resource = catalogV1.Resource;
@@ -25,7 +26,30 @@ export class CatalogApp {
     private readonly agencies: AgencyDirectory,
     private readonly announcer: CatalogAnnouncer,
     private readonly clock: () => Date,
+    /** the province's 负面清单 as it stands (none when not given) */
+    private readonly negativeList: () => Promise<NegativeEntry[]> = async () => [],
   ) {}
+
+  /**
+   * An entry covered by the negative list may be catalogued, but only as 不予共享: publishing it
+   * shared is refused, citing the list's reason and legal basis.
+   */
+  async negativeIssue(r: { id: string; classCode: string; sharingTier: string }): Promise<CheckIssue | undefined> {
+    if (r.sharingTier === 'none') return undefined;
+    const hit = negativeMatch(await this.negativeList(), r);
+    if (!hit) return undefined;
+    return {
+      path: 'sharingTier',
+      kind: 'conflict',
+      code: 'CATALOG.ON_NEGATIVE_LIST',
+      message: `该资源列入负面清单（${hit.reason}；依据：${hit.legalBasis}），只能“不予共享” the negative list keeps this resource from being shared`,
+    };
+  }
+
+  private async assertShareable(r: Resource) {
+    const issue = await this.negativeIssue(r);
+    if (issue) throwIssues([issue]);
+  }
 
   async create(input: ResourceInput, by: Principal): Promise<Resource> {
     const id = resourceId(this.province, input.resourceCode);
@@ -50,6 +74,7 @@ export class CatalogApp {
     throwIssues(this.check(input, by, current));
     const next = this.revise(current, input);
     if (!next) return current;
+    if (next.resource.status === 'published') await this.assertShareable(next.resource);
     await this.repo.save(next.resource, 'local', by.sub, next.step);
     if (next.resource.status === 'published') await this.announcer.announce('published', next.resource);
     return next.resource;
@@ -241,6 +266,7 @@ export class CatalogApp {
   }
 
   private async publishNow(r: Resource, by: Principal, reason: string): Promise<Resource> {
+    await this.assertShareable(r);
     const published: Resource = {
       ...r,
       status: 'published',

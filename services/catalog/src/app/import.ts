@@ -146,7 +146,10 @@ export class CatalogImports {
         continue;
       }
       const next = this.catalog.revise(current, parsed.data);
-      if (!next) unchanged += 1;
+      const listed =
+        next?.resource.status === 'published' ? await this.catalog.negativeIssue(next.resource) : undefined;
+      if (listed) problems.push({ ...locate(e, listed.path), code: listed.code, message: listed.message });
+      else if (!next) unchanged += 1;
       else batch.push({ ...next, step: { ...next.step, reason: `批量导入 import ${job.id}` } });
     }
     if (problems.length > 0) return this.fail(job, problems);
