@@ -34,6 +34,8 @@ export interface ImportJob {
   errorCount: number;
   startedAt: string;
   finishedAt?: string;
+  /** milliseconds spent reading the file, checking the entries and writing them */
+  phaseMs: { reading: number; checking: number; writing: number };
   /** who started it (their own jobs are what a publisher sees) */
   by: string;
 }
@@ -71,6 +73,7 @@ export class CatalogImports {
       errors: [],
       errorCount: 0,
       startedAt: this.clock().toISOString(),
+      phaseMs: { reading: 0, checking: 0, writing: 0 },
       by: by.sub,
     };
     this.jobs.set(job.id, job);
@@ -105,10 +108,18 @@ export class CatalogImports {
   }
 
   private async run(job: ImportJob, read: () => Promise<Cell[][]>, by: Principal) {
+    let mark = performance.now();
+    const lap = () => {
+      const now = performance.now();
+      const ms = Math.round(now - mark);
+      mark = now;
+      return ms;
+    };
     const table = await read();
     job.rows = Math.max(table.length - 1, 0);
     const { entries, errors } = readTable(table);
     job.entries = entries.length;
+    job.phaseMs.reading = lap();
     job.status = 'checking';
     const problems: RowError[] = [...errors];
     const stored = await this.catalog.stored(entries.map((e) => resourceId(this.province, e.resourceCode)));
@@ -152,11 +163,13 @@ export class CatalogImports {
       else if (!next) unchanged += 1;
       else batch.push({ ...next, step: { ...next.step, reason: `批量导入 import ${job.id}` } });
     }
+    job.phaseMs.checking = lap();
     if (problems.length > 0) return this.fail(job, problems);
     job.status = 'writing';
     await this.catalog.writeBatch(batch, by, (n) => {
       job.written = n;
     });
+    job.phaseMs.writing = lap();
     job.created = created;
     job.updated = batch.length - created;
     job.unchanged = unchanged;
