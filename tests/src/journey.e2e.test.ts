@@ -274,7 +274,7 @@ describe('the four-province journey', () => {
         validUntil: '2027-12-31T23:59:59+08:00',
       });
       expect(applied.status).toBe(201);
-      const decided = await api.as<{ grant: { id: string } }>(
+      const firstLevel = await api.as<{ application: { status: string } }>(
         'js-rst-reviewer',
         'js',
         'POST',
@@ -283,6 +283,15 @@ describe('the four-province journey', () => {
           decision: 'approve',
           reason: '社保关系转移',
         },
+      );
+      // important data: 江苏's data authority gives the second approval
+      expect(firstLevel.body.application.status).toBe('second_approval');
+      const decided = await api.as<{ grant: { id: string } }>(
+        'js-admin',
+        'js',
+        'POST',
+        `/api/consent/v1/applications/${applied.body.id}/second-approval`,
+        { decision: 'approve' },
       );
       expect(decided.status).toBe(200);
       const grant = decided.body.grant.id;

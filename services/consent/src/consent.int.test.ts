@@ -32,6 +32,11 @@ const resource = (code: string, o: Parameters<typeof aResource>[2] = {}) =>
   });
 
 const conditional = resource('330000-SCJG-00001');
+/** general data: one level of approval */
+const general = resource('330000-SCJG-00003', {
+  grade: 'general',
+  items: [aDataItem('company_name'), aDataItem('credit_code', { piiKind: 'credit_code' })],
+});
 const notShared = resource('330000-GAJ-00002', {
   name: '户籍信息',
   sharingTier: 'none',
@@ -71,6 +76,8 @@ describe('consent across provinces on a real nats-server', () => {
     shRequester: aPrincipal({ province: 'sh', sub: 'sh-u1', agency: SH_AGENCY }),
     zjReviewer: aPrincipal({ province: 'zj', sub: 'zj-r1', agency: ZJ_AGENCY, roles: ['reviewer'] }),
     zjOtherReviewer: aPrincipal({ province: 'zj', sub: 'zj-r2', agency: agencyCode('zj', 2), roles: ['reviewer'] }),
+    /** 浙江's data authority (数据主管部门): the second level for important data */
+    zjAdmin: aPrincipal({ province: 'zj', sub: 'zj-admin', agency: agencyCode('zj', 9), roles: ['admin'] }),
     shSubject: aPrincipal({ province: 'sh', sub: 'sh-p1', agency: '', roles: ['subject'], kind: 'individual' }),
   };
 
@@ -108,9 +115,9 @@ describe('consent across provinces on a real nats-server', () => {
     validUntil,
   });
   /** 上海's requester applies for 浙江's company names */
-  const apply = () =>
+  const apply = (resourceId = conditional.id) =>
     http(shConsent.httpUrl, users.shRequester, 'POST', '/api/consent/v1/applications', {
-      resourceId: conditional.id,
+      resourceId,
       purpose,
       legalBasis: '《优化营商环境条例》',
       items: ['company_name'],
@@ -121,7 +128,7 @@ describe('consent across provinces on a real nats-server', () => {
     tb = await createTestbed();
     const agencies = { nameOf: () => '某单位' };
     zjCatalog = await tb.started(
-      startCatalog(await tb.deps('zj'), { agencies, seed: [conditional, notShared], resyncMs: 600_000 }),
+      startCatalog(await tb.deps('zj'), { agencies, seed: [conditional, general, notShared], resyncMs: 600_000 }),
     );
     shCatalog = await tb.started(startCatalog(await tb.deps('sh'), { agencies, resyncMs: 600_000 }));
     await shCatalog.federation.syncAll();
@@ -182,15 +189,33 @@ describe('consent across provinces on a real nats-server', () => {
     expect(noReason.status).toBe(400);
     expect(noReason.body.code).toBe('CONSENT.REASON_REQUIRED');
 
-    const approved = await http(
+    // important data: the provider's approval is the first level, the data authority's the second
+    const firstLevel = await http(
       zjConsent.httpUrl,
       users.zjReviewer,
       'POST',
       `/api/consent/v1/applications/${appId}/decision`,
       { decision: 'approve' },
     );
+    expect(firstLevel.status).toBe(200);
+    expect(firstLevel.body.application).toMatchObject({ status: 'second_approval', firstApprovedBy: 'zj-r1' });
+    expect(firstLevel.body.grant).toBeUndefined();
+    const approved = await http(
+      zjConsent.httpUrl,
+      users.zjAdmin,
+      'POST',
+      `/api/consent/v1/applications/${appId}/second-approval`,
+      { decision: 'approve' },
+    );
     expect(approved.status).toBe(200);
     expect(approved.body.application.status).toBe('approved');
+    expect(
+      (approved.body.application.steps as { action: string; actorUser: string }[]).map((s) => [s.action, s.actorUser]),
+    ).toEqual([
+      ['submitted', 'sh-u1'],
+      ['first_level_approved', 'zj-r1'],
+      ['second_level_approved', 'zj-admin'],
+    ]);
     const grantId = String(approved.body.grant.id);
     expect(grantId).toMatch(/^zj-grant-/);
     expect(approved.body.grant).toMatchObject({
@@ -227,11 +252,16 @@ describe('consent across provinces on a real nats-server', () => {
       items,
     });
     expect(submitted.payloadHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await auditedOnce('zj', `${appId}:first_level_approved`)).toMatchObject({
+      kind: 'consent.application.first_level_approved',
+      actorUser: 'zj-r1',
+      actorAgency: ZJ_AGENCY,
+      outcome: 'ok',
+    });
     expect(await auditedOnce('zj', `${appId}:decided`)).toMatchObject({
       kind: 'consent.application.approved',
       requestId: appId,
-      actorUser: 'zj-r1',
-      actorAgency: ZJ_AGENCY,
+      actorUser: 'zj-admin',
       outcome: 'allow',
       code: 'CONSENT.APPLICATION_APPROVED',
       grantId,
@@ -410,7 +440,7 @@ describe('consent across provinces on a real nats-server', () => {
     await auditedOnce('sh', `${consentId}:revoked`);
 
     // a decision likewise: the retry finds it decided (409) after putting it on record
-    const applied = await apply();
+    const applied = await apply(general.id);
     expect(applied.status).toBe(201);
     const appId = String(applied.body.id);
     const decide = () =>

@@ -1,5 +1,5 @@
 export { canonicalJson } from './app/artefact.js';
-export { addWorkingDays, ConsentApp, provinceOfId } from './app/consent.js';
+export { ConsentApp, provinceOfId } from './app/consent.js';
 export * from './domain/index.js';
 export {
   type ConsentOptions,

@@ -7,8 +7,10 @@ import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime'
 import { ConsentRepo } from './adapters/db.js';
 import { GrpcCatalog, registerConsentGrpc } from './adapters/grpc.js';
 import { consentRoutes } from './adapters/http.js';
-import { ConsentLanes, NatsConsentPeers } from './adapters/nats.js';
+import { ConsentLanes, NatsConsentPeers, RevocationListener } from './adapters/nats.js';
+import { RevocationRepo } from './adapters/revocation-db.js';
 import { ConsentApp, type ConsentInput } from './app/consent.js';
+import { RevocationRegister } from './app/revocations.js';
 
 export const consentMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -21,10 +23,16 @@ export interface ConsentOptions {
   /** the regional trust list: verifies consent artefacts issued by other provinces */
   trust: TrustList;
   seedConsents?: SeedConsent[];
+  /** how often overdue applications are expired and escalated (default every minute) */
+  sweepMs?: number;
+  /** how often the revocation register catches up with every province (default every 30 s) */
+  revocationCatchUpMs?: number;
 }
 
 export interface RunningConsent extends RunningService {
   app: ConsentApp;
+  /** the revocation register (撤销登记): what was revoked anywhere in the region */
+  revocations: RevocationRegister;
 }
 
 export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Promise<RunningConsent> {
@@ -35,18 +43,31 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
   const audit = new AuditPublisher(deps.nc, deps.province);
   await audit.ensure();
   const catalog = new GrpcCatalog(deps.grpcAddress.catalog);
+  const peers = new NatsConsentPeers(deps.nc, deps.province, deps.key);
+  const revocations = new RevocationRegister(
+    deps.province,
+    new RevocationRepo(deps.db, deps.province),
+    peers,
+    deps.clock,
+    logger.child({ component: 'revocations' }),
+  );
+  // what this province heard of before it stopped refuses from the first Authorize on
+  await revocations.load();
+  const listener = new RevocationListener(deps.nc, revocations, logger, opts.revocationCatchUpMs);
   const app = new ConsentApp(
     deps.province,
     repo,
     catalog,
-    new NatsConsentPeers(deps.nc, deps.province, deps.key),
+    peers,
     audit,
     deps.key,
     opts.trust,
     deps.clock,
     logger,
+    revocations,
   );
-  const lanes = new ConsentLanes(deps.nc, deps.province, deps.verifier, app, logger);
+  let sweeper: NodeJS.Timeout | undefined;
+  const lanes = new ConsentLanes(deps.nc, deps.province, deps.verifier, app, logger, revocations);
   const http = await buildHttpApp({
     service: 'consent',
     logger,
@@ -62,6 +83,7 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
     registerGrpc: (s) => registerConsentGrpc(s, app),
     start: async () => {
       await lanes.start();
+      await listener.start();
       const seeded = await app.seedConsents(
         (opts.seedConsents ?? []).map(({ subject, ...input }) => ({
           subject: {
@@ -76,11 +98,22 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
         })),
       );
       if (seeded > 0) logger.info({ consents: seeded }, 'consents seeded');
+      sweeper = setInterval(() => {
+        app
+          .sweepOverdue()
+          .then((ids) => {
+            if (ids.length > 0) logger.info({ applications: ids.length }, 'overdue applications escalated');
+          })
+          .catch((err: unknown) => logger.warn({ err }, 'overdue sweep failed'));
+      }, opts.sweepMs ?? 60_000);
+      sweeper.unref();
     },
     stop: async () => {
+      if (sweeper) clearInterval(sweeper);
+      listener.stop();
       lanes.stop();
       catalog.close();
     },
   });
-  return { ...running, app };
+  return { ...running, app, revocations };
 }

@@ -2,6 +2,7 @@ import { type DatabaseHandle, sql } from '@yrd/db';
 import type { consentV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import type { GrantStatus, GrantView, Mode } from '../domain/index.js';
+import { type PolicyRules, policyRulesInput } from '../domain/rules.js';
 
 export type Application = consentV1.ApplicationView;
 
@@ -52,6 +53,28 @@ function toApplication(r: Row): Application {
     grantId: String(r.grant_id ?? ''),
     dueAt: iso(r.due_at),
     createdAt: iso(r.created_at),
+    grade: String(r.grade ?? 'general'),
+    firstApprovedBy: String(r.first_approved_by ?? ''),
+    legalDuty: Boolean(r.legal_duty),
+    coordinated: Boolean(r.coordinated),
+    escalated: Boolean(r.escalated),
+    rulesVersion: Number(r.rules_version ?? 0),
+    steps: [],
+    overdue: false,
+    providerAgency: String(r.provider_agency ?? ''),
+  };
+}
+
+function toStep(r: Row): ApplicationStep {
+  return {
+    seq: Number(r.seq),
+    action: String(r.action),
+    fromStatus: String(r.from_status),
+    toStatus: String(r.to_status),
+    actorUser: String(r.actor_user),
+    actorAgency: String(r.actor_agency),
+    at: iso(r.at),
+    reason: String(r.reason ?? ''),
   };
 }
 
@@ -93,40 +116,97 @@ function toConsent(r: Row): StoredConsent {
   };
 }
 
+export type ApplicationStep = consentV1.ApplicationStep;
+
+/** One version of the province's rules, with who changed them, when and why. */
+export interface RulesVersion {
+  version: number;
+  rules: PolicyRules;
+  changedBy: string;
+  changedAt: string;
+  reason: string;
+  changedFields: string[];
+}
+
+function toRules(r: Row): RulesVersion {
+  const doc = typeof r.doc === 'string' ? (JSON.parse(r.doc) as unknown) : r.doc;
+  return {
+    version: Number(r.version),
+    rules: policyRulesInput.parse(doc),
+    changedBy: String(r.changed_by),
+    changedAt: iso(r.changed_at),
+    reason: String(r.reason),
+    changedFields: strings(r.changed_fields),
+  };
+}
+
+type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];
+
+async function insertStep(tx: Tx, id: string, s: ApplicationStep) {
+  await tx.execute(sql`
+    insert into consent.application_steps (application_id, seq, action, from_status, to_status, actor_user, actor_agency, at, reason)
+    select ${id}, coalesce(max(seq), 0) + 1, ${s.action}, ${s.fromStatus}, ${s.toStatus}, ${s.actorUser}, ${s.actorAgency},
+      ${s.at}, ${s.reason}
+    from consent.application_steps where application_id = ${id}`);
+}
+
 /** The consent service's persistence, in SQL that PGlite and PostgreSQL both speak. */
 export class ConsentRepo {
   constructor(private readonly h: DatabaseHandle) {}
 
-  async insertApplication(a: Application): Promise<void> {
-    await this.h.db.execute(sql`
-      insert into consent.applications (id, requester_user, requester_agency, requester_province, resource_id, resource_version,
-        provider_province, purpose, legal_basis, items, modes, valid_until, status, reason, decided_by, decided_at, grant_id, due_at, created_at)
-      values (${a.id}, ${a.requesterUser}, ${a.requesterAgency}, ${a.requesterProvince}, ${a.resourceId}, ${a.resourceVersion},
-        ${a.providerProvince}, ${a.purpose}, ${a.legalBasis}, ${JSON.stringify(a.items)}::jsonb, ${JSON.stringify(a.modes)}::jsonb,
-        ${a.validUntil}, ${a.status}, ${a.reason}, ${a.decidedBy}, ${tsOrNull(a.decidedAt)}, ${a.grantId}, ${a.dueAt}, ${a.createdAt})`);
+  /** A new application and its first step, in one transaction. */
+  async insertApplication(a: Application, step: ApplicationStep): Promise<void> {
+    await this.h.db.transaction(async (tx) => {
+      await tx.execute(sql`
+        insert into consent.applications (id, requester_user, requester_agency, requester_province, resource_id, resource_version,
+          provider_province, purpose, legal_basis, items, modes, valid_until, status, reason, decided_by, decided_at, grant_id, due_at,
+          created_at, grade, rules_version, provider_agency)
+        values (${a.id}, ${a.requesterUser}, ${a.requesterAgency}, ${a.requesterProvince}, ${a.resourceId}, ${a.resourceVersion},
+          ${a.providerProvince}, ${a.purpose}, ${a.legalBasis}, ${JSON.stringify(a.items)}::jsonb, ${JSON.stringify(a.modes)}::jsonb,
+          ${a.validUntil}, ${a.status}, ${a.reason}, ${a.decidedBy}, ${tsOrNull(a.decidedAt)}, ${a.grantId}, ${tsOrNull(a.dueAt)},
+          ${a.createdAt}, ${a.grade}, ${a.rulesVersion}, ${a.providerAgency})`);
+      await insertStep(tx, a.id, step);
+    });
   }
 
   /** Removes an application nobody has been told of (its audit event could not be published). */
   async withdrawApplication(id: string): Promise<void> {
-    await this.h.db.execute(sql`delete from consent.applications where id = ${id} and status = 'submitted'`);
+    await this.h.db.transaction(async (tx) => {
+      const gone = (await tx.execute(sql`
+        delete from consent.application_steps where application_id = ${id}
+          and not exists (select 1 from consent.application_steps s where s.application_id = ${id} and s.seq > 1)
+        returning seq`)) as unknown as { rows: unknown[] };
+      if (gone.rows.length > 0)
+        await tx.execute(
+          sql`delete from consent.applications where id = ${id} and status in ('submitted', 'compliance_review')`,
+        );
+    });
   }
 
   async getApplication(id: string): Promise<Application | undefined> {
     const rows = await this.h.rows<Row>(sql`select * from consent.applications where id = ${id}`);
-    return rows[0] ? toApplication(rows[0]) : undefined;
+    if (!rows[0]) return undefined;
+    const steps = await this.h.rows<Row>(
+      sql`select * from consent.application_steps where application_id = ${id} order by seq`,
+    );
+    return { ...toApplication(rows[0]), steps: steps.map(toStep) };
   }
 
   /**
-   * Records a decision (and the grant an approval creates) in one transaction; only a submitted
-   * application can be decided, so two concurrent decisions cannot both win.
+   * Moves an application one step (with the grant an approval creates) in one transaction, only
+   * from the stage the step was decided on: of two concurrent steps, one wins and the other finds
+   * the application moved on.
    */
-  async decide(a: Application, grant: Grant | undefined): Promise<boolean> {
+  async advance(a: Application, from: string, step: ApplicationStep, grant?: Grant): Promise<boolean> {
     return this.h.db.transaction(async (tx) => {
       const res = (await tx.execute(sql`
         update consent.applications set status = ${a.status}, reason = ${a.reason}, decided_by = ${a.decidedBy},
-          decided_at = ${a.decidedAt}, grant_id = ${a.grantId}
-        where id = ${a.id} and status = 'submitted' returning id`)) as unknown as { rows: unknown[] };
+          decided_at = ${tsOrNull(a.decidedAt)}, grant_id = ${a.grantId}, due_at = ${tsOrNull(a.dueAt)},
+          first_approved_by = ${a.firstApprovedBy}, legal_duty = ${a.legalDuty}, coordinated = ${a.coordinated},
+          escalated = ${a.escalated}
+        where id = ${a.id} and status = ${from} returning id`)) as unknown as { rows: unknown[] };
       if (res.rows.length === 0) return false;
+      await insertStep(tx, a.id, step);
       if (grant) {
         await tx.execute(sql`
           insert into consent.grants (id, application_id, requester_agency, requester_province, resource_id, resource_version,
@@ -137,6 +217,51 @@ export class ConsentRepo {
       }
       return true;
     });
+  }
+
+  /** Applications still waiting on someone whose due date has passed. */
+  async overdueApplications(at: string, limit = 500): Promise<Application[]> {
+    const rows = await this.h.rows<Row>(sql`
+      select * from consent.applications
+      where status in ('compliance_review', 'submitted', 'second_approval', 'coordination') and due_at < ${at}
+      order by due_at limit ${limit}`);
+    return rows.map(toApplication);
+  }
+
+  /** A worklist: applications by stage, of one provider agency or the whole province. */
+  async listApplications(f: { status?: string | undefined; providerAgency?: string | undefined; limit: number }) {
+    const conds = [sql`true`];
+    if (f.status) conds.push(sql`status = ${f.status}`);
+    if (f.providerAgency) conds.push(sql`provider_agency = ${f.providerAgency}`);
+    const rows = await this.h.rows<Row>(sql`
+      select * from consent.applications where ${sql.join(conds, sql` and `)}
+      order by due_at nulls last, created_at limit ${f.limit}`);
+    return rows.map(toApplication);
+  }
+
+  async currentRules(): Promise<RulesVersion | undefined> {
+    const rows = await this.h.rows<Row>(sql`select * from consent.rules order by version desc limit 1`);
+    return rows[0] ? toRules(rows[0]) : undefined;
+  }
+
+  async rulesVersion(version: number): Promise<RulesVersion | undefined> {
+    const rows = await this.h.rows<Row>(sql`select * from consent.rules where version = ${version}`);
+    return rows[0] ? toRules(rows[0]) : undefined;
+  }
+
+  async rulesHistory(): Promise<RulesVersion[]> {
+    const rows = await this.h.rows<Row>(sql`select * from consent.rules order by version`);
+    return rows.map(toRules);
+  }
+
+  /** Stores a version of the rules; false when that version number is taken (a concurrent change). */
+  async insertRules(r: RulesVersion): Promise<boolean> {
+    const res = (await this.h.db.execute(sql`
+      insert into consent.rules (version, doc, changed_by, changed_at, reason, changed_fields)
+      values (${r.version}, ${JSON.stringify(r.rules)}::jsonb, ${r.changedBy}, ${r.changedAt}, ${r.reason},
+        ${JSON.stringify(r.changedFields)}::jsonb)
+      on conflict (version) do nothing returning version`)) as unknown as { rows: unknown[] };
+    return res.rows.length > 0;
   }
 
   async getGrant(id: string): Promise<Grant | undefined> {

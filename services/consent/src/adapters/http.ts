@@ -3,6 +3,8 @@ import { provinces } from '@yrd/region';
 import { z } from 'zod';
 import type { ConsentApp } from '../app/consent.js';
 import { modes } from '../domain/index.js';
+import { policyRulesInput } from '../domain/rules.js';
+import { applicationStatuses } from '../domain/workflow.js';
 
 const id = z.object({ id: z.string().min(1).max(200) });
 const itemNames = z.array(z.string().min(1).max(64)).min(1).max(500);
@@ -22,6 +24,14 @@ export const decisionBody = z.object({
   reason: z.string().max(2000).default(''),
   /** the requester performs a statutory duty (履行法定职责), recorded on the grant */
   legalDuty: z.boolean().optional(),
+});
+
+const reasoned = <T extends readonly [string, ...string[]]>(decisions: T) =>
+  z.object({ decision: z.enum(decisions), reason: z.string().max(2000).default('') });
+
+export const rulesBody = z.object({
+  rules: policyRulesInput,
+  reason: z.string().max(2000),
 });
 
 export const consentBody = z.object({
@@ -55,6 +65,118 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
     '/api/consent/v1/applications/:id/decision',
     { schema: { summary: '审核 the provider’s reviewer approves or rejects', params: id, body: decisionBody } },
     async (req) => consent.decideApplication(requireRoles(req, 'reviewer'), req.params.id, req.body),
+  );
+
+  app.post(
+    '/api/consent/v1/applications/:id/compliance',
+    {
+      schema: {
+        summary: '符合性审查 the data authority passes an application on to the provider, or fails it with a reason',
+        params: id,
+        body: reasoned(['pass', 'fail'] as const),
+      },
+    },
+    async (req) =>
+      consent.complianceReview(requireRoles(req, 'admin'), req.params.id, {
+        decision: req.body.decision,
+        reason: req.body.reason,
+      }),
+  );
+
+  app.post(
+    '/api/consent/v1/applications/:id/second-approval',
+    {
+      schema: {
+        summary: '二级审批 the data authority approves important data after the provider, or refuses with a reason',
+        params: id,
+        body: reasoned(['approve', 'reject'] as const),
+      },
+    },
+    async (req) =>
+      consent.secondApproval(requireRoles(req, 'admin'), req.params.id, {
+        decision: req.body.decision,
+        reason: req.body.reason,
+      }),
+  );
+
+  app.post(
+    '/api/consent/v1/applications/:id/coordination',
+    {
+      schema: {
+        summary: '申请协调 after a rejection, the requester asks the data authority to coordinate, citing its duty',
+        params: id,
+        body: z.object({ reason: z.string().max(2000) }),
+      },
+    },
+    async (req) => consent.requestCoordination(requireRoles(req, 'requester'), req.params.id, req.body.reason),
+  );
+
+  app.post(
+    '/api/consent/v1/applications/:id/coordination/decision',
+    {
+      schema: {
+        summary: '协调结论 the data authority decides a coordination or an overdue, escalated application',
+        params: id,
+        body: reasoned(['approve', 'reject'] as const).extend({ legalDuty: z.boolean().optional() }),
+      },
+    },
+    async (req) =>
+      consent.coordinate(requireRoles(req, 'admin'), req.params.id, {
+        decision: req.body.decision,
+        reason: req.body.reason,
+        ...(req.body.legalDuty === undefined ? {} : { legalDuty: req.body.legalDuty }),
+      }),
+  );
+
+  app.get(
+    '/api/consent/v1/applications',
+    {
+      schema: {
+        summary: '待办 a worklist of applications at the provider, overdue ones flagged',
+        querystring: z.object({
+          status: z.enum(applicationStatuses).optional(),
+          overdue: z
+            .enum(['true', 'false'])
+            .optional()
+            .transform((v) => (v === undefined ? undefined : v === 'true')),
+        }),
+      },
+    },
+    async (req) => ({ applications: await consent.listApplications(principalOf(req), req.query) }),
+  );
+
+  app.get(
+    '/api/consent/v1/rules',
+    { schema: { summary: '管理规则 the province’s rules in force, with their version' } },
+    async () => consent.rules(),
+  );
+
+  app.put(
+    '/api/consent/v1/rules',
+    {
+      schema: {
+        summary: '修改规则 the province admin changes the rules: a new version, kept and audited',
+        body: rulesBody,
+      },
+    },
+    async (req) => consent.updateRules(principalOf(req), req.body.rules, req.body.reason),
+  );
+
+  app.get(
+    '/api/consent/v1/rules/history',
+    { schema: { summary: '规则变更记录 every version of the rules: who, when, why, what changed' } },
+    async () => ({ versions: await consent.rulesHistory() }),
+  );
+
+  app.get(
+    '/api/consent/v1/rules/versions/:version',
+    {
+      schema: {
+        summary: '历史规则 one version of the rules (0: the defaults)',
+        params: z.object({ version: z.coerce.number().int().min(0) }),
+      },
+    },
+    async (req) => consent.rulesAt(req.params.version),
   );
 
   app.get('/api/consent/v1/grants/:id', { schema: { summary: '授权详情 one grant', params: id } }, async (req) =>

@@ -8,14 +8,15 @@ import { invalid } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
 import { consentV1 } from '@yrd/proto';
-import { isProvince, type Province } from '@yrd/region';
+import { isProvince, type Province, provinces } from '@yrd/region';
 import type { Application } from '../adapters/db.js';
 import type { ApplicationInput, ConsentApp, ConsentPeers } from '../app/consent.js';
+import type { RevocationCursor, RevocationPage, RevocationPeers, RevocationRegister } from '../app/revocations.js';
 import { type Mode, modes } from '../domain/index.js';
 
 const laneOpts = { timeoutMs: 3000, unavailableCode: 'CONSENT.PROVIDER_UNAVAILABLE' };
 
-export class NatsConsentPeers implements ConsentPeers {
+export class NatsConsentPeers implements ConsentPeers, RevocationPeers {
   constructor(
     private readonly nc: NatsConnection,
     private readonly province: Province,
@@ -35,6 +36,12 @@ export class NatsConsentPeers implements ConsentPeers {
   async getApplication(provider: Province, by: Principal, id: string): Promise<Application> {
     const msg = consentV1.ApplicationLookup.encode({ token: await this.token(provider, by), id }).finish();
     const data = await request(this.nc, subjects.lane(provider, this.province, 'consent', 'get'), msg, laneOpts);
+    return consentV1.ApplicationView.decode(data);
+  }
+
+  async requestCoordination(provider: Province, by: Principal, id: string, reason: string): Promise<Application> {
+    const msg = consentV1.CoordinationRequest.encode({ token: await this.token(provider, by), id, reason }).finish();
+    const data = await request(this.nc, subjects.lane(provider, this.province, 'consent', 'coordinate'), msg, laneOpts);
     return consentV1.ApplicationView.decode(data);
   }
 
@@ -58,6 +65,71 @@ export class NatsConsentPeers implements ConsentPeers {
     );
     await this.nc.flush();
   }
+
+  async revocationsAfter(
+    issuer: Province,
+    after: RevocationCursor | undefined,
+    limit: number,
+  ): Promise<RevocationPage> {
+    const data = await request(
+      this.nc,
+      subjects.lane(issuer, this.province, 'consent', 'revocations'),
+      consentV1.RevocationsSince.encode({ since: after?.revokedAt ?? '', afterId: after?.id ?? '', limit }).finish(),
+      { ...laneOpts, unavailableCode: 'CONSENT.ISSUER_UNAVAILABLE' },
+    );
+    return consentV1.RevocationPage.decode(data);
+  }
+}
+
+/**
+ * Feeds the revocation register: every province's live revocation events (this one's included), and
+ * a catch-up with every province at start and then every `catchUpMs` for what the events missed.
+ */
+export class RevocationListener {
+  private readonly subs: { unsubscribe(): void }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly register: RevocationRegister,
+    private readonly logger: Logger,
+    private readonly catchUpMs = 30_000,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const p of provinces) {
+      this.subs.push(
+        this.nc.subscribe(subjects.revocations(p), {
+          callback: (err, m) => {
+            if (err) return;
+            let ev: consentV1.RevocationEvent;
+            try {
+              ev = consentV1.RevocationEvent.decode(m.data);
+            } catch {
+              this.logger.warn({ issuer: p }, 'malformed revocation event ignored');
+              return;
+            }
+            // the subject says who announced it: another province reaches it only through p's export
+            this.register
+              .hear(p, ev)
+              .catch((e) => this.logger.error({ err: e, id: ev.id }, 'revocation could not be recorded'));
+          },
+        }),
+      );
+    }
+    await this.nc.flush();
+    // subscribed first, so nothing revoked from here on falls between the catch-up and the events;
+    // not awaited: a province that is down is noticed only at the lane's timeout (a service import
+    // answers no "no responders"), and start-up must not wait on it
+    void this.register.catchUpAll();
+    this.timer = setInterval(() => void this.register.catchUpAll(), this.catchUpMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const s of this.subs.splice(0)) s.unsubscribe();
+  }
 }
 
 export class ConsentLanes {
@@ -69,6 +141,7 @@ export class ConsentLanes {
     private readonly verifier: TokenVerifier,
     private readonly consent: ConsentApp,
     private readonly logger: Logger,
+    private readonly revocations: RevocationRegister,
   ) {}
 
   async start() {
@@ -104,9 +177,23 @@ export class ConsentLanes {
             const by = await principal(l.token);
             return consentV1.ApplicationView.encode(await this.consent.getApplicationFor(requester, by, l.id)).finish();
           }
+          case 'coordinate': {
+            const c = consentV1.CoordinationRequest.decode(m.data);
+            const by = await principal(c.token);
+            const { application } = await this.consent.acceptCoordination(by, c.id, c.reason);
+            return consentV1.ApplicationView.encode(application).finish();
+          }
           case 'consent': {
             const l = consentV1.ConsentLookup.decode(m.data);
             return consentV1.ConsentArtefact.encode(await this.consent.consentFor(requester, l.id)).finish();
+          }
+          case 'revocations': {
+            // ids and times only, what the revocation stream already tells every province: no token
+            const s = consentV1.RevocationsSince.decode(m.data);
+            const after = s.since === '' ? undefined : { revokedAt: s.since, id: s.afterId };
+            if (after && !Number.isFinite(Date.parse(after.revokedAt)))
+              throw invalid('REQUEST.INVALID', `since is not an instant: ${s.since}`);
+            return consentV1.RevocationPage.encode(await this.revocations.issued(after, s.limit)).finish();
           }
           default:
             throw invalid('CONSENT.UNKNOWN_OP', `unknown consent operation ${op ?? ''}`);

@@ -7,7 +7,7 @@
  */
 import { auditEvent, sha256Hex } from '@yrd/audit-events';
 import type { Principal } from '@yrd/auth';
-import type { auditV1 } from '@yrd/proto';
+import type { auditV1, consentV1 } from '@yrd/proto';
 import { type Province, provinceOfResourceId } from '@yrd/region';
 import type { Application, Grant, StoredConsent } from '../adapters/db.js';
 import { canonicalJson, signedBytes } from './artefact.js';
@@ -16,6 +16,9 @@ export const consentAuditKinds = {
   applicationSubmitted: 'consent.application.submitted',
   applicationApproved: 'consent.application.approved',
   applicationRejected: 'consent.application.rejected',
+  /** other workflow steps: `consent.application.<action>` (compliance_passed, expired, …) */
+  applicationStep: 'consent.application.',
+  rulesChanged: 'consent.rules.changed',
   grantRevoked: 'consent.grant.revoked',
   consentCreated: 'consent.consent.created',
   consentRevoked: 'consent.consent.revoked',
@@ -67,6 +70,56 @@ export function applicationDecided(province: Province, a: Application, reviewerA
     code: approved ? decisionCodes.approved : decisionCodes.rejected,
     grantId: a.grantId,
     occurredAt: a.decidedAt,
+  });
+}
+
+/**
+ * At the provider, once a workflow step is stored. A step that ends the application (approved or
+ * rejected, at whichever level) is its decision, under the one `:decided` id; a coordination's
+ * outcome is `:coordinated`; every other step happens at most once and is named by its action.
+ */
+export function applicationStepped(
+  province: Province,
+  a: Application,
+  step: consentV1.ApplicationStep,
+): auditV1.AuditEvent {
+  const coordinated = step.action.startsWith('coordinated_');
+  const final = a.status === 'approved' || a.status === 'rejected';
+  if (final && !coordinated) return applicationDecided(province, a, step.actorAgency);
+  const approved = a.status === 'approved';
+  return auditEvent({
+    ...ofApplication(province, a),
+    eventId: `${a.id}:${coordinated ? 'coordinated' : step.action}`,
+    kind: final
+      ? approved
+        ? consentAuditKinds.applicationApproved
+        : consentAuditKinds.applicationRejected
+      : `${consentAuditKinds.applicationStep}${step.action}`,
+    actorUser: step.actorUser,
+    actorAgency: step.actorAgency,
+    outcome: final ? (approved ? 'allow' : 'deny') : 'ok',
+    ...(final ? { code: approved ? decisionCodes.approved : decisionCodes.rejected, grantId: a.grantId } : {}),
+    occurredAt: step.at,
+  });
+}
+
+/** At the province whose rules changed: the new version, hashed (the rules are not secret, but long). */
+export function rulesChanged(
+  province: Province,
+  r: { version: number; changedBy: string; changedAt: string },
+  agency: string,
+  doc: unknown,
+): auditV1.AuditEvent {
+  return auditEvent({
+    eventId: `${province}-rules:${r.version}`,
+    province,
+    kind: consentAuditKinds.rulesChanged,
+    requestId: `${province}-rules-v${r.version}`,
+    actorUser: r.changedBy,
+    actorAgency: agency,
+    outcome: 'ok',
+    payloadHash: sha256Hex(canonicalJson(doc)),
+    occurredAt: r.changedAt,
   });
 }
 

@@ -38,6 +38,15 @@ const anApplication = (o: Partial<Application> = {}): Application => ({
   grantId: '',
   dueAt: '2025-01-15T00:00:00.000Z',
   createdAt: '2025-01-01T00:00:00.000Z',
+  grade: 'general',
+  firstApprovedBy: '',
+  legalDuty: false,
+  coordinated: false,
+  escalated: false,
+  rulesVersion: 0,
+  steps: [],
+  overdue: false,
+  providerAgency: '11330000000000001X',
   ...o,
 });
 

@@ -16,12 +16,15 @@ import type { Logger } from '@yrd/logger';
 import type { auditV1, catalogV1, consentV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
 import { z } from 'zod';
-import type { Application, ConsentRepo, Grant, StoredConsent } from '../adapters/db.js';
+import type { Application, ApplicationStep, ConsentRepo, Grant, RulesVersion, StoredConsent } from '../adapters/db.js';
+import { denialCodes, ruleIds } from '../domain/codes.js';
 import {
   accessPath,
+  addWorkingDays,
   type ConsentView,
   type Decision,
   decide,
+  type Grade,
   type GrantView,
   grades,
   isGovernment,
@@ -35,8 +38,25 @@ import {
   sharingModesFor,
   sharingTiers,
 } from '../domain/index.js';
+import { changedRules, defaultRules, type PolicyRules, workflowRules } from '../domain/rules.js';
+import {
+  type Actor,
+  decideStep,
+  initialState,
+  isOverdue,
+  type WorkflowCommand,
+  type WorkflowContext,
+  type WorkflowState,
+} from '../domain/workflow.js';
 import { signedBytes } from './artefact.js';
-import { applicationDecided, applicationSubmitted, consentCreated, consentRevoked, grantRevoked } from './audit.js';
+import {
+  applicationStepped,
+  applicationSubmitted,
+  consentCreated,
+  consentRevoked,
+  grantRevoked,
+  rulesChanged,
+} from './audit.js';
 
 type Resource = catalogV1.Resource;
 
@@ -64,11 +84,18 @@ export interface ResourceLookup {
   get(id: string): Promise<Resource | undefined>;
 }
 
+/** The revocation register: grants and consents revoked anywhere in the region (see revocations.ts). */
+export interface RevocationCheck {
+  isRevoked(id: string): boolean;
+}
+
 /** The consent services of the other provinces, reached over the consent lanes. */
 export interface ConsentPeers {
   apply(provider: Province, by: Principal, input: ApplicationInput): Promise<Application>;
   getApplication(provider: Province, by: Principal, id: string): Promise<Application>;
   fetchConsent(issuer: Province, id: string): Promise<consentV1.ConsentArtefact>;
+  /** asks the provider province's data authority to coordinate a rejected application */
+  requestCoordination(provider: Province, by: Principal, id: string, reason: string): Promise<Application>;
   /** tells every province that a grant or consent is revoked */
   announceRevocation(kind: 'grant' | 'consent', id: string, at: string): Promise<void>;
 }
@@ -77,21 +104,6 @@ export interface ConsentPeers {
 export function provinceOfId(id: string): Province | undefined {
   const p = id.split('-', 1)[0];
   return isProvince(p) ? p : undefined;
-}
-
-/**
- * Due date of a provider's answer: 10 working days (国发〔2016〕51号). Working days are Mon–Fri for
- * now; public holidays and 调休 make-up days are not taken into account yet.
- */
-export function addWorkingDays(from: Date, days: number): Date {
-  const d = new Date(from.getTime());
-  let left = days;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) left--;
-  }
-  return d;
 }
 
 const itemView = z.object({
@@ -127,6 +139,7 @@ export function toPolicyView(r: Resource): ResourcePolicyView {
 
 export class ConsentApp {
   private readonly trustKeys = new Map<Province, KeyObject>();
+  private rulesCache: { at: number; rules: RulesVersion } | undefined;
 
   constructor(
     private readonly province: Province,
@@ -138,6 +151,8 @@ export class ConsentApp {
     trust: TrustList,
     private readonly clock: () => Date,
     private readonly logger: Logger,
+    /** without one, only the issuer's own word (its table, or the live fetch) says what is revoked */
+    private readonly revocations?: RevocationCheck,
   ) {
     for (const [p, jwk] of Object.entries(trust)) {
       if (isProvince(p) && jwk) this.trustKeys.set(p, createPublicKey({ key: jwk, format: 'jwk' }));
@@ -166,6 +181,12 @@ export class ConsentApp {
     }
     this.validateApplication(by, resource, input);
     const now = this.clock();
+    const at = now.toISOString();
+    const { version, rules } = await this.rules();
+    const start = initialState(
+      { grade: resource.grade as Grade, requesterAgency: by.agency, requesterProvince: by.province },
+      this.workflowContext(rules, now),
+    );
     const app: Application = {
       id: `${this.province}-app-${randomUUID()}`,
       requesterUser: by.sub,
@@ -174,22 +195,41 @@ export class ConsentApp {
       resourceId: resource.id,
       resourceVersion: resource.version,
       providerProvince: this.province,
+      providerAgency: resource.provider?.creditCode ?? '',
       purpose: input.purpose,
       legalBasis: input.legalBasis,
       items: [...new Set(input.items)],
       modes: [...new Set(input.modes)],
       validUntil: new Date(input.validUntil).toISOString(),
-      status: 'submitted',
+      status: start.status,
       reason: '',
       decidedBy: '',
       decidedAt: '',
       grantId: '',
-      dueAt: addWorkingDays(now, 10).toISOString(),
-      createdAt: now.toISOString(),
+      dueAt: start.dueAt,
+      createdAt: at,
+      grade: start.grade,
+      firstApprovedBy: '',
+      legalDuty: false,
+      coordinated: false,
+      escalated: false,
+      rulesVersion: version,
+      steps: [],
+      overdue: false,
     };
-    await this.repo.insertApplication(app);
+    const step: ApplicationStep = {
+      seq: 1,
+      action: 'submitted',
+      fromStatus: '',
+      toStatus: app.status,
+      actorUser: by.sub,
+      actorAgency: by.agency,
+      at,
+      reason: '',
+    };
+    await this.repo.insertApplication(app, step);
     await this.recordOrWithdraw(applicationSubmitted(this.province, app), () => this.repo.withdrawApplication(app.id));
-    return app;
+    return { ...app, steps: [step] };
   }
 
   private validateApplication(by: Principal, resource: Resource, input: ApplicationInput) {
@@ -235,35 +275,143 @@ export class ConsentApp {
   }
 
   /** At the provider: a reviewer of the agency that provides the resource approves or rejects. */
-  async decideApplication(
+  decideApplication(
     by: Principal,
     id: string,
     d: { decision: 'approve' | 'reject'; reason: string; legalDuty?: boolean | undefined },
+  ) {
+    return this.step(by, id, (actor) => ({
+      type: 'providerDecision',
+      by: actor,
+      approve: d.decision === 'approve',
+      reason: d.reason,
+      legalDuty: d.legalDuty ?? false,
+    }));
+  }
+
+  /** 符合性审查: the provider province's data authority checks an application before the provider. */
+  complianceReview(by: Principal, id: string, d: { decision: 'pass' | 'fail'; reason: string }) {
+    return this.step(by, id, (actor) => ({
+      type: 'complianceReview',
+      by: actor,
+      pass: d.decision === 'pass',
+      reason: d.reason,
+    }));
+  }
+
+  /** The second level the rules ask for (important data by default), by the data authority. */
+  secondApproval(by: Principal, id: string, d: { decision: 'approve' | 'reject'; reason: string }) {
+    return this.step(by, id, (actor) => ({
+      type: 'secondApproval',
+      by: actor,
+      approve: d.decision === 'approve',
+      reason: d.reason,
+    }));
+  }
+
+  /** At the requester's province: ask the provider's data authority to coordinate (协调) a rejection. */
+  async requestCoordination(by: Principal, id: string, reason: string): Promise<Application> {
+    if (by.province !== this.province)
+      throw forbidden('CONSENT.WRONG_PROVINCE', '请在本省提出协调申请 ask at your own province');
+    const provider = provinceOfId(id);
+    if (!provider) throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
+    if (provider !== this.province) return this.peers.requestCoordination(provider, by, id, reason);
+    return (await this.acceptCoordination(by, id, reason)).application;
+  }
+
+  /** At the provider: the requester's coordination request (from any province). */
+  acceptCoordination(by: Principal, id: string, reason: string) {
+    return this.step(by, id, (actor) => ({ type: 'requestCoordination', by: actor, reason }));
+  }
+
+  /** 协调: the data authority decides a coordination, or an overdue application escalated to it. */
+  coordinate(by: Principal, id: string, d: { decision: 'approve' | 'reject'; reason: string; legalDuty?: boolean }) {
+    return this.step(
+      by,
+      id,
+      (actor) => ({ type: 'coordinate', by: actor, approve: d.decision === 'approve', reason: d.reason }),
+      d.legalDuty,
+    );
+  }
+
+  /**
+   * Marks every application past its due date as expired and escalated to the data authority (run
+   * periodically). Returns the ids it expired.
+   */
+  async sweepOverdue(): Promise<string[]> {
+    const at = this.clock().toISOString();
+    const done: string[] = [];
+    for (const app of await this.repo.overdueApplications(at)) {
+      try {
+        await this.step(systemActor(this.province), app.id, () => ({ type: 'expire' }));
+        done.push(app.id);
+      } catch (err) {
+        // another replica expired it first, or the audit trail is down: the next sweep retries
+        this.logger.warn({ applicationId: app.id, err: (err as Error).message }, 'overdue application not expired');
+      }
+    }
+    return done;
+  }
+
+  /** A worklist at the provider: its agency's applications for a reviewer, all for the data authority. */
+  async listApplications(by: Principal, f: { status?: string | undefined; overdue?: boolean | undefined }) {
+    if (by.province !== this.province)
+      throw forbidden('CONSENT.WRONG_PROVINCE', '只能查看本省的申请 worklists are your own province’s');
+    const admin = by.roles.includes('admin');
+    if (!admin && !by.roles.includes('reviewer'))
+      throw forbidden('AUTH.ROLE_REQUIRED', '需要审核人或管理员角色 reviewer or admin role required');
+    const at = this.clock().toISOString();
+    const list = await this.repo.listApplications({
+      status: f.status,
+      providerAgency: admin ? undefined : by.agency,
+      limit: 500,
+    });
+    const flagged = list.map((a) => ({ ...a, overdue: isOverdue(stateOf(a), at) }));
+    return f.overdue === undefined ? flagged : flagged.filter((a) => a.overdue === f.overdue);
+  }
+
+  /**
+   * One workflow step: the decider says whether `by` may take it now and what follows; the step, the
+   * new state and any grant are written together, only if nobody moved the application meanwhile.
+   */
+  private async step(
+    by: Principal,
+    id: string,
+    command: (actor: Actor) => WorkflowCommand,
+    legalDutyOverride?: boolean,
   ): Promise<{ application: Application; grant?: Grant }> {
     const app = await this.repo.getApplication(id);
     if (!app) throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
     const resource = await this.catalog.get(app.resourceId);
-    if (by.province !== this.province || !resource || resource.provider?.creditCode !== by.agency) {
-      throw forbidden(
-        'CONSENT.NOT_YOUR_RESOURCE',
-        '只能审核本单位提供的资源 review applications for your own agency’s resources',
-      );
-    }
-    if (app.status !== 'submitted') {
-      // possibly a retry after AUDIT.UNAVAILABLE: the decision is stored, so make sure its event is
-      if (app.status === 'approved' || app.status === 'rejected')
-        await this.record(applicationDecided(this.province, app, by.agency));
-      throw conflict('CONSENT.ALREADY_DECIDED', `申请已处理 application is already ${app.status}`);
-    }
-    const reason = d.reason.trim();
-    if (d.decision === 'reject' && reason === '')
-      throw invalid('CONSENT.REASON_REQUIRED', '驳回须说明理由 a rejection needs a reason');
-    const now = this.clock().toISOString();
-    let grant: Grant | undefined;
-    if (d.decision === 'approve') {
-      if (Date.parse(app.validUntil) <= Date.parse(now)) {
-        throw conflict('CONSENT.APPLICATION_EXPIRED', '申请的有效期已过 the requested validity has already ended');
+    const here = by.province === this.province;
+    const actor: Actor = {
+      user: by.sub,
+      agency: by.agency,
+      province: by.province,
+      ofProvider: here && resource?.provider?.creditCode === by.agency,
+      dataAuthority: here && by.roles.includes('admin'),
+      reviewer: by.roles.includes('reviewer'),
+    };
+    const now = this.clock();
+    const at = now.toISOString();
+    const { rules } = await this.rules();
+    const cmd = command(actor);
+    const result = decideStep(stateOf(app), cmd, this.workflowContext(rules, now));
+    if (!result.ok) {
+      // possibly a retry after AUDIT.UNAVAILABLE: the step is stored, so make sure its event is
+      if (result.kind === 'conflict' && app.steps.length > 1) {
+        const last = app.steps[app.steps.length - 1];
+        if (last) await this.record(applicationStepped(this.province, app, last));
       }
+      const make = { invalid, forbidden, conflict }[result.kind];
+      throw make(result.code, result.message);
+    }
+    const final = result.state.status === 'approved' || result.state.status === 'rejected';
+    const legalDuty = legalDutyOverride ?? result.state.legalDuty;
+    let grant: Grant | undefined;
+    if (result.grant) {
+      if (Date.parse(app.validUntil) <= now.getTime())
+        throw conflict('CONSENT.APPLICATION_EXPIRED', '申请的有效期已过 the requested validity has already ended');
       grant = {
         id: `${this.province}-grant-${randomUUID()}`,
         applicationId: app.id,
@@ -274,25 +422,107 @@ export class ConsentApp {
         items: app.items,
         purpose: app.purpose,
         modes: app.modes as Mode[],
-        validFrom: now,
+        validFrom: at,
         validUntil: app.validUntil,
         status: 'active',
-        legalDuty: d.legalDuty ?? false,
+        legalDuty,
         revokedAt: '',
       };
     }
-    const decided: Application = {
-      ...app,
-      status: d.decision === 'approve' ? 'approved' : 'rejected',
+    const reason = 'reason' in cmd ? cmd.reason.trim() : '';
+    const step: ApplicationStep = {
+      seq: app.steps.length + 1,
+      action: result.action,
+      fromStatus: app.status,
+      toStatus: result.state.status,
+      actorUser: by.sub,
+      actorAgency: by.agency,
+      at,
       reason,
-      decidedBy: by.sub,
-      decidedAt: now,
-      grantId: grant?.id ?? '',
     };
-    if (!(await this.repo.decide(decided, grant)))
-      throw conflict('CONSENT.ALREADY_DECIDED', '申请已处理 application is already decided');
-    await this.record(applicationDecided(this.province, decided, by.agency));
-    return grant ? { application: decided, grant } : { application: decided };
+    const next: Application = {
+      ...app,
+      status: result.state.status,
+      dueAt: result.state.dueAt,
+      firstApprovedBy: result.state.firstApprovedBy,
+      legalDuty,
+      coordinated: result.state.coordinated,
+      escalated: result.state.escalated,
+      ...(final ? { reason, decidedBy: by.sub, decidedAt: at, grantId: grant?.id ?? '' } : {}),
+      steps: [...app.steps, step],
+      overdue: false,
+    };
+    if (!(await this.repo.advance(next, app.status, step, grant)))
+      throw conflict('CONSENT.ALREADY_DECIDED', '申请已被他人处理 the application was moved on meanwhile');
+    await this.record(applicationStepped(this.province, next, step));
+    return grant ? { application: next, grant } : { application: next };
+  }
+
+  private workflowContext(rules: PolicyRules, now: Date): WorkflowContext {
+    return {
+      rules: workflowRules(rules),
+      at: now.toISOString(),
+      due: (days) => addWorkingDays(now, days).toISOString(),
+    };
+  }
+
+  // --- the province's rules ---
+
+  /** The rules in force (cached briefly; a change here takes effect at once). */
+  async rules(): Promise<RulesVersion> {
+    const now = Date.now();
+    if (this.rulesCache && now - this.rulesCache.at < 5000) return this.rulesCache.rules;
+    const current = (await this.repo.currentRules()) ?? {
+      version: 0,
+      rules: defaultRules,
+      changedBy: '',
+      changedAt: '',
+      reason: '默认规则 the defaults',
+      changedFields: [],
+    };
+    this.rulesCache = { at: now, rules: current };
+    return current;
+  }
+
+  rulesHistory() {
+    return this.repo.rulesHistory();
+  }
+
+  async rulesAt(version: number): Promise<RulesVersion> {
+    const r =
+      version === 0
+        ? { ...(await this.rules()), version: 0, rules: defaultRules }
+        : await this.repo.rulesVersion(version);
+    if (!r) throw notFound('CONSENT.RULES_NOT_FOUND', `没有第 ${version} 版规则 no rules version ${version}`);
+    return r;
+  }
+
+  /** The province admin changes the rules: a new version, kept and audited; a reason is required. */
+  async updateRules(by: Principal, input: PolicyRules, reason: string): Promise<RulesVersion> {
+    if (by.province !== this.province || !by.roles.includes('admin'))
+      throw forbidden('CONSENT.ADMIN_REQUIRED', '规则由本省管理员维护 the province admin edits the rules');
+    if (reason.trim() === '')
+      throw invalid('CONSENT.REASON_REQUIRED', '修改规则须说明理由 a rule change needs a reason');
+    this.rulesCache = undefined;
+    const current = await this.rules();
+    const changed = changedRules(current.rules, input);
+    if (changed.length === 0) return current;
+    const next: RulesVersion = {
+      version: current.version + 1,
+      rules: input,
+      changedBy: by.sub,
+      changedAt: this.clock().toISOString(),
+      reason: reason.trim(),
+      changedFields: changed,
+    };
+    if (!(await this.repo.insertRules(next)))
+      throw conflict(
+        'CONSENT.RULES_CHANGED',
+        '规则已被他人修改，请刷新后重试 the rules changed meanwhile; reload and retry',
+      );
+    this.rulesCache = { at: Date.now(), rules: next };
+    await this.record(rulesChanged(this.province, next, by.agency, next.rules));
+    return next;
   }
 
   /** Anywhere: an application lives at its provider; other provinces read it over the lane. */
@@ -306,7 +536,7 @@ export class ConsentApp {
       app && by.province === this.province && (by.roles.includes('reviewer') || by.roles.includes('admin'));
     if (!app || !(mine || provider_staff))
       throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
-    return app;
+    return { ...app, overdue: isOverdue(stateOf(app), this.clock().toISOString()) };
   }
 
   /** At the provider, for another province's lane: only the province that applied gets an answer. */
@@ -315,7 +545,7 @@ export class ConsentApp {
     if (!app || app.requesterProvince !== requesterProvince || app.requesterAgency !== by.agency) {
       throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
     }
-    return app;
+    return { ...app, overdue: isOverdue(stateOf(app), this.clock().toISOString()) };
   }
 
   // --- grants ---
@@ -450,17 +680,23 @@ export class ConsentApp {
       throw invalid('CONSENT.WRONG_PROVIDER', `资源 ${resource.id} 不由本省提供 not provided by ${this.province}`);
     }
     const grant = req.grantId ? await this.repo.getGrant(req.grantId) : undefined;
+    // the revocation register holds what was revoked anywhere: a consent it holds is refused without
+    // asking its issuer, which may be out of reach (a request naming it is refused whatever the items)
+    const revoked = (id: string) => this.revocations?.isRevoked(id) === true;
+    if (req.consentId && revoked(req.consentId)) return revokedConsent(req, resource.version);
     const consent = req.consentId ? await this.loadConsent(req.consentId) : undefined;
     const at = req.at || this.clock().toISOString();
+    const { version: rulesVersion, rules } = await this.rules();
     const decision: Decision = decide({
       requester,
       resource: toPolicyView(resource),
       requestedItems: req.items,
       mode: mode as Mode,
       purpose: req.purpose,
-      ...(grant ? { grant: grantView(grant, at) } : {}),
+      ...(grant ? { grant: grantView(grant, at, revoked(grant.id)) } : {}),
       ...(consent ? { consent } : {}),
       ...(req.subjectRef ? { subjectRef: req.subjectRef } : {}),
+      maskOverrides: rules.masking,
       at,
     });
     return {
@@ -472,6 +708,7 @@ export class ConsentApp {
       grantId: grant?.id ?? '',
       consentId: consent?.id ?? '',
       resourceVersion: resource.version,
+      rulesVersion,
     };
   }
 
@@ -558,14 +795,48 @@ export class ConsentApp {
   }
 }
 
+/** The workflow's view of a stored application. */
+function stateOf(a: Application): WorkflowState {
+  return {
+    status: a.status as WorkflowState['status'],
+    grade: (grades as readonly string[]).includes(a.grade) ? (a.grade as Grade) : 'general',
+    requesterAgency: a.requesterAgency,
+    requesterProvince: a.requesterProvince,
+    firstApprovedBy: a.firstApprovedBy,
+    legalDuty: a.legalDuty,
+    coordinated: a.coordinated,
+    escalated: a.escalated,
+    dueAt: a.dueAt,
+  };
+}
+
+/** The platform itself, when it expires an overdue application. */
+function systemActor(province: Province): Principal {
+  return { sub: 'system:deadline', name: '期限监控', province, agency: '', roles: [], kind: 'government' };
+}
+
 /** An opaque, stable reference to a data subject; never the identifier itself. */
 export function subjectRefOf(p: Principal): string {
   return p.subjectRef ?? createHash('sha256').update(`${p.province}:${p.sub}`).digest('hex');
 }
 
-function grantView(g: Grant, _at: string): GrantView {
+function grantView(g: Grant, _at: string, revoked = false): GrantView {
   const { applicationId: _a, resourceVersion: _v, revokedAt: _r, ...view } = g;
-  return view;
+  return revoked ? { ...view, status: 'revoked' } : view;
+}
+
+/**
+ * A consent the revocation register holds: refused with the rule and words the decision uses for a
+ * revoked consent, without the artefact (its issuer may be out of reach) the decision would read.
+ */
+function revokedConsent(req: consentV1.AuthorizeRequest, resourceVersion: number): consentV1.AuthorizeResponse {
+  const code = denialCodes.consentRevoked;
+  const message = `授权书 ${req.consentId} 已被本人撤销 / Consent ${req.consentId} has been revoked by the data subject`;
+  return {
+    ...denied(req, code, message),
+    reasons: [{ ruleId: ruleIds.sensitiveConsent, code, message }],
+    resourceVersion,
+  };
 }
 
 function toRequester(a: consentV1.AuthorizeRequest['requester']): Requester {
@@ -587,5 +858,6 @@ function denied(req: consentV1.AuthorizeRequest, code: string, message: string):
     grantId: req.grantId,
     consentId: req.consentId,
     resourceVersion: 0,
+    rulesVersion: 0,
   };
 }

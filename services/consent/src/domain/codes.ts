@@ -38,6 +38,7 @@ export const denialCodes = {
   legalDutyRequired: 'CONSENT.LEGAL_DUTY_REQUIRED',
   consentRevoked: 'CONSENT.CONSENT_REVOKED',
   consentExpired: 'CONSENT.CONSENT_EXPIRED',
+  consentUsed: 'CONSENT.CONSENT_USED',
   consentMismatch: 'CONSENT.CONSENT_MISMATCH',
   consentSubjectMismatch: 'CONSENT.CONSENT_SUBJECT_MISMATCH',
   itemsNotConsented: 'CONSENT.ITEMS_NOT_CONSENTED',

@@ -131,7 +131,12 @@ export function decide(input: DecisionInput): Decision {
   }
 
   const masking: Record<string, MaskProfile> = {};
-  for (const item of ctx.allowed) masking[item.name] = maskProfileFor(item, input.requester.kind);
+  for (const item of ctx.allowed) {
+    const profile = maskProfileFor(item, input.requester.kind);
+    // a province may choose another mask for what is masked anyway; it cannot unmask
+    const chosen = profile === 'none' ? undefined : input.maskOverrides?.[item.piiKind];
+    masking[item.name] = chosen && chosen !== 'none' ? chosen : profile;
+  }
   return {
     allow: true,
     allowedItems: ctx.allowed.map((i) => i.name),
@@ -482,6 +487,16 @@ function consentProblems(ctx: Context, names: string): Denial[] {
         denialCodes.consentRevoked,
         `授权书 ${consent.id} 已被本人撤销`,
         `Consent ${consent.id} has been revoked by the data subject`,
+      ),
+    );
+  }
+  if (consent.fetchType === 'once' && consent.used === true) {
+    reasons.push(
+      deny(
+        ruleIds.sensitiveConsent,
+        denialCodes.consentUsed,
+        `授权书 ${consent.id} 为单次授权，已使用`,
+        `Consent ${consent.id} was for one fetch and has been used`,
       ),
     );
   }

@@ -420,6 +420,13 @@ const denialCases: DenialCase[] = [
     code: d.consentExpired,
   },
   {
+    label: 'a once-only consent already used',
+    input: sensitiveInput({
+      consent: consentFor(personalResource(), requester(), { fetchType: 'once', used: true }),
+    }),
+    code: d.consentUsed,
+  },
+  {
     label: 'consent past its validity',
     input: sensitiveInput({
       consent: consentFor(personalResource(), requester(), { validUntil: '2025-05-01T00:00:00Z' }),
@@ -565,6 +572,16 @@ describe('decide: R-SENSITIVE-CONSENT', () => {
       outcome: [d.consentExpired],
     },
     {
+      label: 'a once-only consent not used yet',
+      given: sensitiveInput({ consent: consentFor(res7, sh, { fetchType: 'once', used: false }) }),
+      outcome: 'allow',
+    },
+    {
+      label: 'a periodic consent used before',
+      given: sensitiveInput({ consent: consentFor(res7, sh, { fetchType: 'periodic', used: true }) }),
+      outcome: 'allow',
+    },
+    {
       label: 'consent valid until exactly now',
       given: sensitiveInput({ consent: consentFor(res7, sh, { validUntil: AT }) }),
       outcome: 'allow',
@@ -694,6 +711,20 @@ describe('decide: allow path', () => {
       expect(decision.masking).toEqual({ employer_credit_code: expected });
     },
   );
+
+  it('applies the province’s masking choices to masked items, and never unmasks', () => {
+    const decision = decide({
+      ...sensitiveInput(),
+      maskOverrides: { name: 'redact', phone: 'redact', credit_code: 'redact', address: 'none' },
+    });
+    expect(decision.masking).toMatchObject({
+      name: 'redact', // chosen instead of 张*
+      phone: 'redact',
+      home_address: 'address', // "none" is never a choice: it stays masked
+      employer_credit_code: 'none', // not masked for government by default, so no choice applies
+      id_number: 'id_number',
+    });
+  });
 
   it('masks sensitive items for a same-province requester too', () => {
     const res = personalResource();

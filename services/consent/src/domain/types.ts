@@ -94,6 +94,10 @@ export interface ConsentView {
   status: ConsentStatus;
   /** Opaque reference to the data subject (e.g. a hashed ID number); never the identifier itself. */
   subjectRef: string;
+  /** once: good for one fetch; periodic (the default): any number until it expires */
+  fetchType?: 'once' | 'periodic';
+  /** a once-consent already served a fetch */
+  used?: boolean;
 }
 
 export interface Requester {
@@ -119,6 +123,8 @@ export interface DecisionInput {
   negativeList?: readonly string[];
   /** ISO 8601 instant the decision is made at; the decision never reads a clock. */
   at: string;
+  /** The province's masking choices: another mask for personal items of a kind (never unmasking). */
+  maskOverrides?: Partial<Record<PiiKind, MaskProfile>>;
 }
 
 export interface Reason {

@@ -55,6 +55,8 @@ export interface AuthorizeResponse {
   consentId: string;
   /** the catalogue version the decision was made against */
   resourceVersion: number;
+  /** the version of the provider province's rules (管理规则) the decision ran under */
+  rulesVersion: number;
 }
 
 /** Carried over NATS on consent.<province>.revocations, so every province refuses at once. */
@@ -101,7 +103,10 @@ export interface ApplicationView {
   items: string[];
   modes: string[];
   validUntil: string;
-  /** submitted | approved | rejected | expired */
+  /**
+   * compliance_review | submitted (the provider's review) | second_approval | coordination |
+   * approved | rejected | expired
+   */
   status: string;
   reason: string;
   decidedBy: string;
@@ -109,6 +114,45 @@ export interface ApplicationView {
   grantId: string;
   dueAt: string;
   createdAt: string;
+  /** the resource's grade when the application was made (decides the approval levels) */
+  grade: string;
+  /** the provider's reviewer who approved at the first level, for a second-level approval */
+  firstApprovedBy: string;
+  legalDuty: boolean;
+  /** a coordination (协调) decided the application: its outcome is final */
+  coordinated: boolean;
+  /** overdue and handed to the data authority */
+  escalated: boolean;
+  /** the version of the provider province's rules the application runs under */
+  rulesVersion: number;
+  steps: ApplicationStep[];
+  /** an open stage is past its due date (computed when read) */
+  overdue: boolean;
+  /** 统一社会信用代码 of the agency that provides the resource (its reviewers decide) */
+  providerAgency: string;
+}
+
+/** One step of an application's workflow: who did what, when, and why. */
+export interface ApplicationStep {
+  seq: number;
+  action: string;
+  fromStatus: string;
+  toStatus: string;
+  actorUser: string;
+  actorAgency: string;
+  at: string;
+  reason: string;
+}
+
+/**
+ * Carried over NATS on the consent lane, op `coordinate`: the requester asks the provider province's
+ * data authority to coordinate (协调) after a rejection, citing its statutory duty.
+ */
+export interface CoordinationRequest {
+  /** the requester's token, signed by its province */
+  token: string;
+  id: string;
+  reason: string;
 }
 
 /** Carried over NATS on the consent lane, op `consent`: a provider asks the issuing province for a consent artefact. */
@@ -133,6 +177,26 @@ export interface ConsentArtefact {
   keyId: string;
   createdAt: string;
   revokedAt: string;
+}
+
+/**
+ * Carried over NATS on the consent lane, op `revocations`: a province catching up asks the issuing
+ * province for the revocations it issued after a point (core NATS events are lost while it is away).
+ * Pages run in (revoked_at, id) order.
+ */
+export interface RevocationsSince {
+  /** ISO 8601 instant; empty = from the beginning */
+  since: string;
+  /** with `since`: only revocations after (since, after_id); empty = at or after `since` */
+  afterId: string;
+  /** page size; the issuer caps it */
+  limit: number;
+}
+
+export interface RevocationPage {
+  revocations: RevocationEvent[];
+  /** a full page: ask again after the last one */
+  more: boolean;
 }
 
 function createBaseAuthorizeRequest(): AuthorizeRequest {
@@ -455,6 +519,7 @@ function createBaseAuthorizeResponse(): AuthorizeResponse {
     grantId: "",
     consentId: "",
     resourceVersion: 0,
+    rulesVersion: 0,
   };
 }
 
@@ -483,6 +548,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     }
     if (message.resourceVersion !== 0) {
       writer.uint32(64).int32(message.resourceVersion);
+    }
+    if (message.rulesVersion !== 0) {
+      writer.uint32(72).int32(message.rulesVersion);
     }
     return writer;
   },
@@ -564,6 +632,14 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
             message.resourceVersion = reader.int32();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.rulesVersion = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -606,6 +682,11 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
         : isSet(object.resource_version)
         ? globalThis.Number(object.resource_version)
         : 0,
+      rulesVersion: isSet(object.rulesVersion)
+        ? globalThis.Number(object.rulesVersion)
+        : isSet(object.rules_version)
+        ? globalThis.Number(object.rules_version)
+        : 0,
     };
   },
 
@@ -635,6 +716,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     if (message.resourceVersion !== 0) {
       obj.resourceVersion = Math.round(message.resourceVersion);
     }
+    if (message.rulesVersion !== 0) {
+      obj.rulesVersion = Math.round(message.rulesVersion);
+    }
     return obj;
   },
 
@@ -651,6 +735,7 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     message.grantId = object.grantId ?? "";
     message.consentId = object.consentId ?? "";
     message.resourceVersion = object.resourceVersion ?? 0;
+    message.rulesVersion = object.rulesVersion ?? 0;
     return message;
   },
 };
@@ -1059,6 +1144,15 @@ function createBaseApplicationView(): ApplicationView {
     grantId: "",
     dueAt: "",
     createdAt: "",
+    grade: "",
+    firstApprovedBy: "",
+    legalDuty: false,
+    coordinated: false,
+    escalated: false,
+    rulesVersion: 0,
+    steps: [],
+    overdue: false,
+    providerAgency: "",
   };
 }
 
@@ -1120,6 +1214,33 @@ export const ApplicationView: MessageFns<ApplicationView> = {
     }
     if (message.createdAt !== "") {
       writer.uint32(154).string(message.createdAt);
+    }
+    if (message.grade !== "") {
+      writer.uint32(162).string(message.grade);
+    }
+    if (message.firstApprovedBy !== "") {
+      writer.uint32(170).string(message.firstApprovedBy);
+    }
+    if (message.legalDuty !== false) {
+      writer.uint32(176).bool(message.legalDuty);
+    }
+    if (message.coordinated !== false) {
+      writer.uint32(184).bool(message.coordinated);
+    }
+    if (message.escalated !== false) {
+      writer.uint32(192).bool(message.escalated);
+    }
+    if (message.rulesVersion !== 0) {
+      writer.uint32(200).int32(message.rulesVersion);
+    }
+    for (const v of message.steps) {
+      ApplicationStep.encode(v!, writer.uint32(210).fork()).join();
+    }
+    if (message.overdue !== false) {
+      writer.uint32(216).bool(message.overdue);
+    }
+    if (message.providerAgency !== "") {
+      writer.uint32(226).string(message.providerAgency);
     }
     return writer;
   },
@@ -1289,6 +1410,78 @@ export const ApplicationView: MessageFns<ApplicationView> = {
             message.createdAt = reader.string();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.grade = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.firstApprovedBy = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 176) {
+              break;
+            }
+
+            message.legalDuty = reader.bool();
+            continue;
+          }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.coordinated = reader.bool();
+            continue;
+          }
+          case 24: {
+            if (tag !== 192) {
+              break;
+            }
+
+            message.escalated = reader.bool();
+            continue;
+          }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.rulesVersion = reader.int32();
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.steps.push(ApplicationStep.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 27: {
+            if (tag !== 216) {
+              break;
+            }
+
+            message.overdue = reader.bool();
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.providerAgency = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1378,6 +1571,33 @@ export const ApplicationView: MessageFns<ApplicationView> = {
         : isSet(object.created_at)
         ? globalThis.String(object.created_at)
         : "",
+      grade: isSet(object.grade) ? globalThis.String(object.grade) : "",
+      firstApprovedBy: isSet(object.firstApprovedBy)
+        ? globalThis.String(object.firstApprovedBy)
+        : isSet(object.first_approved_by)
+        ? globalThis.String(object.first_approved_by)
+        : "",
+      legalDuty: isSet(object.legalDuty)
+        ? globalThis.Boolean(object.legalDuty)
+        : isSet(object.legal_duty)
+        ? globalThis.Boolean(object.legal_duty)
+        : false,
+      coordinated: isSet(object.coordinated) ? globalThis.Boolean(object.coordinated) : false,
+      escalated: isSet(object.escalated) ? globalThis.Boolean(object.escalated) : false,
+      rulesVersion: isSet(object.rulesVersion)
+        ? globalThis.Number(object.rulesVersion)
+        : isSet(object.rules_version)
+        ? globalThis.Number(object.rules_version)
+        : 0,
+      steps: globalThis.Array.isArray(object?.steps)
+        ? object.steps.map((e: any) => ApplicationStep.fromJSON(e))
+        : [],
+      overdue: isSet(object.overdue) ? globalThis.Boolean(object.overdue) : false,
+      providerAgency: isSet(object.providerAgency)
+        ? globalThis.String(object.providerAgency)
+        : isSet(object.provider_agency)
+        ? globalThis.String(object.provider_agency)
+        : "",
     };
   },
 
@@ -1440,6 +1660,33 @@ export const ApplicationView: MessageFns<ApplicationView> = {
     if (message.createdAt !== "") {
       obj.createdAt = message.createdAt;
     }
+    if (message.grade !== "") {
+      obj.grade = message.grade;
+    }
+    if (message.firstApprovedBy !== "") {
+      obj.firstApprovedBy = message.firstApprovedBy;
+    }
+    if (message.legalDuty !== false) {
+      obj.legalDuty = message.legalDuty;
+    }
+    if (message.coordinated !== false) {
+      obj.coordinated = message.coordinated;
+    }
+    if (message.escalated !== false) {
+      obj.escalated = message.escalated;
+    }
+    if (message.rulesVersion !== 0) {
+      obj.rulesVersion = Math.round(message.rulesVersion);
+    }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => ApplicationStep.toJSON(e));
+    }
+    if (message.overdue !== false) {
+      obj.overdue = message.overdue;
+    }
+    if (message.providerAgency !== "") {
+      obj.providerAgency = message.providerAgency;
+    }
     return obj;
   },
 
@@ -1467,6 +1714,313 @@ export const ApplicationView: MessageFns<ApplicationView> = {
     message.grantId = object.grantId ?? "";
     message.dueAt = object.dueAt ?? "";
     message.createdAt = object.createdAt ?? "";
+    message.grade = object.grade ?? "";
+    message.firstApprovedBy = object.firstApprovedBy ?? "";
+    message.legalDuty = object.legalDuty ?? false;
+    message.coordinated = object.coordinated ?? false;
+    message.escalated = object.escalated ?? false;
+    message.rulesVersion = object.rulesVersion ?? 0;
+    message.steps = object.steps?.map((e) => ApplicationStep.fromPartial(e)) || [];
+    message.overdue = object.overdue ?? false;
+    message.providerAgency = object.providerAgency ?? "";
+    return message;
+  },
+};
+
+function createBaseApplicationStep(): ApplicationStep {
+  return { seq: 0, action: "", fromStatus: "", toStatus: "", actorUser: "", actorAgency: "", at: "", reason: "" };
+}
+
+export const ApplicationStep: MessageFns<ApplicationStep> = {
+  encode(message: ApplicationStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.seq !== 0) {
+      writer.uint32(8).int32(message.seq);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.fromStatus !== "") {
+      writer.uint32(26).string(message.fromStatus);
+    }
+    if (message.toStatus !== "") {
+      writer.uint32(34).string(message.toStatus);
+    }
+    if (message.actorUser !== "") {
+      writer.uint32(42).string(message.actorUser);
+    }
+    if (message.actorAgency !== "") {
+      writer.uint32(50).string(message.actorAgency);
+    }
+    if (message.at !== "") {
+      writer.uint32(58).string(message.at);
+    }
+    if (message.reason !== "") {
+      writer.uint32(66).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplicationStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplicationStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.seq = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fromStatus = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.toStatus = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.actorUser = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.actorAgency = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.at = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplicationStep {
+    return {
+      seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      fromStatus: isSet(object.fromStatus)
+        ? globalThis.String(object.fromStatus)
+        : isSet(object.from_status)
+        ? globalThis.String(object.from_status)
+        : "",
+      toStatus: isSet(object.toStatus)
+        ? globalThis.String(object.toStatus)
+        : isSet(object.to_status)
+        ? globalThis.String(object.to_status)
+        : "",
+      actorUser: isSet(object.actorUser)
+        ? globalThis.String(object.actorUser)
+        : isSet(object.actor_user)
+        ? globalThis.String(object.actor_user)
+        : "",
+      actorAgency: isSet(object.actorAgency)
+        ? globalThis.String(object.actorAgency)
+        : isSet(object.actor_agency)
+        ? globalThis.String(object.actor_agency)
+        : "",
+      at: isSet(object.at) ? globalThis.String(object.at) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ApplicationStep): unknown {
+    const obj: any = {};
+    if (message.seq !== 0) {
+      obj.seq = Math.round(message.seq);
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.fromStatus !== "") {
+      obj.fromStatus = message.fromStatus;
+    }
+    if (message.toStatus !== "") {
+      obj.toStatus = message.toStatus;
+    }
+    if (message.actorUser !== "") {
+      obj.actorUser = message.actorUser;
+    }
+    if (message.actorAgency !== "") {
+      obj.actorAgency = message.actorAgency;
+    }
+    if (message.at !== "") {
+      obj.at = message.at;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplicationStep>, I>>(base?: I): ApplicationStep {
+    return ApplicationStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplicationStep>, I>>(object: I): ApplicationStep {
+    const message = createBaseApplicationStep();
+    message.seq = object.seq ?? 0;
+    message.action = object.action ?? "";
+    message.fromStatus = object.fromStatus ?? "";
+    message.toStatus = object.toStatus ?? "";
+    message.actorUser = object.actorUser ?? "";
+    message.actorAgency = object.actorAgency ?? "";
+    message.at = object.at ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseCoordinationRequest(): CoordinationRequest {
+  return { token: "", id: "", reason: "" };
+}
+
+export const CoordinationRequest: MessageFns<CoordinationRequest> = {
+  encode(message: CoordinationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CoordinationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCoordinationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CoordinationRequest {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: CoordinationRequest): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CoordinationRequest>, I>>(base?: I): CoordinationRequest {
+    return CoordinationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CoordinationRequest>, I>>(object: I): CoordinationRequest {
+    const message = createBaseCoordinationRequest();
+    message.token = object.token ?? "";
+    message.id = object.id ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };
@@ -1843,6 +2397,198 @@ export const ConsentArtefact: MessageFns<ConsentArtefact> = {
     message.keyId = object.keyId ?? "";
     message.createdAt = object.createdAt ?? "";
     message.revokedAt = object.revokedAt ?? "";
+    return message;
+  },
+};
+
+function createBaseRevocationsSince(): RevocationsSince {
+  return { since: "", afterId: "", limit: 0 };
+}
+
+export const RevocationsSince: MessageFns<RevocationsSince> = {
+  encode(message: RevocationsSince, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.since !== "") {
+      writer.uint32(10).string(message.since);
+    }
+    if (message.afterId !== "") {
+      writer.uint32(18).string(message.afterId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevocationsSince {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevocationsSince();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.since = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.afterId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevocationsSince {
+    return {
+      since: isSet(object.since) ? globalThis.String(object.since) : "",
+      afterId: isSet(object.afterId)
+        ? globalThis.String(object.afterId)
+        : isSet(object.after_id)
+        ? globalThis.String(object.after_id)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: RevocationsSince): unknown {
+    const obj: any = {};
+    if (message.since !== "") {
+      obj.since = message.since;
+    }
+    if (message.afterId !== "") {
+      obj.afterId = message.afterId;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevocationsSince>, I>>(base?: I): RevocationsSince {
+    return RevocationsSince.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevocationsSince>, I>>(object: I): RevocationsSince {
+    const message = createBaseRevocationsSince();
+    message.since = object.since ?? "";
+    message.afterId = object.afterId ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseRevocationPage(): RevocationPage {
+  return { revocations: [], more: false };
+}
+
+export const RevocationPage: MessageFns<RevocationPage> = {
+  encode(message: RevocationPage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.revocations) {
+      RevocationEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.more !== false) {
+      writer.uint32(16).bool(message.more);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevocationPage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevocationPage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.revocations.push(RevocationEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.more = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevocationPage {
+    return {
+      revocations: globalThis.Array.isArray(object?.revocations)
+        ? object.revocations.map((e: any) => RevocationEvent.fromJSON(e))
+        : [],
+      more: isSet(object.more) ? globalThis.Boolean(object.more) : false,
+    };
+  },
+
+  toJSON(message: RevocationPage): unknown {
+    const obj: any = {};
+    if (message.revocations?.length) {
+      obj.revocations = message.revocations.map((e) => RevocationEvent.toJSON(e));
+    }
+    if (message.more !== false) {
+      obj.more = message.more;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevocationPage>, I>>(base?: I): RevocationPage {
+    return RevocationPage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevocationPage>, I>>(object: I): RevocationPage {
+    const message = createBaseRevocationPage();
+    message.revocations = object.revocations?.map((e) => RevocationEvent.fromPartial(e)) || [];
+    message.more = object.more ?? false;
     return message;
   },
 };

@@ -1,0 +1,208 @@
+/**
+ * 撤销即时生效: a consent revoked in the data subject's province, or a grant revoked at the provider,
+ * makes the exchange refuse within one second — measured through HTTP on the whole region. Three
+ * provinces take part: a 安徽 resident consents, 上海 人社局 asks, 江苏 holds the record and decides.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@yrd/logger';
+import { type Region, startRegion } from '@yrd/node';
+import { agencyBySlug, userById } from '@yrd/seeds';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, RegionClient, type Response } from './client.js';
+
+const resourceId = 'js.320000-RSJ-00001'; // 江苏 社会保险缴费信息: conditional, ID numbers need consent
+const purpose = '社保关系转移接续';
+const items = ['id_number', 'person_name', 'contribution_months', 'last_contribution'];
+const subject = userById('ah-subject-01'); // 孙八方: lives in 安徽, insured in 江苏
+const idNumber = subject.idNumber ?? '';
+const bound = 1000; // the issue: every province refuses within one second
+
+interface Problem {
+  code?: string;
+  reasons?: { ruleId: string; code: string }[];
+  records?: Record<string, string>[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('revocation is immediate everywhere', () => {
+  let dir: string;
+  let region: Region;
+  let api: RegionClient;
+  let grantId: string;
+  let consentId: string;
+  let run = 0;
+
+  /** 上海 人社局 queries 江苏 for the subject's record; every call has its own request id */
+  const query = (o: { consentId?: string; items?: string[] } = {}) => {
+    const requestId = `e2e-revocation-${++run}`;
+    return api
+      .as<Problem>(
+        'sh-rsj-requester',
+        'sh',
+        'POST',
+        '/api/exchange/v1/queries',
+        {
+          resourceId,
+          purpose,
+          key: { id_number: idNumber },
+          grantId,
+          ...(o.consentId ? { consentId: o.consentId } : {}),
+          ...(o.items ? { items: o.items } : {}),
+        },
+        { 'x-request-id': requestId },
+      )
+      .then((r) => ({ ...r, requestId }));
+  };
+
+  /**
+   * Revokes, then polls the query every ~20 ms until the first refusal: how long after the revoke
+   * returned it came, and after how many queries that were still served.
+   */
+  const timeToRefusal = async (
+    revoke: () => Promise<Response>,
+    poll: () => Promise<Response<Problem> & { requestId: string }>,
+  ) => {
+    const revoked = await revoke();
+    expect(revoked.status).toBe(200);
+    const returned = performance.now();
+    let served = 0;
+    for (;;) {
+      const r = await poll();
+      if (r.status !== 200) return { ms: Math.round(performance.now() - returned), served, refusal: r };
+      served++;
+      if (performance.now() - returned > 5 * bound) throw new Error(`still served ${served} queries after the revoke`);
+      await sleep(20);
+    }
+  };
+
+  /** an exchange record of a province's audit log for one request */
+  const audited = (p: 'sh' | 'js', requestId: string) =>
+    eventually(async () => {
+      const r = await api.as<{ records?: { outcome: string; code: string; consentId: string; grantId: string }[] }>(
+        `${p}-auditor`,
+        p,
+        'GET',
+        `/api/audit/v1/records?requestId=${requestId}`,
+      );
+      return r.body.records?.[0];
+    });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'yrd-e2e-revocation-'));
+    region = await startRegion({
+      logger: silentLogger(),
+      dataDir: dir,
+      inMemory: true,
+      ports: 'random',
+      devMode: true,
+      seed: true,
+    });
+    api = new RegionClient(region);
+
+    // 上海 applies for 江苏's record; 江苏 approves (a second level where its rules ask for one)
+    const applied = await api.as<{ id: string }>('sh-rsj-requester', 'sh', 'POST', '/api/consent/v1/applications', {
+      resourceId,
+      purpose,
+      legalBasis: '《社会保险法》第十九条',
+      items,
+      validUntil: '2027-12-31T23:59:59+08:00',
+    });
+    expect(applied.status).toBe(201);
+    const path = `/api/consent/v1/applications/${applied.body.id}`;
+    type Decided = { application: { status: string }; grant?: { id: string } };
+    let decided = await api.as<Decided>('js-rst-reviewer', 'js', 'POST', `${path}/decision`, {
+      decision: 'approve',
+      reason: '社保关系转移',
+    });
+    if (decided.body.application?.status === 'second_approval') {
+      decided = await api.as<Decided>('js-admin', 'js', 'POST', `${path}/second-approval`, {
+        decision: 'approve',
+        reason: '社保关系转移',
+      });
+    }
+    expect(decided.status).toBe(200);
+    grantId = decided.body.grant?.id ?? '';
+    expect(grantId).toMatch(/^js-grant-/);
+
+    // the 安徽 resident consents, at 安徽
+    const consent = await api.as<{ id: string }>('ah-subject-01', 'ah', 'POST', '/api/consent/v1/consents', {
+      requesterAgency: agencyBySlug('sh', 'rsj').creditCode,
+      requesterProvince: 'sh',
+      resourceId,
+      items,
+      purpose,
+      validUntil: '2027-12-31T23:59:59+08:00',
+    });
+    expect(consent.status).toBe(201);
+    consentId = consent.body.id;
+    expect(consentId).toMatch(/^ah-consent-/);
+  });
+
+  afterAll(async () => {
+    await region?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a consent revoked in 安徽 stops 上海’s query to 江苏 within a second, refused in both', async () => {
+    const before = await query({ consentId });
+    expect(before.status).toBe(200);
+    expect(before.body.records?.length).toBeGreaterThan(0);
+
+    const t = await timeToRefusal(
+      () => api.as('ah-subject-01', 'ah', 'DELETE', `/api/consent/v1/consents/${consentId}`),
+      () => query({ consentId }),
+    );
+    console.log(`consent revoked at 安徽 → first refusal at 上海: ${t.ms} ms (${t.served} queries served after)`);
+    expect(t.refusal.status).toBe(403);
+    expect(t.refusal.body.code).toBe('CONSENT.CONSENT_REVOKED');
+    expect(t.ms).toBeLessThan(bound);
+
+    // 江苏, the provider, refused it; 上海, the requester, refused it to its user: both on record
+    for (const p of ['js', 'sh'] as const) {
+      expect(await audited(p, t.refusal.requestId)).toMatchObject({
+        outcome: 'deny',
+        code: 'CONSENT.CONSENT_REVOKED',
+        consentId,
+      });
+    }
+  });
+
+  it('江苏 still refuses it when 安徽’s consent service is gone, without waiting on 安徽', async () => {
+    await region.nodes.ah.services.consent?.stop();
+    const asked = performance.now();
+    const r = await query({ consentId });
+    const ms = Math.round(performance.now() - asked);
+    console.log(`query naming the revoked consent, its issuer down: refused in ${ms} ms`);
+    expect(r.status).toBe(403);
+    // not CONSENT_REQUIRED (the artefact cannot be read): 江苏's revocation register knows
+    expect(r.body.code).toBe('CONSENT.CONSENT_REVOKED');
+    expect(r.body.reasons?.map((x) => x.ruleId)).toEqual(['R-SENSITIVE-CONSENT']);
+    expect(ms).toBeLessThan(bound);
+  });
+
+  it('a grant revoked at 江苏 stops 上海’s query within a second', async () => {
+    const nonSensitive = ['contribution_months', 'last_contribution']; // the grant alone covers these
+    const before = await query({ items: nonSensitive });
+    expect(before.status).toBe(200);
+    expect(before.body.records?.length).toBeGreaterThan(0);
+
+    const t = await timeToRefusal(
+      () => api.as('js-rst-reviewer', 'js', 'DELETE', `/api/consent/v1/grants/${grantId}`),
+      () => query({ items: nonSensitive }),
+    );
+    console.log(`grant revoked at 江苏 → first refusal at 上海: ${t.ms} ms (${t.served} queries served after)`);
+    expect(t.refusal.status).toBe(403);
+    expect(t.refusal.body.code).toBe('CONSENT.GRANT_REVOKED');
+    expect(t.ms).toBeLessThan(bound);
+    for (const p of ['js', 'sh'] as const) {
+      expect(await audited(p, t.refusal.requestId)).toMatchObject({
+        outcome: 'deny',
+        code: 'CONSENT.GRANT_REVOKED',
+        grantId,
+      });
+    }
+  });
+});
