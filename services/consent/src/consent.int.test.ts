@@ -318,6 +318,21 @@ describe('consent across provinces on a real nats-server', () => {
       consentId: String(consent.body.id),
     });
     expect(afterRevoke.denialCode).toBe('CONSENT.CONSENT_REVOKED');
+
+    // a once-only consent: signed with its fetch type and algorithm, good for one fetch at 浙江
+    const once = await http(shConsent.httpUrl, users.shSubject, 'POST', '/api/consent/v1/consents', {
+      ...consentBody(),
+      fetchType: 'once',
+    });
+    expect(once.body).toMatchObject({ fetchType: 'once', alg: 'Ed25519' });
+    const fetchOnce = () =>
+      authorize({ requester: shActor, grantId, items: ['legal_rep_id'], consentId: String(once.body.id) });
+    expect((await fetchOnce()).allow).toBe(true);
+    const second = await fetchOnce();
+    expect(second.allow).toBe(false);
+    expect(second.denialCode).toBe('CONSENT.CONSENT_USED');
+    // items that need no consent are still served under the grant: the consent is not consumed by them
+    expect((await authorize({ requester: shActor, grantId, items: ['company_name'] })).allow).toBe(true);
     // the issuing province recorded the consent's life, naming the subject by reference only
     const consentId = String(consent.body.id);
     const created = await auditedOnce('sh', `${consentId}:created`);

@@ -113,6 +113,8 @@ function toConsent(r: Row): StoredConsent {
     keyId: String(r.key_id),
     createdAt: iso(r.created_at),
     revokedAt: iso(r.revoked_at),
+    fetchType: String(r.fetch_type ?? 'periodic'),
+    alg: String(r.alg ?? ''),
   };
 }
 
@@ -278,9 +280,10 @@ export class ConsentRepo {
   async insertConsent(c: StoredConsent): Promise<void> {
     await this.h.db.execute(sql`
       insert into consent.consents (id, subject_user, subject_ref, requester_agency, requester_province, resource_id, items,
-        purpose, valid_until, status, signature, key_id, created_at)
+        purpose, valid_until, status, signature, key_id, created_at, fetch_type, alg)
       values (${c.id}, ${c.subjectUser}, ${c.subjectRef}, ${c.requesterAgency}, ${c.requesterProvince}, ${c.resourceId},
-        ${JSON.stringify(c.items)}::jsonb, ${c.purpose}, ${c.validUntil}, ${c.status}, ${c.signature}, ${c.keyId}, ${c.createdAt})
+        ${JSON.stringify(c.items)}::jsonb, ${c.purpose}, ${c.validUntil}, ${c.status}, ${c.signature}, ${c.keyId}, ${c.createdAt},
+        ${c.fetchType || 'periodic'}, ${c.alg})
       on conflict (id) do nothing`);
   }
 
@@ -297,6 +300,19 @@ export class ConsentRepo {
   async getConsent(id: string): Promise<StoredConsent | undefined> {
     const rows = await this.h.rows<Row>(sql`select * from consent.consents where id = ${id}`);
     return rows[0] ? toConsent(rows[0]) : undefined;
+  }
+
+  async consentUsed(id: string): Promise<boolean> {
+    const rows = await this.h.rows<Row>(sql`select 1 from consent.consent_uses where consent_id = ${id}`);
+    return rows.length > 0;
+  }
+
+  /** Records the one fetch of a once-only consent; false when it was already used (a racing fetch). */
+  async useConsent(id: string, at: string, requester: string): Promise<boolean> {
+    const res = (await this.h.db.execute(sql`
+      insert into consent.consent_uses (consent_id, used_at, requester) values (${id}, ${at}, ${requester})
+      on conflict (consent_id) do nothing returning consent_id`)) as unknown as { rows: unknown[] };
+    return res.rows.length > 0;
   }
 
   async revokeConsent(id: string, at: string): Promise<void> {

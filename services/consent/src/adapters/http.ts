@@ -41,6 +41,8 @@ export const consentBody = z.object({
   items: itemNames,
   purpose: z.string().trim().min(1).max(500),
   validUntil: instant,
+  /** once: good for one fetch; periodic: any number of fetches until validUntil */
+  fetchType: z.enum(['once', 'periodic']).default('periodic'),
 });
 
 export function consentRoutes(app: HttpApp, consent: ConsentApp) {

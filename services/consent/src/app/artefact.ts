@@ -16,6 +16,9 @@ function signedPart(c: consentV1.ConsentArtefact) {
     validUntil: c.validUntil,
     createdAt: c.createdAt,
     keyId: c.keyId,
+    // signed when set; artefacts issued before these fields existed keep their signatures
+    ...(c.fetchType ? { fetchType: c.fetchType } : {}),
+    ...(c.alg ? { alg: c.alg } : {}),
   };
 }
 

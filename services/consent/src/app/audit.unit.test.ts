@@ -83,6 +83,8 @@ const aConsent = (o: Partial<StoredConsent> = {}): StoredConsent => ({
   keyId: 'sh-1',
   createdAt: '2025-01-03T00:00:00.000Z',
   revokedAt: '',
+  fetchType: 'periodic',
+  alg: 'Ed25519',
   ...o,
 });
 

@@ -17,7 +17,7 @@ import type { auditV1, catalogV1, consentV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
 import { z } from 'zod';
 import type { Application, ApplicationStep, ConsentRepo, Grant, RulesVersion, StoredConsent } from '../adapters/db.js';
-import { denialCodes, ruleIds } from '../domain/codes.js';
+import { denialCodes, noteCodes, ruleIds } from '../domain/codes.js';
 import {
   accessPath,
   addWorkingDays,
@@ -76,6 +76,8 @@ export interface ConsentInput {
   items: string[];
   purpose: string;
   validUntil: string;
+  /** once: good for one fetch; periodic (the default): any number until it expires */
+  fetchType?: 'once' | 'periodic' | undefined;
 }
 
 /** The local catalogue (own entries plus the regional view of the others' published ones). */
@@ -599,6 +601,8 @@ export class ConsentApp {
       purpose: input.purpose,
       validUntil: new Date(input.validUntil).toISOString(),
       status: 'active',
+      fetchType: input.fetchType ?? 'periodic',
+      alg: 'Ed25519',
       signature: '',
       keyId: this.key.kid,
       createdAt: this.clock().toISOString(),
@@ -699,6 +703,12 @@ export class ConsentApp {
       maskOverrides: rules.masking,
       at,
     });
+    const reliedOnConsent = decision.reasons.some((r) => r.code === noteCodes.consented);
+    if (decision.allow && consent?.fetchType === 'once' && reliedOnConsent) {
+      // the one fetch a once-only consent allows: of two racing fetches, one gets it
+      if (!(await this.repo.useConsent(consent.id, at, `${requester.province}:${requester.agency}`)))
+        return { ...usedConsent(req, resource.version), rulesVersion };
+    }
     return {
       allow: decision.allow,
       allowedItems: decision.allowedItems,
@@ -742,6 +752,9 @@ export class ConsentApp {
       validUntil: c.validUntil,
       status,
       subjectRef: c.subjectRef,
+      fetchType: c.fetchType === 'once' ? 'once' : 'periodic',
+      // the provider keeps the record of a once-only consent's fetch
+      used: c.fetchType === 'once' ? await this.repo.consentUsed(c.id) : false,
     };
   }
 
@@ -829,6 +842,16 @@ function grantView(g: Grant, _at: string, revoked = false): GrantView {
  * A consent the revocation register holds: refused with the rule and words the decision uses for a
  * revoked consent, without the artefact (its issuer may be out of reach) the decision would read.
  */
+function usedConsent(req: consentV1.AuthorizeRequest, resourceVersion: number): consentV1.AuthorizeResponse {
+  const code = denialCodes.consentUsed;
+  const message = `授权书 ${req.consentId} 为单次授权，已使用 / Consent ${req.consentId} was for one fetch and has been used`;
+  return {
+    ...denied(req, code, message),
+    reasons: [{ ruleId: ruleIds.sensitiveConsent, code, message }],
+    resourceVersion,
+  };
+}
+
 function revokedConsent(req: consentV1.AuthorizeRequest, resourceVersion: number): consentV1.AuthorizeResponse {
   const code = denialCodes.consentRevoked;
   const message = `授权书 ${req.consentId} 已被本人撤销 / Consent ${req.consentId} has been revoked by the data subject`;

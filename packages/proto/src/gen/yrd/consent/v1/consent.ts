@@ -177,6 +177,10 @@ export interface ConsentArtefact {
   keyId: string;
   createdAt: string;
   revokedAt: string;
+  /** once: good for one fetch; periodic: any number of fetches until valid_until */
+  fetchType: string;
+  /** the signature algorithm: Ed25519 now; the structure leaves room for SM2 with SM3 (国密) */
+  alg: string;
 }
 
 /**
@@ -2107,6 +2111,8 @@ function createBaseConsentArtefact(): ConsentArtefact {
     keyId: "",
     createdAt: "",
     revokedAt: "",
+    fetchType: "",
+    alg: "",
   };
 }
 
@@ -2150,6 +2156,12 @@ export const ConsentArtefact: MessageFns<ConsentArtefact> = {
     }
     if (message.revokedAt !== "") {
       writer.uint32(106).string(message.revokedAt);
+    }
+    if (message.fetchType !== "") {
+      writer.uint32(114).string(message.fetchType);
+    }
+    if (message.alg !== "") {
+      writer.uint32(122).string(message.alg);
     }
     return writer;
   },
@@ -2271,6 +2283,22 @@ export const ConsentArtefact: MessageFns<ConsentArtefact> = {
             message.revokedAt = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.fetchType = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.alg = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2332,6 +2360,12 @@ export const ConsentArtefact: MessageFns<ConsentArtefact> = {
         : isSet(object.revoked_at)
         ? globalThis.String(object.revoked_at)
         : "",
+      fetchType: isSet(object.fetchType)
+        ? globalThis.String(object.fetchType)
+        : isSet(object.fetch_type)
+        ? globalThis.String(object.fetch_type)
+        : "",
+      alg: isSet(object.alg) ? globalThis.String(object.alg) : "",
     };
   },
 
@@ -2376,6 +2410,12 @@ export const ConsentArtefact: MessageFns<ConsentArtefact> = {
     if (message.revokedAt !== "") {
       obj.revokedAt = message.revokedAt;
     }
+    if (message.fetchType !== "") {
+      obj.fetchType = message.fetchType;
+    }
+    if (message.alg !== "") {
+      obj.alg = message.alg;
+    }
     return obj;
   },
 
@@ -2397,6 +2437,8 @@ export const ConsentArtefact: MessageFns<ConsentArtefact> = {
     message.keyId = object.keyId ?? "";
     message.createdAt = object.createdAt ?? "";
     message.revokedAt = object.revokedAt ?? "";
+    message.fetchType = object.fetchType ?? "";
+    message.alg = object.alg ?? "";
     return message;
   },
 };
