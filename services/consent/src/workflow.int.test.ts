@@ -37,6 +37,7 @@ describe('the application workflow and the rules', () => {
   let zjConsent: RunningConsent;
   let shConsent: RunningConsent;
   let zjNc: NatsConnection;
+  let zjCatalog: RunningCatalog;
   /** 浙江's clock, moved forward to pass deadlines */
   let zjNow = Date.parse('2026-03-02T01:00:00.000Z');
 
@@ -55,15 +56,36 @@ describe('the application workflow and the rules', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return String(r.body.id);
   };
+  const authorize = async (grantId: string) => {
+    const client = insecureClient(consentV1.ConsentServiceClient, `127.0.0.1:${zjConsent.grpcPort}`);
+    try {
+      return await call(
+        client,
+        client.authorize,
+        {
+          requester: { province: 'sh', agencyCode: SH_AGENCY, userId: 'sh-u1', requesterKind: 'government', roles: [] },
+          resourceId: licence.id,
+          items: [],
+          mode: 'query',
+          purpose: '企业开办审批',
+          grantId,
+          consentId: '',
+          subjectRef: '',
+          at: '',
+        },
+        { name: 'consent.Authorize', unavailableCode: 'CONSENT.UNAVAILABLE' },
+      );
+    } finally {
+      client.close();
+    }
+  };
   const setRules = (rules: object, reason = '按省数据局通知调整') =>
     zj(users.admin, 'PUT', '/rules', { rules, reason });
 
   beforeAll(async () => {
     tb = await createTestbed();
     const agencies = { nameOf: () => '某单位' };
-    const zjCatalog: RunningCatalog = await tb.started(
-      startCatalog(await tb.deps('zj'), { agencies, seed: [licence], resyncMs: 600_000 }),
-    );
+    zjCatalog = await tb.started(startCatalog(await tb.deps('zj'), { agencies, seed: [licence], resyncMs: 600_000 }));
     const shCatalog: RunningCatalog = await tb.started(
       startCatalog(await tb.deps('sh'), { agencies, resyncMs: 600_000 }),
     );
@@ -139,31 +161,11 @@ describe('the application workflow and the rules', () => {
     expect(approved.body.application.status).toBe('approved');
     const grantId = String(approved.body.grant.id);
 
-    const client = insecureClient(consentV1.ConsentServiceClient, `127.0.0.1:${zjConsent.grpcPort}`);
-    try {
-      const decision = await call(
-        client,
-        client.authorize,
-        {
-          requester: { province: 'sh', agencyCode: SH_AGENCY, userId: 'sh-u1', requesterKind: 'government', roles: [] },
-          resourceId: licence.id,
-          items: [],
-          mode: 'query',
-          purpose: '企业开办审批',
-          grantId,
-          consentId: '',
-          subjectRef: '',
-          at: '',
-        },
-        { name: 'consent.Authorize', unavailableCode: 'CONSENT.UNAVAILABLE' },
-      );
-      expect(decision.allow).toBe(true);
-      expect(decision.rulesVersion).toBe(1);
-      // 姓名 would be "name" (张*) by default; this province chose to redact names
-      expect(decision.masking).toContainEqual({ item: 'legal_rep_name', profile: 'redact' });
-    } finally {
-      client.close();
-    }
+    const decision = await authorize(grantId);
+    expect(decision.allow).toBe(true);
+    expect(decision.rulesVersion).toBe(1);
+    // 姓名 would be "name" (张*) by default; this province chose to redact names
+    expect(decision.masking).toContainEqual({ item: 'legal_rep_name', profile: 'redact' });
     expect((await setRules({ complianceReview: { enabled: false, days: 2 } }, '恢复默认')).body.version).toBe(2);
   });
 
@@ -251,5 +253,25 @@ describe('the application workflow and the rules', () => {
     });
     expect(decided.body.application).toMatchObject({ status: 'rejected', coordinated: true });
     expect(await zjConsent.app.sweepOverdue()).toEqual([]);
+  });
+
+  it('an entry the province puts on its negative list is refused at once, under a valid grant', async () => {
+    const id = await apply();
+    const approved = await zj(users.reviewer, 'POST', `/applications/${id}/decision`, { decision: 'approve' });
+    const grantId = String(approved.body.grant.id);
+    expect((await authorize(grantId)).allow).toBe(true);
+    const listed = await tb.http(zjCatalog.httpUrl, users.admin, 'POST', '/api/catalog/v1/negative-list', {
+      resourceId: licence.id,
+      reason: '涉及商业秘密，暂停共享',
+      legalBasis: '《中华人民共和国数据安全法》第三十八条',
+    });
+    expect(listed.status, JSON.stringify(listed.body)).toBe(201);
+    const refused = await authorize(grantId);
+    expect(refused.allow).toBe(false);
+    expect(refused.denialCode).toBe('CONSENT.NEGATIVE_LIST');
+    await tb.http(zjCatalog.httpUrl, users.admin, 'DELETE', `/api/catalog/v1/negative-list/${String(listed.body.id)}`, {
+      reason: '已解除',
+    });
+    expect((await authorize(grantId)).allow).toBe(true);
   });
 });

@@ -46,6 +46,12 @@ export class CatalogApp {
     };
   }
 
+  /** The negative-list line covering an entry of this province, if any (the consent decision asks). */
+  async negativeListing(r: { id: string; classCode: string; province: string }): Promise<NegativeEntry | undefined> {
+    if (r.province !== this.province) return undefined;
+    return negativeMatch(await this.negativeList(), r);
+  }
+
   private async assertShareable(r: Resource) {
     const issue = await this.negativeIssue(r);
     if (issue) throwIssues([issue]);

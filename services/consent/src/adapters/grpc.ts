@@ -17,14 +17,17 @@ export class GrpcCatalog implements ResourceLookup {
   }
 
   async get(id: string): Promise<catalogV1.Resource | undefined> {
+    return (await this.lookup(id))?.resource;
+  }
+
+  async lookup(id: string): Promise<catalogV1.GetResourceResponse | undefined> {
     try {
-      const res = await call(
+      return await call(
         this.client,
         this.client.getResource,
         { id },
         { name: 'catalog.GetResource', unavailableCode: 'CATALOG.UNAVAILABLE' },
       );
-      return res.resource;
     } catch (err) {
       if ((err as { kind?: string }).kind === 'not_found') return undefined;
       throw err;

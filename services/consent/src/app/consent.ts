@@ -84,6 +84,8 @@ export interface ConsentInput {
 export interface ResourceLookup {
   /** undefined when the catalogue has no such published entry */
   get(id: string): Promise<Resource | undefined>;
+  /** the entry and, when the province's 负面清单 covers it, that line */
+  lookup?(id: string): Promise<catalogV1.GetResourceResponse | undefined>;
 }
 
 /** The revocation register: grants and consents revoked anywhere in the region (see revocations.ts). */
@@ -672,7 +674,10 @@ export class ConsentApp {
     const requester = toRequester(req.requester);
     const mode = req.mode === '' ? 'query' : req.mode;
     if (!(modes as readonly string[]).includes(mode)) throw invalid('CONSENT.BAD_MODE', `unknown mode ${req.mode}`);
-    const resource = await this.catalog.get(req.resourceId);
+    const found = this.catalog.lookup
+      ? await this.catalog.lookup(req.resourceId)
+      : { resource: await this.catalog.get(req.resourceId), negativeListing: undefined };
+    const resource = found?.resource;
     if (!resource) {
       return denied(
         req,
@@ -701,6 +706,7 @@ export class ConsentApp {
       ...(consent ? { consent } : {}),
       ...(req.subjectRef ? { subjectRef: req.subjectRef } : {}),
       maskOverrides: rules.masking,
+      ...(found?.negativeListing ? { negativeList: [resource.id] } : {}),
       at,
     });
     const reliedOnConsent = decision.reasons.some((r) => r.code === noteCodes.consented);

@@ -81,7 +81,18 @@ export interface GetResourceRequest {
 }
 
 export interface GetResourceResponse {
-  resource: Resource | undefined;
+  resource:
+    | Resource
+    | undefined;
+  /** set when the province's 负面清单 covers the entry: it is not to be shared, whatever its tier says */
+  negativeListing: NegativeListing | undefined;
+}
+
+/** The negative-list line that covers an entry. */
+export interface NegativeListing {
+  reason: string;
+  /** 法律、行政法规或国家政策依据 */
+  legalBasis: string;
 }
 
 /** Carried over NATS on catalog.<province>.events: a province announces its published entries. */
@@ -976,13 +987,16 @@ export const GetResourceRequest: MessageFns<GetResourceRequest> = {
 };
 
 function createBaseGetResourceResponse(): GetResourceResponse {
-  return { resource: undefined };
+  return { resource: undefined, negativeListing: undefined };
 }
 
 export const GetResourceResponse: MessageFns<GetResourceResponse> = {
   encode(message: GetResourceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.resource !== undefined) {
       Resource.encode(message.resource, writer.uint32(10).fork()).join();
+    }
+    if (message.negativeListing !== undefined) {
+      NegativeListing.encode(message.negativeListing, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -1008,6 +1022,14 @@ export const GetResourceResponse: MessageFns<GetResourceResponse> = {
             message.resource = Resource.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.negativeListing = NegativeListing.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1021,13 +1043,23 @@ export const GetResourceResponse: MessageFns<GetResourceResponse> = {
   },
 
   fromJSON(object: any): GetResourceResponse {
-    return { resource: isSet(object.resource) ? Resource.fromJSON(object.resource) : undefined };
+    return {
+      resource: isSet(object.resource) ? Resource.fromJSON(object.resource) : undefined,
+      negativeListing: isSet(object.negativeListing)
+        ? NegativeListing.fromJSON(object.negativeListing)
+        : isSet(object.negative_listing)
+        ? NegativeListing.fromJSON(object.negative_listing)
+        : undefined,
+    };
   },
 
   toJSON(message: GetResourceResponse): unknown {
     const obj: any = {};
     if (message.resource !== undefined) {
       obj.resource = Resource.toJSON(message.resource);
+    }
+    if (message.negativeListing !== undefined) {
+      obj.negativeListing = NegativeListing.toJSON(message.negativeListing);
     }
     return obj;
   },
@@ -1040,6 +1072,98 @@ export const GetResourceResponse: MessageFns<GetResourceResponse> = {
     message.resource = (object.resource !== undefined && object.resource !== null)
       ? Resource.fromPartial(object.resource)
       : undefined;
+    message.negativeListing = (object.negativeListing !== undefined && object.negativeListing !== null)
+      ? NegativeListing.fromPartial(object.negativeListing)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseNegativeListing(): NegativeListing {
+  return { reason: "", legalBasis: "" };
+}
+
+export const NegativeListing: MessageFns<NegativeListing> = {
+  encode(message: NegativeListing, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    if (message.legalBasis !== "") {
+      writer.uint32(18).string(message.legalBasis);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NegativeListing {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNegativeListing();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.legalBasis = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NegativeListing {
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      legalBasis: isSet(object.legalBasis)
+        ? globalThis.String(object.legalBasis)
+        : isSet(object.legal_basis)
+        ? globalThis.String(object.legal_basis)
+        : "",
+    };
+  },
+
+  toJSON(message: NegativeListing): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.legalBasis !== "") {
+      obj.legalBasis = message.legalBasis;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NegativeListing>, I>>(base?: I): NegativeListing {
+    return NegativeListing.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NegativeListing>, I>>(object: I): NegativeListing {
+    const message = createBaseNegativeListing();
+    message.reason = object.reason ?? "";
+    message.legalBasis = object.legalBasis ?? "";
     return message;
   },
 };
