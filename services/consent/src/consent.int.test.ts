@@ -331,6 +331,11 @@ describe('consent across provinces on a real nats-server', () => {
     const second = await fetchOnce();
     expect(second.allow).toBe(false);
     expect(second.denialCode).toBe('CONSENT.CONSENT_USED');
+    const mine = await http(shConsent.httpUrl, users.shSubject, 'GET', '/api/consent/v1/consents');
+    expect((mine.body.consents as { id: string }[]).map((c) => c.id)).toEqual([
+      String(once.body.id),
+      String(consent.body.id),
+    ]);
     // items that need no consent are still served under the grant: the consent is not consumed by them
     expect((await authorize({ requester: shActor, grantId, items: ['company_name'] })).allow).toBe(true);
     // the issuing province recorded the consent's life, naming the subject by reference only

@@ -274,4 +274,36 @@ describe('the application workflow and the rules', () => {
     });
     expect((await authorize(grantId)).allow).toBe(true);
   });
+
+  it('a grant carries the rate asked for, or a lower one the provider sets; lapsed grants expire', async () => {
+    const r = await sh(users.requester, 'POST', '/applications', {
+      resourceId: licence.id,
+      purpose: '企业开办审批',
+      legalBasis: '《优化营商环境条例》',
+      items: ['company_name'],
+      validUntil: '2027-12-31T00:00:00.000Z',
+      ratePerMinute: 120,
+    });
+    const id = String(r.body.id);
+    expect(r.body.ratePerMinute).toBe(120);
+    const more = await zj(users.reviewer, 'POST', `/applications/${id}/decision`, {
+      decision: 'approve',
+      ratePerMinute: 200,
+    });
+    expect(more.body.code).toBe('CONSENT.RATE_ABOVE_REQUEST');
+    const approved = await zj(users.reviewer, 'POST', `/applications/${id}/decision`, {
+      decision: 'approve',
+      ratePerMinute: 30,
+    });
+    expect(approved.body.grant.ratePerMinute).toBe(30);
+    const grantId = String(approved.body.grant.id);
+    expect((await authorize(grantId)).ratePerMinute).toBe(30);
+
+    zjNow = Date.parse('2028-01-02T00:00:00.000Z');
+    await zjConsent.app.sweepOverdue();
+    expect((await zj(users.reviewer, 'GET', `/grants/${grantId}`)).body.status).toBe('expired');
+    const lapsed = await authorize(grantId);
+    expect(lapsed.allow).toBe(false);
+    expect(lapsed.denialCode).toBe('CONSENT.GRANT_EXPIRED');
+  });
 });

@@ -10,6 +10,8 @@ export interface Grant extends GrantView {
   applicationId: string;
   resourceVersion: number;
   revokedAt: string;
+  /** requests per minute the requester may make under the grant */
+  ratePerMinute: number;
 }
 
 export interface StoredConsent extends consentV1.ConsentArtefact {
@@ -62,6 +64,7 @@ function toApplication(r: Row): Application {
     steps: [],
     overdue: false,
     providerAgency: String(r.provider_agency ?? ''),
+    ratePerMinute: Number(r.rate_per_minute ?? 60),
   };
 }
 
@@ -94,6 +97,7 @@ function toGrant(r: Row): Grant {
     status: String(r.status) as GrantStatus,
     legalDuty: Boolean(r.legal_duty),
     revokedAt: iso(r.revoked_at),
+    ratePerMinute: Number(r.rate_per_minute ?? 60),
   };
 }
 
@@ -162,11 +166,11 @@ export class ConsentRepo {
       await tx.execute(sql`
         insert into consent.applications (id, requester_user, requester_agency, requester_province, resource_id, resource_version,
           provider_province, purpose, legal_basis, items, modes, valid_until, status, reason, decided_by, decided_at, grant_id, due_at,
-          created_at, grade, rules_version, provider_agency)
+          created_at, grade, rules_version, provider_agency, rate_per_minute)
         values (${a.id}, ${a.requesterUser}, ${a.requesterAgency}, ${a.requesterProvince}, ${a.resourceId}, ${a.resourceVersion},
           ${a.providerProvince}, ${a.purpose}, ${a.legalBasis}, ${JSON.stringify(a.items)}::jsonb, ${JSON.stringify(a.modes)}::jsonb,
           ${a.validUntil}, ${a.status}, ${a.reason}, ${a.decidedBy}, ${tsOrNull(a.decidedAt)}, ${a.grantId}, ${tsOrNull(a.dueAt)},
-          ${a.createdAt}, ${a.grade}, ${a.rulesVersion}, ${a.providerAgency})`);
+          ${a.createdAt}, ${a.grade}, ${a.rulesVersion}, ${a.providerAgency}, ${a.ratePerMinute})`);
       await insertStep(tx, a.id, step);
     });
   }
@@ -205,17 +209,17 @@ export class ConsentRepo {
         update consent.applications set status = ${a.status}, reason = ${a.reason}, decided_by = ${a.decidedBy},
           decided_at = ${tsOrNull(a.decidedAt)}, grant_id = ${a.grantId}, due_at = ${tsOrNull(a.dueAt)},
           first_approved_by = ${a.firstApprovedBy}, legal_duty = ${a.legalDuty}, coordinated = ${a.coordinated},
-          escalated = ${a.escalated}
+          escalated = ${a.escalated}, rate_per_minute = ${a.ratePerMinute}
         where id = ${a.id} and status = ${from} returning id`)) as unknown as { rows: unknown[] };
       if (res.rows.length === 0) return false;
       await insertStep(tx, a.id, step);
       if (grant) {
         await tx.execute(sql`
           insert into consent.grants (id, application_id, requester_agency, requester_province, resource_id, resource_version,
-            items, purpose, modes, valid_from, valid_until, status, legal_duty)
+            items, purpose, modes, valid_from, valid_until, status, legal_duty, rate_per_minute)
           values (${grant.id}, ${grant.applicationId}, ${grant.requesterAgency}, ${grant.requesterProvince}, ${grant.resourceId},
             ${grant.resourceVersion}, ${JSON.stringify(grant.items)}::jsonb, ${grant.purpose}, ${JSON.stringify(grant.modes)}::jsonb,
-            ${grant.validFrom}, ${grant.validUntil}, ${grant.status}, ${grant.legalDuty ?? false})`);
+            ${grant.validFrom}, ${grant.validUntil}, ${grant.status}, ${grant.legalDuty ?? false}, ${grant.ratePerMinute})`);
       }
       return true;
     });
@@ -269,6 +273,26 @@ export class ConsentRepo {
   async getGrant(id: string): Promise<Grant | undefined> {
     const rows = await this.h.rows<Row>(sql`select * from consent.grants where id = ${id}`);
     return rows[0] ? toGrant(rows[0]) : undefined;
+  }
+
+  /** Grants and consents past their validity become expired (the decision refuses them anyway). */
+  async expireLapsed(at: string): Promise<{ grants: number; consents: number }> {
+    const g = (await this.h.db.execute(sql`
+      update consent.grants set status = 'expired' where status = 'active' and valid_until < ${at} returning id`)) as unknown as {
+      rows: unknown[];
+    };
+    const c = (await this.h.db.execute(sql`
+      update consent.consents set status = 'expired' where status = 'active' and valid_until < ${at} returning id`)) as unknown as {
+      rows: unknown[];
+    };
+    return { grants: g.rows.length, consents: c.rows.length };
+  }
+
+  async consentsOf(subjectUser: string): Promise<StoredConsent[]> {
+    const rows = await this.h.rows<Row>(
+      sql`select * from consent.consents where subject_user = ${subjectUser} order by created_at desc`,
+    );
+    return rows.map(toConsent);
   }
 
   async revokeGrant(id: string, at: string): Promise<void> {

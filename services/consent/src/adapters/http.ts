@@ -17,6 +17,8 @@ export const applicationBody = z.object({
   items: itemNames,
   validUntil: instant,
   modes: z.array(z.enum(modes)).min(1).default(['query']),
+  /** requests per minute asked for under the grant */
+  ratePerMinute: z.number().int().min(1).max(6000).default(60),
 });
 
 export const decisionBody = z.object({
@@ -24,6 +26,8 @@ export const decisionBody = z.object({
   reason: z.string().max(2000).default(''),
   /** the requester performs a statutory duty (履行法定职责), recorded on the grant */
   legalDuty: z.boolean().optional(),
+  /** the provider may allow fewer requests per minute than asked */
+  ratePerMinute: z.number().int().min(1).max(6000).optional(),
 });
 
 const reasoned = <T extends readonly [string, ...string[]]>(decisions: T) =>
@@ -199,6 +203,12 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
       reply.status(201);
       return created;
     },
+  );
+
+  app.get(
+    '/api/consent/v1/consents',
+    { schema: { summary: '我的授权书 a data subject lists their consents' } },
+    async (req) => ({ consents: await consent.myConsents(requireRoles(req, 'subject')) }),
   );
 
   app.get(

@@ -28,7 +28,11 @@ export class NatsConsentPeers implements ConsentPeers, RevocationPeers {
   }
 
   async apply(provider: Province, by: Principal, input: ApplicationInput): Promise<Application> {
-    const msg = consentV1.ApplicationSubmission.encode({ token: await this.token(provider, by), ...input }).finish();
+    const msg = consentV1.ApplicationSubmission.encode({
+      token: await this.token(provider, by),
+      ...input,
+      ratePerMinute: input.ratePerMinute ?? 0,
+    }).finish();
     const data = await request(this.nc, subjects.lane(provider, this.province, 'consent', 'apply'), msg, laneOpts);
     return consentV1.ApplicationView.decode(data);
   }
@@ -169,6 +173,7 @@ export class ConsentLanes {
               items: s.items,
               validUntil: s.validUntil,
               modes: ms as Mode[],
+              ratePerMinute: s.ratePerMinute,
             });
             return consentV1.ApplicationView.encode(app).finish();
           }

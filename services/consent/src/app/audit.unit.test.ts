@@ -47,6 +47,7 @@ const anApplication = (o: Partial<Application> = {}): Application => ({
   steps: [],
   overdue: false,
   providerAgency: '11330000000000001X',
+  ratePerMinute: 60,
   ...o,
 });
 
@@ -65,6 +66,7 @@ const aGrant = (o: Partial<Grant> = {}): Grant => ({
   status: 'revoked',
   legalDuty: false,
   revokedAt: '2025-02-01T00:00:00.000Z',
+  ratePerMinute: 60,
   ...o,
 });
 

@@ -67,6 +67,8 @@ export interface ApplicationInput {
   items: string[];
   validUntil: string;
   modes: Mode[];
+  /** requests per minute asked for under the grant (default 60) */
+  ratePerMinute?: number | undefined;
 }
 
 export interface ConsentInput {
@@ -200,6 +202,7 @@ export class ConsentApp {
       resourceVersion: resource.version,
       providerProvince: this.province,
       providerAgency: resource.provider?.creditCode ?? '',
+      ratePerMinute: input.ratePerMinute || 60,
       purpose: input.purpose,
       legalBasis: input.legalBasis,
       items: [...new Set(input.items)],
@@ -282,15 +285,26 @@ export class ConsentApp {
   decideApplication(
     by: Principal,
     id: string,
-    d: { decision: 'approve' | 'reject'; reason: string; legalDuty?: boolean | undefined },
+    d: {
+      decision: 'approve' | 'reject';
+      reason: string;
+      legalDuty?: boolean | undefined;
+      /** the provider may grant fewer requests per minute than asked, never more */
+      ratePerMinute?: number | undefined;
+    },
   ) {
-    return this.step(by, id, (actor) => ({
-      type: 'providerDecision',
-      by: actor,
-      approve: d.decision === 'approve',
-      reason: d.reason,
-      legalDuty: d.legalDuty ?? false,
-    }));
+    return this.step(
+      by,
+      id,
+      (actor) => ({
+        type: 'providerDecision',
+        by: actor,
+        approve: d.decision === 'approve',
+        reason: d.reason,
+        legalDuty: d.legalDuty ?? false,
+      }),
+      d.ratePerMinute === undefined ? {} : { ratePerMinute: d.ratePerMinute },
+    );
   }
 
   /** 符合性审查: the provider province's data authority checks an application before the provider. */
@@ -334,7 +348,7 @@ export class ConsentApp {
       by,
       id,
       (actor) => ({ type: 'coordinate', by: actor, approve: d.decision === 'approve', reason: d.reason }),
-      d.legalDuty,
+      d.legalDuty === undefined ? {} : { legalDuty: d.legalDuty },
     );
   }
 
@@ -344,6 +358,8 @@ export class ConsentApp {
    */
   async sweepOverdue(): Promise<string[]> {
     const at = this.clock().toISOString();
+    const lapsed = await this.repo.expireLapsed(at);
+    if (lapsed.grants + lapsed.consents > 0) this.logger.info(lapsed, 'lapsed grants and consents expired');
     const done: string[] = [];
     for (const app of await this.repo.overdueApplications(at)) {
       try {
@@ -382,7 +398,7 @@ export class ConsentApp {
     by: Principal,
     id: string,
     command: (actor: Actor) => WorkflowCommand,
-    legalDutyOverride?: boolean,
+    opts: { legalDuty?: boolean; ratePerMinute?: number } = {},
   ): Promise<{ application: Application; grant?: Grant }> {
     const app = await this.repo.getApplication(id);
     if (!app) throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
@@ -411,7 +427,14 @@ export class ConsentApp {
       throw make(result.code, result.message);
     }
     const final = result.state.status === 'approved' || result.state.status === 'rejected';
-    const legalDuty = legalDutyOverride ?? result.state.legalDuty;
+    const legalDuty = opts.legalDuty ?? result.state.legalDuty;
+    if (opts.ratePerMinute !== undefined && opts.ratePerMinute > app.ratePerMinute) {
+      throw invalid(
+        'CONSENT.RATE_ABOVE_REQUEST',
+        `批准的频次不能高于申请的 ${app.ratePerMinute} 次/分钟 a grant cannot allow more than was asked for`,
+      );
+    }
+    const ratePerMinute = Math.min(opts.ratePerMinute ?? app.ratePerMinute, app.ratePerMinute);
     let grant: Grant | undefined;
     if (result.grant) {
       if (Date.parse(app.validUntil) <= now.getTime())
@@ -431,6 +454,7 @@ export class ConsentApp {
         status: 'active',
         legalDuty,
         revokedAt: '',
+        ratePerMinute,
       };
     }
     const reason = 'reason' in cmd ? cmd.reason.trim() : '';
@@ -450,6 +474,7 @@ export class ConsentApp {
       dueAt: result.state.dueAt,
       firstApprovedBy: result.state.firstApprovedBy,
       legalDuty,
+      ratePerMinute,
       coordinated: result.state.coordinated,
       escalated: result.state.escalated,
       ...(final ? { reason, decidedBy: by.sub, decidedAt: at, grantId: grant?.id ?? '' } : {}),
@@ -624,6 +649,13 @@ export class ConsentApp {
     return entries.length;
   }
 
+  /** A data subject's own consents, newest first. */
+  async myConsents(by: Principal): Promise<StoredConsent[]> {
+    if (by.province !== this.province)
+      throw forbidden('CONSENT.WRONG_PROVINCE', '请在本人所在省查看授权书 consents are listed at your own province');
+    return this.repo.consentsOf(by.sub);
+  }
+
   async getConsent(by: Principal, id: string): Promise<StoredConsent> {
     const c = await this.repo.getConsent(id);
     if (!c || c.subjectUser !== by.sub || by.province !== this.province)
@@ -725,6 +757,7 @@ export class ConsentApp {
       consentId: consent?.id ?? '',
       resourceVersion: resource.version,
       rulesVersion,
+      ratePerMinute: decision.allow ? (grant?.ratePerMinute ?? 0) : 0,
     };
   }
 
@@ -888,5 +921,6 @@ function denied(req: consentV1.AuthorizeRequest, code: string, message: string):
     consentId: req.consentId,
     resourceVersion: 0,
     rulesVersion: 0,
+    ratePerMinute: 0,
   };
 }

@@ -57,6 +57,8 @@ export interface AuthorizeResponse {
   resourceVersion: number;
   /** the version of the provider province's rules (管理规则) the decision ran under */
   rulesVersion: number;
+  /** the grant's rate limit in requests per minute (0: none applies, e.g. no grant) */
+  ratePerMinute: number;
 }
 
 /** Carried over NATS on consent.<province>.revocations, so every province refuses at once. */
@@ -81,6 +83,8 @@ export interface ApplicationSubmission {
   /** query | verify | subscribe */
   modes: string[];
   validUntil: string;
+  /** requests per minute the requester asks for under the grant (0: the default) */
+  ratePerMinute: number;
 }
 
 /** Carried over NATS on the consent lane, op `get`: the requester province asks for one of its applications. */
@@ -130,6 +134,8 @@ export interface ApplicationView {
   overdue: boolean;
   /** 统一社会信用代码 of the agency that provides the resource (its reviewers decide) */
   providerAgency: string;
+  /** requests per minute under the grant: asked for by the requester, possibly lowered by the provider */
+  ratePerMinute: number;
 }
 
 /** One step of an application's workflow: who did what, when, and why. */
@@ -524,6 +530,7 @@ function createBaseAuthorizeResponse(): AuthorizeResponse {
     consentId: "",
     resourceVersion: 0,
     rulesVersion: 0,
+    ratePerMinute: 0,
   };
 }
 
@@ -555,6 +562,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     }
     if (message.rulesVersion !== 0) {
       writer.uint32(72).int32(message.rulesVersion);
+    }
+    if (message.ratePerMinute !== 0) {
+      writer.uint32(80).int32(message.ratePerMinute);
     }
     return writer;
   },
@@ -644,6 +654,14 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
             message.rulesVersion = reader.int32();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.ratePerMinute = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -691,6 +709,11 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
         : isSet(object.rules_version)
         ? globalThis.Number(object.rules_version)
         : 0,
+      ratePerMinute: isSet(object.ratePerMinute)
+        ? globalThis.Number(object.ratePerMinute)
+        : isSet(object.rate_per_minute)
+        ? globalThis.Number(object.rate_per_minute)
+        : 0,
     };
   },
 
@@ -723,6 +746,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     if (message.rulesVersion !== 0) {
       obj.rulesVersion = Math.round(message.rulesVersion);
     }
+    if (message.ratePerMinute !== 0) {
+      obj.ratePerMinute = Math.round(message.ratePerMinute);
+    }
     return obj;
   },
 
@@ -740,6 +766,7 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     message.consentId = object.consentId ?? "";
     message.resourceVersion = object.resourceVersion ?? 0;
     message.rulesVersion = object.rulesVersion ?? 0;
+    message.ratePerMinute = object.ratePerMinute ?? 0;
     return message;
   },
 };
@@ -866,7 +893,16 @@ export const RevocationEvent: MessageFns<RevocationEvent> = {
 };
 
 function createBaseApplicationSubmission(): ApplicationSubmission {
-  return { token: "", resourceId: "", purpose: "", legalBasis: "", items: [], modes: [], validUntil: "" };
+  return {
+    token: "",
+    resourceId: "",
+    purpose: "",
+    legalBasis: "",
+    items: [],
+    modes: [],
+    validUntil: "",
+    ratePerMinute: 0,
+  };
 }
 
 export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
@@ -891,6 +927,9 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
     }
     if (message.validUntil !== "") {
       writer.uint32(58).string(message.validUntil);
+    }
+    if (message.ratePerMinute !== 0) {
+      writer.uint32(64).int32(message.ratePerMinute);
     }
     return writer;
   },
@@ -964,6 +1003,14 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
             message.validUntil = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.ratePerMinute = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -997,6 +1044,11 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
         : isSet(object.valid_until)
         ? globalThis.String(object.valid_until)
         : "",
+      ratePerMinute: isSet(object.ratePerMinute)
+        ? globalThis.Number(object.ratePerMinute)
+        : isSet(object.rate_per_minute)
+        ? globalThis.Number(object.rate_per_minute)
+        : 0,
     };
   },
 
@@ -1023,6 +1075,9 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
     if (message.validUntil !== "") {
       obj.validUntil = message.validUntil;
     }
+    if (message.ratePerMinute !== 0) {
+      obj.ratePerMinute = Math.round(message.ratePerMinute);
+    }
     return obj;
   },
 
@@ -1038,6 +1093,7 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
     message.items = object.items?.map((e) => e) || [];
     message.modes = object.modes?.map((e) => e) || [];
     message.validUntil = object.validUntil ?? "";
+    message.ratePerMinute = object.ratePerMinute ?? 0;
     return message;
   },
 };
@@ -1157,6 +1213,7 @@ function createBaseApplicationView(): ApplicationView {
     steps: [],
     overdue: false,
     providerAgency: "",
+    ratePerMinute: 0,
   };
 }
 
@@ -1245,6 +1302,9 @@ export const ApplicationView: MessageFns<ApplicationView> = {
     }
     if (message.providerAgency !== "") {
       writer.uint32(226).string(message.providerAgency);
+    }
+    if (message.ratePerMinute !== 0) {
+      writer.uint32(232).int32(message.ratePerMinute);
     }
     return writer;
   },
@@ -1486,6 +1546,14 @@ export const ApplicationView: MessageFns<ApplicationView> = {
             message.providerAgency = reader.string();
             continue;
           }
+          case 29: {
+            if (tag !== 232) {
+              break;
+            }
+
+            message.ratePerMinute = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1602,6 +1670,11 @@ export const ApplicationView: MessageFns<ApplicationView> = {
         : isSet(object.provider_agency)
         ? globalThis.String(object.provider_agency)
         : "",
+      ratePerMinute: isSet(object.ratePerMinute)
+        ? globalThis.Number(object.ratePerMinute)
+        : isSet(object.rate_per_minute)
+        ? globalThis.Number(object.rate_per_minute)
+        : 0,
     };
   },
 
@@ -1691,6 +1764,9 @@ export const ApplicationView: MessageFns<ApplicationView> = {
     if (message.providerAgency !== "") {
       obj.providerAgency = message.providerAgency;
     }
+    if (message.ratePerMinute !== 0) {
+      obj.ratePerMinute = Math.round(message.ratePerMinute);
+    }
     return obj;
   },
 
@@ -1727,6 +1803,7 @@ export const ApplicationView: MessageFns<ApplicationView> = {
     message.steps = object.steps?.map((e) => ApplicationStep.fromPartial(e)) || [];
     message.overdue = object.overdue ?? false;
     message.providerAgency = object.providerAgency ?? "";
+    message.ratePerMinute = object.ratePerMinute ?? 0;
     return message;
   },
 };
