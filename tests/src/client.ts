@@ -1,5 +1,9 @@
 /** A small HTTP client for the journeys: tokens per seed user, JSON in and out, problems as data. */
-import type { Region } from '@yrd/node';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@yrd/logger';
+import { type Region, startRegion } from '@yrd/node';
 import { type Province, provinces } from '@yrd/region';
 
 export interface Response<T = Record<string, unknown>> {
@@ -74,4 +78,24 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The four-province region on its seeds, in memory on random ports, for one test file. */
+export async function startSeededRegion(name: string): Promise<{ region: Region; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), `yrd-e2e-${name}-`));
+  const region = await startRegion({
+    logger: silentLogger(),
+    dataDir: dir,
+    inMemory: true,
+    ports: 'random',
+    devMode: true,
+    seed: true,
+  });
+  return {
+    region,
+    stop: async () => {
+      await region.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,17 +1,9 @@
-/**
- * The foundation journey through HTTP only, against four province nodes, a real nats-server with
- * the province accounts and real (embedded) databases — and the refusals, each with its own code.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { silentLogger } from '@yrd/logger';
-import { type Region, startRegion } from '@yrd/node';
+import type { Region } from '@yrd/node';
 import { checkHealth } from '@yrd/proto';
 import { agencyBySlug, demoBookingNo, demoCompany, demoSubject } from '@yrd/seeds';
 import { InMemorySpanExporter, initTelemetry } from '@yrd/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, RegionClient } from './client.js';
+import { eventually, RegionClient, startSeededRegion } from './client.js';
 
 const booking = 'zj.330000-DSJ-00001'; // 浙里办场馆预约记录: conditional, personal items
 const grantedItems = ['booking_no', 'venue', 'person_name', 'phone', 'visit_date'];
@@ -26,7 +18,7 @@ interface Problem {
 type Json = Record<string, unknown>;
 
 describe('the four-province journey', () => {
-  let dir: string;
+  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
   let region: Region;
   let api: RegionClient;
   let grantId: string;
@@ -35,21 +27,13 @@ describe('the four-province journey', () => {
 
   beforeAll(async () => {
     initTelemetry({ serviceName: 'yrd-e2e', exporter: spans });
-    dir = mkdtempSync(join(tmpdir(), 'yrd-e2e-'));
-    region = await startRegion({
-      logger: silentLogger(),
-      dataDir: dir,
-      inMemory: true,
-      ports: 'random',
-      devMode: true,
-      seed: true,
-    });
+    started = await startSeededRegion('journey');
+    region = started.region;
     api = new RegionClient(region);
   });
 
   afterAll(async () => {
-    await region?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await started?.stop();
   });
 
   it('every node is healthy', async () => {

@@ -1,16 +1,7 @@
-/**
- * 撤销即时生效: a consent revoked in the data subject's province, or a grant revoked at the provider,
- * makes the exchange refuse within one second — measured through HTTP on the whole region. Three
- * provinces take part: a 安徽 resident consents, 上海 人社局 asks, 江苏 holds the record and decides.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { silentLogger } from '@yrd/logger';
-import { type Region, startRegion } from '@yrd/node';
+import type { Region } from '@yrd/node';
 import { agencyBySlug, userById } from '@yrd/seeds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, RegionClient, type Response } from './client.js';
+import { eventually, RegionClient, type Response, startSeededRegion } from './client.js';
 
 const resourceId = 'js.320000-RSJ-00001'; // 江苏 社会保险缴费信息: conditional, ID numbers need consent
 const purpose = '社保关系转移接续';
@@ -28,7 +19,7 @@ interface Problem {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('revocation is immediate everywhere', () => {
-  let dir: string;
+  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
   let region: Region;
   let api: RegionClient;
   let grantId: string;
@@ -91,15 +82,8 @@ describe('revocation is immediate everywhere', () => {
     });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'yrd-e2e-revocation-'));
-    region = await startRegion({
-      logger: silentLogger(),
-      dataDir: dir,
-      inMemory: true,
-      ports: 'random',
-      devMode: true,
-      seed: true,
-    });
+    started = await startSeededRegion('revocation');
+    region = started.region;
     api = new RegionClient(region);
 
     // 上海 applies for 江苏's record; 江苏 approves (a second level where its rules ask for one)
@@ -142,8 +126,7 @@ describe('revocation is immediate everywhere', () => {
   });
 
   afterAll(async () => {
-    await region?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await started?.stop();
   });
 
   it('a consent revoked in 安徽 stops 上海’s query to 江苏 within a second, refused in both', async () => {

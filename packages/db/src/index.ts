@@ -15,6 +15,16 @@ import pg from 'pg';
 export type { SQL };
 export { sql };
 
+/**
+ * A timestamp column as ISO 8601: it comes back as a Date (PGlite, pg) or a string; null, empty or
+ * unreadable is ''.
+ */
+export function isoTimestamp(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '';
+  const d = v instanceof Date ? v : new Date(String(v));
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
 export type Db = PgDatabase<PgQueryResultHKT>;
 
 export interface DatabaseHandle {

@@ -1,15 +1,11 @@
-import { type DatabaseHandle, type SQL, sql } from '@yrd/db';
+import { type DatabaseHandle, isoTimestamp, type SQL, sql } from '@yrd/db';
 import type { Province } from '@yrd/region';
 import type { DutyStore, Removal } from '../app/duty.js';
 import type { Duty, EntrySummary, NegativeEntry, Tier } from '../domain/duty.js';
 
 type Row = Record<string, unknown>;
 
-/** Timestamps come back as Date (PGlite, pg) or string; the app speaks ISO 8601 strings. */
-function iso(v: unknown): string {
-  const d = v instanceof Date ? v : new Date(String(v));
-  return d.toISOString();
-}
+const iso = isoTimestamp;
 
 /** The removal columns, present only once a line was removed. */
 function trail(r: Row) {

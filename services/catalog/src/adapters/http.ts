@@ -5,20 +5,24 @@ import type { CatalogApp } from '../app/catalog.js';
 import { classTable, gradeLabel } from '../domain/classes.js';
 import { grades, resourceInput, tiers } from '../domain/resource.js';
 
+/** The filters of a regional search (and of an export). */
+export const searchFilters = z.object({
+  q: z.string().max(100).optional(),
+  province: z.enum(provinces).optional(),
+  agency: z.string().max(18).optional(),
+  sharing: z.enum(tiers).optional(),
+  open: z.enum(tiers).optional(),
+  grade: z.enum(grades).optional(),
+  domain: z.string().max(50).optional(),
+});
+
 export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
   app.get(
     '/api/catalog/v1/resources',
     {
       schema: {
         summary: '检索区域目录 search the regional catalogue',
-        querystring: z.object({
-          q: z.string().max(100).optional(),
-          province: z.enum(provinces).optional(),
-          agency: z.string().max(18).optional(),
-          sharing: z.enum(tiers).optional(),
-          open: z.enum(tiers).optional(),
-          grade: z.enum(grades).optional(),
-          domain: z.string().max(50).optional(),
+        querystring: searchFilters.extend({
           page: z.coerce.number().int().min(1).max(10_000).default(1),
           pageSize: z.coerce.number().int().min(1).max(100).default(20),
         }),

@@ -1,14 +1,14 @@
 /** Bulk import and export of the catalogue over HTTP: CSV and XLSX in; CSV, XLSX and DCAT out. */
 import { invalid } from '@yrd/errors';
 import { type HttpApp, requireRoles } from '@yrd/http';
-import { type Province, provinces } from '@yrd/region';
+import type { Province } from '@yrd/region';
 import { z } from 'zod';
 import type { CatalogApp } from '../app/catalog.js';
 import type { CatalogImports } from '../app/import.js';
 import { toDcat } from '../domain/dcat.js';
-import { grades, tiers } from '../domain/resource.js';
 import { columns, entryRows } from '../domain/table.js';
 import { formatOf, mediaTypes, readTableFile, tableFormats, writeTableFile } from './files.js';
+import { searchFilters } from './http.js';
 
 /** Large enough for a whole agency's catalogue (100,000 item rows is about 30 MB of CSV). */
 const uploadLimit = 64 * 1024 * 1024;
@@ -88,16 +88,9 @@ export function transferRoutes(
         summary: '导出目录 export as CSV, XLSX (the import layout) or DCAT JSON-LD',
         description:
           'scope=region: the regional published catalogue; scope=own: this province’s own entries in every state (a publisher’s agency, or all for the admin).',
-        querystring: z.object({
+        querystring: searchFilters.extend({
           format: z.enum([...tableFormats, 'dcat']).default('csv'),
           scope: z.enum(['region', 'own']).default('region'),
-          q: z.string().max(100).optional(),
-          province: z.enum(provinces).optional(),
-          agency: z.string().max(18).optional(),
-          sharing: z.enum(tiers).optional(),
-          open: z.enum(tiers).optional(),
-          grade: z.enum(grades).optional(),
-          domain: z.string().max(50).optional(),
         }),
       },
     },

@@ -1,4 +1,4 @@
-import { type DatabaseHandle, sql } from '@yrd/db';
+import { type DatabaseHandle, isoTimestamp, sql } from '@yrd/db';
 import type { consentV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import type { GrantStatus, GrantView, Mode } from '../domain/index.js';
@@ -18,12 +18,7 @@ export interface StoredConsent extends consentV1.ConsentArtefact {
   subjectUser: string;
 }
 
-/** Timestamps come back as Date (PGlite, pg) or string; the app speaks ISO 8601 strings. */
-function iso(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '';
-  const d = v instanceof Date ? v : new Date(String(v));
-  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
-}
+const iso = isoTimestamp;
 
 function strings(v: unknown): string[] {
   const a = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;

@@ -1,5 +1,5 @@
 /** The revocation register's tables (migration 0002), and this province's own revoked grants and consents. */
-import { type DatabaseHandle, sql } from '@yrd/db';
+import { type DatabaseHandle, isoTimestamp, sql } from '@yrd/db';
 import type { Province } from '@yrd/region';
 import type {
   HeardRevocation,
@@ -9,8 +9,7 @@ import type {
   RevocationStore,
 } from '../app/revocations.js';
 
-/** Timestamps come back as Date (PGlite, pg) or string. */
-const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString();
+const iso = isoTimestamp;
 
 export class RevocationRepo implements RevocationStore {
   constructor(
