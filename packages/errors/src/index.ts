@@ -167,8 +167,17 @@ export function toProblem(err: AppError, requestId?: string): Problem {
 }
 
 /** Rebuilds an AppError from its wire form (e.g. a provider's reply). */
-export function fromWire(code: string, kind: string, message: string, reasons: ReasonDetail[] = []) {
-  return new AppError(isErrorKind(kind) ? kind : 'internal', code, message, { reasons });
+export function fromWire(
+  code: string,
+  kind: string,
+  message: string,
+  reasons: ReasonDetail[] = [],
+  details?: Record<string, unknown>,
+) {
+  return new AppError(isErrorKind(kind) ? kind : 'internal', code, message, {
+    reasons,
+    ...(details ? { details } : {}),
+  });
 }
 
 export function asAppError(err: unknown): AppError {

@@ -158,6 +158,9 @@ export type HttpApp = Awaited<ReturnType<typeof buildHttpApp>>;
 export function sendProblem(reply: FastifyReply, err: AppError, req: FastifyRequest, statusOverride?: number) {
   const problem = toProblem(err, req.id);
   const status = statusOverride ?? statusFor(err.kind).http;
+  // a rate limit says when to come back (RFC 9110 Retry-After, in seconds)
+  const retryAfter = err.details?.retryAfterSeconds;
+  if (err.kind === 'rate_limited' && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply
     .status(status)
     .type('application/problem+json')

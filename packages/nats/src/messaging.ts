@@ -89,6 +89,7 @@ async function handleOne(m: Msg, opts: { logger: Logger; spanName?: string }, ha
         h.set('Nats-Service-Error', e.exposesMessage ? e.message : 'internal error');
         h.set('Nats-Service-Error-Code', String(status));
         if (e.reasons.length > 0) h.set('Yrd-Error-Reasons', JSON.stringify(e.reasons));
+        if (e.exposesMessage && e.details) h.set('Yrd-Error-Details', JSON.stringify(e.details));
         m.respond(new Uint8Array(), { headers: h });
       }
     },
@@ -123,11 +124,13 @@ export async function request(
       const code = h?.get(CODE);
       if (code) {
         const reasons = h?.get('Yrd-Error-Reasons');
+        const details = h?.get('Yrd-Error-Details');
         throw fromWire(
           code,
           h?.get(KIND) ?? 'internal',
           h?.get('Nats-Service-Error') ?? code,
           reasons ? JSON.parse(reasons) : [],
+          details ? (JSON.parse(details) as Record<string, unknown>) : undefined,
         );
       }
       if (h?.hasError) {

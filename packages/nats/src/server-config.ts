@@ -4,7 +4,9 @@
  *  - exchange lanes: provider P exports `xchg.P.from.R.>` to R only, R imports it; the lane tells
  *    the provider who is asking, and a lane not exported to a province cannot be imported;
  *  - catalogue federation: P exports its `catalog.P.events` stream and `catalog.P.sync` service;
- *  - revocations: P exports its `consent.P.revocations` stream so every province refuses at once.
+ *  - revocations: P exports its `consent.P.revocations` stream so every province refuses at once;
+ *  - presence: P exports its exchange heartbeats (`presence.P.exchange`) so a requester fails fast
+ *    when P's exchange is down.
  * Audit streams and everything else stay inside each account.
  */
 import { randomBytes } from 'node:crypto';
@@ -48,6 +50,7 @@ export function accountPlan(): Record<Province, { exports: Export[]; imports: Im
       { type: 'stream' as const, subject: subjects.catalogEvents(p) },
       { type: 'service' as const, subject: subjects.catalogSync(p) },
       { type: 'stream' as const, subject: subjects.revocations(p) },
+      { type: 'stream' as const, subject: subjects.presence(p) },
     ];
     for (const s of shared) {
       plan[p].exports.push({ ...s, accounts: others.map(acct) });

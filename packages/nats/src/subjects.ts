@@ -20,6 +20,11 @@ export const subjects = {
   catalogEvents: (p: Province) => `catalog.${p}.events`,
   catalogSync: (p: Province) => `catalog.${p}.sync`,
   revocations: (p: Province) => `consent.${p}.revocations`,
+  /**
+   * Heartbeats of a province's exchange service: NATS 2.9 sends no "no responders" across a service
+   * import, so a requester learns that a provider is down from its silence, not from a timeout.
+   */
+  presence: (p: Province) => `presence.${p}.exchange`,
   /** JetStream subjects of a province's own audit stream (internal to its account) */
   audit: (p: Province, kind: string) => `audit.${p}.${kind}`,
   auditAll: (p: Province) => `audit.${p}.>`,

@@ -7,6 +7,8 @@ import { DatasetRepo, type DatasetSeed } from './adapters/db.js';
 import { GrpcPolicyDecider, registerExchangeGrpc } from './adapters/grpc.js';
 import { exchangeRoutes } from './adapters/http.js';
 import { ExchangeLanes, NatsProviderTransport } from './adapters/nats.js';
+import { Presence } from './adapters/presence.js';
+import { ReplayRepo } from './adapters/replay-db.js';
 import { ProviderApp, RequesterApp } from './app/exchange.js';
 
 export const exchangeMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -16,6 +18,8 @@ export interface ExchangeOptions {
   datasets?: DatasetSeed[];
   /** how long a requester waits for the provider province (default 5000 ms) */
   timeoutMs?: number;
+  /** how often this exchange announces it is up (default 1000 ms); silent for 3 beats = down */
+  presenceBeatMs?: number;
 }
 
 export interface RunningExchange extends RunningService {
@@ -34,6 +38,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
   const audit = new AuditPublisher(deps.nc, deps.province);
   await audit.ensure();
   const policy = new GrpcPolicyDecider(deps.grpcAddress.consent);
+  const presence = new Presence(deps.nc, deps.province, logger, opts.presenceBeatMs);
   const requester = new RequesterApp(
     deps.province,
     deps.key,
@@ -41,8 +46,11 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     audit,
     logger,
     deps.clock,
+    presence,
   );
-  const provider = new ProviderApp(deps.province, deps.verifier, policy, repo, audit, logger, deps.clock);
+  const replays = new ReplayRepo(deps.db);
+  const provider = new ProviderApp(deps.province, deps.verifier, policy, repo, audit, logger, deps.clock, replays);
+  let forget: NodeJS.Timeout | undefined;
   const lanes = new ExchangeLanes(deps.nc, deps.province, provider, logger);
   const http = await buildHttpApp({
     service: 'exchange',
@@ -57,8 +65,19 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     http,
     grpcServiceNames: ['yrd.exchange.v1.ExchangeService'],
     registerGrpc: (s) => registerExchangeGrpc(s, requester),
-    start: () => lanes.start(),
+    start: async () => {
+      await lanes.start();
+      await presence.start();
+      forget = setInterval(() => {
+        replays
+          .forgetBefore(new Date(deps.clock().getTime() - 86_400_000))
+          .catch((err: unknown) => logger.warn({ err }, 'old replies not forgotten'));
+      }, 3_600_000);
+      forget.unref();
+    },
     stop: async () => {
+      if (forget) clearInterval(forget);
+      await presence.stop();
       lanes.stop();
       policy.close();
     },

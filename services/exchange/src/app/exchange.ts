@@ -6,13 +6,25 @@
  */
 import { type AuditEventInit, type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
-import { type AppError, asAppError, forbidden, invalid, notFound, unauthenticated } from '@yrd/errors';
+import {
+  type AppError,
+  asAppError,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  rateLimited,
+  unauthenticated,
+  unavailable,
+} from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { type MaskProfile, maskRecord, parseMaskProfile } from '@yrd/masking';
 import { type consentV1, exchangeV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
 import type { DatasetRepo } from '../adapters/db.js';
-import { subjectRef } from '../domain/canonical.js';
+import { canonicalJson, subjectRef } from '../domain/canonical.js';
+import { type Bucket, take } from '../domain/rate-limit.js';
+import type { ReplayStore } from './replays.js';
 
 export type ExchangeMode = 'query' | 'verify';
 export const exchangeModes = ['query', 'verify'] as const;
@@ -21,6 +33,11 @@ export const maxRecords = 100;
 /** Carries a request to the provider province over the requester's lane (NATS in production). */
 export interface ProviderTransport {
   send(provider: Province, requester: Province, mode: ExchangeMode, data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Whether a province's exchange is known to be down (its heartbeats stopped). */
+export interface ProviderLiveness {
+  isDown(p: Province): boolean;
 }
 
 /** The provider's local policy decision point (its consent service over gRPC in production). */
@@ -57,6 +74,7 @@ export class RequesterApp {
     private readonly audit: AuditSink,
     private readonly logger: Logger,
     private readonly clock: () => Date,
+    private readonly liveness?: ProviderLiveness,
   ) {}
 
   async exchange(
@@ -107,6 +125,12 @@ export class RequesterApp {
     };
     let data: Uint8Array;
     try {
+      if (this.liveness?.isDown(provider)) {
+        throw unavailable(
+          'EXCHANGE.PROVIDER_UNAVAILABLE',
+          `提供方（${provider}）交换服务当前不在线，请稍后重试 the provider's exchange is down`,
+        );
+      }
       data = await this.transport.send(provider, this.province, mode, exchangeV1.ExchangeRequest.encode(req).finish());
     } catch (err) {
       const e = asAppError(err);
@@ -143,7 +167,12 @@ export class ProviderApp {
     private readonly audit: AuditSink,
     private readonly logger: Logger,
     private readonly clock: () => Date,
+    /** answered request ids, so a retry is not served or audited twice (none: every request is new) */
+    private readonly replays?: ReplayStore,
   ) {}
+
+  /** a token bucket per grant (this process's share of the grant's rate) */
+  private readonly buckets = new Map<string, Bucket>();
 
   /**
    * Serves one request that arrived on `xchg.<this>.from.<R>.exchange.<mode>`. The requesting
@@ -175,6 +204,7 @@ export class ProviderApp {
       items: mode === 'verify' ? Object.keys(req.claims) : req.items,
     };
     let out: { bytes: Uint8Array; reply: exchangeV1.ExchangeReply };
+    let claimed = false;
     try {
       if (!/^[\w.:-]{1,200}$/.test(req.requestId))
         throw invalid('EXCHANGE.MALFORMED_REQUEST', 'request id is missing or malformed');
@@ -183,8 +213,29 @@ export class ProviderApp {
       });
       ev.actorUser = principal.sub;
       ev.actorAgency = principal.agency;
+      const begun = await this.replays?.begin(
+        requester,
+        req.requestId,
+        fingerprint(mode, principal, req),
+        this.clock(),
+      );
+      if (begun?.state === 'done') return begun.reply; // a retry: the same answer, not served or logged again
+      if (begun?.state === 'mismatch') {
+        throw conflict(
+          'EXCHANGE.REQUEST_ID_REUSED',
+          `请求编号 ${req.requestId} 已用于另一请求 the request id was used for a different request`,
+        );
+      }
+      if (begun?.state === 'in_progress') {
+        throw conflict(
+          'EXCHANGE.REQUEST_IN_PROGRESS',
+          `请求 ${req.requestId} 正在处理，请稍后重试 the request is still being served; retry shortly`,
+        );
+      }
+      claimed = begun?.state === 'new';
       out = await this.serve(principal, mode, req);
     } catch (err) {
+      if (claimed) await this.replays?.abandon(requester, req.requestId);
       const e = asAppError(err);
       if (e.kind === 'internal') this.logger.error({ err, requestId: req.requestId }, 'exchange failed');
       try {
@@ -197,19 +248,40 @@ export class ProviderApp {
       }
       throw e;
     }
-    await this.audit.publish(
-      auditEvent({
-        ...ev,
-        outcome: 'allow',
-        code: '',
-        grantId: out.reply.grantId,
-        items: out.reply.items,
-        payloadHash: sha256Hex(out.bytes),
-        occurredAt: this.clock(),
-      }),
-      { code: 'EXCHANGE.AUDIT_UNAVAILABLE', message: '留痕失败，未提供数据 audit trail unavailable, nothing served' },
-    );
+    try {
+      await this.audit.publish(
+        auditEvent({
+          ...ev,
+          outcome: 'allow',
+          code: '',
+          grantId: out.reply.grantId,
+          items: out.reply.items,
+          payloadHash: sha256Hex(out.bytes),
+          occurredAt: this.clock(),
+        }),
+        { code: 'EXCHANGE.AUDIT_UNAVAILABLE', message: '留痕失败，未提供数据 audit trail unavailable, nothing served' },
+      );
+    } catch (err) {
+      if (claimed) await this.replays?.abandon(requester, req.requestId);
+      throw err;
+    }
+    if (claimed) await this.replays?.complete(requester, req.requestId, out.bytes);
     return out.bytes;
+  }
+
+  /** A grant's rate limit (requests per minute), counted where the data is served. */
+  private takeRate(decision: consentV1.AuthorizeResponse) {
+    if (decision.ratePerMinute <= 0 || decision.grantId === '') return;
+    const t = take(this.buckets.get(decision.grantId), this.clock().getTime(), decision.ratePerMinute);
+    this.buckets.set(decision.grantId, t.bucket);
+    if (!t.ok) {
+      const retryAfterSeconds = Math.ceil(t.retryAfterMs / 1000);
+      throw rateLimited(
+        'EXCHANGE.RATE_LIMITED',
+        `超出授权的调用频次（${decision.ratePerMinute} 次/分钟），请 ${retryAfterSeconds} 秒后重试 over the grant's rate of ${decision.ratePerMinute}/min`,
+        { details: { retryAfterSeconds, ratePerMinute: decision.ratePerMinute } },
+      );
+    }
   }
 
   private async serve(principal: Principal, mode: ExchangeMode, req: exchangeV1.ExchangeRequest) {
@@ -247,6 +319,7 @@ export class ProviderApp {
         },
       );
     }
+    this.takeRate(decision);
     const granted = new Set(decision.allowedItems);
     const items = requested.length > 0 ? requested.filter((i) => granted.has(i)) : [...decision.allowedItems];
     if (mode === 'verify') {
@@ -287,4 +360,22 @@ export class ProviderApp {
     }
     return { bytes: exchangeV1.ExchangeReply.encode(reply).finish(), reply };
   }
+}
+
+/** What makes a request the same request: who asks, for what, how (never stored in the clear). */
+function fingerprint(mode: ExchangeMode, p: Principal, r: exchangeV1.ExchangeRequest): string {
+  return sha256Hex(
+    canonicalJson({
+      mode,
+      user: p.sub,
+      agency: p.agency,
+      resourceId: r.resourceId,
+      purpose: r.purpose,
+      key: r.key,
+      claims: r.claims,
+      items: r.items,
+      grantId: r.grantId,
+      consentId: r.consentId,
+    }),
+  );
 }
