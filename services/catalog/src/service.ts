@@ -36,13 +36,9 @@ export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Pro
   const reindexed = await repo.reindexMissing();
   if (reindexed > 0) logger.info({ entries: reindexed }, 'search index filled');
   const duties = new DutyRepo(deps.db, deps.province);
-  const app = new CatalogApp(
-    deps.province,
-    repo,
-    opts.agencies,
-    new NatsCatalogAnnouncer(deps.nc, deps.province, deps.clock),
-    deps.clock,
-    () => duties.negativeList({ includeRemoved: false }),
+  const announcer = new NatsCatalogAnnouncer(deps.nc, deps.province, deps.clock);
+  const app = new CatalogApp(deps.province, repo, opts.agencies, announcer, deps.clock, () =>
+    duties.negativeList({ includeRemoved: false }),
   );
   if (opts.seed) {
     const n = await app.seed(opts.seed);
@@ -58,7 +54,7 @@ export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Pro
   catalogRoutes(http, app);
   const imports = new CatalogImports(deps.province, app, deps.clock, randomUUID);
   transferRoutes(http, app, imports, deps.province, deps.clock);
-  const dutyApp = new DutyApp(deps.province, duties, opts.agencies, deps.clock);
+  const dutyApp = new DutyApp(deps.province, duties, opts.agencies, deps.clock, () => announcer.announcePolicyChange());
   dutyRoutes(http, dutyApp);
   const running = await runService({
     name: 'catalog',

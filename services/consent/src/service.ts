@@ -3,6 +3,8 @@ import { AuditPublisher } from '@yrd/audit-events';
 import type { TrustList } from '@yrd/auth';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
+import { subjects } from '@yrd/nats';
+import { catalogV1 } from '@yrd/proto';
 import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
 import { ConsentRepo } from './adapters/db.js';
 import { GrpcCatalog, registerConsentGrpc } from './adapters/grpc.js';
@@ -43,6 +45,7 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
   const audit = new AuditPublisher(deps.nc, deps.province);
   await audit.ensure();
   const catalog = new GrpcCatalog(deps.grpcAddress.catalog);
+  let catalogChanges: { unsubscribe(): void } | undefined;
   const peers = new NatsConsentPeers(deps.nc, deps.province, deps.key);
   const revocations = new RevocationRegister(
     deps.province,
@@ -83,6 +86,20 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
     registerGrpc: (s) => registerConsentGrpc(s, app),
     start: async () => {
       await lanes.start();
+      // a changed or withdrawn entry of this province is read afresh by the next decision
+      catalogChanges = deps.nc.subscribe(subjects.catalogEvents(deps.province), {
+        callback: (err, m) => {
+          if (err) return;
+          try {
+            // an entry's change names it; a negative-list change names none and may cover any
+            const id = catalogV1.CatalogEvent.decode(m.data).resource?.id;
+            if (id) catalog.forget(id);
+            else catalog.forgetAll();
+          } catch {
+            logger.debug('unreadable catalogue event ignored');
+          }
+        },
+      });
       await listener.start();
       const seeded = await app.seedConsents(
         (opts.seedConsents ?? []).map(({ subject, ...input }) => ({
@@ -112,6 +129,7 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
       if (sweeper) clearInterval(sweeper);
       listener.stop();
       lanes.stop();
+      catalogChanges?.unsubscribe();
       catalog.close();
     },
   });

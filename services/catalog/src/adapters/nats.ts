@@ -17,6 +17,17 @@ export class NatsCatalogAnnouncer implements CatalogAnnouncer {
     private readonly clock: () => Date,
   ) {}
 
+  /** A change of the negative list: no entry named, so listeners drop every entry they cached. */
+  async announcePolicyChange() {
+    const ev = catalogV1.CatalogEvent.encode({
+      kind: 'negative_list_changed',
+      resource: undefined,
+      occurredAt: this.clock().toISOString(),
+    }).finish();
+    this.nc.publish(subjects.catalogEvents(this.province), ev);
+    await this.nc.flush();
+  }
+
   async announce(kind: 'published' | 'withdrawn', resource: catalogV1.Resource) {
     const ev = catalogV1.CatalogEvent.encode({ kind, resource, occurredAt: this.clock().toISOString() }).finish();
     this.nc.publish(subjects.catalogEvents(this.province), ev);

@@ -59,6 +59,8 @@ export class DutyApp {
     private readonly store: DutyStore,
     private readonly agencies: AgencyDirectory,
     private readonly clock: () => Date,
+    /** tells the province's services that the negative list changed (they drop what they cached) */
+    private readonly negativeListChanged: () => Promise<void> = async () => {},
   ) {}
 
   // --- duty list ---
@@ -147,6 +149,7 @@ export class DutyApp {
         `负面清单中已有 ${classCode ?? resourceId} is already on the negative list`,
       );
     }
+    await this.negativeListChanged();
     return entry;
   }
 
@@ -162,10 +165,11 @@ export class DutyApp {
     if (!found) throw notFound('CATALOG.NEGATIVE_ENTRY_NOT_FOUND', `负面清单中没有 ${id} no negative-list entry ${id}`);
     if (found.removedAt) return found;
     this.requireReason(reason, '移出负面清单须说明理由 removing a negative-list entry needs a reason');
-    return (
+    const removed =
       (await this.store.removeNegative(id, this.removal(by, reason))) ??
-      ((await this.store.negativeEntry(id)) as NegativeEntry)
-    );
+      ((await this.store.negativeEntry(id)) as NegativeEntry);
+    await this.negativeListChanged();
+    return removed;
   }
 
   // --- compliance ---
