@@ -146,6 +146,12 @@ export function toPolicyView(r: Resource): ResourcePolicyView {
 export class ConsentApp {
   private readonly trustKeys = new Map<Province, KeyObject>();
   private rulesCache: { at: number; rules: RulesVersion } | undefined;
+  /**
+   * Grants read by Authorize, kept for 2 s: a grant's scope does not change, its expiry is checked
+   * against the time of each decision, and a revocation anywhere reaches the revocation register at
+   * once, which Authorize consults first — so the copy can never let a revoked grant through.
+   */
+  private readonly grantCache = new Map<string, { at: number; grant: Grant | undefined }>();
 
   constructor(
     private readonly province: Province,
@@ -603,6 +609,7 @@ export class ConsentApp {
     }
     const at = this.clock().toISOString();
     await this.repo.revokeGrant(id, at);
+    this.grantCache.delete(id);
     // the revocation reaches every province first: it must not wait on the audit trail
     await this.peers.announceRevocation('grant', id, at);
     const revoked: Grant = { ...g, status: 'revoked', revokedAt: at };
@@ -701,6 +708,16 @@ export class ConsentApp {
 
   // --- the decision ---
 
+  private async grantForDecision(id: string): Promise<Grant | undefined> {
+    const now = Date.now();
+    const hit = this.grantCache.get(id);
+    if (hit && now - hit.at < 2000) return hit.grant;
+    const grant = await this.repo.getGrant(id);
+    this.grantCache.set(id, { at: now, grant });
+    if (this.grantCache.size > 10_000) this.grantCache.delete(this.grantCache.keys().next().value ?? '');
+    return grant;
+  }
+
   /** At the provider. A denial is an answer (allow=false), never an error. */
   async authorize(req: consentV1.AuthorizeRequest): Promise<consentV1.AuthorizeResponse> {
     const requester = toRequester(req.requester);
@@ -720,7 +737,7 @@ export class ConsentApp {
     if (resource.province !== this.province) {
       throw invalid('CONSENT.WRONG_PROVIDER', `资源 ${resource.id} 不由本省提供 not provided by ${this.province}`);
     }
-    const grant = req.grantId ? await this.repo.getGrant(req.grantId) : undefined;
+    const grant = req.grantId ? await this.grantForDecision(req.grantId) : undefined;
     // the revocation register holds what was revoked anywhere: a consent it holds is refused without
     // asking its issuer, which may be out of reach (a request naming it is refused whatever the items)
     const revoked = (id: string) => this.revocations?.isRevoked(id) === true;
