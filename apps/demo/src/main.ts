@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { assertDevModeAllowed, envBool, parseConfig, z } from '@yrd/config';
+import { assertDevModeAllowed, envBool, envSecrets, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { natsInstallHint } from '@yrd/nats';
 import { generateRegionSecrets, type Region, type RegionSecrets, startRegion } from '@yrd/node';
@@ -57,6 +57,7 @@ async function main() {
       ports: config.YRD_PORTS,
       devMode: config.YRD_DEV_MODE,
       seed: true,
+      exchangeSources: { secrets: envSecrets(process.env), production: config.NODE_ENV === 'production' },
     });
   } catch (err) {
     const message = (err as Error).message;

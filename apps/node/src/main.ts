@@ -9,7 +9,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TrustList } from '@yrd/auth';
-import { assertDevModeAllowed, envBool, parseConfig, z } from '@yrd/config';
+import { assertDevModeAllowed, envBool, envSecrets, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { provinces } from '@yrd/region';
 import { initTelemetry } from '@yrd/telemetry';
@@ -52,6 +52,8 @@ const node = await startProvinceNode({
   privateJwk: readJson<JsonWebKey>(config.YRD_PROVINCE_KEY_FILE),
   devMode: config.YRD_DEV_MODE,
   seed: config.YRD_SEED,
+  // a data source's secretRef (env:NAME) is looked up here, in this process's environment, when used
+  exchangeSources: { secrets: envSecrets(process.env), production: config.NODE_ENV === 'production' },
 });
 logger.info({ url: node.url }, 'province node ready');
 

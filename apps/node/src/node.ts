@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startAudit } from '@yrd/audit';
 import { loadProvinceKey, type TokenVerifier, type TrustList, TokenVerifier as Verifier } from '@yrd/auth';
 import { startCatalog } from '@yrd/catalog';
+import type { SecretResolver } from '@yrd/config';
 import { startConsent } from '@yrd/consent';
 import { borrow, type DatabaseHandle, openDatabase } from '@yrd/db';
 import { startEdge } from '@yrd/edge';
@@ -37,6 +38,8 @@ export interface ProvinceNodeConfig {
   /** 0 = the default ports (7310…); tests pass 'random' */
   ports?: 'default' | 'random';
   clock?: () => Date;
+  /** the exchange's data sources: secretRef lookup, and production (plain http to other hosts refused) */
+  exchangeSources?: { secrets: SecretResolver; production: boolean };
 }
 
 export interface ProvinceNode {
@@ -137,6 +140,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
 
     const keyItemsOf = new Map(seeds.resources.map((r) => [r.id, r.keyItems]));
     const exchange = await startExchange(await depsFor('exchange'), {
+      ...(cfg.exchangeSources ? { sources: cfg.exchangeSources } : {}),
       ...(cfg.seed
         ? {
             datasets: seeds.datasets.map((d) => ({

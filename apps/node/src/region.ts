@@ -6,6 +6,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import { join } from 'node:path';
 import { generateProvinceKey, type TrustList } from '@yrd/auth';
+import type { SecretResolver } from '@yrd/config';
 import type { Logger } from '@yrd/logger';
 import { generateCredentials, type NatsCredentials, type RunningNats, startNatsServer } from '@yrd/nats';
 import { type Province, provinces } from '@yrd/region';
@@ -38,6 +39,8 @@ export interface RegionOptions {
   devMode: boolean;
   seed: boolean;
   clock?: () => Date;
+  /** passed to every node's exchange (see ProvinceNodeConfig) */
+  exchangeSources?: { secrets: SecretResolver; production: boolean };
 }
 
 export interface Region {
@@ -76,6 +79,7 @@ export async function startRegion(opts: RegionOptions): Promise<Region> {
         seed: opts.seed,
         ports: opts.ports,
         ...(opts.clock ? { clock: opts.clock } : {}),
+        ...(opts.exchangeSources ? { exchangeSources: opts.exchangeSources } : {}),
       });
     }
     // every node is up: let each catalogue pull the others' entries now rather than on its timer

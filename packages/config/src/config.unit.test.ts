@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertDevModeAllowed, ConfigError, envBool, envPort, parseConfig, z } from './index.js';
+import { assertDevModeAllowed, ConfigError, envBool, envPort, envSecrets, parseConfig, z } from './index.js';
 
 const schema = z.object({ PORT: envPort(7310), DEV: envBool(false), URL: z.string().url().optional() });
 
@@ -19,5 +19,15 @@ describe('configuration, parsed once', () => {
     expect(() => assertDevModeAllowed(true, 'production')).toThrow(/YRD_DEV_MODE/);
     expect(() => assertDevModeAllowed(false, 'production')).not.toThrow();
     expect(() => assertDevModeAllowed(true, undefined)).not.toThrow();
+  });
+
+  it('resolves env: secret references from the environment it was handed, and nothing else', () => {
+    const secrets = envSecrets({ ZJ_DSJ_TOKEN: 's3cret', EMPTY: '' });
+    expect(secrets('env:ZJ_DSJ_TOKEN')).toBe('s3cret');
+    expect(secrets('env:MISSING')).toBeUndefined();
+    expect(secrets('env:EMPTY')).toBeUndefined();
+    expect(secrets('ZJ_DSJ_TOKEN')).toBeUndefined();
+    expect(secrets('vault:zj/token')).toBeUndefined();
+    expect(secrets('env:lower_case')).toBeUndefined();
   });
 });

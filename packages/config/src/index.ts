@@ -37,3 +37,25 @@ export function assertDevModeAllowed(devMode: boolean, nodeEnv: string | undefin
     throw new ConfigError('YRD_DEV_MODE=true is refused when NODE_ENV=production');
   }
 }
+
+/**
+ * Looks a secret up by reference at the moment it is needed, so a rotated value is picked up
+ * without a restart and the value never sits in a config object that might be logged.
+ * `undefined` means "not set" (or a scheme this resolver does not know).
+ */
+export type SecretResolver = (ref: string) => string | undefined;
+
+const envRef = /^env:([A-Z_][A-Z0-9_]{0,127})$/;
+
+/**
+ * Secrets named `env:NAME`, read from the environment main.ts hands over — main.ts stays the only
+ * place that touches process.env; services get this function, not the environment.
+ */
+export function envSecrets(env: Readonly<Record<string, string | undefined>>): SecretResolver {
+  return (ref) => {
+    const name = envRef.exec(ref)?.[1];
+    if (!name) return undefined;
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+}

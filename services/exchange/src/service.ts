@@ -1,15 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { AuditPublisher } from '@yrd/audit-events';
+import type { SecretResolver } from '@yrd/config';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
 import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
+import { GrpcResourceDirectory } from './adapters/catalog.js';
 import { DatasetRepo, type DatasetSeed } from './adapters/db.js';
 import { GrpcPolicyDecider, registerExchangeGrpc } from './adapters/grpc.js';
 import { exchangeRoutes } from './adapters/http.js';
+import { HttpConnector } from './adapters/http-connector.js';
 import { ExchangeLanes, NatsProviderTransport } from './adapters/nats.js';
 import { Presence } from './adapters/presence.js';
 import { ReplayRepo } from './adapters/replay-db.js';
+import { SourceRepo } from './adapters/sources-db.js';
+import { sourceRoutes } from './adapters/sources-http.js';
 import { ProviderApp, RequesterApp } from './app/exchange.js';
+import { CachedSourceStore, DataSources, SourceAdmin } from './app/sources.js';
 
 export const exchangeMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -20,6 +26,11 @@ export interface ExchangeOptions {
   timeoutMs?: number;
   /** how often this exchange announces it is up (default 1000 ms); silent for 3 beats = down */
   presenceBeatMs?: number;
+  /**
+   * data sources: how a source's secretRef is looked up (none: it never resolves), and whether this
+   * is production, where plain http to another host is refused
+   */
+  sources?: { secrets?: SecretResolver; production?: boolean };
 }
 
 export interface RunningExchange extends RunningService {
@@ -49,7 +60,24 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     presence,
   );
   const replays = new ReplayRepo(deps.db);
-  const provider = new ProviderApp(deps.province, deps.verifier, policy, repo, audit, logger, deps.clock, replays);
+  const sourceStore = new CachedSourceStore(new SourceRepo(deps.db));
+  const secrets: SecretResolver = opts.sources?.secrets ?? (() => undefined);
+  const sources = new DataSources(
+    sourceStore,
+    repo,
+    new HttpConnector({ secrets, logger: logger.child({ component: 'sources' }) }),
+  );
+  const catalog = new GrpcResourceDirectory(deps.grpcAddress.catalog);
+  const sourceAdmin = new SourceAdmin(
+    deps.province,
+    sourceStore,
+    catalog,
+    secrets,
+    audit,
+    { production: opts.sources?.production ?? false },
+    deps.clock,
+  );
+  const provider = new ProviderApp(deps.province, deps.verifier, policy, sources, audit, logger, deps.clock, replays);
   let forget: NodeJS.Timeout | undefined;
   const lanes = new ExchangeLanes(deps.nc, deps.province, provider, logger);
   const http = await buildHttpApp({
@@ -59,6 +87,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     openapi: { title: 'YRD 交换服务 Exchange API', description: '跨省数据查询与核验：提供方授权校验、脱敏、双方留痕' },
   });
   exchangeRoutes(http, requester);
+  sourceRoutes(http, sourceAdmin);
   const running = await runService({
     name: 'exchange',
     deps: { ...deps, logger },
@@ -80,6 +109,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
       await presence.stop();
       lanes.stop();
       policy.close();
+      catalog.close();
     },
   });
   return { ...running, requester, provider };

@@ -21,10 +21,10 @@ import type { Logger } from '@yrd/logger';
 import { type MaskProfile, maskRecord, parseMaskProfile } from '@yrd/masking';
 import { type consentV1, exchangeV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
-import type { DatasetRepo } from '../adapters/db.js';
 import { canonicalJson, subjectRef } from '../domain/canonical.js';
 import { type Bucket, take } from '../domain/rate-limit.js';
 import type { ReplayStore } from './replays.js';
+import type { DataSource } from './sources.js';
 
 export type ExchangeMode = 'query' | 'verify';
 export const exchangeModes = ['query', 'verify'] as const;
@@ -163,7 +163,8 @@ export class ProviderApp {
     private readonly province: Province,
     private readonly verifier: TokenVerifier,
     private readonly policy: PolicyDecider,
-    private readonly datasets: DatasetRepo,
+    /** embedded datasets or the provider agency's own system, per resource (see sources.ts) */
+    private readonly sources: DataSource,
     private readonly audit: AuditSink,
     private readonly logger: Logger,
     private readonly clock: () => Date,
@@ -334,11 +335,18 @@ export class ProviderApp {
         );
       }
     }
-    if (!(await this.datasets.hasResource(req.resourceId))) {
+    if (!(await this.sources.has(req.resourceId))) {
       throw notFound('EXCHANGE.RESOURCE_NOT_FOUND', `本省未提供该资源数据 no data behind ${req.resourceId}`);
     }
     const limit = Math.min(req.limit > 0 ? req.limit : maxRecords, maxRecords);
-    const found = await this.datasets.find(req.resourceId, req.key, limit);
+    // the source sees only the granted items; whatever it returns is still minimised and masked below
+    const found = await this.sources.find({
+      resourceId: req.resourceId,
+      key: req.key,
+      items,
+      limit,
+      requestId: req.requestId,
+    });
     // Profile names come over gRPC as strings: one this version does not know redacts the item.
     const masking: Record<string, MaskProfile> = {};
     for (const m of decision.masking) if (granted.has(m.item)) masking[m.item] = parseMaskProfile(m.profile);
