@@ -194,8 +194,7 @@ describe('the four-province journey', () => {
         'POST /api/exchange/v1/queries', // the 上海 exchange service behind the edge
         'nats request xchg.zj.from.sh.exchange.query', // 上海 asks on its lane
         'nats xchg.zj.from.sh.exchange.query', // 浙江 serves it
-        'consent.Authorize', // 浙江's policy decision over gRPC
-        'catalog.GetResource',
+        'consent.Authorize', // 浙江's policy decision over gRPC (the catalogue entry may come from its 2 s cache)
       ]),
     );
   });

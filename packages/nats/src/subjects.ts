@@ -28,6 +28,12 @@ export const subjects = {
   /** JetStream subjects of a province's own audit stream (internal to its account) */
   audit: (p: Province, kind: string) => `audit.${p}.${kind}`,
   auditAll: (p: Province) => `audit.${p}.>`,
+  /**
+   * JetStream subject of one resource's change feed (订阅) in its provider's own stream. Internal to
+   * the provider's account: events leave only through the exchange, granted items only, masked.
+   */
+  feed: (p: Province, resourceCode: string) => `feed.${p}.${resourceCode}`,
+  feedAll: (p: Province) => `feed.${p}.>`,
 } as const;
 
 /** Reads the requesting province off a lane subject (`xchg.P.from.R.…`). */
@@ -37,3 +43,6 @@ export function laneRequester(subject: string): string | undefined {
 }
 
 export const auditStream = (p: Province) => `AUDIT_${p.toUpperCase()}`;
+
+/** The province's change-feed stream: one durable consumer per subscription reads it. */
+export const feedStream = (p: Province) => `FEED_${p.toUpperCase()}`;

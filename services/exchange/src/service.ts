@@ -16,6 +16,7 @@ import { SourceRepo } from './adapters/sources-db.js';
 import { sourceRoutes } from './adapters/sources-http.js';
 import { ProviderApp, RequesterApp } from './app/exchange.js';
 import { CachedSourceStore, DataSources, SourceAdmin } from './app/sources.js';
+import { buildFeeds, type FeedOptions, type Feeds } from './feeds.js';
 
 export const exchangeMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -31,11 +32,14 @@ export interface ExchangeOptions {
    * is production, where plain http to another host is refused
    */
   sources?: { secrets?: SecretResolver; production?: boolean };
+  /** subscriptions (订阅): delivery tunables, timeouts and feed retention */
+  feeds?: FeedOptions;
 }
 
 export interface RunningExchange extends RunningService {
   requester: RequesterApp;
   provider: ProviderApp;
+  feeds: Feeds;
 }
 
 export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {}): Promise<RunningExchange> {
@@ -79,7 +83,8 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
   );
   const provider = new ProviderApp(deps.province, deps.verifier, policy, sources, audit, logger, deps.clock, replays);
   let forget: NodeJS.Timeout | undefined;
-  const lanes = new ExchangeLanes(deps.nc, deps.province, provider, logger);
+  const feeds = buildFeeds(deps, { logger, audit, policy, liveness: presence }, opts.feeds);
+  const lanes = new ExchangeLanes(deps.nc, deps.province, provider, logger, feeds.lanes);
   const http = await buildHttpApp({
     service: 'exchange',
     logger,
@@ -88,6 +93,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
   });
   exchangeRoutes(http, requester);
   sourceRoutes(http, sourceAdmin);
+  feeds.routes(http);
   const running = await runService({
     name: 'exchange',
     deps: { ...deps, logger },
@@ -97,6 +103,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     start: async () => {
       await lanes.start();
       await presence.start();
+      await feeds.start();
       forget = setInterval(() => {
         replays
           .forgetBefore(new Date(deps.clock().getTime() - 86_400_000))
@@ -106,11 +113,12 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     },
     stop: async () => {
       if (forget) clearInterval(forget);
+      await feeds.stop();
       await presence.stop();
       lanes.stop();
       policy.close();
       catalog.close();
     },
   });
-  return { ...running, requester, provider };
+  return { ...running, requester, provider, feeds };
 }

@@ -22,6 +22,12 @@ export class NatsProviderTransport implements ProviderTransport {
   }
 }
 
+/** Ops served on the lanes besides the exchange modes. */
+export interface LaneOps {
+  handles(op: string | undefined): boolean;
+  handle(from: string | undefined, op: string | undefined, data: Uint8Array): Promise<Uint8Array>;
+}
+
 /** Serves every requester's lane into this province. */
 export class ExchangeLanes {
   private sub: { unsubscribe(): void } | undefined;
@@ -31,6 +37,8 @@ export class ExchangeLanes {
     private readonly province: Province,
     private readonly provider: ProviderApp,
     private readonly logger: Logger,
+    /** subscription ops (subscribe, unsubscribe, deliver, ended) share the lanes with the modes */
+    private readonly feeds?: LaneOps,
   ) {}
 
   async start() {
@@ -38,9 +46,13 @@ export class ExchangeLanes {
       this.nc,
       subjects.lanes(this.province, 'exchange'),
       { queue: 'exchange', logger: this.logger },
-      (m) =>
+      (m) => {
         // the requesting province is the lane the broker delivered on, never a payload field
-        this.provider.handle(laneRequester(m.subject), m.subject.split('.')[5], m.data),
+        const from = laneRequester(m.subject);
+        const op = m.subject.split('.')[5];
+        if (this.feeds?.handles(op)) return this.feeds.handle(from, op, m.data);
+        return this.provider.handle(from, op, m.data);
+      },
     );
     await this.nc.flush();
   }

@@ -1,0 +1,45 @@
+import { call, catalogV1, insecureClient } from '@yrd/proto';
+import type { FeedCatalog, FeedEntry } from '../app/subscriptions.js';
+
+/**
+ * The province's own catalogue over gRPC, asked before events are accepted into a feed: who
+ * provides the entry, whether it is offered by subscription, and which items it has. A missing
+ * entry is `undefined`; an outage is EXCHANGE.CATALOG_UNAVAILABLE (503).
+ */
+export class GrpcFeedCatalog implements FeedCatalog {
+  private client: catalogV1.CatalogServiceClient | undefined;
+
+  constructor(private readonly address: string) {}
+
+  async entry(resourceId: string): Promise<FeedEntry | undefined> {
+    // made on first use: only the feed publishing API needs the catalogue
+    this.client ??= insecureClient(catalogV1.CatalogServiceClient, this.address);
+    const c = this.client;
+    try {
+      const res = await call(
+        c,
+        c.getResource,
+        { id: resourceId },
+        { name: 'catalog.GetResource', unavailableCode: 'EXCHANGE.CATALOG_UNAVAILABLE', deadlineMs: 3000 },
+      );
+      const r = res.resource;
+      if (!r) return undefined;
+      return {
+        id: r.id,
+        province: r.province,
+        providerCode: r.provider?.creditCode ?? '',
+        status: r.status,
+        sharingModes: r.sharingModes,
+        items: r.items.map((i) => i.name),
+      };
+    } catch (err) {
+      if ((err as { kind?: string }).kind === 'not_found') return undefined;
+      throw err;
+    }
+  }
+
+  close() {
+    this.client?.close();
+    this.client = undefined;
+  }
+}

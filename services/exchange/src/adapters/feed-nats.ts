@@ -1,0 +1,253 @@
+/**
+ * Subscriptions over NATS. The provider's change events live in its own JetStream stream FEED_<P>
+ * (`feed.<p>.<resource code>`, inside its account); each subscription has a durable pull consumer
+ * there, named by the subscription id, filtered to its resource, starting with events published
+ * after it was made. The two provinces talk on lanes only: the requester on its lane into the
+ * provider (`subscribe`, `unsubscribe`), the provider on its lane into the requester (`deliver`,
+ * `ended`) — every province exports a lane to every other, so both directions exist.
+ */
+import {
+  AckPolicy,
+  type Consumer,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { unavailable } from '@yrd/errors';
+import type { Logger } from '@yrd/logger';
+import {
+  ensureStream,
+  feedStream,
+  jetstream,
+  jetstreamManager,
+  type NatsConnection,
+  publishDurable,
+  request,
+  subjects,
+} from '@yrd/nats';
+import { consentV1, feedV1 } from '@yrd/proto';
+import type { Province } from '@yrd/region';
+import type { ProviderFeeds } from '../app/feeds.js';
+import type { RequesterFeeds } from '../app/subscriber.js';
+import type {
+  FeedLog,
+  FeedReader,
+  ProviderOp,
+  PulledBatch,
+  RequesterOp,
+  SubscriptionLanes,
+} from '../app/subscriptions.js';
+import { feedToken } from '../domain/subscription.js';
+
+const ns = (ms: number) => ms * 1_000_000;
+
+function tokenOf(resourceId: string): string {
+  const token = feedToken(resourceId);
+  if (!token) throw new Error(`resource ${resourceId} has no feed subject`);
+  return token;
+}
+
+export class JetStreamFeedLog implements FeedLog {
+  private readonly stream: string;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly province: Province,
+    private readonly logger: Logger,
+    private readonly opts: { retentionDays: number; ackWaitMs: number },
+  ) {
+    this.stream = feedStream(province);
+  }
+
+  ensure(): Promise<void> {
+    return ensureStream(this.nc, {
+      name: this.stream,
+      subjects: [subjects.feedAll(this.province)],
+      maxAgeDays: this.opts.retentionDays,
+    });
+  }
+
+  async append(resourceId: string, records: readonly feedV1.FeedRecord[]) {
+    const token = tokenOf(resourceId);
+    const js = jetstream(this.nc);
+    const subject = subjects.feed(this.province, token);
+    try {
+      // all in flight at once, each acknowledged; the message id makes a publisher's retry a no-op
+      const acks = await Promise.all(
+        records.map((r) => publishDurable(js, subject, feedV1.FeedRecord.encode(r).finish(), `${token}:${r.eventId}`)),
+      );
+      const duplicates = acks.filter((a) => a.duplicate).length;
+      return { appended: acks.length - duplicates, duplicates };
+    } catch (err) {
+      throw unavailable('EXCHANGE.FEED_UNAVAILABLE', '订阅源暂不可用，请以相同事件编号重试 feed unavailable, retry', {
+        cause: err,
+      });
+    }
+  }
+
+  async open(subscriptionId: string, resourceId: string): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    await jsm.consumers.add(this.stream, {
+      durable_name: subscriptionId,
+      filter_subject: subjects.feed(this.province, tokenOf(resourceId)),
+      // a subscription starts now: what was published before it is not its to receive
+      deliver_policy: DeliverPolicy.New,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: ns(this.opts.ackWaitMs),
+      max_ack_pending: 10_000,
+    });
+  }
+
+  async reader(subscriptionId: string): Promise<FeedReader> {
+    const consumer = await jetstream(this.nc).consumers.get(this.stream, subscriptionId);
+    return new JetStreamReader(consumer, this.logger);
+  }
+
+  async close(subscriptionId: string): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    try {
+      await jsm.consumers.delete(this.stream, subscriptionId);
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound) return;
+      throw err;
+    }
+  }
+}
+
+/**
+ * Pulls in order, one batch at a time: wait for the first event, then take at once what the server
+ * says is already waiting behind it (up to the batch size). Nothing is prefetched beyond the batch,
+ * so a batch that is released comes back first, in stream order.
+ */
+class JetStreamReader implements FeedReader {
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly logger: Logger,
+  ) {}
+
+  async next(max: number, waitMs: number): Promise<PulledBatch | undefined> {
+    const first = await this.consumer.next({ expires: Math.max(1000, waitMs) });
+    if (!first) return undefined;
+    const msgs: JsMsg[] = [first];
+    const more = Math.min(first.info.pending, max - 1);
+    if (more > 0) {
+      for await (const m of await this.consumer.fetch({ max_messages: more, expires: 1000 })) msgs.push(m);
+    }
+    const events: PulledBatch['events'] = [];
+    const kept: JsMsg[] = [];
+    for (const m of msgs) {
+      try {
+        events.push({ seq: m.seq, record: feedV1.FeedRecord.decode(m.data) });
+        kept.push(m);
+      } catch {
+        // only this service writes the stream; an unreadable event can never be delivered
+        this.logger.error({ seq: m.seq, subject: m.subject }, 'unreadable feed event dropped');
+        m.term();
+      }
+    }
+    if (kept.length === 0) return undefined;
+    return {
+      events,
+      ack: async () => {
+        for (const m of kept.slice(0, -1)) m.ack();
+        // acks travel in order on one connection: the last one confirmed means all are recorded
+        await kept[kept.length - 1]?.ackAck();
+      },
+      keepAlive: () => {
+        for (const m of kept) m.working();
+      },
+      release: () => {
+        for (const m of kept) m.nak();
+      },
+    };
+  }
+}
+
+export class NatsSubscriptionLanes implements SubscriptionLanes {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly timeouts: { providerMs: number; deliverMs: number },
+  ) {}
+
+  toProvider(provider: Province, requester: Province, op: ProviderOp, data: Uint8Array): Promise<Uint8Array> {
+    return request(this.nc, subjects.lane(provider, requester, 'exchange', op), data, {
+      timeoutMs: this.timeouts.providerMs,
+      unavailableCode: 'EXCHANGE.PROVIDER_UNAVAILABLE',
+    });
+  }
+
+  /** The provider speaks on its lane into the requester: `xchg.<requester>.from.<provider>.exchange.<op>`. */
+  toRequester(requester: Province, provider: Province, op: RequesterOp, data: Uint8Array): Promise<Uint8Array> {
+    return request(this.nc, subjects.lane(requester, provider, 'exchange', op), data, {
+      timeoutMs: this.timeouts.deliverMs,
+      unavailableCode: 'EXCHANGE.REQUESTER_UNAVAILABLE',
+    });
+  }
+}
+
+const laneOps = new Set(['subscribe', 'unsubscribe', 'deliver', 'ended']);
+
+/** The subscription ops among the ops that arrive on this province's exchange lanes. */
+export class FeedLaneOps {
+  constructor(
+    private readonly provider: ProviderFeeds,
+    private readonly requester: RequesterFeeds,
+  ) {}
+
+  handles(op: string | undefined): boolean {
+    return op !== undefined && laneOps.has(op);
+  }
+
+  handle(from: string | undefined, op: string | undefined, data: Uint8Array): Promise<Uint8Array> {
+    switch (op) {
+      case 'subscribe':
+        return this.provider.subscribe(from, data);
+      case 'unsubscribe':
+        return this.provider.unsubscribe(from, data);
+      case 'deliver':
+        return this.requester.deliver(from, data);
+      case 'ended':
+        return this.requester.ended(from, data);
+      default:
+        return Promise.reject(new Error(`not a subscription op: ${op ?? ''}`));
+    }
+  }
+}
+
+/**
+ * Hears this province's revocations as they are announced. Grants are issued by the provider, so
+ * a revoked grant under which it delivers is announced here, before the revocation is answered; and
+ * it arrives on the same connection as the feed's events, so it is heard before any event published
+ * after it can be delivered.
+ */
+export class RevocationWatch {
+  private sub: { unsubscribe(): void } | undefined;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly province: Province,
+    private readonly onRevoked: (kind: string, id: string) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.sub = this.nc.subscribe(subjects.revocations(this.province), {
+      callback: (err, m) => {
+        if (err) return;
+        try {
+          const ev = consentV1.RevocationEvent.decode(m.data);
+          this.onRevoked(ev.kind, ev.id);
+        } catch {
+          this.logger.warn('unreadable revocation event ignored');
+        }
+      },
+    });
+    await this.nc.flush();
+  }
+
+  stop() {
+    this.sub?.unsubscribe();
+    this.sub = undefined;
+  }
+}

@@ -1,0 +1,240 @@
+import { type DatabaseHandle, isoTimestamp, sql } from '@yrd/db';
+import type { feedV1 } from '@yrd/proto';
+import { isProvince, type Province } from '@yrd/region';
+import type {
+  ReceivedEvent,
+  ReceiveOutcome,
+  Subscription,
+  SubscriptionSide,
+  SubscriptionStore,
+} from '../app/subscriptions.js';
+import { isSubscriptionStatus, receives, type SubscriptionStatus } from '../domain/subscription.js';
+
+type Exec = { rows: Record<string, unknown>[] };
+
+interface Row {
+  side: string;
+  id: string;
+  resource_id: string;
+  provider_province: string;
+  requester_province: string;
+  requester_agency: string;
+  requester_user: string;
+  requester_roles: unknown;
+  requester_kind: string;
+  purpose: string;
+  grant_id: string;
+  items: unknown;
+  granted_items: unknown;
+  masking: unknown;
+  status: string;
+  end_code: string;
+  end_reason: string;
+  ended_at: unknown;
+  end_pending: boolean;
+  created_at: unknown;
+}
+
+/** jsonb comes back parsed from both drivers, but a string from some paths: read either. */
+function json<T>(v: unknown, fallback: T): T {
+  if (v === null || v === undefined) return fallback;
+  if (typeof v === 'string') {
+    try {
+      return JSON.parse(v) as T;
+    } catch {
+      return fallback;
+    }
+  }
+  return v as T;
+}
+
+function province(v: string): Province {
+  if (!isProvince(v)) throw new Error(`stored subscription names an unknown province ${v}`);
+  return v;
+}
+
+function status(v: string): SubscriptionStatus {
+  if (!isSubscriptionStatus(v)) throw new Error(`stored subscription has an unknown status ${v}`);
+  return v;
+}
+
+function toSubscription(r: Row): Subscription {
+  return {
+    side: r.side === 'provider' ? 'provider' : 'requester',
+    id: r.id,
+    resourceId: r.resource_id,
+    providerProvince: province(r.provider_province),
+    requesterProvince: province(r.requester_province),
+    requester: {
+      userId: r.requester_user,
+      agency: r.requester_agency,
+      roles: json<string[]>(r.requester_roles, []),
+      kind: r.requester_kind,
+    },
+    purpose: r.purpose,
+    grantId: r.grant_id,
+    items: json<string[]>(r.items, []),
+    grantedItems: json<string[]>(r.granted_items, []),
+    masking: json<Record<string, string>>(r.masking, {}),
+    status: status(r.status),
+    endCode: r.end_code,
+    endReason: r.end_reason,
+    endedAt: isoTimestamp(r.ended_at),
+    endPending: r.end_pending === true,
+    createdAt: isoTimestamp(r.created_at),
+  };
+}
+
+/** Both sides' subscriptions and the requester's received events (migrations/0002_subscriptions.sql). */
+export class SubscriptionRepo implements SubscriptionStore {
+  constructor(private readonly h: DatabaseHandle) {}
+
+  async insert(s: Subscription): Promise<boolean> {
+    const res = (await this.h.db.execute(sql`
+      insert into exchange.subscriptions (side, id, resource_id, provider_province, requester_province,
+        requester_agency, requester_user, requester_roles, requester_kind, purpose, grant_id, items,
+        granted_items, masking, status, end_code, end_reason, ended_at, end_pending, created_at)
+      values (${s.side}, ${s.id}, ${s.resourceId}, ${s.providerProvince}, ${s.requesterProvince},
+        ${s.requester.agency}, ${s.requester.userId}, ${JSON.stringify(s.requester.roles)}::jsonb,
+        ${s.requester.kind}, ${s.purpose}, ${s.grantId}, ${JSON.stringify(s.items)}::jsonb,
+        ${JSON.stringify(s.grantedItems)}::jsonb, ${JSON.stringify(s.masking)}::jsonb, ${s.status},
+        ${s.endCode}, ${s.endReason}, ${s.endedAt || null}, ${s.endPending}, ${s.createdAt})
+      on conflict do nothing returning id`)) as unknown as Exec;
+    return res.rows.length > 0;
+  }
+
+  async get(side: SubscriptionSide, id: string): Promise<Subscription | undefined> {
+    const rows = await this.h.rows<Row>(sql`select * from exchange.subscriptions where side = ${side} and id = ${id}`);
+    return rows[0] ? toSubscription(rows[0]) : undefined;
+  }
+
+  async withStatus(side: SubscriptionSide, s: SubscriptionStatus): Promise<Subscription[]> {
+    const rows = await this.h.rows<Row>(
+      sql`select * from exchange.subscriptions where side = ${side} and status = ${s} order by created_at, id`,
+    );
+    return rows.map(toSubscription);
+  }
+
+  async endPending(): Promise<Subscription[]> {
+    const rows = await this.h.rows<Row>(sql`
+      select * from exchange.subscriptions
+      where side = 'provider' and status = 'ended' and end_pending order by ended_at, id`);
+    return rows.map(toSubscription);
+  }
+
+  async ofAgency(requester: Province, agency: string, limit: number): Promise<Subscription[]> {
+    const rows = await this.h.rows<Row>(sql`
+      select * from exchange.subscriptions
+      where side = 'requester' and requester_province = ${requester} and requester_agency = ${agency}
+      order by created_at desc, id limit ${limit}`);
+    return rows.map(toSubscription);
+  }
+
+  async activate(
+    id: string,
+    d: { grantedItems: string[]; masking: Record<string, string>; grantId: string },
+  ): Promise<boolean> {
+    const res = (await this.h.db.execute(sql`
+      update exchange.subscriptions
+      set status = 'active', granted_items = ${JSON.stringify(d.grantedItems)}::jsonb,
+          masking = ${JSON.stringify(d.masking)}::jsonb, grant_id = ${d.grantId}
+      where side = 'requester' and id = ${id} and status <> 'ended' returning id`)) as unknown as Exec;
+    return res.rows.length > 0;
+  }
+
+  async end(
+    side: SubscriptionSide,
+    id: string,
+    e: { code: string; reason: string; at: string; pending: boolean },
+  ): Promise<boolean> {
+    const res = (await this.h.db.execute(sql`
+      update exchange.subscriptions
+      set status = 'ended', end_code = ${e.code}, end_reason = ${e.reason}, ended_at = ${e.at},
+          end_pending = ${e.pending}
+      where side = ${side} and id = ${id} and status <> 'ended' returning id`)) as unknown as Exec;
+    return res.rows.length > 0;
+  }
+
+  async endSettled(id: string): Promise<void> {
+    await this.h.db.execute(
+      sql`update exchange.subscriptions set end_pending = false where side = 'provider' and id = ${id}`,
+    );
+  }
+
+  async remove(side: SubscriptionSide, id: string): Promise<void> {
+    await this.h.db.execute(sql`delete from exchange.subscriptions where side = ${side} and id = ${id}`);
+  }
+
+  async receive(
+    id: string,
+    events: readonly feedV1.FeedEvent[],
+    at: string,
+    within: (outcome: { stored: number; duplicates: number }) => Promise<void>,
+  ): Promise<ReceiveOutcome> {
+    const batch = JSON.stringify(
+      events.map((e) => ({
+        event_id: e.eventId,
+        provider_seq: e.providerSeq,
+        fields: e.fields,
+        published_at: e.publishedAt || null,
+      })),
+    );
+    return this.h.db.transaction(async (tx) => {
+      // the lock orders this subscription's batches: seq order is commit order for its readers
+      const locked = (await tx.execute(sql`
+        select status from exchange.subscriptions where side = 'requester' and id = ${id} for update`)) as unknown as {
+        rows: { status: string }[];
+      };
+      const row = locked.rows[0];
+      if (!row) return { kind: 'unknown' } as const;
+      if (!isSubscriptionStatus(row.status) || !receives(row.status)) return { kind: 'ended' } as const;
+      let inserted: Exec;
+      try {
+        // one statement for the batch, in batch order (seq follows it)
+        inserted = (await tx.execute(sql`
+          insert into exchange.subscription_events
+            (subscription_id, event_id, provider_seq, fields, published_at, received_at)
+          select ${id}, e.doc->>'event_id', (e.doc->>'provider_seq')::bigint, e.doc->'fields',
+                 (e.doc->>'published_at')::timestamptz, ${at}
+          from jsonb_array_elements(${batch}::jsonb) with ordinality as e(doc, ord)
+          order by e.ord
+          on conflict (subscription_id, event_id) do nothing
+          returning event_id`)) as unknown as Exec;
+      } catch (err) {
+        // the driver's error carries the statement's parameters, i.e. the records: keep them out of logs
+        const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : 'unknown';
+        throw new Error(`received events could not be stored: ${cause}`);
+      }
+      const outcome = { stored: inserted.rows.length, duplicates: events.length - inserted.rows.length };
+      // a delivery proves the provider holds the subscription, whatever became of its answer
+      await tx.execute(
+        sql`update exchange.subscriptions set status = 'active' where side = 'requester' and id = ${id} and status = 'pending'`,
+      );
+      await within(outcome);
+      return { kind: 'stored', ...outcome } as const;
+    });
+  }
+
+  async events(id: string, after: number, limit: number): Promise<ReceivedEvent[]> {
+    const rows = await this.h.rows<{
+      seq: string | number;
+      event_id: string;
+      provider_seq: string | number;
+      fields: unknown;
+      published_at: unknown;
+      received_at: unknown;
+    }>(sql`
+      select seq, event_id, provider_seq, fields, published_at, received_at
+      from exchange.subscription_events
+      where subscription_id = ${id} and seq > ${after}
+      order by seq limit ${limit}`);
+    return rows.map((r) => ({
+      cursor: String(r.seq),
+      eventId: r.event_id,
+      providerSeq: Number(r.provider_seq),
+      fields: json<Record<string, string>>(r.fields, {}),
+      publishedAt: isoTimestamp(r.published_at),
+      receivedAt: isoTimestamp(r.received_at),
+    }));
+  }
+}

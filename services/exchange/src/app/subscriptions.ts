@@ -1,0 +1,184 @@
+/**
+ * What both sides of a subscription (订阅) share: the stored subscription, and the ports the use
+ * cases need — the store (database), the provider's feed log (JetStream), the lanes between the two
+ * provinces (NATS) and the catalogue. The use cases are in feeds.ts (provider), delivery.ts (the
+ * provider's delivery of one subscription) and subscriber.ts (requester).
+ */
+import type { AuditEventInit } from '@yrd/audit-events';
+import type { feedV1 } from '@yrd/proto';
+import type { Province } from '@yrd/region';
+import type { SubscriptionStatus } from '../domain/subscription.js';
+
+export type SubscriptionSide = 'provider' | 'requester';
+
+/** Who subscribed, as the requester province's signed token said; Authorize is asked again for them. */
+export interface Subscriber {
+  userId: string;
+  agency: string;
+  roles: string[];
+  kind: string;
+}
+
+export interface Subscription {
+  side: SubscriptionSide;
+  id: string;
+  resourceId: string;
+  providerProvince: Province;
+  requesterProvince: Province;
+  requester: Subscriber;
+  purpose: string;
+  grantId: string;
+  /** asked for; [] = every granted item */
+  items: string[];
+  /** as decided when it started */
+  grantedItems: string[];
+  masking: Record<string, string>;
+  status: SubscriptionStatus;
+  endCode: string;
+  endReason: string;
+  /** ISO 8601, '' while not ended */
+  endedAt: string;
+  /** provider side: the end still has to be audited and told to the requester */
+  endPending: boolean;
+  createdAt: string;
+}
+
+/** One event as the requester stored it; `cursor` is what a reader passes as `after`. */
+export interface ReceivedEvent {
+  cursor: string;
+  eventId: string;
+  providerSeq: number;
+  fields: Record<string, string>;
+  publishedAt: string;
+  receivedAt: string;
+}
+
+export type ReceiveOutcome =
+  | { kind: 'stored'; stored: number; duplicates: number }
+  | { kind: 'unknown' }
+  | { kind: 'ended' };
+
+export interface SubscriptionStore {
+  /** false when a subscription with this side and id exists already */
+  insert(s: Subscription): Promise<boolean>;
+  get(side: SubscriptionSide, id: string): Promise<Subscription | undefined>;
+  withStatus(side: SubscriptionSide, status: SubscriptionStatus): Promise<Subscription[]>;
+  /** provider side: ended subscriptions whose end is not yet audited and told */
+  endPending(): Promise<Subscription[]>;
+  /** requester side: the subscriptions of one agency, newest first */
+  ofAgency(requester: Province, agency: string, limit: number): Promise<Subscription[]>;
+  /**
+   * requester side: → active with what the provider decided (a first delivery may have made it active
+   * already); false when it ended meanwhile
+   */
+  activate(
+    id: string,
+    decided: { grantedItems: string[]; masking: Record<string, string>; grantId: string },
+  ): Promise<boolean>;
+  /** → ended, unless ended already (then false and nothing changes) */
+  end(
+    side: SubscriptionSide,
+    id: string,
+    e: { code: string; reason: string; at: string; pending: boolean },
+  ): Promise<boolean>;
+  /** provider side: the end is audited and the requester knows */
+  endSettled(id: string): Promise<void>;
+  remove(side: SubscriptionSide, id: string): Promise<void>;
+  /**
+   * Requester side: stores the events of one batch, each at most once, with the subscription locked
+   * so batches are stored one after another; `within` runs before the commit (the audit event), and
+   * its failure stores nothing.
+   */
+  receive(
+    id: string,
+    events: readonly feedV1.FeedEvent[],
+    at: string,
+    within: (outcome: { stored: number; duplicates: number }) => Promise<void>,
+  ): Promise<ReceiveOutcome>;
+  /** requester side: events after the cursor, oldest first */
+  events(id: string, after: number, limit: number): Promise<ReceivedEvent[]>;
+}
+
+/** A batch pulled from a subscription's durable consumer; nothing is acknowledged until `ack`. */
+export interface PulledBatch {
+  events: { seq: number; record: feedV1.FeedRecord }[];
+  /** acknowledges every event of the batch, once JetStream confirmed it */
+  ack(): Promise<void>;
+  /** still being worked on: JetStream must not hand the events out again yet */
+  keepAlive(): void;
+  /** not delivered: JetStream hands the events out again at once */
+  release(): void;
+}
+
+export interface FeedReader {
+  /** waits up to `waitMs` for events; undefined when none came */
+  next(max: number, waitMs: number): Promise<PulledBatch | undefined>;
+}
+
+/** The provider's own change-feed stream and the durable consumer of each subscription. */
+export interface FeedLog {
+  ensure(): Promise<void>;
+  append(resourceId: string, records: readonly feedV1.FeedRecord[]): Promise<{ appended: number; duplicates: number }>;
+  /** creates the subscription's durable consumer: events published from now on, of that resource */
+  open(subscriptionId: string, resourceId: string): Promise<void>;
+  reader(subscriptionId: string): Promise<FeedReader>;
+  /** deletes the consumer; gone already is fine */
+  close(subscriptionId: string): Promise<void>;
+}
+
+export type ProviderOp = 'subscribe' | 'unsubscribe';
+export type RequesterOp = 'deliver' | 'ended';
+
+/** The lanes between the two provinces of a subscription (NATS in production). */
+export interface SubscriptionLanes {
+  /** on the requester's lane into the provider */
+  toProvider(provider: Province, requester: Province, op: ProviderOp, data: Uint8Array): Promise<Uint8Array>;
+  /** on the provider's lane into the requester */
+  toRequester(requester: Province, provider: Province, op: RequesterOp, data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** What the feed API needs to know of a catalogue entry. */
+export interface FeedEntry {
+  id: string;
+  province: string;
+  providerCode: string;
+  status: string;
+  sharingModes: string[];
+  items: string[];
+}
+
+export interface FeedCatalog {
+  entry(resourceId: string): Promise<FeedEntry | undefined>;
+}
+
+/** Whether a province's exchange is known to be down (its heartbeats stopped). */
+export interface Liveness {
+  isDown(p: Province): boolean;
+}
+
+/** An audit event before its outcome is known; stamped when it is recorded. */
+export type PendingEvent = Omit<AuditEventInit, 'occurredAt'>;
+
+/** Tunables of delivery; tests shorten them. */
+export interface FeedSettings {
+  /** events per delivered batch (default 200) */
+  batchSize: number;
+  /** how long a delivery waits for new events before it looks at its subscription again (ms, ≥ 1000) */
+  idleWaitMs: number;
+  /** how long a policy decision is reused (ms); a revocation heard ends that at once */
+  decisionTtlMs: number;
+  /** delay after a failed delivery, doubling up to retryMaxMs */
+  retryMinMs: number;
+  retryMaxMs: number;
+  /** how often every subscription is checked even when no events flow (ms): expiry, lost ends */
+  recheckMs: number;
+}
+
+export const defaultFeedSettings: FeedSettings = {
+  batchSize: 200,
+  idleWaitMs: 2000,
+  decisionTtlMs: 2000,
+  retryMinMs: 200,
+  retryMaxMs: 10_000,
+  recheckMs: 30_000,
+};
