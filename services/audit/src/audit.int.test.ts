@@ -1,15 +1,22 @@
+import { createPublicKey } from 'node:crypto';
 import type { Principal } from '@yrd/auth';
 import { type DatabaseHandle, sql } from '@yrd/db';
 import type { NatsConnection } from '@yrd/nats';
 import { auditV1, call, insecureClient } from '@yrd/proto';
 import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyInclusion } from './domain/index.js';
+import {
+  type AuditExport,
+  checkExport,
+  type SignedTreeHead,
+  verifyConsistency,
+  verifyInclusion,
+} from './domain/index.js';
 import { AuditPublisher, type RunningAudit, startAudit } from './index.js';
 
 const person = (roles: Principal['roles']) => aPrincipal({ province: 'sh', sub: `sh-${roles.join('-')}`, roles });
 
-const event = (i: number): auditV1.AuditEvent => ({
+const event = (i: number, over: Partial<auditV1.AuditEvent> = {}): auditV1.AuditEvent => ({
   eventId: `ev-${i}`,
   province: 'sh',
   kind: 'exchange.query.served',
@@ -27,6 +34,7 @@ const event = (i: number): auditV1.AuditEvent => ({
   consentId: '',
   occurredAt: new Date(Date.UTC(2025, 0, 1, 8, 0, i)).toISOString(),
   items: ['name', 'status'],
+  ...over,
 });
 
 describe('audit service on a real nats-server and PGlite', () => {
@@ -114,5 +122,150 @@ describe('audit service on a real nats-server and PGlite', () => {
     expect(viaGrpc.ok).toBe(false);
     expect(viaGrpc.size).toBe(2);
     expect(viaGrpc.failure).toContain('seq 2');
+  });
+});
+
+describe('the auditor API: trace filters, consistency proofs, export', () => {
+  let tb: Testbed;
+  let running: RunningAudit;
+  const auditor = person(['auditor']);
+  const N = 40;
+  // two data subjects, as the hashed references events carry
+  const alice = 'a1'.repeat(32);
+  const bob = 'b2'.repeat(32);
+  const get = (path: string, who = auditor) => tb.http(running.httpUrl, who, 'GET', path);
+  const hex = (s: string) => Buffer.from(s, 'hex');
+
+  type Traced = { seq: number; leafHash: string; subjectRef: string; proof: { treeSize: number; path: string[] } };
+  type Page = { records: Traced[]; head: SignedTreeHead; next?: number };
+
+  beforeAll(async () => {
+    tb = await createTestbed();
+    const deps = await tb.deps('sh');
+    running = await tb.started(startAudit(deps, { headEvery: 4 }));
+    const pub = new AuditPublisher(deps.nc, 'sh');
+    await pub.ensure();
+    for (let i = 0; i < N; i++) {
+      await pub.publish(
+        event(i, {
+          subjectRef: i % 5 === 0 ? alice : i % 5 === 1 ? bob : '',
+          // seq 12 states its time in Beijing time: 16:00:12+08:00 is 08:00:12Z
+          occurredAt: i === 12 ? '2025-01-01T16:00:12+08:00' : new Date(Date.UTC(2025, 0, 1, 8, 0, i)).toISOString(),
+        }),
+      );
+    }
+    for (let t = 0; t < 200; t++) {
+      if ((await get('/api/audit/v1/verify')).body.size === N) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
+  afterAll(() => tb?.close());
+
+  it('traces by data subject and by time range, each record with an inclusion proof', async () => {
+    const bySubject = await get(`/api/audit/v1/records?subjectRef=${alice}`);
+    expect(bySubject.status).toBe(200);
+    const page = bySubject.body as Page;
+    expect(page.records.map((r) => r.seq)).toEqual([0, 5, 10, 15, 20, 25, 30, 35]);
+    for (const r of page.records) {
+      expect(r.subjectRef).toBe(alice);
+      expect(
+        verifyInclusion(hex(r.leafHash), r.seq, r.proof.treeSize, r.proof.path.map(hex), hex(page.head.rootHash)),
+      ).toBe(true);
+    }
+
+    // from inclusive, to exclusive, compared as instants (seq 12 is written with +08:00)
+    const window = (await get('/api/audit/v1/records?from=2025-01-01T08:00:10Z&to=2025-01-01T16:00:15%2B08:00'))
+      .body as Page;
+    expect(window.records.map((r) => r.seq)).toEqual([10, 11, 12, 13, 14]);
+    const both = (await get(`/api/audit/v1/records?subjectRef=${bob}&from=2025-01-01T08:00:10Z`)).body as Page;
+    expect(both.records.map((r) => r.seq)).toEqual([11, 16, 21, 26, 31, 36]);
+  });
+
+  it('pages with limit and after, and refuses bad filters with stable codes', async () => {
+    const seen: number[] = [];
+    let after: number | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = (await get(`/api/audit/v1/records?limit=15${after === undefined ? '' : `&after=${after}`}`))
+        .body as Page;
+      seen.push(...page.records.map((r) => r.seq));
+      if (page.next === undefined) break;
+      after = page.next;
+    }
+    expect(seen).toEqual(Array.from({ length: N }, (_, i) => i));
+
+    const idNumber = await get('/api/audit/v1/records?subjectRef=11010519491231002X');
+    expect(idNumber.status).toBe(400);
+    expect(idNumber.body.code).toBe('REQUEST.INVALID');
+    expect(idNumber.body.detail).not.toContain('11010519491231002X');
+    const reversed = await get('/api/audit/v1/records?from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z');
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.code).toBe('AUDIT.RANGE_INVALID');
+    expect((await get('/api/audit/v1/records?limit=501')).status).toBe(400);
+    expect((await get('/api/audit/v1/records?from=yesterday')).status).toBe(400);
+    // tracing is the auditor's alone
+    const admin = await get('/api/audit/v1/records', person(['admin']));
+    expect(admin.status).toBe(403);
+    expect(admin.body.code).toBe('AUTH.ROLE_REQUIRED');
+  });
+
+  it('proves consistency between two signed heads, and refuses sizes no head has', async () => {
+    const r = await get('/api/audit/v1/consistency?from=8&to=20');
+    expect(r.status).toBe(200);
+    const c = r.body as { from: SignedTreeHead; to: SignedTreeHead; proof: string[] };
+    expect([c.from.size, c.to.size]).toEqual([8, 20]);
+    expect(verifyConsistency(8, 20, hex(c.from.rootHash), hex(c.to.rootHash), c.proof.map(hex))).toBe(true);
+
+    const toLatest = (await get('/api/audit/v1/consistency?from=12')).body as typeof c;
+    expect(toLatest.to.size).toBe(N);
+    expect(
+      verifyConsistency(12, N, hex(toLatest.from.rootHash), hex(toLatest.to.rootHash), toLatest.proof.map(hex)),
+    ).toBe(true);
+    // the empty tree is a prefix of everything; no head of it was signed here
+    const fromEmpty = await get('/api/audit/v1/consistency?from=0&to=4');
+    expect(fromEmpty.status).toBe(200);
+    expect(fromEmpty.body).toMatchObject({ to: { size: 4 }, proof: [] });
+    expect(fromEmpty.body.from).toBeUndefined();
+
+    for (const q of ['from=5&to=8', 'from=4&to=41', 'from=4&to=7', 'from=44']) {
+      const refused = await get(`/api/audit/v1/consistency?${q}`);
+      expect(refused.status, q).toBe(404);
+      expect(refused.body.code).toBe('AUDIT.HEAD_NOT_FOUND');
+    }
+    const backwards = await get('/api/audit/v1/consistency?from=20&to=8');
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.code).toBe('AUDIT.RANGE_INVALID');
+    expect((await get('/api/audit/v1/consistency')).status).toBe(400);
+  });
+
+  it('exports a range with the heads that commit to it and the proofs, checkable offline', async () => {
+    const r = await get('/api/audit/v1/export?fromSeq=5&toSeq=14');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toBe('attachment; filename="audit-sh-5-14.json"');
+    const doc = r.body as AuditExport;
+    expect(doc).toMatchObject({ format: 'yrd-audit-export/1', province: 'sh', range: { fromSeq: 5, toSeq: 14 } });
+    expect(doc.publicKey).toEqual(tb.trust.sh);
+    expect(doc.records.map((x) => x.seq)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    // the head before the range, those within it, the first covering its end, the latest
+    expect(doc.heads.map((h) => h.size)).toEqual([4, 8, 12, 16, N]);
+    expect(JSON.stringify(doc)).not.toContain('"payload"');
+    const check = checkExport(doc, createPublicKey({ key: tb.trust.sh, format: 'jwk' }));
+    expect(check.failures).toEqual([]);
+    expect(check.ok).toBe(true);
+
+    const whole = (await get('/api/audit/v1/export')).body as AuditExport;
+    expect(whole.range).toEqual({ fromSeq: 0, toSeq: N - 1 });
+
+    const cases: [string, number, string][] = [
+      ['fromSeq=10&toSeq=5', 400, 'AUDIT.RANGE_INVALID'],
+      [`fromSeq=0&toSeq=${N}`, 400, 'AUDIT.RANGE_BEYOND_LOG'],
+      ['fromSeq=-1', 400, 'REQUEST.INVALID'],
+    ];
+    for (const [q, status, code] of cases) {
+      const refused = await get(`/api/audit/v1/export?${q}`);
+      expect(refused.status, q).toBe(status);
+      expect(refused.body.code, q).toBe(code);
+    }
+    expect((await get('/api/audit/v1/export', person(['requester']))).status).toBe(403);
   });
 });

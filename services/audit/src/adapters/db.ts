@@ -6,6 +6,14 @@ export interface RecordFilters {
   resourceId?: string | undefined;
   /** requester province or requesting agency (credit code) */
   requester?: string | undefined;
+  /** the hashed data-subject reference (64 hex), never an ID number */
+  subjectRef?: string | undefined;
+  /** occurredAt at or after this instant (ISO 8601) */
+  from?: string | undefined;
+  /** occurredAt before this instant (ISO 8601): half-open, so consecutive windows do not overlap */
+  to?: string | undefined;
+  /** only records after this seq (the previous page's `next`) */
+  after?: number | undefined;
   limit: number;
 }
 
@@ -31,9 +39,10 @@ export class AuditRepo {
     await this.h.db.transaction(async (tx) => {
       await tx.execute(sql`
         insert into audit.records (seq, event_id, leaf_hash, fields, request_id, resource_id, actor_agency,
-          requester_province, provider_province, occurred_at)
+          requester_province, provider_province, occurred_at, subject_ref, occurred_ts)
         values (${rec.seq}, ${f.eventId}, ${rec.leafHash}, ${JSON.stringify(f)}::jsonb, ${f.requestId}, ${f.resourceId},
-          ${f.actorAgency}, ${f.requesterProvince}, ${f.providerProvince}, ${f.occurredAt})`);
+          ${f.actorAgency}, ${f.requesterProvince}, ${f.providerProvince}, ${f.occurredAt}, ${f.subjectRef},
+          audit.try_timestamptz(${f.occurredAt}))`);
       await tx.execute(sql`
         insert into audit.log_state (id, size, frontier) values (true, ${frontier.size}, ${JSON.stringify(frontier.hashes)}::jsonb)
         on conflict (id) do update set size = excluded.size, frontier = excluded.frontier`);
@@ -55,9 +64,20 @@ export class AuditRepo {
     if (f.requestId) conds.push(sql`request_id = ${f.requestId}`);
     if (f.resourceId) conds.push(sql`resource_id = ${f.resourceId}`);
     if (f.requester) conds.push(sql`(requester_province = ${f.requester} or actor_agency = ${f.requester})`);
+    if (f.subjectRef) conds.push(sql`subject_ref = ${f.subjectRef}`);
+    if (f.from) conds.push(sql`occurred_ts >= ${f.from}::timestamptz`);
+    if (f.to) conds.push(sql`occurred_ts < ${f.to}::timestamptz`);
+    if (f.after !== undefined) conds.push(sql`seq > ${f.after}`);
     const rows = await this.h.rows<Row>(sql`
       select seq, leaf_hash, fields from audit.records where ${sql.join(conds, sql` and `)}
       order by seq limit ${f.limit}`);
+    return rows.map(toRecord);
+  }
+
+  /** The stored records with seq in [fromSeq, toSeq], as they are (an export shows what is stored). */
+  async range(fromSeq: number, toSeq: number): Promise<StoredAuditRecord[]> {
+    const rows = await this.h.rows<Row>(sql`
+      select seq, leaf_hash, fields from audit.records where seq >= ${fromSeq} and seq <= ${toSeq} order by seq`);
     return rows.map(toRecord);
   }
 
@@ -70,6 +90,26 @@ export class AuditRepo {
 
   async heads(): Promise<SignedTreeHead[]> {
     const rows = await this.h.rows<{ doc: SignedTreeHead }>(sql`select doc from audit.tree_heads order by size`);
+    return rows.map((r) => r.doc);
+  }
+
+  async headOf(size: number): Promise<SignedTreeHead | undefined> {
+    const rows = await this.h.rows<{ doc: SignedTreeHead }>(sql`select doc from audit.tree_heads where size = ${size}`);
+    return rows[0]?.doc;
+  }
+
+  /**
+   * The heads an export of [fromSeq, toSeq] carries: the last one at or before fromSeq (so consecutive
+   * exports chain), every one signed within the range, the first covering toSeq, and the latest.
+   */
+  async headsForExport(fromSeq: number, toSeq: number): Promise<SignedTreeHead[]> {
+    const rows = await this.h.rows<{ doc: SignedTreeHead }>(sql`
+      select doc from audit.tree_heads
+      where (size > ${fromSeq} and size <= ${toSeq + 1})
+         or size = (select max(size) from audit.tree_heads where size <= ${fromSeq})
+         or size = (select min(size) from audit.tree_heads where size > ${toSeq})
+         or size = (select max(size) from audit.tree_heads)
+      order by size`);
     return rows.map((r) => r.doc);
   }
 

@@ -1,5 +1,6 @@
 import { auditV1, type grpc, unary } from '@yrd/proto';
 import type { AuditLog } from '../app/audit-log.js';
+import { describeFailure } from '../domain/index.js';
 
 export function registerAuditGrpc(server: grpc.Server, log: AuditLog) {
   const impl: auditV1.AuditServiceServer = {
@@ -9,9 +10,7 @@ export function registerAuditGrpc(server: grpc.Server, log: AuditLog) {
         ok: r.ok,
         size: r.size,
         root: r.root,
-        failure: r.failure
-          ? `${r.failure.code}${r.failure.seq !== undefined ? ` seq ${r.failure.seq}` : ''}: ${r.failure.reason}`
-          : '',
+        failure: r.failure ? `${r.failure.code} ${describeFailure(r.failure)}` : '',
       };
     }),
   };

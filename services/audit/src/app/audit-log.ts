@@ -1,18 +1,23 @@
 /**
  * The province's audit log use cases: append an event (exactly once per event id), trace records with
- * inclusion proofs against a signed tree head, and verify the whole log.
+ * inclusion proofs against a signed tree head, prove consistency between two heads, export a range
+ * for offline checking, and verify the whole log.
  */
+import type { JsonWebKey } from 'node:crypto';
 import type { ProvinceKey } from '@yrd/auth';
-import { invalid } from '@yrd/errors';
+import { conflict, invalid, notFound } from '@yrd/errors';
 import type { auditV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import type { AuditRepo, RecordFilters } from '../adapters/db.js';
 import {
+  type AuditExport,
   type AuditFailure,
   type AuditRecordFields,
+  buildExport,
   EMPTY_ROOT,
-  inclusionProof,
+  MAX_EXPORT_RECORDS,
   MerkleLog,
+  MerkleTree,
   recordLeaf,
   type SignedTreeHead,
   type StoredAuditRecord,
@@ -38,6 +43,22 @@ export interface InclusionProofView {
 export interface TracedRecord extends AuditRecordFields {
   leafHash: string;
   proof: InclusionProofView;
+}
+
+export interface TracePage {
+  records: TracedRecord[];
+  /** the head every proof on the page is against */
+  head: SignedTreeHead;
+  /** when the page is full: pass as `after` for the next page */
+  next?: number;
+}
+
+export interface ConsistencyView {
+  /** absent only for size 0 when no head of the empty log was signed (the empty tree needs none) */
+  from?: SignedTreeHead;
+  to: SignedTreeHead;
+  /** RFC 9162 consistency proof, hex */
+  proof: string[];
 }
 
 export interface VerifyResult {
@@ -72,8 +93,8 @@ export function fieldsOf(seq: number, ev: auditV1.AuditEvent): AuditRecordFields
 
 export class AuditLog {
   private log = new MerkleLog();
-  /** all leaf hashes in order, for inclusion proofs (recomputed from the database at start) */
-  private leaves: Buffer[] = [];
+  /** every leaf as appended, with its subtree roots, for proofs (rebuilt from the database at start) */
+  private tree = new MerkleTree();
   private latest: SignedTreeHead | undefined;
   private sinceHead = 0;
   private chain: Promise<unknown> = Promise.resolve();
@@ -87,9 +108,13 @@ export class AuditLog {
   async init(): Promise<void> {
     await this.exclusive(async () => {
       const hashes = await this.deps.repo.leafHashes();
-      this.leaves = hashes.map((h) => Buffer.from(h, 'hex'));
       this.log = new MerkleLog();
-      for (const l of this.leaves) this.log.append(l);
+      this.tree = new MerkleTree();
+      for (const h of hashes) {
+        const l = Buffer.from(h, 'hex');
+        this.log.append(l);
+        this.tree.append(l);
+      }
       this.latest = await this.deps.repo.latestHead();
       this.sinceHead = this.log.size - (this.latest?.size ?? 0);
     });
@@ -112,7 +137,7 @@ export class AuditLog {
       next.append(leaf);
       await this.deps.repo.insert({ seq, leafHash: leaf.toString('hex'), fields }, next.frontier());
       this.log = next;
-      this.leaves.push(leaf);
+      this.tree.append(leaf);
       this.sinceHead++;
       if (this.sinceHead >= this.headEvery) await this.signHeadNow();
       return { seq, duplicate: false };
@@ -132,11 +157,16 @@ export class AuditLog {
    * Records matching the filters, each with an inclusion proof against the latest signed head; when
    * the log has grown beyond that head, a fresh head is signed first so every record is covered.
    */
-  trace(filters: RecordFilters): Promise<{ records: TracedRecord[]; head: SignedTreeHead }> {
+  trace(filters: RecordFilters): Promise<TracePage> {
+    if (filters.from && filters.to && Date.parse(filters.from) > Date.parse(filters.to)) {
+      return Promise.reject(
+        invalid('AUDIT.RANGE_INVALID', `时间范围无效 from ${filters.from} is after to ${filters.to}`),
+      );
+    }
     return this.exclusive(async () => {
-      const head = this.latest && this.latest.size === this.log.size ? this.latest : await this.signHeadNow();
+      const head = await this.headOverAll();
       const records = await this.deps.repo.find(filters);
-      const upTo = this.leaves.slice(0, head.size);
+      const last = records.at(-1);
       return {
         head,
         records: records
@@ -148,11 +178,84 @@ export class AuditLog {
             proof: {
               treeSize: head.size,
               rootHash: head.rootHash,
-              path: inclusionProof(upTo, r.seq).map((p) => p.toString('hex')),
+              path: this.tree.inclusionProof(r.seq, head.size).map((p) => p.toString('hex')),
             },
           })),
+        ...(last && records.length === filters.limit ? { next: last.seq } : {}),
       };
     });
+  }
+
+  /**
+   * A consistency proof between the signed heads of sizes `from` and `to` (default: the latest head):
+   * whoever kept the earlier head can check that the later log only added to it.
+   */
+  consistency(from: number, to?: number): Promise<ConsistencyView> {
+    if (to !== undefined && from > to) {
+      return Promise.reject(invalid('AUDIT.RANGE_INVALID', `范围无效 from ${from} is larger than to ${to}`));
+    }
+    return this.exclusive(async () => {
+      const toHead = to === undefined ? await this.headOverAll() : await this.deps.repo.headOf(to);
+      if (!toHead) throw headNotFound(to ?? 0);
+      const fromHead = await this.deps.repo.headOf(from);
+      // the empty tree is a prefix of every tree, signed or not
+      if (!fromHead && from !== 0) throw headNotFound(from);
+      if (from > toHead.size) {
+        throw invalid(
+          'AUDIT.RANGE_INVALID',
+          `范围无效 from ${from} is larger than the latest head size ${toHead.size}`,
+        );
+      }
+      this.assertWithinLog(toHead);
+      return {
+        ...(fromHead ? { from: fromHead } : {}),
+        to: toHead,
+        proof: this.tree.consistencyProof(from, toHead.size).map((p) => p.toString('hex')),
+      };
+    });
+  }
+
+  /**
+   * A self-contained export of the records seq fromSeq..toSeq (default: from 0 to the last record), with
+   * the heads that commit to them and their proofs; see domain/export.ts. At most MAX_EXPORT_RECORDS.
+   */
+  export(range: { fromSeq?: number | undefined; toSeq?: number | undefined } = {}): Promise<AuditExport> {
+    return this.exclusive(async () => {
+      const size = this.tree.size;
+      if (size === 0) throw invalid('AUDIT.RANGE_BEYOND_LOG', '日志中还没有记录 the log has no records yet');
+      const fromSeq = range.fromSeq ?? 0;
+      const toSeq = range.toSeq ?? size - 1;
+      if (fromSeq > toSeq) throw invalid('AUDIT.RANGE_INVALID', `范围无效 fromSeq ${fromSeq} is after toSeq ${toSeq}`);
+      if (toSeq >= size) {
+        throw invalid('AUDIT.RANGE_BEYOND_LOG', `超出日志范围 the log holds seq 0..${size - 1}, asked up to ${toSeq}`);
+      }
+      if (toSeq - fromSeq + 1 > MAX_EXPORT_RECORDS) {
+        throw invalid(
+          'AUDIT.EXPORT_TOO_LARGE',
+          `一次最多导出 ${MAX_EXPORT_RECORDS} 条 at most ${MAX_EXPORT_RECORDS} records per export; ask for fromSeq..toSeq in pieces`,
+        );
+      }
+      await this.headOverAll();
+      const [records, heads] = await Promise.all([
+        this.deps.repo.range(fromSeq, toSeq),
+        this.deps.repo.headsForExport(fromSeq, toSeq),
+      ]);
+      return buildExport({
+        province: this.deps.province,
+        exportedAt: this.deps.clock().toISOString(),
+        fromSeq,
+        toSeq,
+        publicKey: this.publicJwk(),
+        records,
+        heads,
+        tree: this.tree,
+      });
+    });
+  }
+
+  /** The head-signing key as the regional trust list has it: a public JWK with its kid. */
+  publicJwk(): JsonWebKey {
+    return { ...this.deps.key.publicKey.export({ format: 'jwk' }), kid: this.deps.key.kid } as JsonWebKey;
   }
 
   /** Reloads every record and head from storage and checks them against the province's public key. */
@@ -162,6 +265,21 @@ export class AuditLog {
     );
     const r = verifyLog(records, heads, this.deps.key.publicKey, { province: this.deps.province });
     return { ok: r.ok, size: r.size, root: r.root, ...(r.failure ? { failure: r.failure } : {}) };
+  }
+
+  /** The latest head when it covers the whole log, else a fresh one that does. */
+  private async headOverAll(): Promise<SignedTreeHead> {
+    return this.latest && this.latest.size === this.log.size ? this.latest : await this.signHeadNow();
+  }
+
+  /** A stored head larger than the log means the database lost records since start: refuse to prove. */
+  private assertWithinLog(h: SignedTreeHead): void {
+    if (h.size > this.tree.size) {
+      throw conflict(
+        'AUDIT.HEAD_BEYOND_LOG',
+        `树头 size ${h.size} 超出日志的 ${this.tree.size} 条记录，请先验证日志 head size ${h.size} is beyond the log's ${this.tree.size} records; run verify`,
+      );
+    }
   }
 
   private async signHeadNow(): Promise<SignedTreeHead> {
@@ -188,4 +306,8 @@ export class AuditLog {
     this.chain = run.catch(() => undefined);
     return run;
   }
+}
+
+function headNotFound(size: number) {
+  return notFound('AUDIT.HEAD_NOT_FOUND', `没有大小为 ${size} 的签名树头 no signed tree head of size ${size}`);
 }

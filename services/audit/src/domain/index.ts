@@ -1,3 +1,5 @@
+export * from './export.js';
+export * from './export-check.js';
 export * from './merkle.js';
 export * from './record.js';
 export * from './tree-head.js';

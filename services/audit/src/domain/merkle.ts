@@ -116,7 +116,13 @@ export function rootOf(leafHashes: readonly Uint8Array[]): Buffer {
  * (pass a slice for a smaller tree size). Ordered from the leaf's sibling up to the root's child.
  */
 export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): Buffer[] {
-  const n = leafHashes.length;
+  return inclusionPath(leafHashes.length, index, (a, b) => rangeRoot(leafHashes, a, b));
+}
+
+/** Root of the leaves [start, end) of the tree, however the caller keeps them. */
+type SubtreeRoot = (start: number, end: number) => Buffer;
+
+function inclusionPath(n: number, index: number, subtree: SubtreeRoot): Buffer[] {
   if (!Number.isSafeInteger(index) || index < 0 || index >= n) {
     throw new RangeError(`index ${index} out of range for tree size ${n}`);
   }
@@ -128,10 +134,10 @@ export function inclusionProof(leafHashes: readonly Uint8Array[], index: number)
   while (end - start > 1) {
     const k = splitPoint(end - start);
     if (m < k) {
-      path.push(rangeRoot(leafHashes, start + k, end));
+      path.push(subtree(start + k, end));
       end = start + k;
     } else {
-      path.push(rangeRoot(leafHashes, start, start + k));
+      path.push(subtree(start, start + k));
       start += k;
       m -= k;
     }
@@ -177,10 +183,14 @@ export function verifyInclusion(
  * `oldSize` leaves and the tree of the first `newSize` leaves. Empty when oldSize is 0 or equals newSize.
  */
 export function consistencyProof(leafHashes: readonly Uint8Array[], oldSize: number, newSize: number): Buffer[] {
+  return consistencyPath(leafHashes.length, oldSize, newSize, (a, b) => rangeRoot(leafHashes, a, b));
+}
+
+function consistencyPath(have: number, oldSize: number, newSize: number, subtree: SubtreeRoot): Buffer[] {
   assertSize('oldSize', oldSize);
   assertSize('newSize', newSize);
   if (oldSize > newSize) throw new RangeError(`oldSize ${oldSize} > newSize ${newSize}`);
-  if (newSize > leafHashes.length) throw new RangeError(`newSize ${newSize} > ${leafHashes.length} leaves`);
+  if (newSize > have) throw new RangeError(`newSize ${newSize} > ${have} leaves`);
   if (oldSize === 0 || oldSize === newSize) return [];
   // Iterative SUBPROOF: descend, collecting nodes root-side first; reverse at the end.
   const proof: Buffer[] = [];
@@ -191,16 +201,16 @@ export function consistencyProof(leafHashes: readonly Uint8Array[], oldSize: num
   while (m !== end - start) {
     const k = splitPoint(end - start);
     if (m <= k) {
-      proof.push(rangeRoot(leafHashes, start + k, end));
+      proof.push(subtree(start + k, end));
       end = start + k;
     } else {
-      proof.push(rangeRoot(leafHashes, start, start + k));
+      proof.push(subtree(start, start + k));
       start += k;
       m -= k;
       b = false;
     }
   }
-  if (!b) proof.push(rangeRoot(leafHashes, start, end));
+  if (!b) proof.push(subtree(start, end));
   return proof.reverse();
 }
 
@@ -330,5 +340,81 @@ export class MerkleLog {
   /** Snapshot of the state for persistence; restore with MerkleLog.fromFrontier. */
   frontier(): MerkleFrontier {
     return { size: this.#size, hashes: this.#frontier.map((h) => h.toString('hex')) };
+  }
+}
+
+/**
+ * Append-only Merkle tree that keeps every perfect subtree root (about 2n hashes in all), so the root,
+ * an inclusion proof or a consistency proof for any size up to n costs O(log² n) hashes. The
+ * functions above recompute from the leaves, O(n) per proof: fine for checking, too slow for a service
+ * that proves hundreds of records deep in a log of millions.
+ */
+export class MerkleTree {
+  /** #levels[h][i] = root of the perfect subtree of leaves [i·2^h, (i+1)·2^h) */
+  readonly #levels: Buffer[][] = [[]];
+
+  get size(): number {
+    return this.#levels[0]!.length;
+  }
+
+  /** Append one leaf hash (already leaf-hashed, 32 bytes). Returns the leaf's index. */
+  append(leaf: Uint8Array): number {
+    if (leaf.length !== HASH_SIZE) throw new TypeError(`leaf hash must be ${HASH_SIZE} bytes, got ${leaf.length}`);
+    const index = this.size;
+    this.#levels[0]!.push(Buffer.from(leaf));
+    // Each odd index completes a pair: its parent becomes the next node one level up.
+    let h = 0;
+    let i = index;
+    while (isOdd(i)) {
+      const level = this.#levels[h]!;
+      const parent = nodeHash(level[i - 1]!, level[i]!);
+      h++;
+      if (this.#levels.length === h) this.#levels.push([]);
+      this.#levels[h]!.push(parent);
+      i = half(i);
+    }
+    return index;
+  }
+
+  /** The leaf hash at `index`. */
+  leaf(index: number): Buffer {
+    const l = this.#levels[0]![index];
+    if (!l) throw new RangeError(`index ${index} out of range for tree size ${this.size}`);
+    return Buffer.from(l);
+  }
+
+  /** RFC 6962 MTH of the first `size` leaves (default: all). */
+  root(size = this.size): Buffer {
+    this.#assertWithin(size);
+    return Buffer.from(this.#subtree(0, size));
+  }
+
+  /** Inclusion proof for leaf `index` in the tree of the first `size` leaves; as inclusionProof(). */
+  inclusionProof(index: number, size = this.size): Buffer[] {
+    this.#assertWithin(size);
+    return inclusionPath(size, index, (a, b) => Buffer.from(this.#subtree(a, b)));
+  }
+
+  /** Consistency proof between the first `oldSize` and the first `newSize` leaves; as consistencyProof(). */
+  consistencyProof(oldSize: number, newSize = this.size): Buffer[] {
+    return consistencyPath(this.size, oldSize, newSize, (a, b) => Buffer.from(this.#subtree(a, b)));
+  }
+
+  #assertWithin(size: number): void {
+    assertSize('size', size);
+    if (size > this.size) throw new RangeError(`size ${size} > ${this.size} leaves`);
+  }
+
+  /** Root of leaves [start, end): a stored node when perfect and aligned, else split as MTH does (callers copy). */
+  #subtree(start: number, end: number): Buffer {
+    const n = end - start;
+    if (n <= 0) return EMPTY_ROOT;
+    if (isPowerOfTwo(n) && start % n === 0) {
+      let h = 0;
+      for (let w = n; w > 1; w = half(w)) h++;
+      return this.#levels[h]![start / n]!;
+    }
+    const k = splitPoint(n);
+    return nodeHash(this.#subtree(start, start + k), this.#subtree(start + k, end));
   }
 }

@@ -6,6 +6,7 @@ import {
   inclusionProof,
   leafHash,
   MerkleLog,
+  MerkleTree,
   nodeHash,
   rootOf,
   verifyConsistency,
@@ -361,4 +362,66 @@ describe('MerkleLog', () => {
     expect(hex(rootOf(ls))).toBe(hex(log.root()));
     expect(log.frontier().hashes.length).toBe(n.toString(2).replace(/0/g, '').length);
   }, 120_000);
+});
+
+describe('MerkleTree (cached levels)', () => {
+  const leaves = Array.from({ length: 70 }, (_, i) => leafHash(Buffer.from(`leaf-${i}`)));
+  const tree = new MerkleTree();
+  for (const l of leaves) tree.append(l);
+
+  it('gives the same roots and proofs as the functions over the leaves, for every size up to 70', () => {
+    expect(tree.size).toBe(70);
+    for (let n = 0; n <= 70; n++) {
+      const d = leaves.slice(0, n);
+      expect(hex(tree.root(n)), `root ${n}`).toBe(hex(rootOf(d)));
+      for (let m = 0; m < n; m++) {
+        expect(tree.inclusionProof(m, n).map(hex), `path ${m}/${n}`).toEqual(inclusionProof(d, m).map(hex));
+      }
+      for (let m = 0; m <= n; m++) {
+        expect(tree.consistencyProof(m, n).map(hex), `proof ${m}->${n}`).toEqual(consistencyProof(d, m, n).map(hex));
+      }
+    }
+  });
+
+  it('matches the published Certificate Transparency vectors', () => {
+    const ct = new MerkleTree();
+    for (const l of CT_LEAVES) ct.append(l);
+    for (const [n, r] of CT_ROOTS.entries()) expect(hex(ct.root(n))).toBe(r);
+    for (const [m, n, path] of CT_INCLUSION) expect(ct.inclusionProof(m, n).map(hex)).toEqual(path);
+    for (const [m, n, proof] of CT_CONSISTENCY) expect(ct.consistencyProof(m, n).map(hex)).toEqual(proof);
+  });
+
+  it('hands out copies, so a caller cannot corrupt the cache', () => {
+    const t = new MerkleTree();
+    for (const l of leaves.slice(0, 8)) t.append(l);
+    const before = hex(t.root());
+    t.inclusionProof(3)[0]!.fill(0);
+    t.root().fill(0);
+    t.leaf(2).fill(0);
+    t.consistencyProof(5)[0]!.fill(0);
+    expect(hex(t.root())).toBe(before);
+  });
+
+  it('refuses sizes and indexes it does not have, and leaves that are not hashes', () => {
+    expect(() => tree.root(71)).toThrow(RangeError);
+    expect(() => tree.inclusionProof(70, 70)).toThrow(RangeError);
+    expect(() => tree.inclusionProof(0, 71)).toThrow(RangeError);
+    expect(() => tree.consistencyProof(5, 71)).toThrow(RangeError);
+    expect(() => tree.leaf(70)).toThrow(RangeError);
+    expect(() => new MerkleTree().append(Buffer.alloc(31))).toThrow(TypeError);
+  });
+
+  it('proves records deep in a 200,000-leaf log in O(log² n): 500 proofs well under a second', () => {
+    const big = new MerkleTree();
+    for (let i = 0; i < 200_000; i++) big.append(leafHash(Buffer.from(String(i))));
+    const root = big.root();
+    const started = performance.now();
+    for (let i = 0; i < 500; i++) {
+      const index = (i * 7919) % 200_000;
+      const proof = big.inclusionProof(index);
+      if (!verifyInclusion(big.leaf(index), index, 200_000, proof, root)) throw new Error(`proof ${index} fails`);
+    }
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(verifyConsistency(123_457, 200_000, big.root(123_457), root, big.consistencyProof(123_457))).toBe(true);
+  }, 30_000);
 });

@@ -1,41 +1,16 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_ROOT, rootOf } from './merkle.js';
-import { type AuditRecordFields, payloadHash, recordLeaf } from './record.js';
+import { recordLeaf } from './record.js';
+import { aStoredRecord } from './test-builders.js';
 import { type SignedTreeHead, signTreeHead } from './tree-head.js';
-import { type StoredAuditRecord, verifyLog } from './verify.js';
+import { describeFailure, type StoredAuditRecord, verifyLog } from './verify.js';
 
 const keys = generateKeyPairSync('ed25519');
 const other = generateKeyPairSync('ed25519');
 
-function fields(seq: number): AuditRecordFields {
-  return {
-    seq,
-    eventId: `evt-${seq}`,
-    province: 'SH',
-    kind: seq % 2 ? 'exchange.request' : 'consent.granted',
-    requestId: `req-${Math.floor(seq / 2)}`,
-    resourceId: 'res-zj-001',
-    actorUser: 'u-sh-42',
-    actorAgency: 'ag-sh-rsj',
-    requesterProvince: 'SH',
-    providerProvince: 'ZJ',
-    outcome: 'allowed',
-    code: 'OK',
-    payloadHash: payloadHash({ seq }),
-    subjectRef: 'subj-hmac-abc',
-    grantId: 'grant-1',
-    consentId: 'consent-1',
-    occurredAt: new Date(Date.UTC(2025, 2, 1) + seq * 1000).toISOString(),
-    items: ['name', 'idNumber'],
-  };
-}
-
 function makeLog(n: number): StoredAuditRecord[] {
-  return Array.from({ length: n }, (_, seq) => {
-    const f = fields(seq);
-    return { seq, leafHash: recordLeaf(f).toString('hex'), fields: f };
-  });
+  return Array.from({ length: n }, (_, seq) => aStoredRecord(seq));
 }
 
 function headAt(records: StoredAuditRecord[], size: number, key = keys.privateKey): SignedTreeHead {
@@ -79,7 +54,9 @@ describe('verifyLog', () => {
     tampered[30]!.fields.actorUser = 'someone-else';
     const res = verifyLog(tampered, heads, keys.publicKey);
     expect(res.ok).toBe(false);
-    expect(res.failure).toMatchObject({ code: 'AUDIT.RECORD_ALTERED', seq: 17, eventId: 'evt-17' });
+    expect(res.failure).toMatchObject({ code: 'AUDIT.RECORD_ALTERED', entry: 'seq 17', seq: 17, eventId: 'evt-17' });
+    expect(describeFailure(res.failure!)).toContain('seq 17: ');
+    expect(res.failure?.reason).toContain('leaf hash does not match its fields (record altered)');
     expect(res.size).toBe(17);
   });
 
@@ -101,26 +78,40 @@ describe('verifyLog', () => {
     tampered[20]!.fields.outcome = 'denied';
     tampered[20]!.leafHash = recordLeaf(tampered[20]!.fields).toString('hex');
     const res = verifyLog(tampered, heads, keys.publicKey);
-    expect(res.failure?.code).toBe('AUDIT.HEAD_MISMATCH');
-    expect(res.failure?.seq).toBe(24); // the head of size 25 is the first covering seq 20
-    expect(res.failure?.reason).toContain('size 25');
+    // heads of size 16 and 25: the records between them are all the evidence can narrow it to
+    expect(res.failure).toMatchObject({ code: 'AUDIT.HEAD_MISMATCH', entry: 'seq 16..24', seq: 16, headSize: 25 });
+    expect(res.failure?.reason).toContain('head size 25');
+  });
+
+  it('names the exact record altered together with its leaf hash when every append has a head', () => {
+    const dense = Array.from({ length: N + 1 }, (_, size) => headAt(log, size));
+    const tampered = structuredClone(log);
+    tampered[20]!.fields.outcome = 'denied';
+    tampered[20]!.leafHash = recordLeaf(tampered[20]!.fields).toString('hex');
+    expect(verifyLog(tampered, dense, keys.publicKey).failure).toMatchObject({
+      code: 'AUDIT.HEAD_MISMATCH',
+      entry: 'seq 20',
+      seq: 20,
+      headSize: 21,
+      eventId: 'evt-20',
+    });
   });
 
   it('names a record deleted from the middle', () => {
     const deleted = log.filter((r) => r.seq !== 12);
     const res = verifyLog(deleted, heads, keys.publicKey);
-    expect(res.failure).toMatchObject({ code: 'AUDIT.SEQUENCE_GAP', seq: 12 });
-    expect(res.failure?.reason).toMatch(/seq 12 is missing.*deleted/);
+    expect(res.failure).toMatchObject({ code: 'AUDIT.SEQUENCE_GAP', entry: 'seq 12', seq: 12 });
+    expect(res.failure?.reason).toMatch(/missing.*deleted/);
     expect(res.size).toBe(12);
     const many = log.filter((r) => r.seq < 12 || r.seq > 14);
-    expect(verifyLog(many, heads, keys.publicKey).failure?.reason).toMatch(/12\.\.14 are missing/);
+    expect(verifyLog(many, heads, keys.publicKey).failure).toMatchObject({ entry: 'seq 12..14', seq: 12 });
   });
 
   it('reports records deleted from the end as beyond the signed head', () => {
     const truncated = log.slice(0, 33);
     const res = verifyLog(truncated, heads, keys.publicKey);
-    expect(res.failure).toMatchObject({ code: 'AUDIT.HEAD_BEYOND_LOG', seq: 33 });
-    expect(res.failure?.reason).toContain('33..39');
+    expect(res.failure).toMatchObject({ code: 'AUDIT.HEAD_BEYOND_LOG', entry: 'seq 33..39', seq: 33, headSize: 40 });
+    expect(res.failure?.reason).toContain('records deleted');
     expect(res.size).toBe(33);
   });
 
@@ -128,14 +119,26 @@ describe('verifyLog', () => {
     const swapped = [...log];
     [swapped[8], swapped[9]] = [swapped[9]!, swapped[8]!];
     const res = verifyLog(swapped, heads, keys.publicKey);
-    expect(res.failure).toMatchObject({ code: 'AUDIT.SEQUENCE_GAP', seq: 8, eventId: 'evt-8' });
-    expect(res.failure?.reason).toContain('reordered');
+    expect(res.failure).toMatchObject({ code: 'AUDIT.SEQUENCE_GAP', entry: 'seq 8/9', seq: 8, eventId: 'evt-8' });
+    expect(res.failure?.reason).toContain('out of order (records reordered)');
+  });
+
+  it('names two records that traded seqs where they are stored (each hashed under the other seq)', () => {
+    // what `update audit.records set seq = …` swapping two rows looks like once read back in seq order
+    const swapped = structuredClone(log);
+    const [a, b] = [swapped[20]!, swapped[21]!];
+    [a.fields, b.fields] = [b.fields, a.fields];
+    [a.leafHash, b.leafHash] = [b.leafHash, a.leafHash];
+    const res = verifyLog(swapped, heads, keys.publicKey);
+    expect(res.failure).toMatchObject({ code: 'AUDIT.SEQUENCE_GAP', entry: 'seq 20/21', seq: 20 });
+    expect(res.size).toBe(20);
   });
 
   it('names a duplicated record', () => {
     const dup = [...log.slice(0, 6), log[5]!, ...log.slice(6)];
     expect(verifyLog(dup, heads, keys.publicKey).failure).toMatchObject({
       code: 'AUDIT.SEQUENCE_GAP',
+      entry: 'seq 5',
       seq: 5,
       eventId: 'evt-5',
     });
@@ -143,7 +146,9 @@ describe('verifyLog', () => {
 
   it('rejects a forged head', () => {
     const edited = { ...heads[2]!, rootHash: heads[3]!.rootHash };
-    expect(verifyLog(log, [heads[0]!, edited], keys.publicKey).failure?.code).toBe('AUDIT.HEAD_SIGNATURE_INVALID');
+    const res = verifyLog(log, [heads[0]!, edited], keys.publicKey);
+    expect(res.failure).toMatchObject({ code: 'AUDIT.HEAD_SIGNATURE_INVALID', entry: 'head size 16', headSize: 16 });
+    expect(describeFailure(res.failure!)).toMatch(/^head size 16: .*signature invalid \(forged\)/);
     const otherKey = headAt(log, 16, other.privateKey);
     expect(verifyLog(log, [otherKey], keys.publicKey).failure?.code).toBe('AUDIT.HEAD_SIGNATURE_INVALID');
   });
@@ -151,14 +156,17 @@ describe('verifyLog', () => {
   it('rejects a correctly signed head whose root does not match the records', () => {
     const wrong = signTreeHead({ ...heads[2]!, rootHash: heads[3]!.rootHash }, keys.privateKey, 'sh-2025');
     const res = verifyLog(log, [wrong], keys.publicKey);
-    expect(res.failure).toMatchObject({ code: 'AUDIT.HEAD_MISMATCH', seq: 15, eventId: 'evt-15' });
+    expect(res.failure).toMatchObject({ code: 'AUDIT.HEAD_MISMATCH', entry: 'seq 0..15', seq: 0, headSize: 16 });
     const emptyWrong = signTreeHead({ ...heads[0]!, rootHash: heads[1]!.rootHash }, keys.privateKey, 'sh-2025');
     expect(verifyLog(log, [emptyWrong], keys.publicKey).failure?.code).toBe('AUDIT.HEAD_MISMATCH');
   });
 
   it('checks the head province when asked', () => {
     expect(verifyLog(log, heads, keys.publicKey, { province: 'SH' }).ok).toBe(true);
-    expect(verifyLog(log, heads, keys.publicKey, { province: 'ZJ' }).failure?.code).toBe('AUDIT.HEAD_MISMATCH');
+    expect(verifyLog(log, heads, keys.publicKey, { province: 'ZJ' }).failure).toMatchObject({
+      code: 'AUDIT.HEAD_MISMATCH',
+      entry: 'head size 0',
+    });
   });
 
   it('reports malformed records as altered instead of throwing', () => {
