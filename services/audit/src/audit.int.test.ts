@@ -123,6 +123,27 @@ describe('audit service on a real nats-server and PGlite', () => {
     expect(viaGrpc.size).toBe(2);
     expect(viaGrpc.failure).toContain('seq 2');
   });
+
+  it('appends a batch in order in one go: duplicates (in the log or in the batch) write nothing, an event without id is refused alone', async () => {
+    const before = running.log.size;
+    const results = await running.log.appendMany([
+      event(100),
+      event(3), // already in the log
+      event(101),
+      event(100), // earlier in this batch
+      { ...event(102), eventId: '' },
+    ]);
+    expect(results).toEqual([
+      { seq: before, duplicate: false },
+      { seq: 3, duplicate: true },
+      { seq: before + 1, duplicate: false },
+      { seq: before, duplicate: true },
+      { invalid: 'audit event without event_id' },
+    ]);
+    expect(running.log.size).toBe(before + 2);
+    const traced = (await get('/api/audit/v1/records?requestId=req-100')).body as { records: { seq: number }[] };
+    expect(traced.records.map((r) => r.seq)).toEqual([before]);
+  });
 });
 
 describe('the auditor API: trace filters, consistency proofs, export', () => {

@@ -13,6 +13,8 @@ export const auditMigrations = fileURLToPath(new URL('../migrations', import.met
 export interface AuditOptions {
   /** sign a tree head every N appends (default 1) */
   headEvery?: number;
+  /** sign a head this often when appends are unsigned (default 1000 ms) */
+  headIntervalMs?: number;
 }
 
 export interface RunningAudit extends RunningService {
@@ -32,6 +34,7 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
   });
   await log.init();
   const ingest = new AuditIngest(deps.nc, deps.province, log, logger);
+  let headTimer: NodeJS.Timeout | undefined;
   const http = await buildHttpApp({
     service: 'audit',
     logger,
@@ -45,8 +48,19 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
     http,
     grpcServiceNames: ['yrd.audit.v1.AuditService'],
     registerGrpc: (s) => registerAuditGrpc(s, log),
-    start: () => ingest.start(),
-    stop: () => ingest.stop(),
+    start: async () => {
+      await ingest.start();
+      headTimer = setInterval(() => {
+        log.signHeadIfBehind().catch((err: unknown) => logger.error({ err }, 'signing a tree head failed'));
+      }, opts.headIntervalMs ?? 1000);
+      headTimer.unref();
+    },
+    stop: async () => {
+      if (headTimer) clearInterval(headTimer);
+      await ingest.stop();
+      // what came in since the last head is covered before the service goes
+      await log.signHeadIfBehind();
+    },
   });
   return { ...running, log, ingest };
 }

@@ -33,6 +33,38 @@ export class AuditRepo {
     return r ? Number(r.seq) : undefined;
   }
 
+  /** The seqs of those event ids already in the log. */
+  async seqsOf(eventIds: string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (eventIds.length === 0) return found;
+    const rows = await this.h.rows<{ event_id: string; seq: string | number }>(
+      sql`select event_id, seq from audit.records where event_id in (${sql.join(
+        eventIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
+    for (const r of rows) found.set(r.event_id, Number(r.seq));
+    return found;
+  }
+
+  /** Stores records and the frontier after the last of them, in one transaction. */
+  async insertMany(recs: StoredAuditRecord[], frontier: MerkleFrontier): Promise<void> {
+    await this.h.db.transaction(async (tx) => {
+      for (const rec of recs) {
+        const f = rec.fields;
+        await tx.execute(sql`
+          insert into audit.records (seq, event_id, leaf_hash, fields, request_id, resource_id, actor_agency,
+            requester_province, provider_province, occurred_at, subject_ref, occurred_ts)
+          values (${rec.seq}, ${f.eventId}, ${rec.leafHash}, ${JSON.stringify(f)}::jsonb, ${f.requestId}, ${f.resourceId},
+            ${f.actorAgency}, ${f.requesterProvince}, ${f.providerProvince}, ${f.occurredAt}, ${f.subjectRef},
+            audit.try_timestamptz(${f.occurredAt}))`);
+      }
+      await tx.execute(sql`
+        insert into audit.log_state (id, size, frontier) values (true, ${frontier.size}, ${JSON.stringify(frontier.hashes)}::jsonb)
+        on conflict (id) do update set size = excluded.size, frontier = excluded.frontier`);
+    });
+  }
+
   /** Stores a record and the frontier after it, in one transaction. */
   async insert(rec: StoredAuditRecord, frontier: MerkleFrontier): Promise<void> {
     const f = rec.fields;

@@ -3,7 +3,7 @@
  * into the province's AUDIT_P stream; the durable pull consumer `audit-log` appends them in order.
  * Delivery is at least once; the log dedupes by event id, so each event is in the log exactly once.
  */
-import { AckPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import { AckPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { asAppError } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { auditStream, ensureStream, jetstream, jetstreamManager, type NatsConnection, subjects } from '@yrd/nats';
@@ -12,6 +12,9 @@ import type { Province } from '@yrd/region';
 import type { AuditLog } from '../app/audit-log.js';
 
 export const AUDIT_CONSUMER = 'audit-log';
+const BATCH = 200;
+const TICK = Symbol('tick');
+const nextTick = () => new Promise<typeof TICK>((r) => setImmediate(() => r(TICK)));
 
 export class AuditIngest {
   private messages: ConsumerMessages | undefined;
@@ -39,33 +42,55 @@ export class AuditIngest {
       });
     }
     const consumer = await jetstream(this.nc).consumers.get(stream, AUDIT_CONSUMER);
-    const messages = await consumer.consume({ max_messages: 100 });
+    const messages = await consumer.consume({ max_messages: 500 });
     this.messages = messages;
     this.loop = (async () => {
-      for await (const m of messages) {
-        let ev: auditV1.AuditEvent;
-        try {
-          ev = auditV1.AuditEvent.decode(m.data);
-        } catch (err) {
-          this.logger.error({ err, subject: m.subject, seq: m.seq }, 'undecodable audit event dropped');
-          m.term();
-          continue;
+      // what the consumer has buffered is appended together: wait for one message, then take those
+      // already behind it (without waiting) up to a batch
+      const it = messages[Symbol.asyncIterator]();
+      let pending = it.next();
+      for (;;) {
+        const first = await pending;
+        if (first.done) return;
+        pending = it.next();
+        const batch: JsMsg[] = [first.value];
+        while (batch.length < BATCH) {
+          const more = await Promise.race([pending, nextTick()]);
+          if (more === TICK) break;
+          if (more.done) break;
+          batch.push(more.value);
+          pending = it.next();
         }
-        try {
-          await this.log.append(ev);
-          m.ack();
-        } catch (err) {
-          const e = asAppError(err);
-          if (e.kind === 'invalid') {
-            this.logger.error({ err, eventId: ev.eventId }, 'invalid audit event dropped');
-            m.term();
-          } else {
-            this.logger.error({ err, eventId: ev.eventId }, 'appending audit event failed; redelivery later');
-            m.nak(this.retryDelayMs);
-          }
-        }
+        await this.appendBatch(batch);
       }
     })().catch((err) => this.logger.error({ err }, 'audit consumer stopped'));
+  }
+
+  private async appendBatch(batch: JsMsg[]) {
+    const decoded: { m: JsMsg; ev: auditV1.AuditEvent }[] = [];
+    for (const m of batch) {
+      try {
+        decoded.push({ m, ev: auditV1.AuditEvent.decode(m.data) });
+      } catch (err) {
+        this.logger.error({ err, subject: m.subject, seq: m.seq }, 'undecodable audit event dropped');
+        m.term();
+      }
+    }
+    try {
+      const results = await this.log.appendMany(decoded.map((d) => d.ev));
+      results.forEach((r, i) => {
+        const d = decoded[i];
+        if (!d) return;
+        if ('invalid' in r) {
+          this.logger.error({ eventId: d.ev.eventId, reason: r.invalid }, 'invalid audit event dropped');
+          d.m.term();
+        } else d.m.ack();
+      });
+    } catch (err) {
+      const e = asAppError(err);
+      this.logger.error({ err: e, events: decoded.length }, 'appending audit events failed; redelivery later');
+      for (const d of decoded) d.m.nak(this.retryDelayMs);
+    }
   }
 
   async stop(): Promise<void> {

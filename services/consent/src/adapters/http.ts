@@ -18,7 +18,7 @@ export const applicationBody = z.object({
   validUntil: instant,
   modes: z.array(z.enum(modes)).min(1).default(['query']),
   /** requests per minute asked for under the grant */
-  ratePerMinute: z.number().int().min(1).max(6000).default(60),
+  ratePerMinute: z.number().int().min(1).max(600_000).default(60),
 });
 
 export const decisionBody = z.object({
@@ -27,7 +27,7 @@ export const decisionBody = z.object({
   /** the requester performs a statutory duty (履行法定职责), recorded on the grant */
   legalDuty: z.boolean().optional(),
   /** the provider may allow fewer requests per minute than asked */
-  ratePerMinute: z.number().int().min(1).max(6000).optional(),
+  ratePerMinute: z.number().int().min(1).max(600_000).optional(),
 });
 
 const reasoned = <T extends readonly [string, ...string[]]>(decisions: T) =>
