@@ -154,7 +154,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     cleanups.push(() => exchange.stop());
     grpcAddress.exchange = `127.0.0.1:${exchange.grpcPort}`;
 
-    const audit = await startAudit(await depsFor('audit'));
+    const audit = await startAudit(await depsFor('audit'), { trust: cfg.trust });
     cleanups.push(() => audit.stop());
     grpcAddress.audit = `127.0.0.1:${audit.grpcPort}`;
 

@@ -5,6 +5,7 @@
  *    the provider who is asking, and a lane not exported to a province cannot be imported;
  *  - catalogue federation: P exports its `catalog.P.events` stream and `catalog.P.sync` service;
  *  - revocations: P exports its `consent.P.revocations` stream so every province refuses at once;
+ *  - tree heads: P exports its signed audit heads (`sth.P`) for the others to witness and co-sign;
  *  - presence: P exports its exchange heartbeats (`presence.P.exchange`) so a requester fails fast
  *    when P's exchange is down.
  * Audit streams and everything else stay inside each account.
@@ -51,6 +52,7 @@ export function accountPlan(): Record<Province, { exports: Export[]; imports: Im
       { type: 'service' as const, subject: subjects.catalogSync(p) },
       { type: 'stream' as const, subject: subjects.revocations(p) },
       { type: 'stream' as const, subject: subjects.presence(p) },
+      { type: 'stream' as const, subject: subjects.treeHeads(p) },
     ];
     for (const s of shared) {
       plan[p].exports.push({ ...s, accounts: others.map(acct) });

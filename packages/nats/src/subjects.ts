@@ -4,7 +4,7 @@
  */
 import type { Province } from '@yrd/region';
 
-export type LaneService = 'exchange' | 'consent';
+export type LaneService = 'exchange' | 'consent' | 'audit';
 
 export const subjects = {
   /**
@@ -25,6 +25,8 @@ export const subjects = {
    * import, so a requester learns that a provider is down from its silence, not from a timeout.
    */
   presence: (p: Province) => `presence.${p}.exchange`,
+  /** a province's signed tree heads, exported to every other province, which witness them */
+  treeHeads: (p: Province) => `sth.${p}`,
   /** JetStream subjects of a province's own audit stream (internal to its account) */
   audit: (p: Province, kind: string) => `audit.${p}.${kind}`,
   auditAll: (p: Province) => `audit.${p}.>`,

@@ -1,12 +1,14 @@
 import { type HttpApp, requireRoles } from '@yrd/http';
 import { z } from 'zod';
 import type { AuditLog } from '../app/audit-log.js';
+import type { CosignatureBook } from '../app/cosignatures.js';
+import type { Witness } from '../app/witness.js';
 import { MAX_EXPORT_RECORDS } from '../domain/index.js';
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const instant = z.iso.datetime({ offset: true, error: 'ISO 8601 date-time with an offset, e.g. 2025-01-01T08:00:00Z' });
 
-export function auditRoutes(app: HttpApp, log: AuditLog) {
+export function auditRoutes(app: HttpApp, log: AuditLog, witnessing?: { witness: Witness; book: CosignatureBook }) {
   // Tracing can follow one person's data across agencies (by subjectRef): that is the auditor's job
   // alone, not an admin's, so these routes admit the auditor role only.
   app.get(
@@ -80,7 +82,26 @@ export function auditRoutes(app: HttpApp, log: AuditLog) {
     return log.verify();
   });
 
-  app.get('/api/audit/v1/heads/latest', { schema: { summary: '最新签名树头 the latest signed tree head' } }, async () =>
-    log.latestHead(),
+  app.get(
+    '/api/audit/v1/heads/latest',
+    { schema: { summary: '最新签名树头 the latest signed tree head, with the other provinces’ co-signatures' } },
+    async () => {
+      const head = await log.latestHead();
+      return { ...head, cosignatures: witnessing ? await witnessing.book.of(head.size) : [] };
+    },
+  );
+
+  app.get(
+    '/api/audit/v1/witness',
+    {
+      schema: {
+        summary: '见证 what this province witnessed of the others’ logs, and any alarm (a rewritten history)',
+      },
+    },
+    async (req) => {
+      requireRoles(req, 'auditor', 'admin');
+      if (!witnessing) return { witness: '', witnessed: [], alarms: [] };
+      return witnessing.witness.status();
+    },
   );
 }

@@ -35,6 +35,8 @@ export interface AuditLogDeps {
    * anything is unsigned (`signHeadIfBehind`), so a head is never more than a second behind
    */
   headEvery?: number;
+  /** every newly signed head, to be published for the other provinces to witness */
+  onHead?: (head: SignedTreeHead) => void;
 }
 
 export interface InclusionProofView {
@@ -186,6 +188,11 @@ export class AuditLog {
   /** Signs a head when appends since the last one are still unsigned (the interval's tick). */
   signHeadIfBehind(): Promise<SignedTreeHead | undefined> {
     return this.exclusive(async () => (this.sinceHead > 0 ? this.signHeadNow() : undefined));
+  }
+
+  /** A signed head of this size, if there is one (co-signatures are checked against it). */
+  headOf(size: number): Promise<SignedTreeHead | undefined> {
+    return this.deps.repo.headOf(size);
   }
 
   /** Signs a head over the current log (unless the latest head already covers it). */
@@ -341,6 +348,8 @@ export class AuditLog {
     await this.deps.repo.saveHead(head);
     this.latest = head;
     this.sinceHead = 0;
+    // the other provinces witness it (see app/witness.ts)
+    this.deps.onHead?.(head);
     return head;
   }
 

@@ -4,3 +4,4 @@ export * from './merkle.js';
 export * from './record.js';
 export * from './tree-head.js';
 export * from './verify.js';
+export * from './witness.js';

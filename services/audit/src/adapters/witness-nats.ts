@@ -1,0 +1,111 @@
+/**
+ * Witnessing over NATS. A province publishes each signed head on `sth.P` (exported to every other
+ * province); every other province's witness hears it, asks P for the consistency proof over the
+ * audit lane (`xchg.P.from.W.audit.consistency`) and hands its co-signature back the same way
+ * (`…audit.cosign`). Heads and proofs are hashes only, so no token is needed on these lanes.
+ */
+import { invalid } from '@yrd/errors';
+import type { Logger } from '@yrd/logger';
+import { laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
+import { isProvince, type Province, provinces } from '@yrd/region';
+import type { AuditLog } from '../app/audit-log.js';
+import type { CosignatureBook } from '../app/cosignatures.js';
+import type { Witness, WitnessPeers } from '../app/witness.js';
+import type { Cosignature, SignedTreeHead } from '../domain/index.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const json = (v: unknown) => encoder.encode(JSON.stringify(v));
+const parse = <T>(data: Uint8Array) => JSON.parse(decoder.decode(data)) as T;
+const laneOpts = { timeoutMs: 3000, unavailableCode: 'AUDIT.PEER_UNAVAILABLE' };
+
+export class NatsWitnessPeers implements WitnessPeers {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly me: Province,
+  ) {}
+
+  async consistency(province: Province, from: number, to: number): Promise<Buffer[]> {
+    const data = await request(
+      this.nc,
+      subjects.lane(province, this.me, 'audit', 'consistency'),
+      json({ from, to }),
+      laneOpts,
+    );
+    return parse<{ proof: string[] }>(data).proof.map((h) => Buffer.from(h, 'hex'));
+  }
+
+  async deliverCosignature(province: Province, c: Cosignature): Promise<void> {
+    await request(this.nc, subjects.lane(province, this.me, 'audit', 'cosign'), json(c), laneOpts);
+  }
+}
+
+/** Publishes this province's heads, answers the witnesses' lanes, and witnesses the others' heads. */
+export class WitnessLink {
+  private readonly subs: { unsubscribe(): void }[] = [];
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly me: Province,
+    private readonly log: AuditLog,
+    private readonly book: CosignatureBook,
+    private readonly witness: Witness,
+    private readonly logger: Logger,
+  ) {}
+
+  publish(head: SignedTreeHead) {
+    try {
+      this.nc.publish(subjects.treeHeads(this.me), json(head));
+    } catch (err) {
+      this.logger.warn({ size: head.size, err: (err as Error).message }, 'tree head not published');
+    }
+  }
+
+  async start() {
+    this.subs.push(
+      serve(this.nc, subjects.lanes(this.me, 'audit'), { queue: 'audit', logger: this.logger }, async (m) => {
+        const from = laneRequester(m.subject);
+        if (!isProvince(from)) throw invalid('AUDIT.BAD_LANE', `not a lane: ${m.subject}`);
+        switch (m.subject.split('.').at(-1)) {
+          case 'consistency': {
+            const q = parse<{ from: number; to: number }>(m.data);
+            return json(await this.log.consistency(Number(q.from), Number(q.to)));
+          }
+          case 'cosign':
+            await this.book.accept(from, parse<Cosignature>(m.data));
+            return json({ ok: true });
+          default:
+            throw invalid('AUDIT.UNKNOWN_OP', `unknown audit lane operation in ${m.subject}`);
+        }
+      }),
+    );
+    for (const p of provinces) {
+      if (p === this.me) continue;
+      this.subs.push(
+        this.nc.subscribe(subjects.treeHeads(p), {
+          callback: (err, m) => {
+            if (err) return;
+            let head: SignedTreeHead;
+            try {
+              head = parse<SignedTreeHead>(m.data);
+            } catch {
+              this.logger.warn({ province: p }, 'unreadable tree head ignored');
+              return;
+            }
+            this.witness
+              .observe(p, head)
+              .catch((e: unknown) => this.logger.error({ err: e, province: p }, 'witnessing a head failed'));
+          },
+        }),
+      );
+    }
+    await this.nc.flush();
+    // a head signed before the others listened is published again, so they can start witnessing
+    const latest = await this.log.latestHead().catch(() => undefined);
+    if (latest) this.publish(latest);
+  }
+
+  stop() {
+    for (const s of this.subs) s.unsubscribe();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The witness of a province: it hears the other provinces' signed tree heads, judges each against
+ * the largest head of that province it verified before (asking the province for the consistency
+ * proof), co-signs what holds and hands the co-signature back, and raises an alarm — kept, logged,
+ * and shown by the auditor API — when a province's log no longer extends what it saw.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { ProvinceKey } from '@yrd/auth';
+import { asAppError } from '@yrd/errors';
+import type { Logger } from '@yrd/logger';
+import type { Province } from '@yrd/region';
+import {
+  type Cosignature,
+  cosign,
+  type Judgement,
+  judgeHead,
+  proofNeeded,
+  type SignedTreeHead,
+  type WitnessedHead,
+} from '../domain/index.js';
+
+export interface WitnessAlarm {
+  province: string;
+  code: string;
+  message: string;
+  head: SignedTreeHead;
+  raisedAt: string;
+}
+
+export interface WitnessStore {
+  witnessed(province: string): Promise<WitnessedHead | undefined>;
+  allWitnessed(): Promise<(WitnessedHead & { seenAt: string })[]>;
+  keep(h: WitnessedHead, at: string): Promise<void>;
+  raise(a: WitnessAlarm): Promise<void>;
+  alarms(): Promise<WitnessAlarm[]>;
+}
+
+/** The other provinces' audit services, over the audit lanes. */
+export interface WitnessPeers {
+  consistency(province: Province, from: number, to: number): Promise<Buffer[]>;
+  deliverCosignature(province: Province, c: Cosignature): Promise<void>;
+}
+
+export class Witness {
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly me: Province,
+    private readonly keys: ReadonlyMap<string, KeyObject>,
+    private readonly key: ProvinceKey,
+    private readonly store: WitnessStore,
+    private readonly peers: WitnessPeers,
+    private readonly logger: Logger,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Judges one head of another province (one at a time per province, in arrival order). */
+  observe(province: Province, head: SignedTreeHead): Promise<Judgement | undefined> {
+    const prior = this.chains.get(province) ?? Promise.resolve();
+    const run = prior.then(() => this.judge(province, head));
+    this.chains.set(
+      province,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  status() {
+    return Promise.all([this.store.allWitnessed(), this.store.alarms()]).then(([witnessed, alarms]) => ({
+      witness: this.me,
+      witnessed,
+      alarms,
+    }));
+  }
+
+  private async judge(province: Province, head: SignedTreeHead): Promise<Judgement | undefined> {
+    // a head speaks for the province whose subject it came on, and no other
+    if (head.province !== province || province === this.me) return undefined;
+    const publicKey = this.keys.get(province);
+    if (!publicKey) return undefined;
+    const prev = await this.store.witnessed(province);
+    const need = proofNeeded(prev, head);
+    let proof: Buffer[] = [];
+    if (need) {
+      try {
+        proof = await this.peers.consistency(province, need.from, need.to);
+      } catch (err) {
+        const e = asAppError(err);
+        // out of reach: judge the next head instead; a refusal to prove is itself a finding
+        if (e.kind === 'unavailable' || e.kind === 'internal') {
+          this.logger.warn({ province, size: head.size, code: e.code }, 'consistency proof not obtained; later');
+          return undefined;
+        }
+        proof = [];
+      }
+    }
+    const judgement = judgeHead(prev, head, publicKey, proof);
+    const at = this.clock().toISOString();
+    if (!judgement.ok) {
+      this.logger.error(
+        { province, size: head.size, code: judgement.code },
+        'witness alarm: a province log does not hold',
+      );
+      await this.store.raise({ province, code: judgement.code, message: judgement.message, head, raisedAt: at });
+      return judgement;
+    }
+    if (!prev || judgement.keep.size !== prev.size || judgement.keep.rootHash !== prev.rootHash)
+      await this.store.keep(judgement.keep, at);
+    if (judgement.cosign) {
+      const c = cosign(this.me, head, this.key.privateKey, this.key.kid);
+      await this.peers.deliverCosignature(province, c).catch((err: unknown) => {
+        this.logger.warn({ province, size: head.size, err: (err as Error).message }, 'co-signature not delivered');
+      });
+    }
+    return judgement;
+  }
+}

@@ -1,0 +1,74 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { aHead, aLog, aStoredRecord } from './test-builders.js';
+import { cosign, judgeHead, proofNeeded, verifyCosignature, type WitnessedHead } from './witness.js';
+
+const sh = generateKeyPairSync('ed25519');
+const zj = generateKeyPairSync('ed25519');
+const { tree } = aLog(20, sh.privateKey);
+const held = (size: number): WitnessedHead => {
+  const h = aHead(tree, size, sh.privateKey);
+  return { province: 'sh', size, rootHash: h.rootHash, timestamp: h.timestamp };
+};
+/** the same province's log with record 5 changed: a rewritten history */
+const rewritten = aLog(20, sh.privateKey, {
+  records: (seq) => (seq === 5 ? aStoredRecord(seq, { kind: 'exchange.query.rewritten' }) : aStoredRecord(seq)),
+}).tree;
+
+describe('witnessing a province’s heads', () => {
+  it('takes the first head on trust and co-signs it', () => {
+    const j = judgeHead(undefined, aHead(tree, 8, sh.privateKey), sh.publicKey);
+    expect(j).toMatchObject({ ok: true, cosign: true, keep: { size: 8 } });
+  });
+
+  it.each([
+    ['a larger head that extends the one held', 8, 15],
+    ['a late, smaller head that the one held extends', 15, 8],
+  ])('accepts %s, with its consistency proof', (_what, heldSize, newSize) => {
+    const head = aHead(tree, newSize, sh.privateKey);
+    const need = proofNeeded(held(heldSize), head);
+    expect(need).toEqual({ from: Math.min(heldSize, newSize), to: Math.max(heldSize, newSize) });
+    const proof = tree.consistencyProof(need?.from ?? 0, need?.to ?? 0);
+    const j = judgeHead(held(heldSize), head, sh.publicKey, proof);
+    expect(j).toMatchObject({ ok: true, keep: { size: Math.max(heldSize, newSize) } });
+  });
+
+  it('catches a rewritten history even when every head is signed with the province’s own key', () => {
+    const head = aHead(rewritten, 15, sh.privateKey);
+    const proof = rewritten.consistencyProof(8, 15);
+    const j = judgeHead(held(8), head, sh.publicKey, proof);
+    expect(j).toMatchObject({ ok: false, code: 'AUDIT.INCONSISTENT' });
+    if (!j.ok) expect(j.message).toContain('rewritten');
+  });
+
+  it.each([
+    ['no proof at all', []],
+    ['the proof of an honest log (it does not fit the rewritten head)', tree.consistencyProof(8, 15)],
+  ])('catches it with %s', (_what, proof) => {
+    expect(judgeHead(held(8), aHead(rewritten, 15, sh.privateKey), sh.publicKey, proof)).toMatchObject({
+      ok: false,
+      code: 'AUDIT.INCONSISTENT',
+    });
+  });
+
+  it('catches two roots for one size (a fork)', () => {
+    expect(judgeHead(held(10), aHead(rewritten, 10, sh.privateKey), sh.publicKey)).toMatchObject({
+      ok: false,
+      code: 'AUDIT.FORK',
+    });
+  });
+
+  it('refuses a head not signed by the province', () => {
+    expect(
+      judgeHead(held(8), aHead(tree, 15, zj.privateKey), sh.publicKey, tree.consistencyProof(8, 15)),
+    ).toMatchObject({ ok: false, code: 'AUDIT.HEAD_SIGNATURE_INVALID' });
+  });
+
+  it('co-signs as the witness, and a co-signature verifies only with the witness’s key', () => {
+    const c = cosign('zj', held(15), zj.privateKey, 'zj-1');
+    expect(c).toMatchObject({ witness: 'zj', province: 'sh', size: 15 });
+    expect(verifyCosignature(c, zj.publicKey)).toBe(true);
+    expect(verifyCosignature(c, sh.publicKey)).toBe(false);
+    expect(verifyCosignature({ ...c, size: 16 }, zj.publicKey)).toBe(false);
+  });
+});
