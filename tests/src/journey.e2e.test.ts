@@ -223,6 +223,31 @@ describe('the four-province journey', () => {
     }
   });
 
+  it('an auditor in 上海 sees both sides of the exchange, the other with proofs against 浙江’s head', async () => {
+    type Page = { records: { kind: string; leafHash: string; proof: { treeSize: number; rootHash: string } }[] };
+    const both = await eventually(async () => {
+      const r = await api.as<
+        Page & { counterparts?: Record<string, Page & { head: { size: number; rootHash: string } }> }
+      >('sh-auditor', 'sh', 'GET', '/api/audit/v1/records?requestId=e2e-query-0001&counterpart=true');
+      return r.body.counterparts?.zj?.records.length ? r.body : undefined;
+    });
+    expect(both.records.map((r) => r.kind)).toContain('exchange.query.requested');
+    const zj = both.counterparts?.zj;
+    expect(zj?.records.map((r) => r.kind)).toContain('exchange.query.served');
+    for (const r of zj?.records ?? []) expect(r.proof.rootHash).toBe(zj?.head.rootHash);
+    // 浙江's heads are co-signed by the other provinces' witnesses
+    const latest = await eventually(async () => {
+      const h = await api.as<{ cosignatures: { witness: string }[] }>(
+        'zj-auditor',
+        'zj',
+        'GET',
+        '/api/audit/v1/heads/latest',
+      );
+      return h.body.cosignatures.length >= 3 ? h.body : undefined;
+    });
+    expect(latest.cosignatures.map((c) => c.witness).sort()).toEqual(['ah', 'js', 'sh']);
+  });
+
   describe('the demo scenarios on the seeds', () => {
     it('1 · 上海 verifies a 浙江 business licence and its legal representative (核验, unconditional)', async () => {
       const verify = (claims: Record<string, string>) =>

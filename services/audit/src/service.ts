@@ -12,7 +12,7 @@ import { WitnessRepo } from './adapters/witness-db.js';
 import { NatsWitnessPeers, WitnessLink } from './adapters/witness-nats.js';
 import { AuditLog } from './app/audit-log.js';
 import { CosignatureBook } from './app/cosignatures.js';
-import { Witness } from './app/witness.js';
+import { CounterpartTrace, Witness } from './app/witness.js';
 
 export const auditMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -59,6 +59,7 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
     openapi: { title: 'YRD 审计服务 Audit API', description: '可验证留痕：Merkle 日志、签名树头、包含证明' },
   });
   const witnessRepo = new WitnessRepo(deps.db);
+  const peers = new NatsWitnessPeers(deps.nc, deps.province);
   const witnessing = opts.trust
     ? {
         witness: new Witness(
@@ -66,10 +67,11 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
           keys,
           deps.key,
           witnessRepo,
-          new NatsWitnessPeers(deps.nc, deps.province),
+          peers,
           logger.child({ component: 'witness' }),
           deps.clock,
         ),
+        counterparts: new CounterpartTrace(deps.province, peers),
         book: new CosignatureBook(deps.province, keys, (size) => log.headOf(size), witnessRepo, deps.clock),
       }
     : undefined;

@@ -2,13 +2,17 @@ import { type HttpApp, requireRoles } from '@yrd/http';
 import { z } from 'zod';
 import type { AuditLog } from '../app/audit-log.js';
 import type { CosignatureBook } from '../app/cosignatures.js';
-import type { Witness } from '../app/witness.js';
+import type { CounterpartTrace, Witness } from '../app/witness.js';
 import { MAX_EXPORT_RECORDS } from '../domain/index.js';
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const instant = z.iso.datetime({ offset: true, error: 'ISO 8601 date-time with an offset, e.g. 2025-01-01T08:00:00Z' });
 
-export function auditRoutes(app: HttpApp, log: AuditLog, witnessing?: { witness: Witness; book: CosignatureBook }) {
+export function auditRoutes(
+  app: HttpApp,
+  log: AuditLog,
+  witnessing?: { witness: Witness; book: CosignatureBook; counterparts: CounterpartTrace },
+) {
   // Tracing can follow one person's data across agencies (by subjectRef): that is the auditor's job
   // alone, not an admin's, so these routes admit the auditor role only.
   app.get(
@@ -34,12 +38,20 @@ export function auditRoutes(app: HttpApp, log: AuditLog, witnessing?: { witness:
           to: instant.optional(),
           after: seq.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
+          /** with a requestId: also the other province's records of that exchange, with its proofs */
+          counterpart: z
+            .enum(['true', 'false'])
+            .default('false')
+            .transform((v) => v === 'true'),
         }),
       },
     },
     async (req) => {
       requireRoles(req, 'auditor');
-      return log.trace(req.query);
+      const { counterpart, ...filters } = req.query;
+      const page = await log.trace(filters);
+      if (!counterpart || !filters.requestId || !witnessing) return page;
+      return { ...page, counterparts: await witnessing.counterparts.of(page.records, filters.requestId) };
     },
   );
 

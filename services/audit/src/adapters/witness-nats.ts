@@ -8,9 +8,9 @@ import { invalid } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
 import { isProvince, type Province, provinces } from '@yrd/region';
-import type { AuditLog } from '../app/audit-log.js';
+import type { AuditLog, TracePage } from '../app/audit-log.js';
 import type { CosignatureBook } from '../app/cosignatures.js';
-import type { Witness, WitnessPeers } from '../app/witness.js';
+import { type CounterpartPeers, CounterpartTrace, type Witness, type WitnessPeers } from '../app/witness.js';
 import type { Cosignature, SignedTreeHead } from '../domain/index.js';
 
 const encoder = new TextEncoder();
@@ -19,7 +19,7 @@ const json = (v: unknown) => encoder.encode(JSON.stringify(v));
 const parse = <T>(data: Uint8Array) => JSON.parse(decoder.decode(data)) as T;
 const laneOpts = { timeoutMs: 3000, unavailableCode: 'AUDIT.PEER_UNAVAILABLE' };
 
-export class NatsWitnessPeers implements WitnessPeers {
+export class NatsWitnessPeers implements WitnessPeers, CounterpartPeers {
   constructor(
     private readonly nc: NatsConnection,
     private readonly me: Province,
@@ -33,6 +33,16 @@ export class NatsWitnessPeers implements WitnessPeers {
       laneOpts,
     );
     return parse<{ proof: string[] }>(data).proof.map((h) => Buffer.from(h, 'hex'));
+  }
+
+  async trace(province: Province, requestId: string): Promise<TracePage> {
+    const data = await request(
+      this.nc,
+      subjects.lane(province, this.me, 'audit', 'trace'),
+      json({ requestId }),
+      laneOpts,
+    );
+    return parse<TracePage>(data);
   }
 
   async deliverCosignature(province: Province, c: Cosignature): Promise<void> {
@@ -70,6 +80,13 @@ export class WitnessLink {
           case 'consistency': {
             const q = parse<{ from: number; to: number }>(m.data);
             return json(await this.log.consistency(Number(q.from), Number(q.to)));
+          }
+          case 'trace': {
+            const q = parse<{ requestId: string }>(m.data);
+            if (typeof q.requestId !== 'string' || q.requestId === '' || q.requestId.length > 200)
+              throw invalid('AUDIT.BAD_REQUEST_ID', 'a request id is required');
+            const page = await this.log.trace({ requestId: q.requestId, limit: 500 });
+            return json(CounterpartTrace.forAsker(page, from));
           }
           case 'cosign':
             await this.book.accept(from, parse<Cosignature>(m.data));

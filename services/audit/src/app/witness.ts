@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import type { ProvinceKey } from '@yrd/auth';
 import { asAppError } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
-import type { Province } from '@yrd/region';
+import { isProvince, type Province } from '@yrd/region';
 import {
   type Cosignature,
   cosign,
@@ -18,6 +18,7 @@ import {
   type SignedTreeHead,
   type WitnessedHead,
 } from '../domain/index.js';
+import type { TracePage } from './audit-log.js';
 
 export interface WitnessAlarm {
   province: string;
@@ -113,5 +114,52 @@ export class Witness {
       });
     }
     return judgement;
+  }
+}
+
+/** The other province's side of an exchange, as its audit service answers over the audit lane. */
+export interface CounterpartPeers {
+  trace(province: Province, requestId: string): Promise<TracePage>;
+}
+
+/**
+ * Both sides of an exchange for an auditor: this province's records of a request and, for each other
+ * province those records name as requester or provider, that province's records of the same request
+ * with proofs against its own signed head (which this province's witness can vouch for). A province
+ * answers only for exchanges the asking province took part in.
+ */
+export class CounterpartTrace {
+  constructor(
+    private readonly me: Province,
+    private readonly peers: CounterpartPeers,
+  ) {}
+
+  async of(
+    own: readonly { requesterProvince: string; providerProvince: string }[],
+    requestId: string,
+  ): Promise<Record<string, TracePage | { error: string }>> {
+    const others = new Set<Province>();
+    for (const r of own) {
+      for (const p of [r.requesterProvince, r.providerProvince]) if (isProvince(p) && p !== this.me) others.add(p);
+    }
+    const out: Record<string, TracePage | { error: string }> = {};
+    await Promise.all(
+      [...others].map(async (p) => {
+        try {
+          out[p] = await this.peers.trace(p, requestId);
+        } catch (err) {
+          out[p] = { error: asAppError(err).code };
+        }
+      }),
+    );
+    return out;
+  }
+
+  /** At the answering province: its records of the request, only those the asking province took part in. */
+  static forAsker(page: TracePage, asker: Province): TracePage {
+    return {
+      ...page,
+      records: page.records.filter((r) => r.requesterProvince === asker || r.providerProvince === asker),
+    };
   }
 }
