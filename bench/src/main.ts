@@ -1,15 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseConfig, z } from '@yrd/config';
+import { envBool, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { connectProvince, subjects } from '@yrd/nats';
 import { startRegion } from '@yrd/node';
-import { provinces } from '@yrd/region';
+import { type Province, provinces } from '@yrd/region';
 import { demoBookingNo } from '@yrd/seeds';
 import pg from 'pg';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { type LoadResult, runLoad } from './load.js';
+import { startRegionProcesses, until } from './processes.js';
 import { writeSection } from './results.js';
 import { traceBreakdown } from './spans.js';
 
@@ -19,6 +20,8 @@ const config = parseConfig(
     BENCH_SECONDS: z.coerce.number().min(1).max(600).default(10),
     /** e.g. postgres://postgres@127.0.0.1:5432/yrd_bench_{province}; absent = PGlite */
     BENCH_DATABASE_URL: z.string().url().optional(),
+    /** one process per province node (as production runs them) instead of all in the bench's own */
+    BENCH_PROCESSES: envBool(false),
   }),
   process.env,
 );
@@ -66,23 +69,40 @@ async function main() {
   const databaseUrl = config.BENCH_DATABASE_URL;
   if (databaseUrl) await freshDatabases(databaseUrl);
   storage = databaseUrl ? `PostgreSQL (${databaseUrl.replace(/\/\/[^@/]*@/, '//')})` : 'embedded PGlite';
-  console.log(`starting the region (4 provinces, ${storage}, nats-server) …`);
-  const region = await startRegion({
-    logger,
-    dataDir: dir,
-    inMemory: true,
-    databaseUrl,
-    ports: 'random',
-    devMode: true,
-    seed: true,
-  });
+  const separate = config.BENCH_PROCESSES;
+  console.log(
+    `starting the region (4 provinces, ${storage}, nats-server${separate ? ', a process per province' : ''}) …`,
+  );
+  const region = separate
+    ? await startRegionProcesses(dir, databaseUrl)
+    : await startRegion({
+        logger,
+        dataDir: dir,
+        inMemory: true,
+        databaseUrl,
+        ports: 'random',
+        devMode: true,
+        seed: true,
+      }).then((r) => ({
+        urls: Object.fromEntries(provinces.map((p) => [p, r.nodes[p].url])) as Record<Province, string>,
+        natsUrl: r.nats.url,
+        credentials: r.secrets.nats,
+        stop: () => r.stop(),
+      }));
   try {
-    const sh = region.nodes.sh.url;
-    const zj = region.nodes.zj.url;
+    const sh = region.urls.sh;
+    const zj = region.urls.zj;
     const token = async (url: string, user: string) =>
       String((await json(`${url}/api/auth/v1/dev-token`, 'POST', { user })).body.token);
     const requester = await token(sh, 'sh-dsj-requester');
     const reviewer = await token(zj, 'zj-dsjj-reviewer');
+    // separate processes learn each other's catalogues over NATS: 上海 must see 浙江's entry first
+    await until(async () => {
+      const r = await fetch(`${sh}/api/catalog/v1/resources/${booking}`, {
+        headers: { authorization: `Bearer ${requester}` },
+      });
+      return r.ok;
+    }, '上海 to see 浙江’s entry');
 
     const app = await json(
       `${sh}/api/consent/v1/applications`,
@@ -130,14 +150,14 @@ async function main() {
     // raw NATS: the same lane, accounts and server; the responder answers with a same-size payload
     const payload = new Uint8Array(payloadBytes).fill(0x61);
     const zjNc = await connectProvince({
-      servers: region.nats.url,
-      credentials: region.secrets.nats.zj,
+      servers: region.natsUrl,
+      credentials: region.credentials.zj,
       name: 'bench/zj',
       logger,
     });
     const shNc = await connectProvince({
-      servers: region.nats.url,
-      credentials: region.secrets.nats.sh,
+      servers: region.natsUrl,
+      credentials: region.credentials.sh,
       name: 'bench/sh',
       logger,
     });
@@ -172,9 +192,12 @@ async function main() {
     await shNc.close();
     await zjNc.close();
 
-    console.log('span breakdown of sequential queries …');
-    const breakdown = await traceBreakdown(30, post('/api/exchange/v1/queries', queryBody));
-    writeResults(results, payloadBytes, breakdown);
+    // spans are collected in this process: with the nodes in their own processes there are none here
+    const breakdown = separate
+      ? { stats: [], traces: 0 }
+      : (console.log('span breakdown of sequential queries …'),
+        await traceBreakdown(30, post('/api/exchange/v1/queries', queryBody)));
+    writeResults(results, payloadBytes, breakdown, separate);
     console.table(results);
   } finally {
     await region.stop();
@@ -186,6 +209,7 @@ function writeResults(
   results: LoadResult[],
   payloadBytes: number,
   breakdown: Awaited<ReturnType<typeof traceBreakdown>>,
+  separate: boolean,
 ) {
   const [raw, query, verify] = results as [LoadResult, LoadResult, LoadResult];
   const row = (r: LoadResult) =>
@@ -193,9 +217,12 @@ function writeResults(
   const ratio = (r: LoadResult) =>
     `| ${r.name} | ${(r.throughput / raw.throughput).toFixed(3)} | ${(r.p99ms / raw.p99ms).toFixed(1)}× |`;
   writeSection(
-    `## Exchange path vs raw NATS — ${storage.startsWith('PostgreSQL') ? 'PostgreSQL' : 'PGlite'}`,
-    `Concurrency ${concurrency}, ${seconds} s per run after a 2 s warm-up, one process (the four province nodes, the load
-generator) plus nats-server. Storage: ${storage}. Reply payload ${payloadBytes} B.
+    `## Exchange path vs raw NATS — ${storage.startsWith('PostgreSQL') ? 'PostgreSQL' : 'PGlite'}${separate ? ', a process per province' : ''}`,
+    `Concurrency ${concurrency}, ${seconds} s per run after a 2 s warm-up, ${
+      separate
+        ? 'a process per province node (apps/node/src/main.ts, as production runs them) and one for the load generator'
+        : 'one process (the four province nodes, the load generator)'
+    } plus nats-server. Storage: ${storage}. Reply payload ${payloadBytes} B.
 
 | run | req/s | p50 ms | p99 ms | max ms | requests | errors |
 |---|---:|---:|---:|---:|---:|---:|
@@ -205,13 +232,17 @@ ${results.map(row).join('\n')}
 |---|---:|---:|
 ${[query, verify].map(ratio).join('\n')}
 
-Where one query spends its time (${breakdown.stats[0]?.count ?? 0} sequential queries, traced; ${breakdown.traces} traces —
+${
+  breakdown.traces === 0
+    ? 'No span breakdown in this mode: the spans are recorded in the node processes (see the one-process section).\n'
+    : `Where one query spends its time (${breakdown.stats[0]?.count ?? 0} sequential queries, traced; ${breakdown.traces} traces —
 one per request, across HTTP, NATS and gRPC). Spans nest: the edge span contains the exchange span, and so on.
 
 | span | count | p50 ms | p90 ms |
 |---|---:|---:|---:|
 ${breakdown.stats.map((s) => `| ${s.span} | ${s.count} | ${s.p50ms} | ${s.p90ms} |`).join('\n')}
-`,
+`
+}`,
   );
 }
 

@@ -1,0 +1,89 @@
+/**
+ * The region as a province runs it in production: one process per province node
+ * (`apps/node/src/main.ts`), each with its own event loop, against one nats-server. The bench's
+ * default puts all four nodes in its own process; this mode lets the requester, the provider and the
+ * load generator use different cores.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TrustList } from '@yrd/auth';
+import { type NatsCredentials, startNatsServer } from '@yrd/nats';
+import { generateRegionSecrets } from '@yrd/node';
+import { type Province, provinceInfo, provinces } from '@yrd/region';
+
+export interface ProcessRegion {
+  urls: Record<Province, string>;
+  natsUrl: string;
+  credentials: Record<Province, NatsCredentials>;
+  stop(): Promise<void>;
+}
+
+const mainScript = resolve(import.meta.dirname, '../../apps/node/src/main.ts');
+
+export async function startRegionProcesses(dir: string, databaseUrl: string | undefined): Promise<ProcessRegion> {
+  const secrets = generateRegionSecrets();
+  const trust = Object.fromEntries(provinces.map((p) => [p, secrets.keys[p].publicJwk])) as TrustList;
+  const nats = await startNatsServer({ dir: join(dir, 'nats'), port: 0, credentials: secrets.nats });
+  const trustFile = join(dir, 'trust.json');
+  writeFileSync(trustFile, JSON.stringify(trust));
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((done) => {
+            if (c.exitCode !== null) return done();
+            c.once('exit', () => done());
+            c.kill('SIGINT');
+          }),
+      ),
+    );
+    await nats.stop();
+  };
+  try {
+    for (const p of provinces) {
+      const keyFile = join(dir, `${p}.jwk`);
+      writeFileSync(keyFile, JSON.stringify(secrets.keys[p].privateJwk));
+      const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {
+        env: {
+          ...process.env,
+          YRD_PROVINCE: p,
+          YRD_NATS_URL: nats.url,
+          YRD_NATS_USER: secrets.nats[p].user,
+          YRD_NATS_PASSWORD: secrets.nats[p].pass,
+          YRD_PROVINCE_KEY_FILE: keyFile,
+          YRD_TRUST_LIST_FILE: trustFile,
+          YRD_DEV_MODE: 'true',
+          YRD_SEED: 'true',
+          YRD_LOG_LEVEL: 'error',
+          NODE_ENV: 'development',
+          ...(databaseUrl ? { YRD_DATABASE_URL: databaseUrl.replaceAll('{province}', p) } : {}),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+    }
+    const urls = Object.fromEntries(
+      provinces.map((p) => [p, `http://127.0.0.1:${provinceInfo[p].basePort}`]),
+    ) as Record<Province, string>;
+    for (const p of provinces) await until(async () => (await fetch(`${urls[p]}/healthz`)).ok, `${p} healthy`);
+    return { urls, natsUrl: nats.url, credentials: secrets.nats, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export async function until(check: () => Promise<boolean>, what: string, ms = 120_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
