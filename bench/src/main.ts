@@ -193,10 +193,10 @@ async function main() {
     await zjNc.close();
 
     // spans are collected in this process: with the nodes in their own processes there are none here
+    if (!separate) console.log('span breakdown of sequential queries …');
     const breakdown = separate
       ? { stats: [], traces: 0 }
-      : (console.log('span breakdown of sequential queries …'),
-        await traceBreakdown(30, post('/api/exchange/v1/queries', queryBody)));
+      : await traceBreakdown(30, post('/api/exchange/v1/queries', queryBody));
     writeResults(results, payloadBytes, breakdown, separate);
     console.table(results);
   } finally {
