@@ -41,9 +41,10 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
   for (const [p, jwk] of Object.entries(opts.trust ?? {}))
     if (jwk) keys.set(p, createPublicKey({ key: jwk, format: 'jwk' }));
   let link: WitnessLink | undefined;
+  const repo = new AuditRepo(deps.db);
   const log = new AuditLog({
     province: deps.province,
-    repo: new AuditRepo(deps.db),
+    repo,
     key: deps.key,
     clock: deps.clock,
     ...(opts.headEvery !== undefined ? { headEvery: opts.headEvery } : {}),
@@ -52,6 +53,7 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
   await log.init();
   const ingest = new AuditIngest(deps.nc, deps.province, log, logger);
   let headTimer: NodeJS.Timeout | undefined;
+  let analyzeTimer: NodeJS.Timeout | undefined;
   const http = await buildHttpApp({
     service: 'audit',
     logger,
@@ -86,6 +88,12 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
     start: async () => {
       await ingest.start();
       await link?.start();
+      // the planner's statistics follow the log's growth (PGlite has no autovacuum)
+      await repo.analyze();
+      analyzeTimer = setInterval(() => {
+        repo.analyze().catch((err: unknown) => logger.warn({ err }, 'analyze of the audit log failed'));
+      }, 600_000);
+      analyzeTimer.unref();
       headTimer = setInterval(() => {
         log.signHeadIfBehind().catch((err: unknown) => logger.error({ err }, 'signing a tree head failed'));
       }, opts.headIntervalMs ?? 1000);
@@ -93,6 +101,7 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
     },
     stop: async () => {
       if (headTimer) clearInterval(headTimer);
+      if (analyzeTimer) clearInterval(analyzeTimer);
       link?.stop();
       await ingest.stop();
       // what came in since the last head is covered before the service goes
