@@ -6,7 +6,7 @@ import type { AuditSink } from '@yrd/audit-events';
 import type { HttpApp } from '@yrd/http';
 import type { Logger } from '@yrd/logger';
 import type { ServiceDeps } from '@yrd/runtime';
-import { GrpcFeedCatalog } from './adapters/feed-catalog.js';
+import { GrpcCatalogEntries } from './adapters/catalog.js';
 import { FeedLaneOps, JetStreamFeedLog, NatsSubscriptionLanes, RevocationWatch } from './adapters/feed-nats.js';
 import { SubscriptionRepo } from './adapters/subscription-db.js';
 import { subscriptionRoutes } from './adapters/subscription-http.js';
@@ -59,7 +59,7 @@ export function buildFeeds(
     providerMs: opts.providerTimeoutMs ?? 5000,
     deliverMs: opts.deliverTimeoutMs ?? 5000,
   });
-  const catalog = new GrpcFeedCatalog(deps.grpcAddress.catalog);
+  const catalog = new GrpcCatalogEntries(deps.grpcAddress.catalog);
   const provider = new ProviderFeeds(
     deps.province,
     deps.verifier,

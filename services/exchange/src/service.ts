@@ -4,7 +4,7 @@ import type { SecretResolver } from '@yrd/config';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
 import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
-import { GrpcResourceDirectory } from './adapters/catalog.js';
+import { GrpcCatalogEntries } from './adapters/catalog.js';
 import { DatasetRepo, type DatasetSeed } from './adapters/db.js';
 import { GrpcPolicyDecider, registerExchangeGrpc } from './adapters/grpc.js';
 import { exchangeRoutes } from './adapters/http.js';
@@ -71,7 +71,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     repo,
     new HttpConnector({ secrets, logger: logger.child({ component: 'sources' }) }),
   );
-  const catalog = new GrpcResourceDirectory(deps.grpcAddress.catalog);
+  const catalog = new GrpcCatalogEntries(deps.grpcAddress.catalog);
   const sourceAdmin = new SourceAdmin(
     deps.province,
     sourceStore,

@@ -66,19 +66,8 @@ export class AuditRepo {
   }
 
   /** Stores a record and the frontier after it, in one transaction. */
-  async insert(rec: StoredAuditRecord, frontier: MerkleFrontier): Promise<void> {
-    const f = rec.fields;
-    await this.h.db.transaction(async (tx) => {
-      await tx.execute(sql`
-        insert into audit.records (seq, event_id, leaf_hash, fields, request_id, resource_id, actor_agency,
-          requester_province, provider_province, occurred_at, subject_ref, occurred_ts)
-        values (${rec.seq}, ${f.eventId}, ${rec.leafHash}, ${JSON.stringify(f)}::jsonb, ${f.requestId}, ${f.resourceId},
-          ${f.actorAgency}, ${f.requesterProvince}, ${f.providerProvince}, ${f.occurredAt}, ${f.subjectRef},
-          audit.try_timestamptz(${f.occurredAt}))`);
-      await tx.execute(sql`
-        insert into audit.log_state (id, size, frontier) values (true, ${frontier.size}, ${JSON.stringify(frontier.hashes)}::jsonb)
-        on conflict (id) do update set size = excluded.size, frontier = excluded.frontier`);
-    });
+  insert(rec: StoredAuditRecord, frontier: MerkleFrontier): Promise<void> {
+    return this.insertMany([rec], frontier);
   }
 
   async leafHashes(): Promise<string[]> {
