@@ -223,6 +223,23 @@ describe('the four-province journey', () => {
     }
   });
 
+  it('an agency exports its catalogue as CSV through its edge and imports it back unchanged', async () => {
+    const auth = { authorization: `Bearer ${await api.token('zj-dsjj-publisher')}` };
+    const zjEdge = api.url('zj');
+    const csv = await fetch(`${zjEdge}/api/catalog/v1/export?format=csv&scope=own`, { headers: auth });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const file = Buffer.from(await csv.arrayBuffer());
+    const back = await fetch(`${zjEdge}/api/catalog/v1/imports?wait=true`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: file,
+    });
+    expect(back.status).toBe(200);
+    const job = (await back.json()) as { status: string; created: number; updated: number; unchanged: number };
+    expect(job).toMatchObject({ status: 'done', created: 0, updated: 0 });
+    expect(job.unchanged).toBeGreaterThan(0);
+  });
+
   it('an auditor in 上海 sees both sides of the exchange, the other with proofs against 浙江’s head', async () => {
     type Page = { records: { kind: string; leafHash: string; proof: { treeSize: number; rootHash: string } }[] };
     const both = await eventually(async () => {

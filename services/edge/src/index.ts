@@ -46,6 +46,11 @@ export async function startEdge(opts: EdgeOptions) {
     openapi: { title: `YRD ${opts.province} edge` },
   });
   await app.register(replyFrom, { undici: { connections: 64, pipelining: 1 } });
+  // the edge forwards bodies it does not read itself (a catalogue import in CSV or XLSX) as they came;
+  // the service behind it parses them and enforces its own limits
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 }, (_req, body, done) =>
+    done(null, body),
+  );
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     const checks = await Promise.all(
