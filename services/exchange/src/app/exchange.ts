@@ -4,10 +4,9 @@
  * requester token, asks its own consent service, and serves only granted, masked items. Both sides
  * leave an audit event (hashes only, never personal data) before they answer.
  */
-import { type AuditEventInit, type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
+import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
 import {
-  type AppError,
   asAppError,
   conflict,
   forbidden,
@@ -25,6 +24,7 @@ import { canonicalJson, subjectRef } from '../domain/canonical.js';
 import { type Bucket, take } from '../domain/rate-limit.js';
 import type { ReplayStore } from './replays.js';
 import type { DataSource } from './sources.js';
+import { type PendingEvent, recordRefusal } from './trail.js';
 
 export type ExchangeMode = 'query' | 'verify';
 export const exchangeModes = ['query', 'verify'] as const;
@@ -59,12 +59,6 @@ export interface ExchangeOutcome {
   provider: Province;
   reply: exchangeV1.ExchangeReply;
 }
-
-const denialKinds = new Set(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'rate_limited']);
-const outcomeOf = (e: AppError) => (denialKinds.has(e.kind) ? 'deny' : 'error');
-
-/** An exchange event before its outcome is known; stamped when it is recorded. */
-type PendingEvent = Omit<AuditEventInit, 'occurredAt'>;
 
 export class RequesterApp {
   constructor(
@@ -134,11 +128,15 @@ export class RequesterApp {
       data = await this.transport.send(provider, this.province, mode, exchangeV1.ExchangeRequest.encode(req).finish());
     } catch (err) {
       const e = asAppError(err);
-      try {
-        await this.audit.publish(auditEvent({ ...ev, outcome: outcomeOf(e), code: e.code, occurredAt: this.clock() }));
-      } catch (auditErr) {
-        this.logger.error({ err: auditErr, requestId }, 'audit of a failed exchange could not be recorded');
-      }
+      await recordRefusal(
+        this.audit,
+        ev,
+        e,
+        this.clock(),
+        this.logger,
+        { requestId },
+        'audit of a failed exchange could not be recorded',
+      );
       throw e;
     }
     const reply = exchangeV1.ExchangeReply.decode(data);
@@ -239,14 +237,15 @@ export class ProviderApp {
       if (claimed) await this.replays?.abandon(requester, req.requestId);
       const e = asAppError(err);
       if (e.kind === 'internal') this.logger.error({ err, requestId: req.requestId }, 'exchange failed');
-      try {
-        await this.audit.publish(auditEvent({ ...ev, outcome: outcomeOf(e), code: e.code, occurredAt: this.clock() }));
-      } catch (auditErr) {
-        this.logger.error(
-          { err: auditErr, requestId: req.requestId },
-          'audit of a refused exchange could not be recorded',
-        );
-      }
+      await recordRefusal(
+        this.audit,
+        ev,
+        e,
+        this.clock(),
+        this.logger,
+        { requestId: req.requestId },
+        'audit of a refused exchange could not be recorded',
+      );
       throw e;
     }
     try {

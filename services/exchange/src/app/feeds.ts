@@ -24,6 +24,7 @@ import type {
   SubscriptionLanes,
   SubscriptionStore,
 } from './subscriptions.js';
+import { recordRefusal } from './trail.js';
 
 export const maxEventsPerPublish = 1000;
 
@@ -31,8 +32,6 @@ export interface PublishedEvent {
   id: string;
   fields: Record<string, string>;
 }
-
-const denialKinds = new Set(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'rate_limited']);
 
 export class ProviderFeeds {
   private readonly deliveries = new Map<string, Delivery>();
@@ -187,18 +186,15 @@ export class ProviderFeeds {
     } catch (err) {
       const e = asAppError(err);
       if (e.kind === 'internal') this.logger.error({ err, subscriptionId: req.subscriptionId }, 'subscribe failed');
-      try {
-        await this.audit.publish(
-          auditEvent({
-            ...ev,
-            outcome: denialKinds.has(e.kind) ? 'deny' : 'error',
-            code: e.code,
-            occurredAt: this.clock(),
-          }),
-        );
-      } catch (auditErr) {
-        this.logger.error({ err: auditErr, subscriptionId: req.subscriptionId }, 'refused subscribe not audited');
-      }
+      await recordRefusal(
+        this.audit,
+        ev,
+        e,
+        this.clock(),
+        this.logger,
+        { subscriptionId: req.subscriptionId },
+        'refused subscribe not audited',
+      );
       throw e;
     }
     const { sub, bytes } = created;

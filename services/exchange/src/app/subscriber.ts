@@ -22,6 +22,7 @@ import type {
   SubscriptionLanes,
   SubscriptionStore,
 } from './subscriptions.js';
+import { recordRefusal } from './trail.js';
 
 export interface SubscribeInput {
   resourceId: string;
@@ -29,8 +30,6 @@ export interface SubscribeInput {
   grantId?: string | undefined;
   items?: string[] | undefined;
 }
-
-const denialKinds = new Set(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'rate_limited']);
 
 export class RequesterFeeds {
   constructor(
@@ -114,18 +113,15 @@ export class RequesterFeeds {
       // refused or unanswered: nothing stays here. Had the provider made it after all, its first
       // delivery finds no subscription and the provider ends it (EXCHANGE.SUBSCRIPTION_UNKNOWN).
       await this.store.remove('requester', id);
-      try {
-        await this.audit.publish(
-          auditEvent({
-            ...ev,
-            outcome: denialKinds.has(e.kind) ? 'deny' : 'error',
-            code: e.code,
-            occurredAt: this.clock(),
-          }),
-        );
-      } catch (auditErr) {
-        this.logger.error({ err: auditErr, subscriptionId: id }, 'refused subscription not audited');
-      }
+      await recordRefusal(
+        this.audit,
+        ev,
+        e,
+        this.clock(),
+        this.logger,
+        { subscriptionId: id },
+        'refused subscription not audited',
+      );
       throw e;
     }
     const reply = decode(feedV1.SubscribeReply, data);

@@ -1,10 +1,3 @@
-/**
- * What both sides of a subscription (订阅) share: the stored subscription, and the ports the use
- * cases need — the store (database), the provider's feed log (JetStream), the lanes between the two
- * provinces (NATS) and the catalogue. The use cases are in feeds.ts (provider), delivery.ts (the
- * provider's delivery of one subscription) and subscriber.ts (requester).
- */
-import type { AuditEventInit } from '@yrd/audit-events';
 import type { feedV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import type { SubscriptionStatus } from '../domain/subscription.js';
@@ -156,8 +149,7 @@ export interface Liveness {
   isDown(p: Province): boolean;
 }
 
-/** An audit event before its outcome is known; stamped when it is recorded. */
-export type PendingEvent = Omit<AuditEventInit, 'occurredAt'>;
+export type { PendingEvent } from './trail.js';
 
 /** Tunables of delivery; tests shorten them. */
 export interface FeedSettings {
