@@ -59,3 +59,38 @@ export function envSecrets(env: Readonly<Record<string, string | undefined>>): S
     return value === undefined || value === '' ? undefined : value;
   };
 }
+
+/**
+ * Where a province's users reach the platform (its edge, or the gateway in front of it), e.g.
+ * `https://sh.yrd.example` or `https://gw.example/yrd-sh`. Every link the platform hands out
+ * (DCAT export, `Location`) starts with it, so it is configured, never taken from a request's
+ * Host or X-Forwarded-* headers, which any caller can set. Returned without a trailing slash.
+ */
+export function publicBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`not a URL: ${JSON.stringify(value.slice(0, 80))}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('must be http(s)');
+  if (url.username || url.password) throw new ConfigError('must not carry credentials');
+  if (url.search || url.hash || value.includes('?') || value.includes('#'))
+    throw new ConfigError('must not carry a query or a fragment');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** An optional public base URL in the environment (see publicBaseUrl); absent or empty = undefined. */
+export const envPublicBaseUrl = () =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      try {
+        return publicBaseUrl(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `public base URL ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    });

@@ -20,6 +20,8 @@ const publisher = (p: Province, n = 1) =>
 const admin = aPrincipal({ province: 'zj', sub: 'zj-admin', roles: ['admin'], agency: agencyCode('zj', 9) });
 const header = columns.map((c) => c.header);
 const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** where the province's users reach it: not the catalogue's own port */
+const publicBaseUrl = 'https://zj.yrd.example/gateway';
 
 /** One entry as rows of the import layout: two data items. */
 function rows(code: string, o: { name?: string; grade?: string; classCode?: string; agency?: string } = {}) {
@@ -61,7 +63,7 @@ describe('catalogue import and export', () => {
       headers: { authorization: `Bearer ${await tb.token(who)}`, 'content-type': type },
       body,
     });
-    return { status: res.status, body: (await res.json()) as Reply['body'] };
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Reply['body'] };
   };
   const csv = (...entries: string[][][]) => stringify([header, ...entries.flat()], { bom: true });
   const ownCount = async () =>
@@ -79,6 +81,7 @@ describe('catalogue import and export', () => {
           }),
         ],
         resyncMs: 60_000,
+        publicBaseUrl,
       }),
     );
     base = zj.httpUrl;
@@ -149,6 +152,7 @@ describe('catalogue import and export', () => {
     const started = await upload('zj', csv(...many), 'text/csv', '');
     expect(started.status).toBe(202);
     const id = String(started.body.id);
+    expect(started.headers.get('location')).toBe(`${publicBaseUrl}/api/catalog/v1/imports/${id}`);
     let job = started.body;
     const seen = new Set<string>([job.status]);
     for (let i = 0; i < 200 && job.status !== 'done' && job.status !== 'failed'; i++) {
@@ -192,12 +196,20 @@ describe('catalogue import and export', () => {
     // drafts are not in the regional view: only the published seed
     expect(table.slice(1).map((r) => r[0])).toEqual(['330000-SCJG-00001', '330000-SCJG-00001']);
 
-    const dcat = await tb.http(base, publisher('zj'), 'GET', '/api/catalog/v1/export?format=dcat');
+    // a caller's forwarding headers do not choose where the links point
+    const dcat = await tb.http(base, publisher('zj'), 'GET', '/api/catalog/v1/export?format=dcat', undefined, {
+      'x-forwarded-host': 'attacker.example',
+      'x-forwarded-proto': 'https',
+    });
     const expanded = (await jsonld.expand(dcat.body as jsonld.JsonLdDocument)) as Record<string, unknown>[];
     const datasets = expanded[0]?.['http://www.w3.org/ns/dcat#dataset'] as Record<string, unknown>[];
     expect(
       datasets.map((d) => (d['http://purl.org/dc/terms/identifier'] as { '@value': string }[])[0]?.['@value']),
     ).toEqual(['330000-SCJG-00001']);
+    const links = JSON.stringify(expanded).match(/"@id":"[^"]*"/g) ?? [];
+    const own = links.filter((l) => !l.includes('publications.europa.eu'));
+    expect(own.length).toBeGreaterThanOrEqual(3); // the catalogue, the dataset, its distributions
+    for (const link of own) expect(link).toMatch(/^"@id":"https:\/\/zj\.yrd\.example\/gateway\/api\//);
   });
 
   it.each([

@@ -13,12 +13,18 @@ import { searchFilters } from './http.js';
 /** Large enough for a whole agency's catalogue (100,000 item rows is about 30 MB of CSV). */
 const uploadLimit = 64 * 1024 * 1024;
 
+export interface TransferOptions {
+  province: Province;
+  clock: () => Date;
+  /** the province's public origin (see CatalogOptions.publicBaseUrl): links start with it */
+  publicBaseUrl: () => string;
+}
+
 export function transferRoutes(
   app: HttpApp,
   catalog: CatalogApp,
   imports: CatalogImports,
-  province: Province,
-  clock: () => Date,
+  { province, clock, publicBaseUrl }: TransferOptions,
 ) {
   app.addContentTypeParser(
     ['text/csv', mediaTypes.xlsx, 'application/octet-stream'],
@@ -55,7 +61,7 @@ export function transferRoutes(
       if (!Buffer.isBuffer(file) || file.length === 0) throw invalid('IMPORT.FILE_EMPTY', '文件为空 the file is empty');
       const { job, done } = imports.start(format, () => readTableFile(format, file), by);
       if (!req.query.wait) {
-        reply.status(202).header('location', `/api/catalog/v1/imports/${job.id}`);
+        reply.status(202).header('location', `${publicBaseUrl()}/api/catalog/v1/imports/${encodeURIComponent(job.id)}`);
         return job;
       }
       const finished = await done;
@@ -104,12 +110,11 @@ export function transferRoutes(
       const stamp = now.slice(0, 10);
       const name = `yrd-catalog-${province}-${scope}-${stamp}`;
       if (format === 'dcat') {
-        const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
-        const proto = req.headers['x-forwarded-proto'] ?? 'http';
         reply
           .type('application/ld+json; charset=utf-8')
           .header('content-disposition', `attachment; filename="${name}.jsonld"`);
-        return toDcat(entries, { baseUrl: `${proto}://${host}`, province, issuedAt: now });
+        // configured, not read from Host/X-Forwarded-*: a caller must not choose where the links point
+        return toDcat(entries, { baseUrl: publicBaseUrl(), province, issuedAt: now });
       }
       const rows = [columns.map((c) => c.header), ...entries.flatMap(entryRows)];
       reply.type(mediaTypes[format]).header('content-disposition', `attachment; filename="${name}.${format}"`);

@@ -60,7 +60,10 @@ const modeEndpoints: Record<string, string> = {
 const zh = (value: string) => ({ '@language': 'zh', '@value': value });
 
 export interface DcatOptions {
-  /** where the catalogue is served, e.g. https://sh.yrd.example (no trailing slash) */
+  /**
+   * the province's public base URL, e.g. https://sh.yrd.example or https://gw.example/yrd-sh: every
+   * IRI in the export starts with it (a trailing slash is ignored)
+   */
   baseUrl: string;
   /** the province whose node serves this catalogue */
   province: Province;
@@ -68,16 +71,17 @@ export interface DcatOptions {
 }
 
 export function toDcat(resources: Resource[], o: DcatOptions) {
+  const baseUrl = o.baseUrl.replace(/\/+$/, '');
   return {
     '@context': dcatContext,
-    '@id': `${o.baseUrl}/api/catalog/v1/export?format=dcat`,
+    '@id': `${baseUrl}/api/catalog/v1/export?format=dcat`,
     '@type': 'dcat:Catalog',
     'dct:title': zh('长三角政务数据资源目录'),
     'dct:description': zh(`长三角区域政务数据资源目录（${provinceInfo[o.province].name}节点）`),
     'dct:publisher': { '@type': 'foaf:Organization', 'foaf:name': zh(`${provinceInfo[o.province].name}数据主管部门`) },
     'dct:modified': o.issuedAt,
     'dct:language': { '@id': `${eu}/language/ZHO` },
-    'dcat:dataset': resources.map((r) => dataset(r, o.baseUrl)),
+    'dcat:dataset': resources.map((r) => dataset(r, baseUrl)),
   };
 }
 

@@ -53,4 +53,44 @@ describe('the catalogue as DCAT JSON-LD', () => {
     expect(household?.['yrd:legalBasis']).toEqual({ '@language': 'zh', '@value': '《户口登记条例》' });
     expect(household?.['yrd:dataItem']).toHaveLength(2);
   });
+
+  /** Every node and link IRI of the expanded document, but the EU authority tables' terms. */
+  function linksOf(node: unknown, out: string[] = []): string[] {
+    if (Array.isArray(node)) for (const n of node) linksOf(n, out);
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) {
+        if (k === '@id' && typeof v === 'string') {
+          if (!v.startsWith('http://publications.europa.eu/resource/authority/')) out.push(v);
+        } else linksOf(v, out);
+      }
+    return out;
+  }
+
+  it.each([
+    ['an origin', 'https://zj.yrd.example', 'https://zj.yrd.example/'],
+    ['an origin with a trailing slash', 'https://zj.yrd.example/', 'https://zj.yrd.example/'],
+    ['a gateway path', 'https://gw.yrd.example/yrd-zj', 'https://gw.yrd.example/yrd-zj/'],
+    ['the demo edge', 'http://127.0.0.1:7330', 'http://127.0.0.1:7330/'],
+  ])('starts every link it hands out with the public base URL: %s', async (_what, baseUrl, prefix) => {
+    const related = aResource('zj', '330000-DSJ-00001', {
+      relatedResources: ['zj.330000-SCJG-00001'],
+      sharingModes: ['interface', 'verify', 'subscribe', 'file'],
+    });
+    const exported = toDcat([related, aResource('zj', '330000-SCJG-00001')], {
+      baseUrl,
+      province: 'zj',
+      issuedAt: '2026-11-24T00:00:00.000Z',
+    });
+    const iris = linksOf(await jsonld.expand(exported as unknown as jsonld.JsonLdDocument));
+    // the catalogue, two datasets, one relation, six distributions
+    expect(iris).toHaveLength(1 + 2 + 1 + 6);
+    for (const iri of iris) {
+      expect(iri.startsWith(prefix), iri).toBe(true);
+      expect(iri.slice(prefix.length)).toMatch(/^api\/(catalog|exchange)\/v1\//);
+    }
+    expect(exported['@id']).toBe(`${prefix}api/catalog/v1/export?format=dcat`);
+    expect(exported['dcat:dataset'][0]?.['dct:relation']).toEqual([
+      `${prefix}api/catalog/v1/resources/zj.330000-SCJG-00001`,
+    ]);
+  });
 });
