@@ -3,7 +3,16 @@
  * province's own stream, deduplicated by event id, acknowledged before the caller goes on.
  */
 import { invalid, unavailable } from '@yrd/errors';
-import { auditStream, ensureStream, jetstream, type NatsConnection, publishDurable, subjects } from '@yrd/nats';
+import {
+  auditStream,
+  brokerState,
+  ensureStream,
+  jetstream,
+  type NatsConnection,
+  publishDurable,
+  subjects,
+  unlessBrokerDown,
+} from '@yrd/nats';
 import { auditV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 
@@ -46,11 +55,17 @@ export class AuditPublisher implements AuditSink {
     // without an id a retry would be logged twice; the audit log refuses such events anyway
     if (!ev.eventId) throw invalid('AUDIT.EVENT_ID_REQUIRED', `audit event ${ev.kind} without event id`);
     try {
-      return await publishDurable(
-        jetstream(this.nc),
-        subjects.audit(this.province, ev.kind),
-        auditV1.AuditEvent.encode(ev).finish(),
-        ev.eventId,
+      // while the broker is known down no ack can come: fail now, not at the publish timeout
+      return await unlessBrokerDown(
+        this.nc,
+        () =>
+          publishDurable(
+            jetstream(this.nc),
+            subjects.audit(this.province, ev.kind),
+            auditV1.AuditEvent.encode(ev).finish(),
+            ev.eventId,
+          ),
+        () => new Error(`NATS connection is ${brokerState(this.nc)}`),
       );
     } catch (err) {
       throw unavailable(onFailure.code ?? AUDIT_UNAVAILABLE, onFailure.message ?? '留痕失败 audit trail unavailable', {

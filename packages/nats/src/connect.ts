@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
+import { watchBroker } from './health.js';
 import type { NatsCredentials } from './server-config.js';
 
 export interface ProvinceConnectionOptions {
@@ -28,6 +29,8 @@ export async function connectProvince(opts: ProvinceConnectionOptions): Promise<
       cause: err,
     });
   }
+  // from the first moment, so a disconnect is never missed (see health.ts)
+  watchBroker(nc);
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') {

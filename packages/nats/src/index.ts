@@ -1,4 +1,5 @@
 export * from './connect.js';
+export * from './health.js';
 export * from './messaging.js';
 export * from './nats-server.js';
 export * from './server-config.js';

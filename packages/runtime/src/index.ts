@@ -7,9 +7,9 @@ import type { ProvinceKey, TokenVerifier } from '@yrd/auth';
 import type { DatabaseHandle } from '@yrd/db';
 import type { HttpApp } from '@yrd/http';
 import type { Logger } from '@yrd/logger';
-import type { NatsConnection } from '@yrd/nats';
+import { type BrokerState, brokerState, type NatsConnection, onBrokerChange } from '@yrd/nats';
 import { type GrpcServerHandle, type grpc, startGrpcServer } from '@yrd/proto';
-import type { Province, ServiceName } from '@yrd/region';
+import type { Province, ServiceName, SubjectRefs } from '@yrd/region';
 
 export interface ServiceDeps {
   province: Province;
@@ -18,6 +18,8 @@ export interface ServiceDeps {
   nc: NatsConnection;
   verifier: TokenVerifier;
   key: ProvinceKey;
+  /** references to people and personal keys under the regional subject key (shared by the provinces) */
+  subjectRefs: SubjectRefs;
   /** host:port of the sibling services' gRPC servers in the same province */
   grpcAddress: Record<ServiceName, string>;
   ports: { http: number; grpc: number };
@@ -47,11 +49,24 @@ export async function runService(opts: {
   const { deps } = opts;
   const host = deps.host ?? '127.0.0.1';
   let grpcHandle: GrpcServerHandle | undefined;
-  opts.http.get('/healthz', { schema: { hide: true } }, async () => ({
-    status: 'ok',
-    service: opts.name,
-    province: deps.province,
-  }));
+  // A service cut off from its broker can neither audit nor reach the other provinces: it is
+  // degraded, answered 503 (problem+json, as every error answer) so the edge's aggregate and any
+  // probe see it.
+  opts.http.get('/healthz', { schema: { hide: true } }, async (req, reply) => {
+    const nats = brokerState(deps.nc);
+    const about = { service: opts.name, province: deps.province, nats };
+    if (nats === 'connected') return { status: 'ok', ...about };
+    reply.status(503).type('application/problem+json');
+    return {
+      type: 'https://yrd.example/problems/node-degraded',
+      title: 'NODE.DEGRADED',
+      status: 503,
+      code: 'NODE.DEGRADED',
+      detail: `服务降级：消息总线连接${nats === 'closed' ? '已关闭' : '中断'} degraded: the NATS connection is ${nats}`,
+      requestId: req.id,
+      ...about,
+    };
+  });
   try {
     await opts.http.listen({ host, port: deps.ports.http });
     grpcHandle = await startGrpcServer(opts.registerGrpc, {
@@ -69,11 +84,20 @@ export async function runService(opts: {
   const httpPort = typeof addr === 'object' && addr ? addr.port : deps.ports.http;
   deps.logger.info({ http: httpPort, grpc: grpcHandle.port }, `${opts.name} ready`);
   const g = grpcHandle;
+  // the standard gRPC health check follows the broker connection too, as /healthz does
+  const serving = (state: BrokerState) => {
+    const status = state === 'connected' ? 'SERVING' : 'NOT_SERVING';
+    g.health.setStatus('', status);
+    for (const n of opts.grpcServiceNames) g.health.setStatus(n, status);
+  };
+  const unwatch = onBrokerChange(deps.nc, serving);
+  if (brokerState(deps.nc) !== 'connected') serving(brokerState(deps.nc));
   return {
     name: opts.name,
     httpUrl: `http://${host}:${httpPort}`,
     grpcPort: g.port,
     stop: async () => {
+      unwatch();
       await opts.http.close();
       await opts.stop?.();
       await g.stop();

@@ -234,8 +234,8 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
     expect(shEv.count).toBe(before.sh);
     expect(zjEv.count).toBe(before.zj);
 
-    const q1sh = shEv.events.find((e) => e.eventId === 'req-q1:sh:requester');
-    const q1zj = zjEv.events.find((e) => e.eventId === 'req-q1:zj:provider');
+    const q1sh = shEv.events.find((e) => e.requestId === 'req-q1' && e.outcome === 'allow');
+    const q1zj = zjEv.events.find((e) => e.requestId === 'req-q1' && e.outcome === 'allow');
     expect(q1sh).toMatchObject({
       kind: 'exchange.query.requested',
       outcome: 'allow',
@@ -255,16 +255,16 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
     expect(q1sh?.payloadHash).toBe(q1zj?.payloadHash);
 
     // the denial is on record on both sides
-    expect(shEv.events.find((e) => e.eventId === 'req-deny1:sh:requester')).toMatchObject({
+    expect(shEv.events.find((e) => e.requestId === 'req-deny1')).toMatchObject({
       outcome: 'deny',
       code: 'CONSENT.NO_GRANT',
     });
-    expect(zjEv.events.find((e) => e.eventId === 'req-deny1:zj:provider')).toMatchObject({
+    expect(zjEv.events.find((e) => e.requestId === 'req-deny1')).toMatchObject({
       outcome: 'deny',
       code: 'CONSENT.NO_GRANT',
     });
     // the refused tokens too, at the provider
-    expect(zjEv.events.find((e) => e.eventId === 'req-forged:zj:provider')).toMatchObject({
+    expect(zjEv.events.find((e) => e.requestId === 'req-forged')).toMatchObject({
       outcome: 'deny',
       code: 'AUTH.TOKEN_INVALID',
     });
@@ -310,7 +310,7 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
     expect(statuses).toEqual([200, 200, 429]);
     expect(last?.body.code).toBe('EXCHANGE.RATE_LIMITED');
     expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
-    const ev = (await auditEventsIn(zjNc, 'zj')).events.find((e) => e.eventId === 'req-rate-2:zj:provider');
+    const ev = (await auditEventsIn(zjNc, 'zj')).events.find((e) => e.requestId === 'req-rate-2');
     expect(ev).toMatchObject({ outcome: 'deny', code: 'EXCHANGE.RATE_LIMITED' });
   });
 
@@ -328,7 +328,7 @@ describe('exchange between 上海 (requester) and 浙江 (provider)', () => {
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('EXCHANGE.PROVIDER_UNAVAILABLE');
     const shEv = await auditEventsIn(shNc, 'sh');
-    expect(shEv.events.find((e) => e.eventId === 'req-down:sh:requester')).toMatchObject({
+    expect(shEv.events.find((e) => e.requestId === 'req-down')).toMatchObject({
       outcome: 'error',
       code: 'EXCHANGE.PROVIDER_UNAVAILABLE',
     });

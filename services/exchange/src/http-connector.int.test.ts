@@ -299,7 +299,7 @@ describe('a resource served from the provider agency’s own system (HTTP connec
     expect(ms).toBeLessThan(2000);
     // the provider's trail says what went wrong, as an error rather than a denial
     const zjEv = await auditEventsIn(zjNc, 'zj');
-    expect(zjEv.events.find((e) => e.eventId === 'req-src-slow:zj:provider')).toMatchObject({
+    expect(zjEv.events.find((e) => e.requestId === 'req-src-slow')).toMatchObject({
       outcome: 'error',
       code: 'EXCHANGE.SOURCE_UNAVAILABLE',
     });

@@ -25,6 +25,11 @@ export interface ExchangeOptions {
   datasets?: DatasetSeed[];
   /** how long a requester waits for the provider province (default 5000 ms) */
   timeoutMs?: number;
+  /**
+   * how long a request being served holds its id (default 6 × timeoutMs): a crash leaves the id
+   * held no longer than this, after which a retry is served
+   */
+  replayLeaseMs?: number;
   /** how often this exchange announces it is up (default 1000 ms); silent for 3 beats = down */
   presenceBeatMs?: number;
   /**
@@ -57,6 +62,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
   const requester = new RequesterApp(
     deps.province,
     deps.key,
+    deps.subjectRefs,
     new NatsProviderTransport(deps.nc, opts.timeoutMs),
     audit,
     logger,
@@ -81,7 +87,18 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     { production: opts.sources?.production ?? false },
     deps.clock,
   );
-  const provider = new ProviderApp(deps.province, deps.verifier, policy, sources, audit, logger, deps.clock, replays);
+  const provider = new ProviderApp(
+    deps.province,
+    deps.verifier,
+    deps.subjectRefs,
+    policy,
+    sources,
+    audit,
+    logger,
+    deps.clock,
+    replays,
+    opts.replayLeaseMs ?? 6 * (opts.timeoutMs ?? 5000),
+  );
   let forget: NodeJS.Timeout | undefined;
   const feeds = buildFeeds(deps, { logger, audit, policy, liveness: presence }, opts.feeds);
   const lanes = new ExchangeLanes(deps.nc, deps.province, provider, logger, feeds.lanes);

@@ -4,9 +4,9 @@
  * own JetStream stream, acknowledged before anyone answers.
  */
 import type { Logger } from '@yrd/logger';
-import { laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
+import { isBrokerUp, laneRequester, type NatsConnection, request, serve, subjects, unlessBrokerDown } from '@yrd/nats';
 import type { Province } from '@yrd/region';
-import type { ExchangeMode, ProviderApp, ProviderTransport } from '../app/exchange.js';
+import { brokerUnavailable, type ExchangeMode, type ProviderApp, type ProviderTransport } from '../app/exchange.js';
 
 export class NatsProviderTransport implements ProviderTransport {
   constructor(
@@ -15,10 +15,20 @@ export class NatsProviderTransport implements ProviderTransport {
   ) {}
 
   send(provider: Province, requester: Province, mode: ExchangeMode, data: Uint8Array): Promise<Uint8Array> {
-    return request(this.nc, subjects.lane(provider, requester, 'exchange', mode), data, {
-      timeoutMs: this.timeoutMs,
-      unavailableCode: 'EXCHANGE.PROVIDER_UNAVAILABLE',
-    });
+    // a request in flight when the connection drops is refused then, not at its timeout
+    return unlessBrokerDown(
+      this.nc,
+      () =>
+        request(this.nc, subjects.lane(provider, requester, 'exchange', mode), data, {
+          timeoutMs: this.timeoutMs,
+          unavailableCode: 'EXCHANGE.PROVIDER_UNAVAILABLE',
+        }),
+      brokerUnavailable,
+    );
+  }
+
+  isUp(): boolean {
+    return isBrokerUp(this.nc);
   }
 }
 

@@ -19,12 +19,12 @@ import {
 import type { Logger } from '@yrd/logger';
 import { type MaskProfile, maskRecord, parseMaskProfile } from '@yrd/masking';
 import { type consentV1, exchangeV1 } from '@yrd/proto';
-import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
-import { canonicalJson, subjectRef } from '../domain/canonical.js';
+import { isProvince, type Province, provinceOfResourceId, type SubjectRefs } from '@yrd/region';
+import { canonicalJson, subjectFields, subjectRef } from '../domain/canonical.js';
 import { type Bucket, take } from '../domain/rate-limit.js';
-import type { ReplayStore } from './replays.js';
+import type { ReplayScope, ReplayStore } from './replays.js';
 import type { DataSource } from './sources.js';
-import { type PendingEvent, recordRefusal } from './trail.js';
+import { allowEventId, newAttemptId, type PendingEvent, recordRefusal } from './trail.js';
 
 export type ExchangeMode = 'query' | 'verify';
 export const exchangeModes = ['query', 'verify'] as const;
@@ -32,8 +32,17 @@ export const maxRecords = 100;
 
 /** Carries a request to the provider province over the requester's lane (NATS in production). */
 export interface ProviderTransport {
+  /** rejects at once with EXCHANGE.BROKER_UNAVAILABLE when the broker is, or goes, down meanwhile */
   send(provider: Province, requester: Province, mode: ExchangeMode, data: Uint8Array): Promise<Uint8Array>;
+  /** whether the broker the lanes (and the audit trail) run on is up, as far as this node knows */
+  isUp(): boolean;
 }
+
+export const brokerUnavailable = () =>
+  unavailable(
+    'EXCHANGE.BROKER_UNAVAILABLE',
+    '本省交换节点与消息总线的连接中断，请稍后重试 this node has lost its broker connection; retry shortly',
+  );
 
 /** Whether a province's exchange is known to be down (its heartbeats stopped). */
 export interface ProviderLiveness {
@@ -64,6 +73,7 @@ export class RequesterApp {
   constructor(
     private readonly province: Province,
     private readonly key: ProvinceKey,
+    private readonly subjects: SubjectRefs,
     private readonly transport: ProviderTransport,
     private readonly audit: AuditSink,
     private readonly logger: Logger,
@@ -102,6 +112,7 @@ export class RequesterApp {
       requesterToken,
       limit: maxRecords,
     };
+    // the stem of this attempt's record ids (see trail.ts); a refusal gets its own id from it
     const ev: PendingEvent = {
       eventId: `${requestId}:${this.province}:requester`,
       province: this.province,
@@ -112,13 +123,15 @@ export class RequesterApp {
       actorAgency: principal.agency,
       requesterProvince: this.province,
       providerProvince: provider,
-      subjectRef: subjectRef(input.key),
+      ...subjectFields(this.subjects, input.key),
       grantId: input.grantId ?? '',
       consentId: input.consentId ?? '',
       items: mode === 'verify' ? Object.keys(input.claims ?? {}) : (input.items ?? []),
     };
     let data: Uint8Array;
     try {
+      // cut off from the broker nothing can be sent or recorded: say so now, not after the timeouts
+      if (!this.transport.isUp()) throw brokerUnavailable();
       if (this.liveness?.isDown(provider)) {
         throw unavailable(
           'EXCHANGE.PROVIDER_UNAVAILABLE',
@@ -140,12 +153,17 @@ export class RequesterApp {
       throw e;
     }
     const reply = exchangeV1.ExchangeReply.decode(data);
+    const payloadHash = sha256Hex(data);
+    // One allow per answer received: a retry the provider answers from its replay store gets the same
+    // bytes and so the same id (one record, as at the provider); any other answer has its own.
+    const answer = sha256Hex(canonicalJson([fingerprint(mode, principal, req), provider, payloadHash]));
     await this.audit.publish(
       auditEvent({
         ...ev,
+        eventId: allowEventId(ev.eventId, answer),
         outcome: 'allow',
         code: '',
-        payloadHash: sha256Hex(data),
+        payloadHash,
         grantId: reply.grantId || ev.grantId,
         items: reply.items,
         occurredAt: this.clock(),
@@ -160,6 +178,7 @@ export class ProviderApp {
   constructor(
     private readonly province: Province,
     private readonly verifier: TokenVerifier,
+    private readonly subjects: SubjectRefs,
     private readonly policy: PolicyDecider,
     /** embedded datasets or the provider agency's own system, per resource (see sources.ts) */
     private readonly sources: DataSource,
@@ -168,6 +187,11 @@ export class ProviderApp {
     private readonly clock: () => Date,
     /** answered request ids, so a retry is not served or audited twice (none: every request is new) */
     private readonly replays?: ReplayStore,
+    /**
+     * how long a request being served holds its id: a retry within it is refused as in progress,
+     * after it (the serving process died) it is served afresh. Several times the requester's timeout.
+     */
+    private readonly leaseMs = 30_000,
   ) {}
 
   /** a token bucket per grant (this process's share of the grant's rate) */
@@ -189,6 +213,8 @@ export class ProviderApp {
       throw invalid('EXCHANGE.MALFORMED_REQUEST', '请求无法解析 malformed exchange request', { cause: err });
     }
     const mode: ExchangeMode = op;
+    // this arrival: its refusal or its allow is recorded under its own id (trail.ts)
+    const attempt = newAttemptId();
     const ev: PendingEvent = {
       eventId: `${req.requestId}:${this.province}:provider`,
       province: this.province,
@@ -197,13 +223,14 @@ export class ProviderApp {
       resourceId: req.resourceId,
       requesterProvince: requester,
       providerProvince: this.province,
-      subjectRef: subjectRef(req.key),
+      ...subjectFields(this.subjects, req.key),
       grantId: req.grantId,
       consentId: req.consentId,
       items: mode === 'verify' ? Object.keys(req.claims) : req.items,
     };
     let out: { bytes: Uint8Array; reply: exchangeV1.ExchangeReply };
-    let claimed = false;
+    // request ids are the requesting agency's: the lane names the province, the token the agency
+    let claimed: ReplayScope | undefined;
     try {
       if (!/^[\w.:-]{1,200}$/.test(req.requestId))
         throw invalid('EXCHANGE.MALFORMED_REQUEST', 'request id is missing or malformed');
@@ -212,11 +239,14 @@ export class ProviderApp {
       });
       ev.actorUser = principal.sub;
       ev.actorAgency = principal.agency;
+      const scope: ReplayScope = { province: requester, agency: principal.agency, requestId: req.requestId };
+      const at = this.clock();
       const begun = await this.replays?.begin(
-        requester,
-        req.requestId,
+        scope,
         fingerprint(mode, principal, req),
-        this.clock(),
+        attempt,
+        at,
+        new Date(at.getTime() + this.leaseMs),
       );
       if (begun?.state === 'done') return begun.reply; // a retry: the same answer, not served or logged again
       if (begun?.state === 'mismatch') {
@@ -231,10 +261,10 @@ export class ProviderApp {
           `请求 ${req.requestId} 正在处理，请稍后重试 the request is still being served; retry shortly`,
         );
       }
-      claimed = begun?.state === 'new';
+      if (begun?.state === 'new') claimed = scope;
       out = await this.serve(principal, mode, req);
     } catch (err) {
-      if (claimed) await this.replays?.abandon(requester, req.requestId);
+      if (claimed) await this.release(claimed, attempt);
       const e = asAppError(err);
       if (e.kind === 'internal') this.logger.error({ err, requestId: req.requestId }, 'exchange failed');
       await recordRefusal(
@@ -245,13 +275,16 @@ export class ProviderApp {
         this.logger,
         { requestId: req.requestId },
         'audit of a refused exchange could not be recorded',
+        attempt,
       );
       throw e;
     }
     try {
+      // acknowledged before anything is answered: no data leaves without its own allow record
       await this.audit.publish(
         auditEvent({
           ...ev,
+          eventId: allowEventId(ev.eventId, attempt),
           outcome: 'allow',
           code: '',
           grantId: out.reply.grantId,
@@ -262,11 +295,27 @@ export class ProviderApp {
         { code: 'EXCHANGE.AUDIT_UNAVAILABLE', message: '留痕失败，未提供数据 audit trail unavailable, nothing served' },
       );
     } catch (err) {
-      if (claimed) await this.replays?.abandon(requester, req.requestId);
+      if (claimed) await this.release(claimed, attempt);
       throw err;
     }
-    if (claimed) await this.replays?.complete(requester, req.requestId, out.bytes);
+    if (claimed) {
+      try {
+        await this.replays?.complete(claimed, attempt, out.bytes);
+      } catch (err) {
+        // served and on record: the answer goes; a retry is served afresh once the lease runs out
+        this.logger.error({ err, requestId: claimed.requestId }, 'reply not kept for retries');
+      }
+    }
     return out.bytes;
+  }
+
+  /** Lets a request id go after a refusal; if that fails, its lease frees it in time. */
+  private async release(scope: ReplayScope, attempt: string) {
+    try {
+      await this.replays?.abandon(scope, attempt);
+    } catch (err) {
+      this.logger.error({ err, requestId: scope.requestId }, 'request id not released; its lease will free it');
+    }
   }
 
   /** A grant's rate limit (requests per minute), counted where the data is served. */
@@ -307,11 +356,13 @@ export class ProviderApp {
       purpose: req.purpose,
       grantId: req.grantId,
       consentId: req.consentId,
-      subjectRef: subjectRef(req.key),
+      subjectRef: subjectRef(this.subjects, req.key),
       at: this.clock().toISOString(),
     });
     if (!decision.allow) {
-      throw forbidden(
+      // a resource that does not exist is not found (404), whatever else the decision says
+      const refuse = decision.denialCode === 'CONSENT.UNKNOWN_RESOURCE' ? notFound : forbidden;
+      throw refuse(
         decision.denialCode || 'EXCHANGE.DENIED',
         decision.reasons[0]?.message || '未获授权 not authorised',
         {

@@ -1,8 +1,14 @@
 /**
- * The exchange's audit trail for steps that did not go through: what counts as a refusal (deny) and
- * what as a failure (error), and recording it best effort — the caller answers with its own error
+ * The exchange's audit trail: what counts as a refusal (deny) and what as a failure (error), how
+ * records are named, and recording a refusal best effort — the caller answers with its own error
  * whether or not the record could be made, and a record that could not is logged.
+ *
+ * Event ids are what JetStream's duplicate window and the audit log's dedupe go by, so an id names
+ * one fact and nothing else: each refusal is its own record (a retry refused again is another
+ * refusal), and a refusal's id can never be the id of an allow. A step's `eventId` in a
+ * `PendingEvent` is only the stem the record's id is built on.
  */
+import { randomUUID } from 'node:crypto';
 import { type AuditEventInit, type AuditSink, auditEvent } from '@yrd/audit-events';
 import type { AppError } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
@@ -14,6 +20,16 @@ const denialKinds = new Set(['invalid', 'unauthenticated', 'forbidden', 'not_fou
 
 export const outcomeOf = (e: AppError): 'deny' | 'error' => (denialKinds.has(e.kind) ? 'deny' : 'error');
 
+/** One attempt at a step (a request as it arrives, a call as it is made): its own identity. */
+export const newAttemptId = (): string => randomUUID();
+
+/** The id of the allow record of a step: `distinct` names what was allowed (an attempt, a reply). */
+export const allowEventId = (stem: string, distinct: string): string => `${stem}:allow:${distinct}`;
+
+/** The id of one refusal of a step: never shared with another refusal or with an allow. */
+export const refusalEventId = (stem: string, outcome: 'deny' | 'error', attempt: string): string =>
+  `${stem}:${outcome}:${attempt}`;
+
 export async function recordRefusal(
   audit: AuditSink,
   ev: PendingEvent,
@@ -22,10 +38,21 @@ export async function recordRefusal(
   logger: Logger,
   context: Record<string, unknown>,
   what: string,
+  attempt: string = newAttemptId(),
 ): Promise<void> {
+  const outcome = outcomeOf(e);
+  const record = auditEvent({
+    ...ev,
+    eventId: refusalEventId(ev.eventId, outcome, attempt),
+    outcome,
+    code: e.code,
+    occurredAt: at,
+  });
   try {
-    await audit.publish(auditEvent({ ...ev, outcome: outcomeOf(e), code: e.code, occurredAt: at }));
+    await audit.publish(record);
   } catch (auditErr) {
-    logger.error({ err: auditErr, ...context }, what);
+    // the record itself, in the log instead (hashes and codes only, as in the trail; no subject)
+    const { subjectRef: _subject, ...fields } = record;
+    logger.error({ err: auditErr, ...context, unrecorded: fields }, what);
   }
 }
