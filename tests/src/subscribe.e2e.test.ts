@@ -142,9 +142,9 @@ describe('subscriptions across the region', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect((await eventsAt('sh-jtw-requester', id)).map((e) => e.id)).toEqual(['e2e-wb-1', 'e2e-wb-2']);
 
-    // another 上海 agency cannot read it
+    // another 上海 agency cannot read it: for it the subscription does not exist (issue 10 §2)
     const foreign = await api.as<Sub>('sh-dsj-requester', 'sh', 'GET', `/api/exchange/v1/subscriptions/${id}`);
-    expect(foreign.status).toBe(403);
-    expect(foreign.body.code).toBe('EXCHANGE.NOT_YOUR_SUBSCRIPTION');
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe('EXCHANGE.SUBSCRIPTION_NOT_FOUND');
   });
 });

@@ -37,6 +37,13 @@ const general = resource('330000-SCJG-00003', {
   grade: 'general',
   items: [aDataItem('company_name'), aDataItem('credit_code', { piiKind: 'credit_code' })],
 });
+/** the entry's own conditions ask for each person's authorisation, whatever the items and the mode */
+const withSubjectConsent = resource('330000-SCJG-00004', {
+  grade: 'general',
+  sharingConditions: '限“一网通办”场景使用；须取得本人授权',
+  sharingModes: ['interface', 'verify', 'subscribe'],
+  items: [aDataItem('company_name'), aDataItem('legal_rep_name', { personalInfo: true, piiKind: 'name' })],
+});
 const notShared = resource('330000-GAJ-00002', {
   name: '户籍信息',
   sharingTier: 'none',
@@ -128,7 +135,11 @@ describe('consent across provinces on a real nats-server', () => {
     tb = await createTestbed();
     const agencies = { nameOf: () => '某单位' };
     zjCatalog = await tb.started(
-      startCatalog(await tb.deps('zj'), { agencies, seed: [conditional, general, notShared], resyncMs: 600_000 }),
+      startCatalog(await tb.deps('zj'), {
+        agencies,
+        seed: [conditional, general, notShared, withSubjectConsent],
+        resyncMs: 600_000,
+      }),
     );
     shCatalog = await tb.started(startCatalog(await tb.deps('sh'), { agencies, resyncMs: 600_000 }));
     await shCatalog.federation.syncAll();
@@ -176,8 +187,9 @@ describe('consent across provinces on a real nats-server', () => {
       `/api/consent/v1/applications/${appId}/decision`,
       { decision: 'approve' },
     );
-    expect(other.status).toBe(403);
-    expect(other.body.code).toBe('CONSENT.NOT_YOUR_RESOURCE');
+    // another agency's reviewer cannot see the application, so it is not there for them (issue 10 §2)
+    expect(other.status).toBe(404);
+    expect(other.body.code).toBe('CONSENT.APPLICATION_NOT_FOUND');
 
     const noReason = await http(
       zjConsent.httpUrl,
@@ -301,6 +313,8 @@ describe('consent across provinces on a real nats-server', () => {
       grantId,
       items: ['legal_rep_id'],
       consentId: String(consent.body.id),
+      // a consent is one person's: the request names whose record it is about
+      subjectRef: String(consent.body.subjectRef),
     });
     expect(withConsent.allow).toBe(true);
     expect(withConsent.masking).toEqual([{ item: 'legal_rep_id', profile: 'id_number' }]);
@@ -316,6 +330,7 @@ describe('consent across provinces on a real nats-server', () => {
       grantId,
       items: ['legal_rep_id'],
       consentId: String(consent.body.id),
+      subjectRef: String(consent.body.subjectRef),
     });
     expect(afterRevoke.denialCode).toBe('CONSENT.CONSENT_REVOKED');
 
@@ -326,7 +341,13 @@ describe('consent across provinces on a real nats-server', () => {
     });
     expect(once.body).toMatchObject({ fetchType: 'once', alg: 'Ed25519' });
     const fetchOnce = () =>
-      authorize({ requester: shActor, grantId, items: ['legal_rep_id'], consentId: String(once.body.id) });
+      authorize({
+        requester: shActor,
+        grantId,
+        items: ['legal_rep_id'],
+        consentId: String(once.body.id),
+        subjectRef: String(once.body.subjectRef),
+      });
     expect((await fetchOnce()).allow).toBe(true);
     const second = await fetchOnce();
     expect(second.allow).toBe(false);
@@ -478,6 +499,59 @@ describe('consent across provinces on a real nats-server', () => {
     const decided = await auditedOnce('zj', `${appId}:decided`);
     expect(decided).toMatchObject({ kind: 'consent.application.approved', outcome: 'allow' });
     expect(decided.grantId).toMatch(/^zj-grant-/);
+  });
+
+  it('holds every mode of an entry whose conditions require the person’s consent to it, read from the catalogue', async () => {
+    const body = {
+      resourceId: withSubjectConsent.id,
+      purpose,
+      legalBasis: '《优化营商环境条例》',
+      items: ['company_name'],
+      validUntil,
+    };
+    // a grant to subscribe could never be used: refused when it is asked for
+    const feed = await http(shConsent.httpUrl, users.shRequester, 'POST', '/api/consent/v1/applications', {
+      ...body,
+      modes: ['query', 'subscribe'],
+    });
+    expect(feed.status).toBe(403);
+    expect(feed.body.code).toBe('CONSENT.CONSENT_NOT_SUBSCRIBABLE');
+    // granted for query and verify, it still needs the person's consent in both, for any item
+    const applied = await http(shConsent.httpUrl, users.shRequester, 'POST', '/api/consent/v1/applications', {
+      ...body,
+      modes: ['query', 'verify'],
+    });
+    expect(applied.status).toBe(201);
+    const decided = await http(
+      zjConsent.httpUrl,
+      users.zjReviewer,
+      'POST',
+      `/api/consent/v1/applications/${String(applied.body.id)}/decision`,
+      { decision: 'approve', reason: '符合条件' },
+    );
+    const grantId = String((decided.body.grant as { id: string }).id);
+    const requester = {
+      userId: 'sh-u1',
+      agencyCode: SH_AGENCY,
+      province: 'sh',
+      roles: ['requester'],
+      requesterKind: 'government',
+    };
+    const ask = (o: Partial<consentV1.AuthorizeRequest>) =>
+      authorize({ requester, resourceId: withSubjectConsent.id, grantId, items: ['company_name'], ...o });
+    for (const mode of ['query', 'verify'] as const) {
+      const d = await ask({ mode, subjectRef: 'subj-1' });
+      expect(d).toMatchObject({ allow: false, denialCode: 'CONSENT.CONSENT_REQUIRED' });
+      expect(d.reasons.map((r) => r.ruleId)).toEqual(['R-SUBJECT-CONSENT']);
+      const unknown = await ask({
+        mode,
+        subjectRef: 'subj-1',
+        consentId: 'sh-consent-00000000-0000-4000-8000-000000000000',
+      });
+      expect(unknown).toMatchObject({ allow: false, denialCode: 'CONSENT.UNKNOWN_CONSENT' });
+    }
+    const sub = await ask({ mode: 'subscribe' });
+    expect(sub.reasons.map((r) => r.code)).toContain('CONSENT.CONSENT_NOT_SUBSCRIBABLE');
   });
 
   it('refuses an application for a resource that is not shared, citing its legal basis', async () => {

@@ -179,7 +179,8 @@ describe('the application workflow and the rules', () => {
 
     // asked at 上海, carried to 浙江 over the consent lane
     const byOther = await sh(users.otherRequester, 'POST', `/applications/${id}/coordination`, { reason: '履职需要' });
-    expect(byOther.body.code).toBe('CONSENT.NOT_YOUR_APPLICATION');
+    // another agency cannot see the application, so it is not there for them (issue 10 §2)
+    expect([byOther.status, byOther.body.code]).toEqual([404, 'CONSENT.APPLICATION_NOT_FOUND']);
     const noReason = await sh(users.requester, 'POST', `/applications/${id}/coordination`, { reason: '' });
     expect(noReason.body.code).toBe('CONSENT.REASON_REQUIRED');
     const asked = await sh(users.requester, 'POST', `/applications/${id}/coordination`, {

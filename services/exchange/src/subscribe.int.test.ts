@@ -433,9 +433,10 @@ describe('subscriptions between 上海 (requester) and 浙江 (provider)', () =>
 
   it('the subscribing agency cancels: the provider stops, later events do not arrive', async () => {
     const id = String((await subscribe({ resourceId: waybills.id, purpose, grantId: grants.subscribe })).body.id);
+    // another agency cannot see the subscription, so it is not there for it (issue 10 §2)
     const other = await asSh(users.shOtherAgency, 'DELETE', `/api/exchange/v1/subscriptions/${id}`);
-    expect(other.status).toBe(403);
-    expect(other.body.code).toBe('EXCHANGE.NOT_YOUR_SUBSCRIPTION');
+    expect(other.status).toBe(404);
+    expect(other.body.code).toBe('EXCHANGE.SUBSCRIPTION_NOT_FOUND');
 
     const res = await asSh(users.shRequester, 'DELETE', `/api/exchange/v1/subscriptions/${id}`);
     expect(res.status).toBe(200);
@@ -504,8 +505,8 @@ describe('subscriptions between 上海 (requester) and 浙江 (provider)', () =>
 
     const id = String((await subscribe({ resourceId: waybills.id, purpose, grantId: grants.subscribe })).body.id);
     const foreign = await asSh(users.shOtherAgency, 'GET', `/api/exchange/v1/subscriptions/${id}/events`);
-    expect(foreign.status).toBe(403);
-    expect(foreign.body.code).toBe('EXCHANGE.NOT_YOUR_SUBSCRIPTION');
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe('EXCHANGE.SUBSCRIPTION_NOT_FOUND');
     const badCursor = await asSh(users.shRequester, 'GET', `/api/exchange/v1/subscriptions/${id}/events?after=abc`);
     expect(badCursor.status).toBe(400);
     expect(badCursor.body.code).toBe('REQUEST.INVALID');

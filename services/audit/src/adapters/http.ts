@@ -1,17 +1,22 @@
-import { type HttpApp, requireRoles } from '@yrd/http';
+import { forbidden, invalid } from '@yrd/errors';
+import { type HttpApp, principalOf } from '@yrd/http';
+import { isoDateTime } from '@yrd/http/dates';
+import { canonicalKeyValue, isValidIdNumber, type SubjectRefs } from '@yrd/region';
 import { z } from 'zod';
 import type { AuditLog } from '../app/audit-log.js';
 import type { CosignatureBook } from '../app/cosignatures.js';
 import type { CounterpartTrace, Witness } from '../app/witness.js';
+import { type AuditAction, auditAccess } from '../domain/access.js';
 import { MAX_EXPORT_RECORDS } from '../domain/index.js';
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const instant = z.iso.datetime({ offset: true, error: 'ISO 8601 date-time with an offset, e.g. 2025-01-01T08:00:00Z' });
+const instant = isoDateTime;
 
 export function auditRoutes(
   app: HttpApp,
   log: AuditLog,
   witnessing?: { witness: Witness; book: CosignatureBook; counterparts: CounterpartTrace },
+  subjects?: SubjectRefs,
 ) {
   // Tracing can follow one person's data across agencies (by subjectRef): that is the auditor's job
   // alone, not an admin's, so these routes admit the auditor role only.
@@ -47,13 +52,15 @@ export function auditRoutes(
       },
     },
     async (req) => {
-      requireRoles(req, 'auditor');
+      allow(req, log, 'trace');
       const { counterpart, ...filters } = req.query;
       const page = await log.trace(filters);
       if (!counterpart || !filters.requestId || !witnessing) return page;
       return { ...page, counterparts: await witnessing.counterparts.of(page.records, filters.requestId) };
     },
   );
+
+  if (subjects) subjectTraceRoute(app, log, subjects);
 
   app.get(
     '/api/audit/v1/consistency',
@@ -66,7 +73,10 @@ export function auditRoutes(
       },
     },
     // only hashes and signed heads, which the province shares anyway (heads/latest): any signed-in user
-    async (req) => log.consistency(req.query.from, req.query.to),
+    async (req) => {
+      allow(req, log, 'heads');
+      return log.consistency(req.query.from, req.query.to);
+    },
   );
 
   app.get(
@@ -79,7 +89,7 @@ export function auditRoutes(
       },
     },
     async (req, reply) => {
-      requireRoles(req, 'auditor');
+      allow(req, log, 'export');
       const doc = await log.export(req.query);
       reply.header(
         'content-disposition',
@@ -90,14 +100,15 @@ export function auditRoutes(
   );
 
   app.get('/api/audit/v1/verify', { schema: { summary: '验证日志 verify the whole audit log' } }, async (req) => {
-    requireRoles(req, 'auditor', 'admin');
+    allow(req, log, 'verify');
     return log.verify();
   });
 
   app.get(
     '/api/audit/v1/heads/latest',
     { schema: { summary: '最新签名树头 the latest signed tree head, with the other provinces’ co-signatures' } },
-    async () => {
+    async (req) => {
+      allow(req, log, 'heads');
       const head = await log.latestHead();
       return { ...head, cosignatures: witnessing ? await witnessing.book.of(head.size) : [] };
     },
@@ -111,9 +122,65 @@ export function auditRoutes(
       },
     },
     async (req) => {
-      requireRoles(req, 'auditor', 'admin');
+      allow(req, log, 'witness');
       if (!witnessing) return { witness: '', witnessed: [], alarms: [] };
       return witnessing.witness.status();
     },
   );
+}
+
+/**
+ * Trace one person: the identifier comes in the body (never in a URL, so never in an access log), the
+ * references are computed here under every known regional subject key id and the legacy unkeyed hash,
+ * and the records carrying any of them come back with the references that were searched.
+ */
+function subjectTraceRoute(app: HttpApp, log: AuditLog, subjects: SubjectRefs) {
+  app.post(
+    '/api/audit/v1/records/by-subject',
+    {
+      schema: {
+        summary: '按数据主体追溯 trace one person by ID number or query key, across subject key rotations',
+        description:
+          'Give `idNumber` (居民身份证号码) or `key` (a query key, e.g. a booking number), not both. The answer lists the references searched (one per known key id, and the legacy unkeyed ones) and the records carrying any of them, as `GET /api/audit/v1/records` does.',
+        body: z
+          .object({
+            idNumber: z.string().min(1).max(64).optional(),
+            key: z
+              .record(z.string().min(1).max(100), z.string().max(200))
+              .refine((k) => Object.keys(k).length > 0 && Object.keys(k).length <= 10, {
+                message: '查询键须有 1 至 10 项 key needs 1 to 10 items',
+              })
+              .optional(),
+            from: instant.optional(),
+            to: instant.optional(),
+            after: seq.optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          })
+          .refine((b) => (b.idNumber === undefined) !== (b.key === undefined), {
+            message: '须且仅须给出 idNumber 或 key 之一 give exactly one of idNumber and key',
+          }),
+      },
+    },
+    async (req) => {
+      allow(req, log, 'trace');
+      const { idNumber, key, ...window } = req.body;
+      let refs: ReturnType<SubjectRefs['allOfKey']>;
+      if (idNumber !== undefined) {
+        // the message never repeats the number
+        if (!isValidIdNumber(canonicalKeyValue(idNumber)))
+          throw invalid('AUDIT.ID_NUMBER_INVALID', '身份证号码无效（校验位不符）the ID number is not valid');
+        refs = subjects.allOfIdNumber(idNumber);
+      } else {
+        refs = subjects.allOfKey(key ?? {});
+      }
+      const page = await log.trace({ ...window, subjectRefs: refs.map((r) => r.ref) });
+      return { subjectRefs: refs.map((r) => ({ keyId: r.keyId, subjectRef: r.ref })), ...page };
+    },
+  );
+}
+
+/** The one door of the audit API: the access matrix (domain/access.ts) decides every route. */
+function allow(req: Parameters<typeof principalOf>[0], log: AuditLog, action: AuditAction) {
+  const d = auditAccess(principalOf(req), log.province, action);
+  if (!d.allow) throw forbidden(d.code, d.message);
 }

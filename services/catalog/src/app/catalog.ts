@@ -4,6 +4,14 @@ import { conflict, forbidden, invalid, notFound } from '@yrd/errors';
 import type { catalogV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import type { CatalogRepo, SearchFilters, Step } from '../adapters/db.js';
+import {
+  canManage,
+  canRead,
+  canReadHistory,
+  canReadVersion,
+  type EntryView,
+  ownEntriesFilter,
+} from '../domain/access.js';
 import { changedFields } from '../domain/changes.js';
 import { type NegativeEntry, negativeMatch } from '../domain/duty.js';
 import { type EntryIssue, entryIssues, type ResourceInput, resourceId } from '../domain/resource.js';
@@ -198,27 +206,34 @@ export class CatalogApp {
 
   /** Who changed what and when; visible to the provider agency and the province admin. */
   async history(id: string, by: Principal) {
-    await this.ownLocal(id, by);
+    await this.ownLocal(id, by, canReadHistory);
     return this.repo.history(id);
   }
 
-  /** One version as it was (e.g. the one a grant was given for). */
+  /** One version as it was (e.g. the one a grant was given for); a never-published one, its owners'. */
   async version(id: string, version: number, viewer: Principal): Promise<Resource> {
-    await this.get(id, viewer);
+    const current = await this.get(id, viewer);
     const r = await this.repo.version(id, version);
-    if (!r) throw notFound('CATALOG.VERSION_NOT_FOUND', `目录条目 ${id} 没有第 ${version} 版 no version ${version}`);
+    const origin = current.province === this.province ? 'local' : 'federated';
+    if (!r || !canReadVersion(viewer, entryView(current, origin), r.status).allow)
+      throw notFound('CATALOG.VERSION_NOT_FOUND', `目录条目 ${id} 没有第 ${version} 版 no version ${version}`);
     return r;
   }
 
-  /** A local entry the caller may change: its own agency's, or any as the province admin. */
-  private async ownLocal(id: string, by: Principal): Promise<Resource> {
+  /**
+   * A local entry the caller may change: its own agency's, or any as the province admin. One who may
+   * not even see it (another agency's draft) is told it is not there; one who sees it, why not.
+   */
+  private async ownLocal(id: string, by: Principal, may = canManage): Promise<Resource> {
     const found = await this.repo.get(id);
-    if (found?.origin !== 'local' || by.province !== this.province) {
+    const entry = found && entryView(found.resource, found.origin);
+    if (!found || !entry || entry.origin !== 'local' || !canRead(by, entry).allow) {
       throw notFound('CATALOG.NOT_FOUND', `本省目录中没有 ${id} no entry ${id} in this province`);
     }
-    if (!by.roles.includes('admin') && by.agency !== found.resource.provider?.creditCode) {
-      throw forbidden('CATALOG.NOT_YOUR_AGENCY', '只能管理本单位的目录 manage your own agency’s entries');
-    }
+    const d = may(by, entry);
+    if (d.code === 'CATALOG.WRONG_PROVINCE')
+      throw forbidden(d.code, '只能管理本省的目录 entries are managed in their own province');
+    if (!d.allow) throw forbidden('CATALOG.NOT_YOUR_AGENCY', '只能管理本单位的目录 manage your own agency’s entries');
     return found.resource;
   }
 
@@ -286,13 +301,8 @@ export class CatalogApp {
 
   async get(id: string, viewer?: Principal): Promise<Resource> {
     const found = await this.repo.get(id);
-    const visible =
-      found &&
-      (found.resource.status === 'published' ||
-        (viewer &&
-          viewer.province === this.province &&
-          (viewer.roles.includes('admin') || viewer.agency === found.resource.provider?.creditCode)));
-    if (!found || !visible) throw notFound('CATALOG.NOT_FOUND', `目录条目不存在 no catalogue entry ${id}`);
+    if (!found || !canRead(viewer, entryView(found.resource, found.origin)).allow)
+      throw notFound('CATALOG.NOT_FOUND', `目录条目不存在 no catalogue entry ${id}`);
     return found.resource;
   }
 
@@ -309,7 +319,9 @@ export class CatalogApp {
   ownEntries(f: Omit<SearchFilters, 'page' | 'pageSize'>, by: Principal) {
     if (by.province !== this.province)
       throw forbidden('CATALOG.WRONG_PROVINCE', '只能导出本省自有目录 own entries are exported in their own province');
-    return this.repo.list(f, by.roles.includes('admin') ? { own: true } : { own: true, agency: by.agency });
+    const scope = ownEntriesFilter(by, this.province);
+    if (!scope) throw forbidden('AUTH.ROLE_REQUIRED', '需要发布员或管理员角色 publisher or admin role required');
+    return this.repo.list(f, scope);
   }
 
   /** Seeds load once: entries are written straight as published. */
@@ -371,6 +383,16 @@ export class CatalogApp {
       keyItems: i.keyItems,
     };
   }
+}
+
+/** An entry as the access matrix sees it. */
+function entryView(r: Resource, origin: string): EntryView {
+  return {
+    province: r.province,
+    origin: origin === 'local' ? 'local' : 'federated',
+    status: r.status,
+    providerAgency: r.provider?.creditCode ?? '',
+  };
 }
 
 /** A rule an entry breaks; `kind` when it is not a plain 400 (another agency's entry, a taken code). */

@@ -8,26 +8,36 @@
  * Every fact of that lifecycle goes on the audit trail (留痕) of the province that stores it: see
  * "the audit trail" below for the order of database write and publish.
  */
-import { createHash, createPublicKey, type KeyObject, randomUUID, sign, verify } from 'node:crypto';
+import { createPublicKey, type KeyObject, randomUUID, sign, verify } from 'node:crypto';
 import type { AuditSink } from '@yrd/audit-events';
 import type { Principal, ProvinceKey, TrustList } from '@yrd/auth';
-import { conflict, forbidden, internal, invalid, notFound } from '@yrd/errors';
+import { asAppError, conflict, forbidden, internal, invalid, notFound, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import type { auditV1, catalogV1, consentV1 } from '@yrd/proto';
-import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
+import { isProvince, type Province, provinceOfResourceId, type SubjectRefs } from '@yrd/region';
 import { z } from 'zod';
 import type { Application, ApplicationStep, ConsentRepo, Grant, RulesVersion, StoredConsent } from '../adapters/db.js';
-import { denialCodes, noteCodes, ruleIds } from '../domain/codes.js';
+import {
+  canFetchConsentOverLane,
+  canRead,
+  canRevokeGrant,
+  type ExchangeRecordView,
+  type Viewer,
+  worklistFilter,
+} from '../domain/access.js';
+import { denialCodes, noteCodes } from '../domain/codes.js';
 import {
   accessPath,
   addWorkingDays,
   type ConsentView,
+  conditionsRequireSubjectConsent,
   type Decision,
   decide,
   type Grade,
   type GrantView,
   grades,
   isGovernment,
+  isUnresolved,
   type Mode,
   modes,
   piiKinds,
@@ -37,6 +47,7 @@ import {
   sharingModes,
   sharingModesFor,
   sharingTiers,
+  type UnresolvedConsent,
 } from '../domain/index.js';
 import { changedRules, defaultRules, type PolicyRules, workflowRules } from '../domain/rules.js';
 import {
@@ -133,6 +144,7 @@ const resourceView = z.object({
   legalBasis: z.string(),
   sharingModes: z.array(z.enum(sharingModes)),
   items: z.array(itemView),
+  sharingConditions: z.string(),
 });
 
 /** A catalogue entry as the policy sees it, validated at the boundary. */
@@ -140,7 +152,8 @@ export function toPolicyView(r: Resource): ResourcePolicyView {
   const parsed = resourceView.safeParse(r);
   if (!parsed.success)
     throw internal('CONSENT.BAD_CATALOGUE_ENTRY', `catalogue entry ${r.id} cannot be read: ${parsed.error.message}`);
-  return parsed.data;
+  const { sharingConditions, ...view } = parsed.data;
+  return { ...view, subjectConsent: conditionsRequireSubjectConsent(sharingConditions) };
 }
 
 export class ConsentApp {
@@ -160,6 +173,7 @@ export class ConsentApp {
     private readonly peers: ConsentPeers,
     private readonly audit: AuditSink,
     private readonly key: ProvinceKey,
+    private readonly subjectRefs: SubjectRefs,
     trust: TrustList,
     private readonly clock: () => Date,
     private readonly logger: Logger,
@@ -285,6 +299,13 @@ export class ConsentApp {
         `资源不支持以下方式 the resource's sharing modes do not carry: ${unsupported.join(', ')}`,
       );
     }
+    // a grant to subscribe could never be used: a feed cannot carry each person's consent
+    if (view.subjectConsent && input.modes.includes('subscribe')) {
+      throw forbidden(
+        denialCodes.consentNotSubscribable,
+        `资源 ${view.id} 的共享条件要求逐人取得本人授权，不能订阅 / its sharing conditions require each data subject's consent, which a subscription cannot carry`,
+      );
+    }
   }
 
   /** At the provider: a reviewer of the agency that provides the resource approves or rejects. */
@@ -369,7 +390,7 @@ export class ConsentApp {
     const done: string[] = [];
     for (const app of await this.repo.overdueApplications(at)) {
       try {
-        await this.step(systemActor(this.province), app.id, () => ({ type: 'expire' }));
+        await this.step(systemActor(this.province), app.id, () => ({ type: 'expire' }), { system: true });
         done.push(app.id);
       } catch (err) {
         // another replica expired it first, or the audit trail is down: the next sweep retries
@@ -383,16 +404,18 @@ export class ConsentApp {
   async listApplications(by: Principal, f: { status?: string | undefined; overdue?: boolean | undefined }) {
     if (by.province !== this.province)
       throw forbidden('CONSENT.WRONG_PROVINCE', '只能查看本省的申请 worklists are your own province’s');
-    const admin = by.roles.includes('admin');
-    if (!admin && !by.roles.includes('reviewer'))
-      throw forbidden('AUTH.ROLE_REQUIRED', '需要审核人或管理员角色 reviewer or admin role required');
+    const scope = worklistFilter(by, this.province);
+    if (!scope) throw forbidden('AUTH.ROLE_REQUIRED', '需要审核人或管理员角色 reviewer or admin role required');
     const at = this.clock().toISOString();
     const list = await this.repo.listApplications({
       status: f.status,
-      providerAgency: admin ? undefined : by.agency,
+      providerAgency: scope.scope === 'providerAgency' ? scope.providerAgency : undefined,
       limit: 500,
     });
-    const flagged = list.map((a) => ({ ...a, overdue: isOverdue(stateOf(a), at) }));
+    // the list and a read by id follow the same rows of the matrix
+    const flagged = list
+      .filter((a) => canRead(by, applicationRecord(a)).allow)
+      .map((a) => ({ ...a, overdue: isOverdue(stateOf(a), at) }));
     return f.overdue === undefined ? flagged : flagged.filter((a) => a.overdue === f.overdue);
   }
 
@@ -404,10 +427,12 @@ export class ConsentApp {
     by: Principal,
     id: string,
     command: (actor: Actor) => WorkflowCommand,
-    opts: { legalDuty?: boolean; ratePerMinute?: number } = {},
+    opts: { legalDuty?: boolean; ratePerMinute?: number; system?: boolean } = {},
   ): Promise<{ application: Application; grant?: Grant }> {
     const app = await this.repo.getApplication(id);
-    if (!app) throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
+    // only who may see an application is told why a step is refused; the platform's own sweep may
+    if (!app || (!opts.system && !canRead(by, applicationRecord(app)).allow))
+      throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
     const resource = await this.catalog.get(app.resourceId);
     const here = by.province === this.province;
     const actor: Actor = {
@@ -566,10 +591,7 @@ export class ConsentApp {
     if (!provider) throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
     if (provider !== this.province) return this.peers.getApplication(provider, by, id);
     const app = await this.repo.getApplication(id);
-    const mine = app && app.requesterProvince === by.province && app.requesterAgency === by.agency;
-    const provider_staff =
-      app && by.province === this.province && (by.roles.includes('reviewer') || by.roles.includes('admin'));
-    if (!app || !(mine || provider_staff))
+    if (!app || !canRead(by, applicationRecord(app)).allow)
       throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
     return { ...app, overdue: isOverdue(stateOf(app), this.clock().toISOString()) };
   }
@@ -577,7 +599,7 @@ export class ConsentApp {
   /** At the provider, for another province's lane: only the province that applied gets an answer. */
   async getApplicationFor(requesterProvince: Province, by: Principal, id: string): Promise<Application> {
     const app = await this.repo.getApplication(id);
-    if (!app || app.requesterProvince !== requesterProvince || app.requesterAgency !== by.agency) {
+    if (!app || by.province !== requesterProvince || !canRead(by, applicationRecord(app)).allow) {
       throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
     }
     return { ...app, overdue: isOverdue(stateOf(app), this.clock().toISOString()) };
@@ -586,18 +608,35 @@ export class ConsentApp {
   // --- grants ---
 
   async getGrant(by: Principal, id: string): Promise<Grant> {
+    return (await this.visibleGrant(by, id)).grant;
+  }
+
+  /** A grant `by` may see, with whose it is; 404 for anyone else, as if it did not exist. */
+  private async visibleGrant(by: Viewer, id: string): Promise<{ grant: Grant; record: ExchangeRecordView }> {
     const g = await this.repo.getGrant(id);
-    const mine = g && g.requesterProvince === by.province && g.requesterAgency === by.agency;
-    const staff = g && by.province === this.province && (by.roles.includes('reviewer') || by.roles.includes('admin'));
-    if (!g || !(mine || staff)) throw notFound('CONSENT.GRANT_NOT_FOUND', `授权不存在 no grant ${id}`);
-    return g;
+    const record = g && (await this.grantRecord(g));
+    if (!g || !record || !canRead(by, record).allow)
+      throw notFound('CONSENT.GRANT_NOT_FOUND', `授权不存在 no grant ${id}`);
+    return { grant: g, record };
+  }
+
+  /** Whose a grant is: the providing agency is the one its application was made to. */
+  private async grantRecord(g: Grant): Promise<ExchangeRecordView> {
+    const app = await this.repo.getApplication(g.applicationId);
+    // an application stored before the providing agency was kept on it: the catalogue says
+    const providerAgency = app?.providerAgency || (await this.catalog.get(g.resourceId))?.provider?.creditCode || '';
+    return {
+      kind: 'grant',
+      province: this.province,
+      requesterProvince: g.requesterProvince,
+      requesterAgency: g.requesterAgency,
+      providerAgency,
+    };
   }
 
   async revokeGrant(by: Principal, id: string): Promise<Grant> {
-    const g = await this.repo.getGrant(id);
-    if (!g) throw notFound('CONSENT.GRANT_NOT_FOUND', `授权不存在 no grant ${id}`);
-    const resource = await this.catalog.get(g.resourceId);
-    if (by.province !== this.province || resource?.provider?.creditCode !== by.agency) {
+    const { grant: g, record } = await this.visibleGrant(by, id);
+    if (!canRevokeGrant(by, record)) {
       throw forbidden(
         'CONSENT.NOT_YOUR_RESOURCE',
         '只能撤销本单位资源的授权 revoke grants of your own agency’s resources',
@@ -627,7 +666,7 @@ export class ConsentApp {
     }
     const unsigned: consentV1.ConsentArtefact = {
       id: `${this.province}-consent-${randomUUID()}`,
-      subjectRef: subjectRefOf(by),
+      subjectRef: subjectRefOf(by, this.subjectRefs),
       requesterAgency: input.requesterAgency,
       requesterProvince: input.requesterProvince,
       resourceId: input.resourceId,
@@ -660,12 +699,15 @@ export class ConsentApp {
   async myConsents(by: Principal): Promise<StoredConsent[]> {
     if (by.province !== this.province)
       throw forbidden('CONSENT.WRONG_PROVINCE', '请在本人所在省查看授权书 consents are listed at your own province');
-    return this.repo.consentsOf(by.sub);
+    const mine = await this.repo.consentsOf(by.sub);
+    return mine.filter(
+      (c) => canRead(by, { kind: 'consent', province: this.province, subjectUser: c.subjectUser }).allow,
+    );
   }
 
   async getConsent(by: Principal, id: string): Promise<StoredConsent> {
     const c = await this.repo.getConsent(id);
-    if (!c || c.subjectUser !== by.sub || by.province !== this.province)
+    if (!c || !canRead(by, { kind: 'consent', province: this.province, subjectUser: c.subjectUser }).allow)
       throw notFound('CONSENT.CONSENT_NOT_FOUND', `授权书不存在 no consent ${id}`);
     return c;
   }
@@ -688,7 +730,7 @@ export class ConsentApp {
   /** For another province's lane: only the province that provides the consented resource may read it. */
   async consentFor(requesterProvince: Province, id: string): Promise<consentV1.ConsentArtefact> {
     const c = await this.repo.getConsent(id);
-    if (!c || provinceOfResourceId(c.resourceId) !== requesterProvince)
+    if (!c || !canFetchConsentOverLane(requesterProvince, provinceOfResourceId(c.resourceId)))
       throw notFound('CONSENT.CONSENT_NOT_FOUND', `授权书不存在 no consent ${id}`);
     const { subjectUser: _omit, ...artefact } = c;
     return artefact;
@@ -738,11 +780,16 @@ export class ConsentApp {
       throw invalid('CONSENT.WRONG_PROVIDER', `资源 ${resource.id} 不由本省提供 not provided by ${this.province}`);
     }
     const grant = req.grantId ? await this.grantForDecision(req.grantId) : undefined;
-    // the revocation register holds what was revoked anywhere: a consent it holds is refused without
-    // asking its issuer, which may be out of reach (a request naming it is refused whatever the items)
     const revoked = (id: string) => this.revocations?.isRevoked(id) === true;
-    if (req.consentId && revoked(req.consentId)) return revokedConsent(req, resource.version);
-    const consent = req.consentId ? await this.loadConsent(req.consentId) : undefined;
+    // A named consent is always looked up and judged, never dropped: one that cannot be found or
+    // does not verify is refused for that (an issuer out of reach is a 503, not a refusal). The
+    // revocation register holds what was revoked anywhere: a consent it holds is refused without
+    // asking its issuer, which may be out of reach.
+    const consent: ConsentView | UnresolvedConsent | undefined = req.consentId
+      ? revoked(req.consentId)
+        ? { id: req.consentId, unresolved: 'revoked' }
+        : await this.loadConsent(req.consentId)
+      : undefined;
     const at = req.at || this.clock().toISOString();
     const { version: rulesVersion, rules } = await this.rules();
     const decision: Decision = decide({
@@ -758,11 +805,11 @@ export class ConsentApp {
       ...(found?.negativeListing ? { negativeList: [resource.id] } : {}),
       at,
     });
-    const reliedOnConsent = decision.reasons.some((r) => r.code === noteCodes.consented);
-    if (decision.allow && consent?.fetchType === 'once' && reliedOnConsent) {
+    const reliedOn = decision.reasons.find((r) => r.code === noteCodes.consented);
+    if (decision.allow && consent && !isUnresolved(consent) && consent.fetchType === 'once' && reliedOn) {
       // the one fetch a once-only consent allows: of two racing fetches, one gets it
       if (!(await this.repo.useConsent(consent.id, at, `${requester.province}:${requester.agency}`)))
-        return { ...usedConsent(req, resource.version), rulesVersion };
+        return { ...usedConsent(req, resource.version, reliedOn.ruleId), rulesVersion };
     }
     return {
       allow: decision.allow,
@@ -778,9 +825,16 @@ export class ConsentApp {
     };
   }
 
-  private async loadConsent(id: string): Promise<ConsentView | undefined> {
+  /**
+   * The consent a request names, from its issuer: this province's own table, or the issuing
+   * province over its consent lane, checked against that province's key. Throws 503 when the issuer
+   * cannot be asked; everything else is an answer the decision judges.
+   */
+  private async loadConsent(id: string): Promise<ConsentView | UnresolvedConsent> {
+    const unknown: UnresolvedConsent = { id, unresolved: 'unknown' };
     const issuer = provinceOfId(id);
-    if (!issuer) return undefined;
+    // not an id any province issues (nor one safe to hand to a database): nobody has it
+    if (!issuer || !consentIdPattern.test(id)) return unknown;
     let c: consentV1.ConsentArtefact | undefined;
     if (issuer === this.province) {
       c = await this.repo.getConsent(id);
@@ -788,15 +842,22 @@ export class ConsentApp {
       try {
         c = await this.peers.fetchConsent(issuer, id);
       } catch (err) {
-        this.logger.warn({ consentId: id, err: (err as Error).message }, 'consent could not be fetched');
-        return undefined;
+        const e = asAppError(err);
+        // the issuer says it has none this province may read
+        if (e.kind === 'not_found' || e.kind === 'invalid') return unknown;
+        this.logger.warn({ consentId: id, code: e.code }, 'consent could not be fetched from its issuer');
+        throw unavailable(
+          'CONSENT.ISSUER_UNAVAILABLE',
+          `授权书签发省（${issuer}）暂时无法访问，请稍后重试 / the province that issued consent ${id} cannot be reached; retry shortly`,
+          { cause: err },
+        );
       }
       if (!this.verifyConsent(c)) {
-        this.logger.warn({ consentId: id }, 'consent signature does not verify; ignored');
-        return undefined;
+        this.logger.warn({ consentId: id }, 'consent signature does not verify; refused');
+        return { id, unresolved: 'forged' };
       }
     }
-    if (!c || !isProvince(c.requesterProvince)) return undefined;
+    if (!c || !isProvince(c.requesterProvince)) return unknown;
     const status = c.status === 'revoked' ? 'revoked' : c.status === 'expired' ? 'expired' : 'active';
     return {
       id: c.id,
@@ -879,14 +940,29 @@ function stateOf(a: Application): WorkflowState {
   };
 }
 
+/** An application as the access matrix sees it. */
+function applicationRecord(a: Application): ExchangeRecordView {
+  return {
+    kind: 'application',
+    province: a.providerProvince,
+    requesterProvince: a.requesterProvince,
+    requesterAgency: a.requesterAgency,
+    providerAgency: a.providerAgency,
+  };
+}
+
 /** The platform itself, when it expires an overdue application. */
 function systemActor(province: Province): Principal {
   return { sub: 'system:deadline', name: '期限监控', province, agency: '', roles: [], kind: 'government' };
 }
 
-/** An opaque, stable reference to a data subject; never the identifier itself. */
-export function subjectRefOf(p: Principal): string {
-  return p.subjectRef ?? createHash('sha256').update(`${p.province}:${p.sub}`).digest('hex');
+/**
+ * An opaque, stable reference to a data subject; never the identifier itself. The subject's province
+ * puts the person's reference in their token (keyed, regional: one person, one reference); an account
+ * without one gets a keyed reference to the account, never a plain hash that enumeration could undo.
+ */
+export function subjectRefOf(p: Principal, refs: SubjectRefs): string {
+  return p.subjectRef ?? refs.ofAccount(p.province, p.sub).ref;
 }
 
 function grantView(g: Grant, _at: string, revoked = false): GrantView {
@@ -894,29 +970,23 @@ function grantView(g: Grant, _at: string, revoked = false): GrantView {
   return revoked ? { ...view, status: 'revoked' } : view;
 }
 
-/**
- * A consent the revocation register holds: refused with the rule and words the decision uses for a
- * revoked consent, without the artefact (its issuer may be out of reach) the decision would read.
- */
-function usedConsent(req: consentV1.AuthorizeRequest, resourceVersion: number): consentV1.AuthorizeResponse {
+/** A once-only consent another fetch spent between the decision and this one's claim on it. */
+function usedConsent(
+  req: consentV1.AuthorizeRequest,
+  resourceVersion: number,
+  ruleId: string,
+): consentV1.AuthorizeResponse {
   const code = denialCodes.consentUsed;
   const message = `授权书 ${req.consentId} 为单次授权，已使用 / Consent ${req.consentId} was for one fetch and has been used`;
   return {
     ...denied(req, code, message),
-    reasons: [{ ruleId: ruleIds.sensitiveConsent, code, message }],
+    reasons: [{ ruleId, code, message }],
     resourceVersion,
   };
 }
 
-function revokedConsent(req: consentV1.AuthorizeRequest, resourceVersion: number): consentV1.AuthorizeResponse {
-  const code = denialCodes.consentRevoked;
-  const message = `授权书 ${req.consentId} 已被本人撤销 / Consent ${req.consentId} has been revoked by the data subject`;
-  return {
-    ...denied(req, code, message),
-    reasons: [{ ruleId: ruleIds.sensitiveConsent, code, message }],
-    resourceVersion,
-  };
-}
+/** What a consent id issued by a province looks like: `<province>-consent-<uuid>`. */
+const consentIdPattern = /^[a-z]{2}-consent-[0-9A-Za-z-]{1,64}$/;
 
 function toRequester(a: consentV1.AuthorizeRequest['requester']): Requester {
   if (!a || !isProvince(a.province))

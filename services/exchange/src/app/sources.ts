@@ -13,6 +13,7 @@ import type { Principal } from '@yrd/auth';
 import type { SecretResolver } from '@yrd/config';
 import { forbidden, invalid, notFound } from '@yrd/errors';
 import { type Province, provinceOfResourceId } from '@yrd/region';
+import { canConfigureSource, sourceListFilter } from '../domain/access.js';
 import { canonicalJson } from '../domain/canonical.js';
 import { checkSource, type HttpSourceSettings, type SourceInput, type SourceSettings } from '../domain/sources.js';
 
@@ -171,8 +172,13 @@ export class SourceAdmin {
   /** The admin sees every configured source of the province; a publisher those of its agency. */
   async list(by: Principal): Promise<SourceView[]> {
     this.requireMayConfigure(by);
-    const rows = await this.store.list(by.roles.includes('admin') ? undefined : by.agency);
-    return rows.map(view);
+    const scope = sourceListFilter(by, this.province);
+    if (!scope) return [];
+    const rows = await this.store.list(scope.scope === 'providerAgency' ? scope.providerAgency : undefined);
+    // the list and a change by id follow the same rows of the matrix
+    return rows
+      .filter((s) => canConfigureSource(by, { province: this.province, providerAgency: s.providerCode }).allow)
+      .map(view);
   }
 
   async put(by: Principal, resourceId: string, input: SourceInput, requestId: string): Promise<SourceView> {
@@ -234,7 +240,7 @@ export class SourceAdmin {
     if (provinceOfResourceId(resourceId) !== this.province) throw missing();
     const entry = await this.catalog.entry(resourceId);
     if (!entry || entry.province !== this.province) throw missing();
-    if (!by.roles.includes('admin') && by.agency !== entry.providerCode) {
+    if (!canConfigureSource(by, { province: entry.province, providerAgency: entry.providerCode }).allow) {
       throw forbidden(
         'EXCHANGE.SOURCE_NOT_PROVIDER',
         `只有资源提供单位可配置其数据源 only the providing agency may configure the source of ${resourceId}`,

@@ -12,6 +12,7 @@ import { asAppError, conflict, forbidden, notFound, unavailable } from '@yrd/err
 import type { Logger } from '@yrd/logger';
 import { feedV1 } from '@yrd/proto';
 import { type Province, provinceOfResourceId } from '@yrd/region';
+import { canUseSubscription, subscriptionListFilter } from '../domain/access.js';
 import { endCodes, receives, subscriptionId } from '../domain/subscription.js';
 import { decode, laneProvince } from './feeds.js';
 import type {
@@ -159,21 +160,25 @@ export class RequesterFeeds {
     return (await this.store.get('requester', id)) ?? { ...pending, ...decided, status: 'active' };
   }
 
-  /** The subscribing agency's view of one subscription. */
+  /**
+   * The subscribing agency's view of one subscription; for anyone else (another agency of this
+   * province too) it does not exist, so its id cannot be probed.
+   */
   async get(by: Principal, id: string): Promise<Subscription> {
     const sub = await this.store.get('requester', id);
-    if (!sub || by.province !== this.province) {
+    if (!sub || !canUseSubscription(by, { province: this.province, requesterAgency: sub.requester.agency }).allow) {
       throw notFound('EXCHANGE.SUBSCRIPTION_NOT_FOUND', `订阅不存在 no subscription ${id}`);
-    }
-    if (sub.requester.agency !== by.agency) {
-      throw forbidden('EXCHANGE.NOT_YOUR_SUBSCRIPTION', '只能查看本单位的订阅 only the subscribing agency sees it');
     }
     return sub;
   }
 
-  list(by: Principal, limit = 100): Promise<Subscription[]> {
-    if (by.province !== this.province) return Promise.resolve([]);
-    return this.store.ofAgency(this.province, by.agency, limit);
+  async list(by: Principal, limit = 100): Promise<Subscription[]> {
+    const scope = subscriptionListFilter(by, this.province);
+    if (!scope) return [];
+    const subs = await this.store.ofAgency(this.province, scope.agency, limit);
+    return subs.filter(
+      (s) => canUseSubscription(by, { province: this.province, requesterAgency: s.requester.agency }).allow,
+    );
   }
 
   async events(
