@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { AppError, invalid } from '@yrd/errors';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -26,6 +27,119 @@ export function isoTimestamp(v: unknown): string {
 }
 
 export type Db = PgDatabase<PgQueryResultHKT>;
+
+/**
+ * A statement the database refused, told without its parameters: the driver's own error (and
+ * drizzle's wrapper around it) quotes the statement's parameters, which may be personal data, so
+ * neither travels on as a cause.
+ */
+export class DatabaseQueryError extends Error {
+  override readonly name = 'DatabaseQueryError';
+  constructor(
+    /** SQLSTATE, e.g. 23505 */
+    readonly sqlState: string,
+    /** the statement's text with its $n placeholders (never the values) */
+    readonly query: string,
+    readonly constraint: string | undefined,
+  ) {
+    super(
+      `database refused a statement: SQLSTATE ${sqlState}${constraint ? ` (constraint ${constraint})` : ''}: ${query.replace(/\s+/g, ' ').slice(0, 300)}`,
+    );
+  }
+}
+
+interface DriverError {
+  code: string;
+  severity?: unknown;
+  constraint?: unknown;
+}
+
+/** The database's own error along a cause chain (drizzle wraps it), recognised by its SQLSTATE. */
+function driverErrorIn(err: unknown): DriverError | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
+    const c = e as { code?: unknown; severity?: unknown; cause?: unknown };
+    if (typeof c.code === 'string' && /^[0-9A-Z]{5}$/.test(c.code) && typeof c.severity === 'string') {
+      return c as DriverError;
+    }
+    e = c.cause;
+  }
+  return undefined;
+}
+
+/**
+ * What a failed statement means to the caller. A value the database cannot take (SQLSTATE class
+ * 22, data exception: a malformed date, an untranslatable character, a number out of range) or
+ * cannot handle at that size (class 54, program limit exceeded) is the request's fault: 400, not
+ * 500. Anything else stays an internal failure. Either way, no SQL parameter is kept.
+ */
+export function databaseError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const driver = driverErrorIn(err);
+  if (!driver) return carriesParameters(err) ? new DatabaseQueryError('XX000', queryTextOf(err), undefined) : err;
+  const state = driver.code;
+  if (state.startsWith('22')) {
+    return invalid(
+      'REQUEST.INVALID_VALUE',
+      `请求中的值无法被存储或比较 a value in the request cannot be stored or compared (SQLSTATE ${state})`,
+      { details: { sqlState: state } },
+    );
+  }
+  if (state.startsWith('54')) {
+    return invalid(
+      'REQUEST.VALUE_TOO_LARGE',
+      `请求中的值过大 a value in the request is too large (SQLSTATE ${state})`,
+      {
+        details: { sqlState: state },
+      },
+    );
+  }
+  const query = typeof (err as { query?: unknown }).query === 'string' ? (err as { query: string }).query : '';
+  return new DatabaseQueryError(state, query, typeof driver.constraint === 'string' ? driver.constraint : undefined);
+}
+
+/** Whether an error or any of its causes holds a statement's parameters (drizzle's wrapper does). */
+function carriesParameters(err: unknown): boolean {
+  let e: unknown = err;
+  for (let i = 0; i < 8 && typeof e === 'object' && e !== null; i++) {
+    const c = e as { params?: unknown; parameters?: unknown; message?: unknown; cause?: unknown };
+    if (c.params !== undefined || c.parameters !== undefined) return true;
+    if (typeof c.message === 'string' && /\n\s*params:/.test(c.message)) return true;
+    e = c.cause;
+  }
+  return false;
+}
+
+/** The statement text (placeholders only) of a failed drizzle query, or ''. */
+function queryTextOf(err: unknown): string {
+  const q = typeof err === 'object' && err !== null ? (err as { query?: unknown }).query : undefined;
+  return typeof q === 'string' ? q : '';
+}
+
+async function mapped<T>(run: () => PromiseLike<T> | T): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw databaseError(err);
+  }
+}
+
+/**
+ * The drizzle handle whose `execute` and `transaction` fail with `databaseError`. Statements inside
+ * a transaction fail with the driver's error, so the transaction's own code can still tell them
+ * apart; what leaves the transaction is mapped.
+ */
+function guarded(db: Db): Db {
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      const v: unknown = Reflect.get(target, prop, receiver);
+      if ((prop === 'execute' || prop === 'transaction') && typeof v === 'function') {
+        return (...args: unknown[]): Promise<unknown> => mapped(() => Reflect.apply(v, target, args) as unknown);
+      }
+      return v;
+    },
+  });
+}
 
 export interface DatabaseHandle {
   readonly db: Db;
@@ -52,25 +166,26 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     // fail fast on a wrong URL instead of at the first request
     const c = await pool.connect();
     c.release();
-    const db = drizzlePg(pool) as unknown as Db;
+    const db = guarded(drizzlePg(pool) as unknown as Db);
     return {
       db,
       kind: 'postgres',
       rows: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
-      script: async (text, after) => {
-        const c = await pool.connect();
-        try {
-          await c.query('begin');
-          await c.query(text);
-          await drizzlePg(c).execute(after);
-          await c.query('commit');
-        } catch (err) {
-          await c.query('rollback');
-          throw err;
-        } finally {
-          c.release();
-        }
-      },
+      script: (text, after) =>
+        mapped(async () => {
+          const c = await pool.connect();
+          try {
+            await c.query('begin');
+            await c.query(text);
+            await drizzlePg(c).execute(after);
+            await c.query('commit');
+          } catch (err) {
+            await c.query('rollback');
+            throw err;
+          } finally {
+            c.release();
+          }
+        }),
       close: () => pool.end(),
     };
   }
@@ -79,18 +194,19 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     extensions: { pg_trgm },
   });
-  const db = drizzlePglite(client) as unknown as Db;
+  const db = guarded(drizzlePglite(client) as unknown as Db);
   return {
     db,
     kind: 'pglite',
     rows: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
-    script: async (text, after) => {
-      await client.transaction(async (tx) => {
-        await tx.exec(text);
-        const q = new PgDialect().sqlToQuery(after);
-        await tx.query(q.sql, q.params);
-      });
-    },
+    script: (text, after) =>
+      mapped(() =>
+        client.transaction(async (tx) => {
+          await tx.exec(text);
+          const q = new PgDialect().sqlToQuery(after);
+          await tx.query(q.sql, q.params);
+        }),
+      ),
     close: () => client.close(),
   };
 }

@@ -5,9 +5,11 @@
  * The app never listens; main.ts / the node composition does.
  */
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import swagger from '@fastify/swagger';
 import { bearer, type Principal, type Role, type TokenVerifier } from '@yrd/auth';
-import { AppError, asAppError, forbidden, invalid, statusFor, toProblem } from '@yrd/errors';
+import { AppError, asAppError, type ErrorKind, forbidden, invalid, statusFor, toProblem } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { context, extractTraceContext, type Span, SpanKind, SpanStatusCode, trace, tracer } from '@yrd/telemetry';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
@@ -18,7 +20,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { decodesCleanly, excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth } from './input.js';
 
+export { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth } from './input.js';
 export type { ZodTypeProvider };
 
 declare module 'fastify' {
@@ -51,6 +55,13 @@ export async function buildHttpApp(opts: HttpAppOptions) {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && /^[\w.-]{1,100}$/.test(h) ? h : randomUUID();
     },
+    // refusals made before a route runs (a URL that does not decode, an over-long path parameter)
+    // and on the raw connection (headers too large) speak problem+json like every other refusal
+    frameworkErrors: (err, req, reply) => {
+      const { error, status } = refusalOf(err);
+      sendProblem(reply as FastifyReply, error, req as FastifyRequest, status);
+    },
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -71,6 +82,26 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     transform: jsonSchemaTransform,
   });
 
+  // JSON bodies: fastify's own parser (which refuses __proto__ and constructor.prototype), after a
+  // non-recursive depth check, so that no deep document reaches code that recurses over it
+  const parseJson = app.getDefaultJsonParser('error', 'error') as (
+    req: FastifyRequest,
+    body: string,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => void;
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (jsonDepthExceeds(text)) {
+      done(
+        invalid('REQUEST.TOO_DEEP', `请求体嵌套过深 the JSON body nests deeper than ${maxJsonDepth} levels`),
+        undefined,
+      );
+      return;
+    }
+    parseJson(req, text, done);
+  });
+
   // Each request runs inside a server span whose parent is the caller's trace context.
   app.addHook('onRequest', (req, reply, done) => {
     const parent = extractTraceContext(req.headers);
@@ -85,6 +116,61 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     req.span = span;
     reply.header('x-request-id', req.id);
     context.with(trace.setSpan(parent, span), done);
+  });
+  // A URL must decode (percent-encoded UTF-8) and hold no NUL before anything looks at it: the edge's
+  // proxy and the database would otherwise fail on it with a 500.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!decodesCleanly(req.url)) {
+      return sendProblem(
+        reply,
+        invalid('REQUEST.BAD_ENCODING', '请求地址编码无效 the URL is not valid percent-encoded UTF-8'),
+        req,
+      );
+    }
+    if (decodeURIComponent(req.url).includes('\u0000')) {
+      return sendProblem(
+        reply,
+        invalid('REQUEST.UNSUPPORTED_CHARACTER', '请求地址含有空字符 the URL contains a NUL character'),
+        req,
+      );
+    }
+  });
+  // No string that PostgreSQL text cannot store (NUL, an unpaired surrogate) reaches a handler, in a
+  // path parameter, a query parameter or anywhere in a parsed body, keys included.
+  app.addHook('preValidation', async (req, reply) => {
+    const bad =
+      findUnstorableString(req.params, '/params') ??
+      findUnstorableString(req.query, '/query') ??
+      findUnstorableString(req.body, '/body');
+    if (!bad) return;
+    const what = bad.reason === 'nul' ? '空字符 a NUL character' : '不成对的代理字符 an unpaired UTF-16 surrogate';
+    const path = excerpt(bad.path, 120);
+    return sendProblem(
+      reply,
+      invalid('REQUEST.UNSUPPORTED_CHARACTER', `字段 ${path} 含有无法保存的字符 contains ${what}`, {
+        details: { path, reason: bad.reason },
+      }),
+      req,
+    );
+  });
+  // Whatever answers with an error (a plugin, a proxied upstream, a reply built by hand) answers in
+  // problem+json: an error in another format is replaced, and the replacement is logged.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode < 400) return payload;
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('application/problem+json')) return payload;
+    if (isStream(payload)) payload.destroy();
+    req.log.warn({ status: reply.statusCode, contentType: excerpt(type, 60) }, 'error answer replaced by problem+json');
+    const status = reply.statusCode;
+    const err = new AppError(
+      kindForHttp(status),
+      `HTTP.STATUS_${status}`,
+      `${STATUS_CODES[status] ?? 'error'} (HTTP ${status})`,
+    );
+    reply.type('application/problem+json');
+    reply.removeHeader('content-length');
+    reply.removeHeader('content-encoding');
+    return JSON.stringify({ ...toProblem(err, req.id), status });
   });
   app.addHook('onResponse', (req, reply, done) => {
     req.span?.setAttribute('http.response.status_code', reply.statusCode);
@@ -111,36 +197,38 @@ export async function buildHttpApp(opts: HttpAppOptions) {
   app.setNotFoundHandler((req, reply) => {
     sendProblem(
       reply,
-      new AppError('not_found', 'HTTP.ROUTE_NOT_FOUND', `没有该接口 no route ${req.method} ${req.url}`),
+      new AppError(
+        'not_found',
+        'HTTP.ROUTE_NOT_FOUND',
+        `没有该接口 no route ${excerpt(req.method, 10)} ${excerpt(req.url)}`,
+      ),
       req,
     );
   });
 
   app.setErrorHandler((err, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' }));
+      // a message may quote the input: each is cut short, and a flood of issues is cut to the first few
+      const issues = err.validation.slice(0, maxIssues).map((v) => ({
+        path: excerpt(v.instancePath || '/', 120),
+        message: excerpt(v.message ?? 'invalid', 200),
+      }));
       return sendProblem(
         reply,
         invalid(
           'REQUEST.INVALID',
           `请求格式错误 invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-          {
-            details: { issues },
-          },
+          { details: { issues } },
         ),
         req,
       );
     }
-    const fe = err as { statusCode?: number; code?: string; message?: string };
-    if (!(err instanceof AppError) && fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      // fastify's own client errors: malformed JSON, wrong content type, body too large
-      const code = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'REQUEST.TOO_LARGE' : 'REQUEST.MALFORMED';
-      return sendProblem(
-        reply,
-        new AppError(fe.statusCode === 413 ? 'invalid' : 'invalid', code, `请求无法解析 ${fe.message ?? ''}`),
-        req,
-        fe.statusCode,
-      );
+    if (!(err instanceof AppError)) {
+      const refusal = refusalOf(err);
+      if (refusal.status < 500 || refusal.error.kind === 'unavailable') {
+        if (refusal.status >= 500) req.log.warn({ err, code: refusal.error.code }, 'upstream unavailable');
+        return sendProblem(reply, refusal.error, req, refusal.status);
+      }
     }
     const e = asAppError(err);
     if (e.kind === 'internal' || e.kind === 'unavailable') req.log.error({ err, code: e.code }, 'request failed');
@@ -161,11 +249,114 @@ export function sendProblem(reply: FastifyReply, err: AppError, req: FastifyRequ
   // a rate limit says when to come back (RFC 9110 Retry-After, in seconds)
   const retryAfter = err.details?.retryAfterSeconds;
   if (err.kind === 'rate_limited' && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  // a message that quotes the request (a list of items, an id) is cut to a short excerpt
+  const detail = problem.detail === undefined ? {} : { detail: excerpt(problem.detail, maxDetail) };
   return reply
     .status(status)
     .type('application/problem+json')
-    .send({ ...problem, status });
+    .send({ ...problem, ...detail, status });
 }
+
+const maxDetail = 500;
+
+const maxIssues = 10;
+
+interface FrameworkError {
+  code?: unknown;
+  statusCode?: unknown;
+}
+
+/**
+ * The refusal for an error raised by fastify, its plugins or the proxy (not an AppError): a stable
+ * code, a message in both languages that never quotes the input, and the status to answer with.
+ */
+export function refusalOf(err: unknown): { error: AppError; status: number } {
+  const fe = (typeof err === 'object' && err !== null ? err : {}) as FrameworkError;
+  const code = typeof fe.code === 'string' ? fe.code : '';
+  const statusCode = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
+  const refuse = (status: number, c: string, message: string) => ({ error: invalid(c, message), status });
+  switch (code) {
+    case 'FST_ERR_BAD_URL':
+      return refuse(400, 'REQUEST.BAD_ENCODING', '请求地址编码无效 the URL is not valid percent-encoded UTF-8');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return refuse(414, 'REQUEST.URL_TOO_LONG', '请求地址过长 a path parameter is too long');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return refuse(413, 'REQUEST.TOO_LARGE', '请求体过大 the body is larger than this route accepts');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return refuse(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型 unsupported content type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return refuse(400, 'REQUEST.MALFORMED', '请求体为空 the JSON body is empty');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return refuse(400, 'REQUEST.MALFORMED', '请求体不是有效的 JSON the body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return refuse(400, 'REQUEST.MALFORMED', '内容长度与请求体不符 content-length does not match the body');
+    default:
+      break;
+  }
+  if (statusCode >= 400 && statusCode < 500) {
+    // e.g. a JSON body with __proto__, a malformed multipart part, a proxied path with '..'
+    return refuse(statusCode, 'REQUEST.MALFORMED', '请求无法解析 the request cannot be read');
+  }
+  if (statusCode === 502 || statusCode === 503 || statusCode === 504) {
+    return {
+      error: new AppError(
+        'unavailable',
+        'HTTP.UPSTREAM_UNAVAILABLE',
+        '服务暂不可用 the service behind is not reachable',
+      ),
+      status: statusCode,
+    };
+  }
+  return { error: asAppError(err), status: 500 };
+}
+
+function kindForHttp(status: number): ErrorKind {
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'rate_limited';
+  if (status === 503 || status === 502 || status === 504) return 'unavailable';
+  if (status >= 500) return 'internal';
+  return 'invalid';
+}
+
+function isStream(v: unknown): v is { destroy: () => void } {
+  return (
+    typeof v === 'object' && v !== null && 'pipe' in v && typeof (v as { destroy?: unknown }).destroy === 'function'
+  );
+}
+
+/**
+ * Node's HTTP parser refused the connection's request (headers too large, a malformed request
+ * line): no fastify request exists, so the problem document is written to the socket itself.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+  answered.add(socket);
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'REQUEST.HEADERS_TOO_LARGE', '请求头过大 the request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST.TIMEOUT', '请求超时 the request did not arrive in time']
+        : [400, 'REQUEST.MALFORMED', '请求无法解析 the request cannot be read'];
+  const body = JSON.stringify({ ...toProblem(invalid(code, message)), status });
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  // Closing while the client is still sending would reset the connection and lose the answer on the
+  // way: read and drop the rest for a moment, then close for good.
+  socket.resume();
+  setTimeout(() => socket.destroy(), 2000).unref();
+}
+
+/** Connections already answered after a parse error (node reports one error per chunk that follows). */
+const answered = new WeakSet<Socket>();
 
 /** The authenticated user; throws 401 when absent (e.g. a service built without a verifier). */
 export function principalOf(req: FastifyRequest): Principal {

@@ -3,16 +3,15 @@
  * from them: which duties an agency has fulfilled, and which of its entries are shared although the
  * negative list says they must not be. Pure: the lists, the entries and today come in as arguments.
  */
+import { isoDate } from '@yrd/http/dates';
 import { z } from 'zod';
 import { classTable } from './classes.js';
 import { tiers } from './resource.js';
 
 export type Tier = (typeof tiers)[number];
 
-const isoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date like 2026-06-30')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'not a calendar date');
+/** the platform's one date schema (a calendar day PostgreSQL stores; only zod, so still pure) */
+const isoDay = isoDate;
 
 /**
  * A duty as the admin states it. Shapes only: whether the agency and the class exist is checked by

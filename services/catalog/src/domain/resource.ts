@@ -1,4 +1,6 @@
 /** What a valid catalogue entry is (政务信息资源目录编制指南 / GB/T 21063), as pure rules. */
+
+import { isoDate } from '@yrd/http/dates';
 import { isValidCreditCode, type Province } from '@yrd/region';
 import { z } from 'zod';
 import { classOf, gradeLabel, gradeRank } from './classes.js';
@@ -28,7 +30,8 @@ export const resourceInput = z.object({
   summary: z.string().max(4000).default(''),
   format: z.string().max(50).default('数据库'),
   updateCycle: z.string().max(20).default('不定期'),
-  publishDate: z.string().default(''),
+  /** YYYY-MM-DD, or empty: the catalogue sets the day of publication */
+  publishDate: isoDate.or(z.literal('')).default(''),
   relatedResources: z.array(z.string()).default([]),
   items: z.array(dataItemInput).min(1).max(500),
   keyItems: z.array(z.string()).default([]),

@@ -1,4 +1,5 @@
 import { type HttpApp, principalOf, requireRoles } from '@yrd/http';
+import { isoDateTime } from '@yrd/http/dates';
 import { provinces } from '@yrd/region';
 import { z } from 'zod';
 import type { ConsentApp } from '../app/consent.js';
@@ -8,7 +9,7 @@ import { applicationStatuses } from '../domain/workflow.js';
 
 const id = z.object({ id: z.string().min(1).max(200) });
 const itemNames = z.array(z.string().min(1).max(64)).min(1).max(500);
-const instant = z.iso.datetime({ offset: true });
+const instant = isoDateTime;
 
 export const applicationBody = z.object({
   resourceId: z.string().min(1).max(200),

@@ -254,7 +254,9 @@ export class ProviderFeeds {
     const decision = await this.ctx.policy.authorize(authorizeRequest(draft, now));
     const verdict = verdictOf(draft, decision);
     if (!verdict.allow) {
-      throw forbidden(verdict.code, verdict.reason, {
+      // a resource that does not exist is not found (404), whatever else the decision says
+      const refuse = verdict.code === 'CONSENT.UNKNOWN_RESOURCE' ? notFound : forbidden;
+      throw refuse(verdict.code, verdict.reason, {
         reasons: decision.reasons.map((r) => ({ ruleId: r.ruleId, code: r.code, message: r.message })),
       });
     }
