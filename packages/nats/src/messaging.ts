@@ -15,9 +15,10 @@ import {
   type Subscription,
   TimeoutError,
 } from '@nats-io/transport-node';
-import { type AppError, asAppError, fromWire, statusFor, unavailable } from '@yrd/errors';
+import { AppError, asAppError, fromWire, statusFor, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { extractTraceContext, injectTraceContext, SpanKind, withSpan } from '@yrd/telemetry';
+import { unlessBrokerDown } from './health.js';
 
 const CODE = 'Yrd-Error-Code';
 const KIND = 'Yrd-Error-Kind';
@@ -116,7 +117,16 @@ export async function request(
     async () => {
       let reply: Msg;
       try {
-        reply = await nc.request(subject, data, { timeout: opts.timeoutMs, headers: tracedHeaders(opts.headers) });
+        // while the broker is known down, nothing can answer: refuse at once instead of at the timeout
+        reply = await unlessBrokerDown(
+          nc,
+          () => nc.request(subject, data, { timeout: opts.timeoutMs, headers: tracedHeaders(opts.headers) }),
+          () =>
+            unavailable(
+              opts.unavailableCode,
+              `消息服务器连接中断，请稍后重试 the broker is unreachable; nothing was sent on ${subject}`,
+            ),
+        );
       } catch (err) {
         throw mapRequestError(err, subject, opts.unavailableCode);
       }
@@ -143,6 +153,7 @@ export async function request(
 }
 
 function mapRequestError(err: unknown, subject: string, code: string): AppError {
+  if (err instanceof AppError) return err;
   if (err instanceof RequestError && err.isNoResponders()) {
     return unavailable(code, `无人应答 no responders on ${subject}`, { cause: err });
   }
