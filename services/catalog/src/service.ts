@@ -10,10 +10,14 @@ import { dutyRoutes } from './adapters/duty-http.js';
 import { registerCatalogGrpc } from './adapters/grpc.js';
 import { catalogRoutes } from './adapters/http.js';
 import { CatalogFederation, NatsCatalogAnnouncer } from './adapters/nats.js';
+import { SynonymRepo } from './adapters/synonym-db.js';
+import { synonymRoutes } from './adapters/synonym-http.js';
 import { transferRoutes } from './adapters/transfer-http.js';
 import { type AgencyDirectory, CatalogApp } from './app/catalog.js';
 import { DutyApp } from './app/duty.js';
 import { CatalogImports } from './app/import.js';
+import { SynonymApp } from './app/synonym.js';
+import { simplifier } from './domain/fold.js';
 
 export const catalogMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -21,6 +25,13 @@ export interface CatalogOptions {
   agencies: AgencyDirectory;
   seed?: catalogV1.Resource[];
   resyncMs?: number;
+  /**
+   * Where users reach this catalogue (the province's edge or the gateway in front of it), without a
+   * trailing slash: every link it hands out (DCAT, `Location`) starts with it. A function when the
+   * origin is known only once it listens. Absent: the catalogue's own HTTP origin, which is right
+   * only when callers talk to the catalogue directly (a service on its own, in tests).
+   */
+  publicBaseUrl?: string | (() => string);
 }
 
 export interface RunningCatalog extends RunningService {
@@ -32,9 +43,10 @@ export interface RunningCatalog extends RunningService {
 export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Promise<RunningCatalog> {
   const logger = deps.logger.child({ service: 'catalog' });
   await migrate(deps.db, 'catalog', catalogMigrations);
-  const repo = new CatalogRepo(deps.db);
-  const reindexed = await repo.reindexMissing();
-  if (reindexed > 0) logger.info({ entries: reindexed }, 'search index filled');
+  const synonyms = new SynonymRepo(deps.db);
+  const repo = new CatalogRepo(deps.db, synonyms);
+  const reindexed = await repo.reindex();
+  if (reindexed > 0) logger.info({ entries: reindexed }, 'search index brought up to date');
   const duties = new DutyRepo(deps.db, deps.province);
   const announcer = new NatsCatalogAnnouncer(deps.nc, deps.province, deps.clock);
   const app = new CatalogApp(deps.province, repo, opts.agencies, announcer, deps.clock, () =>
@@ -53,9 +65,13 @@ export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Pro
   });
   catalogRoutes(http, app);
   const imports = new CatalogImports(deps.province, app, deps.clock, randomUUID);
-  transferRoutes(http, app, imports, deps.province, deps.clock);
+  let ownOrigin = '';
+  const configuredBase = opts.publicBaseUrl;
+  const publicBaseUrl = typeof configuredBase === 'function' ? configuredBase : () => configuredBase ?? ownOrigin;
+  transferRoutes(http, app, imports, { province: deps.province, clock: deps.clock, publicBaseUrl });
   const dutyApp = new DutyApp(deps.province, duties, opts.agencies, deps.clock, () => announcer.announcePolicyChange());
   dutyRoutes(http, dutyApp);
+  synonymRoutes(http, new SynonymApp(deps.province, synonyms, simplifier, deps.clock, randomUUID));
   const running = await runService({
     name: 'catalog',
     deps: { ...deps, logger },
@@ -65,5 +81,6 @@ export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Pro
     start: () => federation.start(),
     stop: async () => federation.stop(),
   });
+  ownOrigin = running.httpUrl;
   return { ...running, app, imports, federation };
 }

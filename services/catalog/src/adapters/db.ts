@@ -1,7 +1,9 @@
 import { type DatabaseHandle, type SQL, sql } from '@yrd/db';
 import type { catalogV1 } from '@yrd/proto';
+import { simplifier } from '../domain/fold.js';
 import { searchText } from '../domain/resource.js';
-import { indexParts, queryTerms } from '../domain/search.js';
+import { type Fold, indexParts, type SearchQuery, searchIndexVersion, searchQuery } from '../domain/search.js';
+import { SynonymRepo, type SynonymSource } from './synonym-db.js';
 
 type Resource = catalogV1.Resource;
 
@@ -36,7 +38,17 @@ export interface FacetCount {
 
 /** The catalogue's persistence, in SQL that PGlite and PostgreSQL both speak. */
 export class CatalogRepo {
-  constructor(private readonly h: DatabaseHandle) {}
+  constructor(
+    private readonly h: DatabaseHandle,
+    /** the synonym table queries are expanded with (this database's, by default) */
+    private readonly synonyms: SynonymSource = new SynonymRepo(h),
+  ) {}
+
+  /** What the user typed as the index answers it: folded and expanded by the synonym table. */
+  private async query(q: string | undefined): Promise<SearchQuery | undefined> {
+    if (!q) return undefined;
+    return searchQuery(q, await simplifier(), await this.synonyms.current());
+  }
 
   async get(id: string): Promise<{ resource: Resource; origin: string } | undefined> {
     const rows = await this.h.rows<{ doc: Resource; origin: string }>(
@@ -51,7 +63,8 @@ export class CatalogRepo {
    * lifecycle step is given, a history row — all in one transaction.
    */
   async save(r: Resource, origin: 'local' | 'federated', changedBy: string, step?: Step): Promise<void> {
-    await this.h.db.transaction((tx) => write(tx, r, origin, changedBy, step));
+    const fold = await simplifier();
+    await this.h.db.transaction((tx) => write(tx, r, origin, changedBy, fold, step));
   }
 
   /** Many entries in one transaction: all of them or none (seeds, bulk import). */
@@ -61,10 +74,11 @@ export class CatalogRepo {
     changedBy: string,
     onWritten?: (n: number) => void,
   ): Promise<void> {
+    const fold = await simplifier();
     await this.h.db.transaction(async (tx) => {
       let n = 0;
       for (const e of entries) {
-        await write(tx, e.resource, origin, changedBy, e.step);
+        await write(tx, e.resource, origin, changedBy, fold, e.step);
         n += 1;
         if (onWritten && n % 200 === 0) onWritten(n);
       }
@@ -141,35 +155,62 @@ export class CatalogRepo {
         ? sql`origin = 'local' and provider_code = ${scope.agency}`
         : sql`origin = 'local'`;
     const rows = await this.h.rows<{ doc: Resource }>(
-      sql`select doc from catalog.resources where ${whereOf(f, base)} order by province, id`,
+      sql`select doc from catalog.resources where ${whereOf(f, await this.query(f.q), base)} order by province, id`,
     );
     return rows.map((r) => r.doc);
   }
 
-  /** Fills the search index of entries stored before it existed (runs at start; a no-op after). */
-  async reindexMissing(): Promise<number> {
-    const rows = await this.h.rows<{ doc: Resource }>(
-      sql`select doc from catalog.resources where search_vector is null`,
-    );
-    for (const { doc } of rows) {
-      await this.h.db.execute(sql`update catalog.resources set search_vector = ${vector(doc)} where id = ${doc.id}`);
+  /**
+   * Brings every entry's search index to the current analyser (runs at start): all entries once after
+   * the analyser changed (`searchIndexVersion`, kept in catalog.meta), and otherwise only those stored
+   * without one. Idempotent; a start interrupted half-way starts over. Returns how many it indexed.
+   */
+  async reindex(batch = 500): Promise<number> {
+    const fold = await simplifier();
+    const key = 'search_index_version';
+    const stored = await this.h.rows<{ value: string }>(sql`select value from catalog.meta where key = ${key}`);
+    const all = stored[0]?.value !== searchIndexVersion;
+    let n = 0;
+    for (let after = ''; ; ) {
+      const rows = await this.h.rows<{ id: string; doc: Resource }>(sql`
+        select id, doc from catalog.resources
+        where id > ${after} ${all ? sql`` : sql`and (search_vector is null or search_name is null)`}
+        order by id limit ${batch}`);
+      if (rows.length === 0) break;
+      await this.h.db.transaction(async (tx) => {
+        for (const { id, doc } of rows) {
+          const p = indexParts(doc, fold);
+          await tx.execute(
+            sql`update catalog.resources set search_vector = ${vector(p)}, search_name = ${p.name} where id = ${id}`,
+          );
+        }
+      });
+      n += rows.length;
+      after = rows[rows.length - 1]?.id ?? after;
     }
-    return rows.length;
+    if (all) {
+      await this.h.db.execute(sql`
+        insert into catalog.meta (key, value) values (${key}, ${searchIndexVersion})
+        on conflict (key) do update set value = excluded.value`);
+    }
+    return n;
   }
 
   /**
-   * Regional search over published entries: every bigram of the query must occur (full-text index
-   * on CJK bigrams, see domain/search.ts); ranked by name hits, then ts_rank over the weighted
-   * name / summary / item terms; facets over the same filter.
+   * Regional search over published entries: every bigram of the query (or of one of the alternatives
+   * the synonym table expands it to) must occur — full-text index on CJK bigrams, see
+   * domain/search.ts; ranked by the name containing the query outright, then ts_rank over the
+   * weighted name / summary / item terms; facets over the same filter.
    */
   async search(f: SearchFilters): Promise<{ total: number; items: Resource[]; facets: Record<string, FacetCount[]> }> {
-    const terms = f.q ? queryTerms(f.q) : [];
-    const query = sql`plainto_tsquery('simple', ${terms.join(' ')})`;
-    const where = whereOf(f, sql`status = 'published'`);
-    const rank =
-      terms.length > 0
-        ? sql`(case when name ilike ${`%${escapeLike(f.q ?? '')}%`} then 1 else 0 end) desc, ts_rank(search_vector, ${query}) desc,`
-        : sql``;
+    const q = await this.query(f.q);
+    const where = whereOf(f, q, sql`status = 'published'`);
+    const rank = q
+      ? sql`(case when ${sql.join(
+          q.phrases.map((p) => sql`search_name like ${`%${escapeLike(p)}%`}`),
+          sql` or `,
+        )} then 1 else 0 end) desc, ts_rank(search_vector, to_tsquery('simple', ${q.tsquery})) desc,`
+      : sql``;
     const items = await this.h.rows<{ doc: Resource }>(sql`
       select doc from catalog.resources where ${where}
       order by ${rank} id
@@ -196,10 +237,9 @@ export class CatalogRepo {
 }
 
 /** The filters of a search as SQL, beside `base` (published entries, or one agency's own). */
-function whereOf(f: Omit<SearchFilters, 'page' | 'pageSize'>, base: SQL) {
+function whereOf(f: Omit<SearchFilters, 'page' | 'pageSize'>, q: SearchQuery | undefined, base: SQL) {
   const conds = [base];
-  const terms = f.q ? queryTerms(f.q) : [];
-  if (terms.length > 0) conds.push(sql`search_vector @@ plainto_tsquery('simple', ${terms.join(' ')})`);
+  if (q) conds.push(sql`search_vector @@ to_tsquery('simple', ${q.tsquery})`);
   if (f.province) conds.push(sql`province = ${f.province}`);
   if (f.agency) conds.push(sql`provider_code = ${f.agency}`);
   if (f.sharing) conds.push(sql`sharing_tier = ${f.sharing}`);
@@ -212,16 +252,17 @@ function whereOf(f: Omit<SearchFilters, 'page' | 'pageSize'>, base: SQL) {
 export type Step = Omit<HistoryEntry, 'seq' | 'version' | 'status' | 'changedBy' | 'changedAt'>;
 type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];
 
-async function write(tx: Tx, r: Resource, origin: 'local' | 'federated', changedBy: string, step?: Step) {
+async function write(tx: Tx, r: Resource, origin: 'local' | 'federated', changedBy: string, fold: Fold, step?: Step) {
   const doc = JSON.stringify(r);
+  const p = indexParts(r, fold);
   await tx.execute(sql`
-      insert into catalog.resources (id, province, origin, status, version, name, provider_code, sharing_tier, open_tier, grade, domain, search_text, search_vector, doc, updated_at)
+      insert into catalog.resources (id, province, origin, status, version, name, provider_code, sharing_tier, open_tier, grade, domain, search_text, search_vector, search_name, doc, updated_at)
       values (${r.id}, ${r.province}, ${origin}, ${r.status}, ${r.version}, ${r.name}, ${r.provider?.creditCode ?? ''},
-              ${r.sharingTier}, ${r.openTier}, ${r.grade}, ${r.domain}, ${searchText(r)}, ${vector(r)}, ${doc}::jsonb, ${r.updatedAt})
+              ${r.sharingTier}, ${r.openTier}, ${r.grade}, ${r.domain}, ${searchText(r)}, ${vector(p)}, ${p.name}, ${doc}::jsonb, ${r.updatedAt})
       on conflict (id) do update set status = excluded.status, version = excluded.version, name = excluded.name,
         provider_code = excluded.provider_code, sharing_tier = excluded.sharing_tier, open_tier = excluded.open_tier,
         grade = excluded.grade, domain = excluded.domain, search_text = excluded.search_text,
-        search_vector = excluded.search_vector, doc = excluded.doc, updated_at = excluded.updated_at
+        search_vector = excluded.search_vector, search_name = excluded.search_name, doc = excluded.doc, updated_at = excluded.updated_at
       where catalog.resources.version <= excluded.version`);
   if (origin === 'local') {
     await tx.execute(sql`
@@ -239,8 +280,7 @@ async function write(tx: Tx, r: Resource, origin: 'local' | 'federated', changed
 }
 
 /** The weighted tsvector of an entry (A name, B summary and domain, C data items). */
-function vector(r: Resource) {
-  const p = indexParts(r);
+function vector(p: { a: string; b: string; c: string }) {
   return sql`setweight(to_tsvector('simple', ${p.a}), 'A') || setweight(to_tsvector('simple', ${p.b}), 'B') || setweight(to_tsvector('simple', ${p.c}), 'C')`;
 }
 

@@ -1,0 +1,177 @@
+/**
+ * Chinese search through HTTP on a real catalogue: one-character queries, traditional characters,
+ * the synonym table (seeded, and kept by the province admin with every refusal coded), and the
+ * re-index of entries stored under an older analyser.
+ */
+import type { Principal } from '@yrd/auth';
+import { type DatabaseHandle, openDatabase, sql } from '@yrd/db';
+import { agencyCode, aPrincipal, aResource, createTestbed, type Reply, type Testbed } from '@yrd/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CatalogRepo, type RunningCatalog, startCatalog } from './index.js';
+
+const agencies = { nameOf: (code: string) => (code.startsWith('11') ? '测试单位' : undefined) };
+const admin = aPrincipal({ province: 'zj', sub: 'zj-admin', roles: ['admin'], agency: agencyCode('zj', 9) });
+const publisher = aPrincipal({ province: 'zj', sub: 'zj-publisher', roles: ['publisher'], agency: agencyCode('zj') });
+const otherAdmin = aPrincipal({ province: 'js', sub: 'js-admin', roles: ['admin'], agency: agencyCode('js', 9) });
+
+const seed = [
+  aResource('zj', '330000-STHJ-00001', { name: '企业碳足迹核算记录', domain: '生态环境' }),
+  aResource('zj', '330000-STHJ-00002', { name: '排污许可证信息', summary: '低碳转型企业的排污许可' }),
+  aResource('zj', '330000-WJW-00002', { name: '医疗机构执业登记信息', domain: '医疗卫生' }),
+  aResource('zj', '330000-WJW-00003', { name: '出生医学证明信息', summary: '新生儿出生医学证明' }),
+  aResource('zj', '330000-SCJG-00001', { name: '营业执照信息', domain: '市场监管' }),
+  aResource('zj', '330000-RSJ-00001', { name: '社会保险缴费信息' }),
+];
+
+describe('Chinese search and the synonym table through HTTP', () => {
+  let tb: Testbed;
+  let zj: RunningCatalog;
+  let db: DatabaseHandle;
+  const call = (as: Principal, method: string, path: string, body?: unknown): Promise<Reply> =>
+    tb.http(zj.httpUrl, as, method, `/api/catalog/v1${path}`, body);
+  const found = async (q: string) =>
+    ((await call(publisher, 'GET', `/resources?q=${encodeURIComponent(q)}`)).body.items as { id: string }[]).map(
+      (r) => r.id,
+    );
+  const expectProblem = (r: Reply, status: number, code: string | RegExp) => {
+    expect(r.status, JSON.stringify(r.body)).toBe(status);
+    expect(r.headers.get('content-type')).toContain('application/problem+json');
+    expect(r.body.code).toMatch(code);
+  };
+
+  beforeAll(async () => {
+    tb = await createTestbed();
+    db = await openDatabase();
+    tb.defer(() => db.close());
+    zj = await startCatalog(await tb.deps('zj', { db }), { agencies, seed, resyncMs: 60_000 });
+  });
+  afterAll(async () => {
+    await zj.stop();
+    await tb.close();
+  });
+
+  it('finds entries by one character, in the name first', async () => {
+    expect(await found('碳')).toEqual(['zj.330000-STHJ-00001', 'zj.330000-STHJ-00002']);
+    expect(await found('照')).toEqual(['zj.330000-SCJG-00001']);
+  });
+
+  it('folds traditional characters in the query', async () => {
+    expect(await found('醫療機構')).toEqual(['zj.330000-WJW-00002']);
+    expect(await found('營業執照')).toEqual(['zj.330000-SCJG-00001']);
+  });
+
+  it('expands the everyday short forms of the seeded synonym table', async () => {
+    expect(await found('出生证明')).toEqual(['zj.330000-WJW-00003']);
+    expect(await found('社保')).toEqual(['zj.330000-RSJ-00001']);
+    expect(await found('出生證明')).toEqual(['zj.330000-WJW-00003']);
+    const lines = (await call(publisher, 'GET', '/search-synonyms')).body.items as { term: string; synonym: string }[];
+    expect(lines).toContainEqual(expect.objectContaining({ term: '出生证明', synonym: '出生医学证明' }));
+    expect(lines.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('the province admin adds a line, search uses it at once, and a removal keeps its trail', async () => {
+    expect(await found('工商执照')).toEqual([]);
+    const added = await call(admin, 'POST', '/search-synonyms', {
+      term: '工商執照',
+      synonym: '营业执照',
+      note: '旧称',
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body).toMatchObject({ term: '工商执照', synonym: '营业执照', note: '旧称', createdBy: 'zj-admin' });
+    expect(await found('工商执照')).toEqual(['zj.330000-SCJG-00001']);
+
+    const id = String(added.body.id);
+    expectProblem(
+      await call(admin, 'DELETE', `/search-synonyms/${id}`, { reason: '  ' }),
+      400,
+      'CATALOG.REASON_REQUIRED',
+    );
+    const removed = await call(admin, 'DELETE', `/search-synonyms/${id}?reason=${encodeURIComponent('不再使用')}`);
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ removedBy: 'zj-admin', removedReason: '不再使用' });
+    expect(await found('工商执照')).toEqual([]);
+    // removing it again changes nothing
+    expect((await call(admin, 'DELETE', `/search-synonyms/${id}`, { reason: '再次' })).body.removedReason).toBe(
+      '不再使用',
+    );
+    const current = (await call(admin, 'GET', '/search-synonyms')).body.items as { id: string }[];
+    expect(current.map((l) => l.id)).not.toContain(id);
+    const trail = (await call(admin, 'GET', '/search-synonyms?includeRemoved=true')).body.items as { id: string }[];
+    expect(trail).toContainEqual(expect.objectContaining({ id, createdBy: 'zj-admin', removedReason: '不再使用' }));
+    // a removed line may be added again
+    expect((await call(admin, 'POST', '/search-synonyms', { term: '工商执照', synonym: '营业执照' })).status).toBe(201);
+  });
+
+  it.each([
+    ['a publisher', publisher, { term: '浙政钉', synonym: '政务钉钉' }, 403, 'CATALOG.ADMIN_REQUIRED'],
+    ['another province’s admin', otherAdmin, { term: '浙政钉', synonym: '政务钉钉' }, 403, 'CATALOG.WRONG_PROVINCE'],
+    ['the same term twice once folded', admin, { term: '醫保', synonym: '医保' }, 400, 'CATALOG.SYNONYM_SAME'],
+    ['a seeded line in reverse order', admin, { term: '社会保险', synonym: '社保' }, 409, 'CATALOG.DUPLICATE_SYNONYM'],
+    ['a seeded line in traditional', admin, { term: '社保', synonym: '社會保險' }, 409, 'CATALOG.DUPLICATE_SYNONYM'],
+    ['punctuation only', admin, { term: '·/', synonym: '社保' }, 400, 'CATALOG.SYNONYM_NOT_SEARCHABLE'],
+    ['a control character', admin, { term: '社\u0007保', synonym: '社会保险' }, 400, 'REQUEST.INVALID'],
+    // refused before validation when the HTTP layer screens strings PostgreSQL cannot hold
+    ['a NUL', admin, { term: '社\u0000保', synonym: '社会保险' }, 400, /^REQUEST\.(INVALID|UNSUPPORTED_CHARACTER)$/],
+    ['tsquery syntax', admin, { term: "社保' | '", synonym: '社会保险' }, 400, 'REQUEST.INVALID'],
+    ['a term too long', admin, { term: '长'.repeat(21), synonym: '社会保险' }, 400, 'REQUEST.INVALID'],
+    ['an empty term', admin, { term: '  ', synonym: '社会保险' }, 400, 'REQUEST.INVALID'],
+    ['no synonym', admin, { term: '社保' }, 400, 'REQUEST.INVALID'],
+    ['a number for a term', admin, { term: 12, synonym: '社会保险' }, 400, 'REQUEST.INVALID'],
+    [
+      'a control character in the note',
+      admin,
+      { term: '浙政钉', synonym: '政务钉钉', note: 'a\u0008b' },
+      400,
+      'REQUEST.INVALID',
+    ],
+  ])('refuses a line from %s', async (_what, as, body, status, code) => {
+    const before = ((await call(admin, 'GET', '/search-synonyms?includeRemoved=true')).body.items as unknown[]).length;
+    expectProblem(await call(as, 'POST', '/search-synonyms', body), status, code);
+    const after = ((await call(admin, 'GET', '/search-synonyms?includeRemoved=true')).body.items as unknown[]).length;
+    expect(after).toBe(before);
+  });
+
+  it.each([
+    ['a publisher', publisher, 'seed-01', 403, 'CATALOG.ADMIN_REQUIRED'],
+    ['another province’s admin', otherAdmin, 'seed-01', 403, 'CATALOG.WRONG_PROVINCE'],
+    ['an unknown line', admin, 'no-such-line', 404, 'CATALOG.SYNONYM_NOT_FOUND'],
+    ['an id that cannot name a line', admin, encodeURIComponent('x y'), 400, 'REQUEST.INVALID'],
+  ])('refuses a removal by %s', async (_what, as, id, status, code) => {
+    expectProblem(await call(as, 'DELETE', `/search-synonyms/${id}`, { reason: '测试' }), status, code);
+  });
+
+  it('refuses a removal reason with a control character', async () => {
+    expectProblem(
+      await call(admin, 'DELETE', '/search-synonyms/seed-01', { reason: 'a\u0001b' }),
+      400,
+      'REQUEST.INVALID',
+    );
+    expect((await call(admin, 'GET', '/search-synonyms')).body.items).toContainEqual(
+      expect.objectContaining({ id: 'seed-01' }),
+    );
+  });
+
+  it('another province’s admin cannot read the table', async () => {
+    expectProblem(await call(otherAdmin, 'GET', '/search-synonyms'), 403, 'CATALOG.WRONG_PROVINCE');
+  });
+
+  it.each(['%00', 'a%00b', ...["'", "碳':*|'", '!', '&|', '（）', '\\', 'x'.repeat(100)].map(encodeURIComponent)])(
+    'answers the query %s without a server error',
+    async (q) => {
+      const r = await call(publisher, 'GET', `/resources?q=${q}`);
+      expect(r.status).toBeLessThan(500);
+    },
+  );
+
+  it('re-indexes entries stored under an older analyser once, at start', async () => {
+    await zj.stop();
+    // as an older version left them: bigrams only, no folded name, another analyser version
+    await db.db.execute(
+      sql`update catalog.resources set search_vector = to_tsvector('simple', 'x'), search_name = null`,
+    );
+    await db.db.execute(sql`update catalog.meta set value = 'old' where key = 'search_index_version'`);
+    zj = await startCatalog(await tb.deps('zj', { db }), { agencies, resyncMs: 60_000 });
+    expect(await found('碳')).toEqual(['zj.330000-STHJ-00001', 'zj.330000-STHJ-00002']);
+    expect(await new CatalogRepo(db).reindex()).toBe(0);
+  });
+});
