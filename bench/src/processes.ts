@@ -27,6 +27,8 @@ export async function startRegionProcesses(dir: string, databaseUrl: string | un
   const nats = await startNatsServer({ dir: join(dir, 'nats'), port: 0, credentials: secrets.nats });
   const trustFile = join(dir, 'trust.json');
   writeFileSync(trustFile, JSON.stringify(trust));
+  const subjectKeysFile = join(dir, 'subject-keys.json');
+  writeFileSync(subjectKeysFile, JSON.stringify(secrets.subjectKeys), { mode: 0o600 });
   const children: ChildProcess[] = [];
   const stop = async () => {
     await Promise.all(
@@ -54,6 +56,7 @@ export async function startRegionProcesses(dir: string, databaseUrl: string | un
           YRD_NATS_PASSWORD: secrets.nats[p].pass,
           YRD_PROVINCE_KEY_FILE: keyFile,
           YRD_TRUST_LIST_FILE: trustFile,
+          YRD_SUBJECT_KEYS_FILE: subjectKeysFile,
           YRD_DEV_MODE: 'true',
           YRD_SEED: 'true',
           YRD_LOG_LEVEL: 'error',

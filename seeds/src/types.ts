@@ -27,7 +27,7 @@ export interface SeedUser {
   roles: SeedRole[];
   /** government unless stated */
   kind?: 'government' | 'enterprise' | 'research' | 'individual';
-  /** for data subjects: the synthetic ID number hash ref is derived from this */
+  /** for data subjects: the synthetic ID number their keyed reference (subjectRef) is derived from */
   idNumber?: string;
 }
 

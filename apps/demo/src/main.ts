@@ -6,11 +6,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { assertDevModeAllowed, envBool, envSecrets, parseConfig, z } from '@yrd/config';
+import { assertDevModeAllowed, envBool, envPublicBaseUrl, envSecrets, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { natsInstallHint } from '@yrd/nats';
 import { generateRegionSecrets, type Region, type RegionSecrets, startRegion } from '@yrd/node';
-import { provinceInfo, provinces } from '@yrd/region';
+import { generateSubjectKeyring, provinceInfo, provinces } from '@yrd/region';
 import { initTelemetry } from '@yrd/telemetry';
 
 const config = parseConfig(
@@ -22,6 +22,11 @@ const config = parseConfig(
     YRD_DATABASE_URL: z.string().url().optional(),
     /** default: 7310/7320/7330/7340 and the services after them; random: free ports (tests) */
     YRD_PORTS: z.enum(['default', 'random']).default('default'),
+    /** where users reach each province (links in DCAT, Location); default: its edge, http://127.0.0.1:7310 … */
+    YRD_PUBLIC_BASE_URL_SH: envPublicBaseUrl(),
+    YRD_PUBLIC_BASE_URL_JS: envPublicBaseUrl(),
+    YRD_PUBLIC_BASE_URL_ZJ: envPublicBaseUrl(),
+    YRD_PUBLIC_BASE_URL_AH: envPublicBaseUrl(),
     /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; unset = no export */
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
     NODE_ENV: z.string().optional(),
@@ -30,10 +35,22 @@ const config = parseConfig(
 );
 assertDevModeAllowed(config.YRD_DEV_MODE, config.NODE_ENV);
 
-/** Province keys and NATS passwords are made once and kept (mode 600) so a restart keeps identities. */
+/**
+ * Province keys, NATS passwords and the regional subject key are made once and kept (mode 600) so a
+ * restart keeps identities and references to people. A data folder from before the subject key gets
+ * one added (its old logs keep their unkeyed references; a trace by person still finds them).
+ */
 function loadSecrets(dir: string): RegionSecrets {
   const file = resolve(dir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as RegionSecrets;
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as Omit<RegionSecrets, 'subjectKeys'> & {
+      subjectKeys?: RegionSecrets['subjectKeys'];
+    };
+    if (kept.subjectKeys) return { ...kept, subjectKeys: kept.subjectKeys };
+    const upgraded: RegionSecrets = { ...kept, subjectKeys: generateSubjectKeyring() };
+    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
   const secrets = generateRegionSecrets();
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -46,7 +63,35 @@ async function main() {
   const logger = createLogger({ name: 'yrd-demo', level: config.YRD_LOG_LEVEL });
   const telemetry = initTelemetry({ serviceName: 'yrd-demo', otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
 
-  let region: Region;
+  // Ctrl-C reaches this process only: the nats-server runs in a process group of its own (see
+  // @yrd/nats), so the nodes drain while it is still up and it is stopped last. A repeated signal
+  // changes nothing: under `npm start` one Ctrl-C arrives twice (from the terminal, and forwarded by npm).
+  let region: Region | undefined;
+  let stopping = false;
+  /** a signal that came while the nodes were starting: acted on once they are up */
+  let pending: string | undefined;
+  const stop = async (signal: string) => {
+    if (stopping || pending) return;
+    if (!region) {
+      pending = signal;
+      console.log(`\n${signal}: stopping as soon as the nodes are up…`);
+      return;
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping the four province nodes…`);
+    try {
+      await region.stop();
+      await telemetry.shutdown();
+    } catch (err) {
+      console.error('demo did not stop cleanly:', (err as Error).message);
+      process.exit(1);
+    }
+    console.log('stopped; data kept in', dataDir);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
   try {
     region = await startRegion({
       logger,
@@ -57,6 +102,12 @@ async function main() {
       ports: config.YRD_PORTS,
       devMode: config.YRD_DEV_MODE,
       seed: true,
+      publicBaseUrls: {
+        sh: config.YRD_PUBLIC_BASE_URL_SH,
+        js: config.YRD_PUBLIC_BASE_URL_JS,
+        zj: config.YRD_PUBLIC_BASE_URL_ZJ,
+        ah: config.YRD_PUBLIC_BASE_URL_AH,
+      },
       exchangeSources: { secrets: envSecrets(process.env), production: config.NODE_ENV === 'production' },
     });
   } catch (err) {
@@ -67,30 +118,26 @@ async function main() {
     process.exit(1);
   }
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the four province nodes…`);
-    await region.stop();
-    await telemetry.shutdown();
-    console.log('stopped; data kept in', dataDir);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (pending) {
+    const signal = pending;
+    pending = undefined;
+    return stop(signal);
+  }
 
   const sh = region.nodes.sh.url;
+  const publicNote = (n: { url: string; publicBaseUrl: string }) =>
+    n.publicBaseUrl === n.url ? '' : `  (public: ${n.publicBaseUrl})`;
   const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
   console.log(`
 长三角数据共享交换平台 YRD Data Exchange — four-province demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${rss} MB)
-${provinces.map((p) => `  ${provinceInfo[p].name.padEnd(4, '\u3000')} ${p}  ${region.nodes[p].url}`).join('\n')}
+${provinces.map((p) => `  ${provinceInfo[p].name.padEnd(4, '\u3000')} ${p}  ${region.nodes[p].url}${publicNote(region.nodes[p])}`).join('\n')}
   NATS         ${region.nats.url} (accounts SH, JS, ZJ, AH)
 
 Get a token (dev mode), then call the API:
-  curl -s ${sh}/api/auth/v1/dev-users
-  TOKEN=$(curl -s -X POST ${sh}/api/auth/v1/dev-token -H 'content-type: application/json' -d '{"user":"sh-rsj-requester"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
-  curl -s -G -H "Authorization: Bearer $TOKEN" ${sh}/api/catalog/v1/resources --data-urlencode q=营业执照
+  curl -fsS ${sh}/api/auth/v1/dev-users
+  TOKEN=$(curl -fsS -X POST ${sh}/api/auth/v1/dev-token -H 'content-type: application/json' -d '{"user":"sh-rsj-requester"}' | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0,"utf8")).token)')
+  curl -fsS -G -H "Authorization: Bearer $TOKEN" ${sh}/api/catalog/v1/resources --data-urlencode q=营业执照
+More in README.md, "Try it".
 
 Data: ${dataDir}   Ctrl-C stops everything.
 `);

@@ -1,17 +1,18 @@
 /**
  * One province node as its own process (how a province runs it outside the demo):
  *   YRD_PROVINCE=zj YRD_NATS_URL=nats://… YRD_NATS_USER=… YRD_NATS_PASSWORD=… \
- *   YRD_PROVINCE_KEY_FILE=zj.jwk YRD_TRUST_LIST_FILE=trust.json YRD_DATABASE_URL=postgres://… \
- *   node --import tsx apps/node/src/main.ts
+ *   YRD_PROVINCE_KEY_FILE=zj.jwk YRD_TRUST_LIST_FILE=trust.json YRD_SUBJECT_KEYS_FILE=subject-keys.json \
+ *   YRD_DATABASE_URL=postgres://… \
+ *   YRD_PUBLIC_BASE_URL=https://zj.yrd.example node --import tsx apps/node/src/main.ts
  * Dev mode (seed users, dev tokens) is off unless asked for, and refused with NODE_ENV=production.
  */
 
 import type { JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TrustList } from '@yrd/auth';
-import { assertDevModeAllowed, envBool, envSecrets, parseConfig, z } from '@yrd/config';
+import { assertDevModeAllowed, envBool, envPublicBaseUrl, envSecrets, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
-import { provinces } from '@yrd/region';
+import { provinces, type SubjectKeyring } from '@yrd/region';
 import { initTelemetry } from '@yrd/telemetry';
 import { startProvinceNode } from './node.js';
 
@@ -23,8 +24,12 @@ const config = parseConfig(
     YRD_NATS_PASSWORD: z.string().min(1),
     YRD_PROVINCE_KEY_FILE: z.string().min(1),
     YRD_TRUST_LIST_FILE: z.string().min(1),
+    /** the regional subject keyring, {"current":"rk-1","keys":{"rk-1":"<base64url, 32 bytes>"}}, the same in every province */
+    YRD_SUBJECT_KEYS_FILE: z.string().min(1),
     YRD_DATABASE_URL: z.string().url().optional(),
     YRD_DATA_DIR: z.string().optional(),
+    /** where the province's users reach its edge, e.g. https://zj.yrd.example; default: the edge's own origin */
+    YRD_PUBLIC_BASE_URL: envPublicBaseUrl(),
     YRD_DEV_MODE: envBool(false),
     YRD_SEED: envBool(false),
     YRD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -50,12 +55,14 @@ const node = await startProvinceNode({
   databaseUrl: config.YRD_DATABASE_URL,
   trust: readJson<TrustList>(config.YRD_TRUST_LIST_FILE),
   privateJwk: readJson<JsonWebKey>(config.YRD_PROVINCE_KEY_FILE),
+  subjectKeys: readJson<SubjectKeyring>(config.YRD_SUBJECT_KEYS_FILE),
   devMode: config.YRD_DEV_MODE,
   seed: config.YRD_SEED,
   // a data source's secretRef (env:NAME) is looked up here, in this process's environment, when used
   exchangeSources: { secrets: envSecrets(process.env), production: config.NODE_ENV === 'production' },
+  publicBaseUrl: config.YRD_PUBLIC_BASE_URL,
 });
-logger.info({ url: node.url }, 'province node ready');
+logger.info({ url: node.url, publicBaseUrl: node.publicBaseUrl }, 'province node ready');
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

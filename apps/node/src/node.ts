@@ -16,7 +16,7 @@ import { startEdge } from '@yrd/edge';
 import { startExchange } from '@yrd/exchange';
 import type { Logger } from '@yrd/logger';
 import { connectProvince, type NatsConnection, type NatsCredentials } from '@yrd/nats';
-import { defaultPorts, type Province, type ServiceName, subjectRefOfIdNumber } from '@yrd/region';
+import { defaultPorts, type Province, type ServiceName, type SubjectKeyring, SubjectRefs } from '@yrd/region';
 import type { RunningService, ServiceDeps } from '@yrd/runtime';
 import { seedsFor, users as seedUsers } from '@yrd/seeds';
 import { seedToResource } from './seed-mapping.js';
@@ -31,6 +31,8 @@ export interface ProvinceNodeConfig {
   databaseUrl?: string | undefined;
   trust: TrustList;
   privateJwk: JsonWebKey;
+  /** the regional subject keyring the four provinces share: references to people (see @yrd/region) */
+  subjectKeys: SubjectKeyring;
   /** dev mode: seed users and dev tokens at the edge */
   devMode: boolean;
   /** load the demo seeds on first start */
@@ -40,13 +42,23 @@ export interface ProvinceNodeConfig {
   clock?: () => Date;
   /** the exchange's data sources: secretRef lookup, and production (plain http to other hosts refused) */
   exchangeSources?: { secrets: SecretResolver; production: boolean };
+  /**
+   * where the province's users reach its edge (https://sh.yrd.example, or a gateway path), without
+   * a trailing slash; every link the platform hands out starts with it. Absent: the edge's own origin.
+   */
+  publicBaseUrl?: string | undefined;
 }
 
 export interface ProvinceNode {
   province: Province;
+  /** the edge's own origin */
   url: string;
+  /** where users reach the edge (configured, or the edge's own origin): links start with it */
+  publicBaseUrl: string;
   services: Record<string, RunningService>;
   verifier: TokenVerifier;
+  /** the province's embedded database, shared by its services (absent with PostgreSQL): for operations and tests */
+  database?: DatabaseHandle;
   /** pulls the other provinces' published entries now (they also arrive by events and a timer) */
   syncCatalog(): Promise<void>;
   stop(): Promise<void>;
@@ -58,6 +70,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
   const clock = cfg.clock ?? (() => new Date());
   const key = loadProvinceKey(province, cfg.privateJwk);
   const verifier = new Verifier(cfg.trust, province);
+  const subjectRefs = new SubjectRefs(cfg.subjectKeys);
   const defaults = defaultPorts(province);
   const random = cfg.ports === 'random';
   const port = (p: number) => (random ? 0 : p);
@@ -107,15 +120,21 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
       nc: await natsFor(service),
       verifier,
       key,
+      subjectRefs,
       grpcAddress,
       ports: { http: port(defaults.http[service]), grpc: port(defaults.grpc[service]) },
       clock,
     });
 
+    // links the platform hands out start with the province's public base URL; when none is
+    // configured, the edge's own origin (known before it listens unless its port is chosen then)
+    let publicBaseUrl = cfg.publicBaseUrl ?? (random ? '' : `http://127.0.0.1:${defaults.edge}`);
+
     const agencyNames = new Map(seeds.agencies.map((a) => [a.creditCode, a.name]));
     const now = clock().toISOString();
     const catalog = await startCatalog(await depsFor('catalog'), {
       agencies: { nameOf: (c) => agencyNames.get(c) },
+      publicBaseUrl: () => publicBaseUrl,
       ...(cfg.seed
         ? { seed: seeds.resources.map((r) => seedToResource(r, agencyNames.get(r.providerCreditCode) ?? '', now)) }
         : {}),
@@ -128,10 +147,18 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
       ...(cfg.seed
         ? {
             // the seed's id is a label; the issuing province assigns its own
-            seedConsents: seeds.consents.map(({ id: _label, subject, ...input }) => ({
-              subject: { sub: subject, name: seeds.users.find((u) => u.id === subject)?.name ?? '' },
-              ...input,
-            })),
+            seedConsents: seeds.consents.map(({ id: _label, subject, ...input }) => {
+              const user = seeds.users.find((u) => u.id === subject);
+              return {
+                // the same reference the subject's token carries and a provider computes from the query key
+                subject: {
+                  sub: subject,
+                  name: user?.name ?? '',
+                  ...(user?.idNumber ? { subjectRef: subjectRefs.ofIdNumber(user.idNumber).ref } : {}),
+                },
+                ...input,
+              };
+            }),
           }
         : {}),
     });
@@ -179,19 +206,22 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
               roles: u.roles,
               kind: u.kind ?? 'government',
               // the province knows who its residents are (real-name login); tokens carry the hash
-              ...(u.idNumber ? { subjectRef: subjectRefOfIdNumber(u.idNumber) } : {}),
+              ...(u.idNumber ? { subjectRef: subjectRefs.ofIdNumber(u.idNumber).ref } : {}),
             })),
           }
         : {}),
       port: port(defaults.edge),
     });
     cleanups.push(() => edge.stop());
+    publicBaseUrl = cfg.publicBaseUrl ?? edge.url;
     logger.info({ url: edge.url }, `province node ${province} ready`);
     return {
       province,
       url: edge.url,
+      publicBaseUrl,
       services,
       verifier,
+      ...(shared ? { database: shared } : {}),
       syncCatalog: async () => {
         await catalog.federation.syncAll();
       },

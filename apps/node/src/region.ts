@@ -9,18 +9,20 @@ import { generateProvinceKey, type TrustList } from '@yrd/auth';
 import type { SecretResolver } from '@yrd/config';
 import type { Logger } from '@yrd/logger';
 import { generateCredentials, type NatsCredentials, type RunningNats, startNatsServer } from '@yrd/nats';
-import { type Province, provinces } from '@yrd/region';
+import { generateSubjectKeyring, type Province, provinces, type SubjectKeyring } from '@yrd/region';
 import { type ProvinceNode, startProvinceNode } from './node.js';
 
 export interface RegionSecrets {
   nats: Record<Province, NatsCredentials>;
   keys: Record<Province, { privateJwk: JsonWebKey; publicJwk: JsonWebKey }>;
+  /** the regional subject keyring (区域主体密钥), shared by the four provinces */
+  subjectKeys: SubjectKeyring;
 }
 
 export function generateRegionSecrets(): RegionSecrets {
   const keys = {} as RegionSecrets['keys'];
   for (const p of provinces) keys[p] = generateProvinceKey(p);
-  return { nats: generateCredentials(), keys };
+  return { nats: generateCredentials(), keys, subjectKeys: generateSubjectKeyring() };
 }
 
 export interface RegionOptions {
@@ -41,6 +43,8 @@ export interface RegionOptions {
   clock?: () => Date;
   /** passed to every node's exchange (see ProvinceNodeConfig) */
   exchangeSources?: { secrets: SecretResolver; production: boolean };
+  /** each province's public base URL (see ProvinceNodeConfig); absent: its edge's own origin */
+  publicBaseUrls?: Partial<Record<Province, string>>;
 }
 
 export interface Region {
@@ -75,11 +79,13 @@ export async function startRegion(opts: RegionOptions): Promise<Region> {
         databaseUrl: opts.databaseUrl?.replaceAll('{province}', p),
         trust,
         privateJwk: secrets.keys[p].privateJwk,
+        subjectKeys: secrets.subjectKeys,
         devMode: opts.devMode,
         seed: opts.seed,
         ports: opts.ports,
         ...(opts.clock ? { clock: opts.clock } : {}),
         ...(opts.exchangeSources ? { exchangeSources: opts.exchangeSources } : {}),
+        publicBaseUrl: opts.publicBaseUrls?.[p],
       });
     }
     // every node is up: let each catalogue pull the others' entries now rather than on its timer

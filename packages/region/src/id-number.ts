@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** 居民身份证号码 (GB 11643-1999): 17 digits + ISO 7064 MOD 11-2 check character. */
 const idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const idChecks = '10X98765432';
@@ -20,13 +18,4 @@ export function makeIdNumber(area: string, birth: string, seq: string): string {
   const first17 = `${area}${birth}${seq}`;
   if (!/^\d{17}$/.test(first17)) throw new RangeError('id number body must be 17 digits');
   return first17 + idNumberCheckChar(first17);
-}
-
-/**
- * The platform's reference to a person: a hash of the ID number, never the number itself. The
- * subject's province puts it in the subject's token (it knows who logged in); a provider derives the
- * same reference from the key of a query, so a consent can be matched to the person it is about.
- */
-export function subjectRefOfIdNumber(id: string): string {
-  return createHash('sha256').update(`yrd-subject-v1:${id}`).digest('hex');
 }

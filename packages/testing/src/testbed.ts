@@ -20,7 +20,7 @@ import {
 import { type DatabaseHandle, openDatabase } from '@yrd/db';
 import { silentLogger } from '@yrd/logger';
 import { connectProvince, type NatsConnection, type RunningNats, startNatsServer } from '@yrd/nats';
-import { type Province, provinces, type ServiceName } from '@yrd/region';
+import { generateSubjectKeyring, type Province, provinces, type ServiceName, SubjectRefs } from '@yrd/region';
 import type { ServiceDeps } from '@yrd/runtime';
 
 /** A service's HTTP reply as a test reads it. */
@@ -37,6 +37,8 @@ export interface Testbed {
   trust: TrustList;
   verifier: TokenVerifier;
   key(p: Province): ProvinceKey;
+  /** references to people under this testbed's generated regional subject key (every province's deps) */
+  subjectRefs: SubjectRefs;
   /** a NATS connection with province p's account credentials */
   connect(p: Province): Promise<NatsConnection>;
   /** everything a service of province p needs; ports are random */
@@ -79,6 +81,7 @@ export async function createTestbed(): Promise<Testbed> {
   const key = (p: Province) => keys.get(p) as ProvinceKey;
   const verifier = new TokenVerifier(trust);
   const logger = silentLogger();
+  const subjectRefs = new SubjectRefs(generateSubjectKeyring());
 
   const connect = async (p: Province) => {
     const nc = await connectProvince({
@@ -100,6 +103,7 @@ export async function createTestbed(): Promise<Testbed> {
     trust,
     verifier,
     key,
+    subjectRefs,
     connect,
     async deps(p, opts = {}) {
       const db = opts.db ?? (await openDatabase());
@@ -111,6 +115,7 @@ export async function createTestbed(): Promise<Testbed> {
         nc: await connect(p),
         verifier,
         key: key(p),
+        subjectRefs,
         grpcAddress: { catalog: '', consent: '', exchange: '', audit: '', ...(opts.grpcAddress ?? {}) },
         ports: { http: 0, grpc: 0 },
         clock: opts.clock ?? (() => new Date()),

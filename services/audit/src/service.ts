@@ -78,7 +78,7 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
       }
     : undefined;
   if (witnessing) link = new WitnessLink(deps.nc, deps.province, log, witnessing.book, witnessing.witness, logger);
-  auditRoutes(http, log, witnessing);
+  auditRoutes(http, log, witnessing, deps.subjectRefs);
   const running = await runService({
     name: 'audit',
     deps: { ...deps, logger },

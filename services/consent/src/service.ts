@@ -18,7 +18,8 @@ export const consentMigrations = fileURLToPath(new URL('../migrations', import.m
 
 /** A consent to load at first start (demo data): issued as if the subject had signed it. */
 export interface SeedConsent extends ConsentInput {
-  subject: { sub: string; name?: string };
+  /** `subjectRef`: the person's reference, as their province puts it in their token */
+  subject: { sub: string; name?: string; subjectRef?: string };
 }
 
 export interface ConsentOptions {
@@ -64,6 +65,7 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
     peers,
     audit,
     deps.key,
+    deps.subjectRefs,
     opts.trust,
     deps.clock,
     logger,
@@ -106,6 +108,7 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
           subject: {
             sub: subject.sub,
             name: subject.name ?? '',
+            ...(subject.subjectRef ? { subjectRef: subject.subjectRef } : {}),
             province: deps.province,
             agency: '',
             roles: ['subject'],

@@ -111,7 +111,17 @@ export interface AuditRecordFields {
   consentId: string;
   occurredAt: string;
   items: string[];
+  /**
+   * The regional subject key id `subjectRef` was made under. Optional and left out of the leaf when
+   * absent or empty, so records written before it existed keep their encoding (and their leaf hash).
+   */
+  subjectRefKeyId?: string;
 }
+
+/** Fields covered by the leaf only when present and non-empty (added after the log format was fixed). */
+const OPTIONAL_STRING_FIELDS = ['subjectRefKeyId'] as const satisfies readonly (keyof AuditRecordFields)[];
+const optionalFields: ReadonlySet<string> = new Set(OPTIONAL_STRING_FIELDS);
+const isOptionalField = (k: string): boolean => optionalFields.has(k);
 
 const STRING_FIELDS = [
   'eventId',
@@ -146,6 +156,12 @@ export function recordFields(record: AuditRecordFields): AuditRecordFields {
     if (typeof v !== 'string') throw new TypeError(`audit record ${record.seq}: ${f} must be a string`);
     out[f] = v;
   }
+  for (const f of OPTIONAL_STRING_FIELDS) {
+    const v: unknown = record[f];
+    if (v === undefined || v === '') continue;
+    if (typeof v !== 'string') throw new TypeError(`audit record ${record.seq}: ${f} must be a string`);
+    out[f] = v;
+  }
   const items: unknown = record.items;
   if (!Array.isArray(items) || !items.every((i): i is string => typeof i === 'string')) {
     throw new TypeError(`audit record ${record.seq}: items must be an array of strings`);
@@ -154,7 +170,7 @@ export function recordFields(record: AuditRecordFields): AuditRecordFields {
   return out as unknown as AuditRecordFields;
 }
 
-const RECORD_KEYS = [...STRING_FIELDS, 'seq', 'items'].sort() as (keyof AuditRecordFields)[];
+const RECORD_KEYS = [...STRING_FIELDS, ...OPTIONAL_STRING_FIELDS, 'seq', 'items'].sort() as (keyof AuditRecordFields)[];
 
 /**
  * Canonical JSON of the record's fields (the bytes, UTF-8, that the leaf hashes). Identical to
@@ -167,10 +183,13 @@ export function recordCanonicalJson(record: AuditRecordFields): string {
     throw new TypeError(`audit record: seq must be a non-negative safe integer, got ${String(seq)}`);
   }
   let out = '{';
+  let first = true;
   for (let i = 0; i < RECORD_KEYS.length; i++) {
     const key = RECORD_KEYS[i]!;
     const v: unknown = record[key];
-    out += `${i > 0 ? ',"' : '"'}${key}":`;
+    if ((v === undefined || v === '') && isOptionalField(key)) continue;
+    out += `${first ? '"' : ',"'}${key}":`;
+    first = false;
     if (key === 'seq') {
       out += String(seq);
     } else if (key === 'items') {

@@ -164,6 +164,21 @@ describe('recordLeaf', () => {
     expect(recordLeaf(reordered)).toEqual(recordLeaf(r));
   });
 
+  it('covers the subject key id when set, and leaves records without one exactly as they were', () => {
+    // the leaf of this record as the code before the field existed computed it: old entries keep verifying
+    const old = sampleRecord(5);
+    const pinned = Buffer.from('ba5388e25578b7221de64e0add772c76edbe20980af88533ac4c744a2962d747', 'hex');
+    expect(recordLeaf(old)).toEqual(pinned);
+    expect(recordLeaf(sampleRecord(5, { subjectRefKeyId: '' }))).toEqual(pinned);
+    const keyed = sampleRecord(5, { subjectRefKeyId: 'rk-1' });
+    expect(recordLeaf(keyed)).not.toEqual(pinned);
+    expect(recordLeaf(keyed)).not.toEqual(recordLeaf(sampleRecord(5, { subjectRefKeyId: 'rk-2' })));
+    expect(recordCanonicalJson(keyed)).toBe(canonicalJson(recordFields(keyed)));
+    expect(recordCanonicalJson(keyed)).toContain('"subjectRef":"subj-hmac-abc","subjectRefKeyId":"rk-1"}');
+    expect(recordFields(sampleRecord(5, { subjectRefKeyId: '' }))).not.toHaveProperty('subjectRefKeyId');
+    expect(() => recordLeaf({ ...keyed, subjectRefKeyId: 7 } as unknown as AuditRecordFields)).toThrow(TypeError);
+  });
+
   it('rejects malformed records', () => {
     const bad = [
       { ...sampleRecord(), seq: -1 },

@@ -47,6 +47,11 @@ export interface AuditEvent {
   consentId: string;
   occurredAt: string;
   items: string[];
+  /**
+   * the id of the regional subject key subject_ref was made under ('' in events written before
+   * keyed references, and where the reference came from a token); see @yrd/region subject-ref.ts
+   */
+  subjectRefKeyId: string;
 }
 
 export interface VerifyRequest {
@@ -78,6 +83,7 @@ function createBaseAuditEvent(): AuditEvent {
     consentId: "",
     occurredAt: "",
     items: [],
+    subjectRefKeyId: "",
   };
 }
 
@@ -133,6 +139,9 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     }
     for (const v of message.items) {
       writer.uint32(138).string(v!);
+    }
+    if (message.subjectRefKeyId !== "") {
+      writer.uint32(146).string(message.subjectRefKeyId);
     }
     return writer;
   },
@@ -286,6 +295,14 @@ export const AuditEvent: MessageFns<AuditEvent> = {
             message.items.push(reader.string());
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.subjectRefKeyId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -367,6 +384,11 @@ export const AuditEvent: MessageFns<AuditEvent> = {
       items: globalThis.Array.isArray(object?.items)
         ? object.items.map((e: any) => globalThis.String(e))
         : [],
+      subjectRefKeyId: isSet(object.subjectRefKeyId)
+        ? globalThis.String(object.subjectRefKeyId)
+        : isSet(object.subject_ref_key_id)
+        ? globalThis.String(object.subject_ref_key_id)
+        : "",
     };
   },
 
@@ -423,6 +445,9 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     if (message.items?.length) {
       obj.items = message.items;
     }
+    if (message.subjectRefKeyId !== "") {
+      obj.subjectRefKeyId = message.subjectRefKeyId;
+    }
     return obj;
   },
 
@@ -448,6 +473,7 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     message.consentId = object.consentId ?? "";
     message.occurredAt = object.occurredAt ?? "";
     message.items = object.items?.map((e) => e) || [];
+    message.subjectRefKeyId = object.subjectRefKeyId ?? "";
     return message;
   },
 };
