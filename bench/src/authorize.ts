@@ -22,6 +22,7 @@ import { createHistogram } from 'node:perf_hooks';
 import { parseConfig, z } from '@yrd/config';
 import {
   ConsentApp,
+  conditionsRequireSubjectConsent,
   type Decision,
   type DecisionInput,
   decide,
@@ -139,6 +140,7 @@ function bookingPolicyView(): ResourcePolicyView {
     grade: r.grade,
     legalBasis: r.legalBasis,
     sharingModes: r.sharingModes,
+    subjectConsent: conditionsRequireSubjectConsent(r.sharingConditions),
     items: r.items.map((i) => ({
       name: i.name,
       grade: i.grade,

@@ -3,6 +3,7 @@ import { isValidCreditCode, isValidIdNumber, provinceOfResourceId, provinces } f
 import { describe, expect, it } from 'vitest';
 import {
   agencies,
+  agencyBySlug,
   consents,
   datasets,
   demoCompany,
@@ -368,8 +369,26 @@ describe('datasets and consents', () => {
       resourceId: 'js.320000-RSJ-00001',
       items: ['id_number', 'person_name', 'contribution_months', 'last_contribution'],
       purpose: '社保关系转移接续',
-      validUntil: '2027-12-31T23:59:59+08:00',
+      validUntil: '2028-12-31T23:59:59+08:00',
     });
+  });
+
+  it('the demo consent covers scenario 4: 浙里办 verifies the 随申办 identity', () => {
+    const c = consents.find((x) => x.id === 'consent-demo-0002');
+    expect(c).toEqual({
+      id: 'consent-demo-0002',
+      subject: demoSubject.id,
+      requesterAgency: agencyBySlug('zj', 'dsjj').creditCode,
+      requesterProvince: 'zj',
+      resourceId: 'sh.310000-DSJ-00001',
+      items: ['id_number', 'person_name', 'phone', 'auth_level'],
+      purpose: '浙里办场馆预约实名核验',
+      validUntil: '2028-12-31T23:59:59+08:00',
+    });
+    // the identity entry offers verification, and its conditions ask for the person's authorisation
+    const r = resourceById('sh.310000-DSJ-00001');
+    expect(r.sharingModes).toContain('verify');
+    expect(r.sharingConditions).toContain('本人授权');
   });
 
   it('consents reference real subjects, agencies, resources and items', () => {
@@ -380,6 +399,12 @@ describe('datasets and consents', () => {
       const r = resourceById(c.resourceId);
       for (const i of c.items) expect(r.items.map((x) => x.name)).toContain(i);
       expect(Number.isNaN(Date.parse(c.validUntil))).toBe(false);
+      // somebody at the requester agency can use it
+      expect(users.some((u) => u.agency === c.requesterAgency && u.roles.includes('requester'))).toBe(true);
+      // the subject's records are behind the resource, under the key a requester names
+      const records = datasets.find((d) => d.resourceId === c.resourceId)?.records ?? [];
+      const subject = subjects.find((s) => s.id === c.subject);
+      expect(records.some((rec) => rec.id_number === subject?.idNumber)).toBe(true);
     }
   });
 });

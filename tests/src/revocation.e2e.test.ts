@@ -1,5 +1,5 @@
 import type { Region } from '@yrd/node';
-import { agencyBySlug, userById } from '@yrd/seeds';
+import { agencyBySlug, demoSubject, userById } from '@yrd/seeds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, RegionClient, type Response, startSeededRegion } from './client.js';
 
@@ -27,7 +27,7 @@ describe('revocation is immediate everywhere', () => {
   let run = 0;
 
   /** 上海 人社局 queries 江苏 for the subject's record; every call has its own request id */
-  const query = (o: { consentId?: string; items?: string[] } = {}) => {
+  const query = (o: { consentId?: string; items?: string[]; idNumber?: string } = {}) => {
     const requestId = `e2e-revocation-${++run}`;
     return api
       .as<Problem>(
@@ -38,7 +38,7 @@ describe('revocation is immediate everywhere', () => {
         {
           resourceId,
           purpose,
-          key: { id_number: idNumber },
+          key: { id_number: o.idNumber ?? idNumber },
           grantId,
           ...(o.consentId ? { consentId: o.consentId } : {}),
           ...(o.items ? { items: o.items } : {}),
@@ -167,14 +167,27 @@ describe('revocation is immediate everywhere', () => {
   });
 
   it('a grant revoked at 江苏 stops 上海’s query within a second', async () => {
-    const nonSensitive = ['contribution_months', 'last_contribution']; // the grant alone covers these
-    const before = await query({ items: nonSensitive });
+    // the entry's conditions ask for the person's consent whatever the items (安徽's consent service
+    // is down by now): the demo subject's seeded consent, issued at 上海, stands behind these queries
+    const mine = await api.as<{ consents: { id: string; resourceId: string }[] }>(
+      demoSubject.id,
+      'sh',
+      'GET',
+      '/api/consent/v1/consents',
+    );
+    const seeded = mine.body.consents.find((c) => c.resourceId === resourceId)?.id ?? '';
+    const withConsent = {
+      items: ['contribution_months', 'last_contribution'],
+      consentId: seeded,
+      idNumber: demoSubject.idNumber,
+    };
+    const before = await query(withConsent);
     expect(before.status).toBe(200);
     expect(before.body.records?.length).toBeGreaterThan(0);
 
     const t = await timeToRefusal(
       () => api.as('js-rst-reviewer', 'js', 'DELETE', `/api/consent/v1/grants/${grantId}`),
-      () => query({ items: nonSensitive }),
+      () => query(withConsent),
     );
     console.log(`grant revoked at 江苏 → first refusal at 上海: ${t.ms} ms (${t.served} queries served after)`);
     expect(t.refusal.status).toBe(403);

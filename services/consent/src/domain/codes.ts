@@ -12,6 +12,10 @@ export const ruleIds = {
   items: 'R-ITEMS',
   coreItem: 'R-CORE-ITEM',
   sensitiveConsent: 'R-SENSITIVE-CONSENT',
+  /** the entry's own sharing conditions require the data subject's consent (须取得本人授权) */
+  subjectConsent: 'R-SUBJECT-CONSENT',
+  /** a consent named by a request is checked, whether or not the request needs one */
+  consentOffered: 'R-CONSENT-OFFERED',
   mask: 'R-MASK',
 } as const;
 export type RuleId = (typeof ruleIds)[keyof typeof ruleIds];
@@ -39,11 +43,30 @@ export const denialCodes = {
   consentRevoked: 'CONSENT.CONSENT_REVOKED',
   consentExpired: 'CONSENT.CONSENT_EXPIRED',
   consentUsed: 'CONSENT.CONSENT_USED',
-  consentMismatch: 'CONSENT.CONSENT_MISMATCH',
+  consentNotYours: 'CONSENT.CONSENT_NOT_YOURS',
+  consentResourceMismatch: 'CONSENT.CONSENT_RESOURCE_MISMATCH',
+  consentPurposeMismatch: 'CONSENT.CONSENT_PURPOSE_MISMATCH',
   consentSubjectMismatch: 'CONSENT.CONSENT_SUBJECT_MISMATCH',
   itemsNotConsented: 'CONSENT.ITEMS_NOT_CONSENTED',
+  /** the named consent does not exist (or its id is not one a province issues) */
+  unknownConsent: 'CONSENT.UNKNOWN_CONSENT',
+  /** the artefact the issuer returned does not verify against the issuer's key */
+  consentSignatureInvalid: 'CONSENT.CONSENT_SIGNATURE_INVALID',
+  /** a consent is named, but the request does not say whose data it is about */
+  subjectRequired: 'CONSENT.SUBJECT_REQUIRED',
+  /** a feed is about every subject of a resource; per-subject consent cannot cover it */
+  consentNotSubscribable: 'CONSENT.CONSENT_NOT_SUBSCRIBABLE',
 } as const;
 export type DenialCode = (typeof denialCodes)[keyof typeof denialCodes];
+
+/**
+ * Codes no decision gives any more, kept so that older audit records still read as denials.
+ * CONSENT_MISMATCH (rules 1.0.0) named a requester, resource or purpose mismatch alike; since 1.1.0
+ * each has its own code (CONSENT_NOT_YOURS, CONSENT_RESOURCE_MISMATCH, CONSENT_PURPOSE_MISMATCH).
+ */
+export const retiredDenialCodes = {
+  consentMismatch: 'CONSENT.CONSENT_MISMATCH',
+} as const;
 
 /** Codes that explain an allowed decision: its basis, and items dropped along the way. */
 export const noteCodes = {

@@ -6,20 +6,23 @@
 import type { MaskProfile } from '@yrd/masking';
 import { type DenialCode, denialCodes, type NoteCode, noteCodes, type RuleId, ruleIds } from './codes.js';
 import { maskProfileFor } from './masking.js';
-import type {
-  DataItemPolicyView,
-  Decision,
-  DecisionInput,
-  GrantView,
-  Mode,
-  Reason,
-  RequesterKind,
-  ResourcePolicyView,
-  SharingMode,
+import {
+  type ConsentView,
+  type DataItemPolicyView,
+  type Decision,
+  type DecisionInput,
+  type GrantView,
+  isUnresolved,
+  type Mode,
+  type Reason,
+  type RequesterKind,
+  type ResourcePolicyView,
+  type SharingMode,
+  type UnresolvedConsent,
 } from './types.js';
 
 /** Recorded with every decision so an audit can tell which rule set produced it. */
-export const decisionRulesVersion = '1.0.0';
+export const decisionRulesVersion = '1.1.0';
 
 /**
  * How a request can be lawful at all, given who asks and the resource's tiers:
@@ -116,7 +119,7 @@ export function decide(input: DecisionInput): Decision {
     rulePurpose,
     ruleGrant,
     ruleItems,
-    ruleSensitiveConsent,
+    ruleConsent,
   ];
   const denials = denialRules.flatMap((rule) => rule(ctx));
   const first = denials[0];
@@ -410,19 +413,6 @@ const ruleItems: Rule = ({ input: { resource }, unknown, allowed, droppedCore, d
   return reasons;
 };
 
-/** Whether the mode hands data to the requester (verify only answers match / no match). */
-function returnsData(mode: Mode): boolean {
-  switch (mode) {
-    case 'query':
-    case 'subscribe':
-      return true;
-    case 'verify':
-      return false;
-    default:
-      return assertNever(mode);
-  }
-}
-
 /** A legal-duty grant stands in for consent only if it is otherwise a sound grant for this request. */
 function legalDutyGrant(ctx: Context): GrantView | undefined {
   const { grant } = ctx.input;
@@ -439,61 +429,119 @@ function sensitiveItems(ctx: Context): DataItemPolicyView[] {
   return ctx.allowed.filter((i) => i.sensitivePersonalInfo);
 }
 
-const ruleSensitiveConsent: Rule = (ctx) => {
+/**
+ * Why this request needs the data subject's consent. Two sources, both independent of the mode — a
+ * verification (核验) processes the subject's data as much as a query does, it only answers less:
+ * - `entry`: the entry's own sharing conditions ask for it (须取得本人授权); a provider's condition of
+ *   sharing, which a legal duty does not lift;
+ * - `sensitive`: sensitive personal information (PIPL art. 28–29) among the items, unless a sound
+ *   legal-duty grant stands in (art. 13(3)).
+ */
+interface ConsentNeed {
+  entry: boolean;
+  sensitive: string[];
+  /** the rule that relies on the consent: the statutory one first, then the entry's condition */
+  ruleId: RuleId;
+}
+
+function consentNeed(ctx: Context): ConsentNeed | undefined {
+  const entry = ctx.input.resource.subjectConsent;
+  const sensitive = legalDutyGrant(ctx) === undefined ? sensitiveItems(ctx).map((i) => i.name) : [];
+  if (sensitive.length > 0) return { entry, sensitive, ruleId: ruleIds.sensitiveConsent };
+  if (entry) return { entry, sensitive, ruleId: ruleIds.subjectConsent };
+  return undefined;
+}
+
+const ruleConsent: Rule = (ctx) => {
   const { input } = ctx;
-  const sensitive = sensitiveItems(ctx);
-  if (sensitive.length === 0 || legalDutyGrant(ctx) !== undefined) return [];
-  const names = list(sensitive.map((i) => i.name));
-  switch (input.mode) {
-    case 'verify':
-      // Only match / no match comes back, no data: no consent needed.
-      return [];
-    case 'subscribe':
-      // A feed carries every subject's records; one subject's consent cannot authorise that.
-      return [
-        deny(
-          ruleIds.sensitiveConsent,
-          denialCodes.legalDutyRequired,
-          `订阅含敏感个人信息（${names}）的数据须依据履行法定职责的授权，个人单独同意不足以覆盖订阅`,
-          `Subscribing to sensitive personal information (${names}) needs a grant with a legal-duty basis; a data subject's consent cannot cover a feed`,
-        ),
-      ];
-    case 'query':
-      return consentProblems(ctx, names);
-    default:
-      return assertNever(input.mode);
+  const need = consentNeed(ctx);
+  const reasons: Denial[] = [];
+  if (need !== undefined) {
+    switch (input.mode) {
+      case 'subscribe':
+        reasons.push(...feedProblems(ctx, need));
+        break;
+      case 'query':
+      case 'verify':
+        if (input.consent === undefined) reasons.push(consentRequired(ctx, need));
+        break;
+      default:
+        assertNever(input.mode);
+    }
   }
+  // A consent the request names is checked even where none is needed: a stale, foreign or made-up
+  // consent id would otherwise sit unchallenged in the audit trail as if it had been relied on.
+  if (input.consent !== undefined) {
+    reasons.push(...consentProblems(ctx, input.consent, need?.ruleId ?? ruleIds.consentOffered, need !== undefined));
+  }
+  return reasons;
 };
 
-function consentProblems(ctx: Context, names: string): Denial[] {
-  const { input } = ctx;
-  const { consent } = input;
-  if (consent === undefined) {
-    return [
-      deny(
-        ruleIds.sensitiveConsent,
-        denialCodes.consentRequired,
-        `查询敏感个人信息（${names}）须取得本人单独同意，或依据履行法定职责的授权`,
-        `Querying sensitive personal information (${names}) needs the data subject's separate consent or a grant with a legal-duty basis`,
-      ),
-    ];
+function consentRequired(ctx: Context, need: ConsentNeed): Denial {
+  const { resource, mode } = ctx.input;
+  const zh: string[] = [];
+  const en: string[] = [];
+  if (need.sensitive.length > 0) {
+    zh.push(`含敏感个人信息（${list(need.sensitive)}），须取得本人单独同意或依据履行法定职责的授权`);
+    en.push(
+      `it covers sensitive personal information (${list(need.sensitive)}), which needs the data subject's separate consent or a grant with a legal-duty basis`,
+    );
   }
+  if (need.entry) {
+    zh.push(`资源 ${resource.id} 的共享条件要求取得本人授权`);
+    en.push(`the sharing conditions of resource ${resource.id} require the data subject's own consent`);
+  }
+  return deny(
+    need.ruleId,
+    denialCodes.consentRequired,
+    `${modeZh(mode)}须提供本人授权书（consentId）：${zh.join('；')}`,
+    `This ${modeEn(mode)} needs the data subject's consent (consentId): ${en.join('; ')}`,
+  );
+}
 
+/** A feed carries every subject's records; no one subject's consent can authorise it. */
+function feedProblems(ctx: Context, need: ConsentNeed): Denial[] {
+  const { resource } = ctx.input;
   const reasons: Denial[] = [];
-  if (consent.status === 'revoked') {
+  if (need.entry) {
     reasons.push(
       deny(
-        ruleIds.sensitiveConsent,
-        denialCodes.consentRevoked,
-        `授权书 ${consent.id} 已被本人撤销`,
-        `Consent ${consent.id} has been revoked by the data subject`,
+        ruleIds.subjectConsent,
+        denialCodes.consentNotSubscribable,
+        `资源 ${resource.id} 的共享条件要求逐人取得本人授权，不能订阅，请按人查询或核验`,
+        `Resource ${resource.id} may only be used with each data subject's own consent, which a feed cannot carry: query or verify per person instead`,
       ),
     );
   }
-  if (consent.fetchType === 'once' && consent.used === true) {
+  if (need.sensitive.length > 0) {
+    const names = list(need.sensitive);
     reasons.push(
       deny(
         ruleIds.sensitiveConsent,
+        denialCodes.legalDutyRequired,
+        `订阅含敏感个人信息（${names}）的数据须依据履行法定职责的授权，个人单独同意不足以覆盖订阅`,
+        `Subscribing to sensitive personal information (${names}) needs a grant with a legal-duty basis; a data subject's consent cannot cover a feed`,
+      ),
+    );
+  }
+  return reasons;
+}
+
+function consentProblems(
+  ctx: Context,
+  consent: ConsentView | UnresolvedConsent,
+  ruleId: RuleId,
+  reliedOn: boolean,
+): Denial[] {
+  const { input } = ctx;
+  if (isUnresolved(consent)) return [unresolvedProblem(consent, ruleId)];
+
+  const reasons: Denial[] = [];
+  if (consent.status === 'revoked') reasons.push(revokedProblem(consent.id, ruleId));
+  if (consent.fetchType === 'once' && consent.used === true) {
+    reasons.push(
+      deny(
+        ruleId,
         denialCodes.consentUsed,
         `授权书 ${consent.id} 为单次授权，已使用`,
         `Consent ${consent.id} was for one fetch and has been used`,
@@ -503,55 +551,140 @@ function consentProblems(ctx: Context, names: string): Denial[] {
   if (consent.status === 'expired' || !notAfter(input.at, consent.validUntil)) {
     reasons.push(
       deny(
-        ruleIds.sensitiveConsent,
+        ruleId,
         denialCodes.consentExpired,
         `授权书 ${consent.id} 已过期（有效至 ${consent.validUntil}）`,
         `Consent ${consent.id} has expired (valid until ${consent.validUntil})`,
       ),
     );
   }
-  const mismatched = [
-    consent.requesterAgency !== input.requester.agency || consent.requesterProvince !== input.requester.province
-      ? { zh: '请求方', en: 'requester' }
-      : undefined,
-    consent.resourceId !== input.resource.id ? { zh: '资源', en: 'resource' } : undefined,
-    // Consent is given for one purpose (PIPL art. 14); another purpose needs another consent.
-    consent.purpose.trim() !== input.purpose.trim() ? { zh: '用途', en: 'purpose' } : undefined,
-  ].filter((m) => m !== undefined);
-  if (mismatched.length > 0) {
+  if (consent.requesterAgency !== input.requester.agency || consent.requesterProvince !== input.requester.province) {
     reasons.push(
       deny(
-        ruleIds.sensitiveConsent,
-        denialCodes.consentMismatch,
-        `授权书 ${consent.id} 的${mismatched.map((m) => m.zh).join('、')}与本次请求不符`,
-        `Consent ${consent.id} was given for a different ${mismatched.map((m) => m.en).join(', ')}`,
+        ruleId,
+        denialCodes.consentNotYours,
+        `授权书 ${consent.id} 授权的是 ${consent.requesterProvince} 的 ${consent.requesterAgency}，不是请求方 ${input.requester.province} 的 ${input.requester.agency}`,
+        `Consent ${consent.id} was given to ${consent.requesterAgency} (${consent.requesterProvince}), not to the requester ${input.requester.agency} (${input.requester.province})`,
       ),
     );
   }
-  if (input.subjectRef !== undefined && consent.subjectRef !== input.subjectRef) {
+  if (consent.resourceId !== input.resource.id) {
     reasons.push(
       deny(
-        ruleIds.sensitiveConsent,
+        ruleId,
+        denialCodes.consentResourceMismatch,
+        `授权书 ${consent.id} 针对资源 ${consent.resourceId}，而非 ${input.resource.id}`,
+        `Consent ${consent.id} is for resource ${consent.resourceId}, not ${input.resource.id}`,
+      ),
+    );
+  }
+  // Consent is given for one purpose (PIPL art. 14); another purpose needs another consent. An empty
+  // purpose is R-PURPOSE's to refuse.
+  if (input.purpose.trim() !== '' && consent.purpose.trim() !== input.purpose.trim()) {
+    reasons.push(
+      deny(
+        ruleId,
+        denialCodes.consentPurposeMismatch,
+        `用途与授权书 ${consent.id} 的用途不一致`,
+        `The stated purpose differs from the purpose of consent ${consent.id}`,
+      ),
+    );
+  }
+  // A consent is one person's: a request that does not say whose data it is about cannot be matched.
+  if (input.subjectRef === undefined || input.subjectRef === '') {
+    reasons.push(
+      deny(
+        ruleId,
+        denialCodes.subjectRequired,
+        `请求未指明数据主体（如以身份证号为查询键），无法核对授权书 ${consent.id}`,
+        `The request does not identify its data subject (e.g. an ID number as key), so consent ${consent.id} cannot be matched to it`,
+      ),
+    );
+  } else if (consent.subjectRef !== input.subjectRef) {
+    reasons.push(
+      deny(
+        ruleId,
         denialCodes.consentSubjectMismatch,
-        `授权书 ${consent.id} 不是本次查询对象本人出具的`,
+        `授权书 ${consent.id} 不是本次请求对象本人出具的`,
         `Consent ${consent.id} was not given by the subject of this request`,
       ),
     );
   }
-  const consented = new Set(consent.items);
-  const extra = ctx.allowed.map((i) => i.name).filter((n) => !consented.has(n));
-  if (extra.length > 0) {
-    reasons.push(
-      deny(
-        ruleIds.sensitiveConsent,
-        denialCodes.itemsNotConsented,
-        `以下信息项不在授权书 ${consent.id} 范围内：${list(extra)}`,
-        `Items not covered by consent ${consent.id}: ${list(extra)}`,
-      ),
-    );
+  if (reliedOn) {
+    const consented = new Set(consent.items);
+    const extra = ctx.allowed.map((i) => i.name).filter((n) => !consented.has(n));
+    if (extra.length > 0) {
+      reasons.push(
+        deny(
+          ruleId,
+          denialCodes.itemsNotConsented,
+          `以下信息项不在授权书 ${consent.id} 范围内：${list(extra)}`,
+          `Items not covered by consent ${consent.id}: ${list(extra)}`,
+        ),
+      );
+    }
   }
   return reasons;
 }
+
+function unresolvedProblem(consent: UnresolvedConsent, ruleId: RuleId): Denial {
+  // the id is the caller's own input when nobody issued it: quote a short excerpt only
+  const id = excerpt(consent.id);
+  switch (consent.unresolved) {
+    case 'unknown':
+      return deny(
+        ruleId,
+        denialCodes.unknownConsent,
+        `授权书 ${id} 不存在（或不属于本资源的提供方可查看的范围）`,
+        `There is no consent ${id} (none that the provider of this resource may read)`,
+      );
+    case 'forged':
+      return deny(
+        ruleId,
+        denialCodes.consentSignatureInvalid,
+        `授权书 ${id} 的签名无法通过签发省公钥验证`,
+        `Consent ${id} does not verify against its issuing province's key`,
+      );
+    case 'revoked':
+      return revokedProblem(id, ruleId);
+    default:
+      return assertNever(consent.unresolved);
+  }
+}
+
+function revokedProblem(id: string, ruleId: RuleId): Denial {
+  return deny(
+    ruleId,
+    denialCodes.consentRevoked,
+    `授权书 ${id} 已被本人撤销`,
+    `Consent ${id} has been revoked by the data subject`,
+  );
+}
+
+/**
+ * Whether an entry's sharing conditions (共享条件, free text the provider writes) make the data
+ * subject's own consent a condition: 须取得本人授权, 须经本人单独同意, 未经本人同意不得提供, "with
+ * the data subject's consent"… A clause that says it is not needed (无需本人授权) does not count.
+ * Traditional characters and full-width forms are read as well.
+ */
+export function conditionsRequireSubjectConsent(conditions: string): boolean {
+  return conditions
+    .normalize('NFKC')
+    .split(/[；;。，,\n]|\.\s/)
+    .some(
+      (clause) =>
+        (subjectConsentZh.test(clause) && !notNeededZh.test(clause)) ||
+        (subjectConsentEn.test(clause) && !notNeededEn.test(clause)),
+    );
+}
+
+const subjectConsentZh =
+  /(?:本人|当事人|權利人|权利人|数据主体|數據主體|信息主体|信息主體|持证人|持證人|个人|個人)(?:的)?(?:单独|單獨|书面|書面|明示|明确|明確|事先)*(?:授权|授權|同意)|(?:单独|單獨)同意/;
+const notNeededZh = /无需|无须|無需|無須|不需|不须|不須|毋需|毋须|免于|免於|不必/;
+const subjectConsentEn =
+  /\b(?:data\s+)?subject(?:['’]s|s['’]|s)?\s+(?:own\s+|separate\s+|explicit\s+|prior\s+|written\s+)*(?:consent|authori[sz]ation)\b|\bconsent\s+of\s+the\s+(?:data\s+)?subject\b/i;
+const notNeededEn =
+  /\b(?:not|no\s+longer)\s+(?:be\s+)?(?:required|needed|necessary)\b|\bneed\s+not\b|\bno\s+(?:need|requirement)\b|\bno\s+(?:data\s+)?subject(?:'s)?\s+consent\b/i;
 
 function basisNotes(ctx: Context): Reason[] {
   const { input, path } = ctx;
@@ -589,28 +722,37 @@ function basisNotes(ctx: Context): Reason[] {
       assertNever(path);
   }
 
-  if (sensitiveItems(ctx).length > 0 && returnsData(input.mode)) {
-    const duty = legalDutyGrant(ctx);
-    if (duty !== undefined) {
-      notes.push(
-        note(
-          ruleIds.sensitiveConsent,
-          noteCodes.legalDuty,
-          `敏感个人信息依据授权 ${duty.id} 所载法定职责提供`,
-          `Sensitive personal information provided on the legal-duty basis of grant ${duty.id}`,
-        ),
-      );
-    } else if (input.consent !== undefined) {
-      const { id } = input.consent;
-      notes.push(
-        note(
-          ruleIds.sensitiveConsent,
-          noteCodes.consented,
-          `敏感个人信息依据本人授权书 ${id} 提供`,
-          `Sensitive personal information provided under the data subject's consent ${id}`,
-        ),
-      );
-    }
+  const duty = sensitiveItems(ctx).length > 0 ? legalDutyGrant(ctx) : undefined;
+  if (duty !== undefined) {
+    notes.push(
+      note(
+        ruleIds.sensitiveConsent,
+        noteCodes.legalDuty,
+        `敏感个人信息依据授权 ${duty.id} 所载法定职责提供`,
+        `Sensitive personal information provided on the legal-duty basis of grant ${duty.id}`,
+      ),
+    );
+  }
+  // On allow, a consent the request needed was found sound: it is the basis, and a once-only
+  // consent is spent by it (Authorize looks for this note).
+  const need = consentNeed(ctx);
+  const { consent } = input;
+  if (need !== undefined && consent !== undefined && !isUnresolved(consent)) {
+    notes.push(
+      need.ruleId === ruleIds.sensitiveConsent
+        ? note(
+            need.ruleId,
+            noteCodes.consented,
+            `敏感个人信息依据本人授权书 ${consent.id} 提供`,
+            `Sensitive personal information provided under the data subject's consent ${consent.id}`,
+          )
+        : note(
+            need.ruleId,
+            noteCodes.consented,
+            `依据本人授权书 ${consent.id} 提供（资源共享条件要求本人授权）`,
+            `Provided under the data subject's consent ${consent.id}, as the resource's sharing conditions require`,
+          ),
+    );
   }
   return notes;
 }
@@ -656,6 +798,37 @@ function deny(ruleId: RuleId, code: DenialCode, zh: string, en: string): Denial 
 
 function note(ruleId: RuleId, code: NoteCode, zh: string, en: string): Reason {
   return { ruleId, code, message: `${zh} / ${en}` };
+}
+
+function modeEn(mode: Mode): string {
+  switch (mode) {
+    case 'query':
+      return 'query';
+    case 'verify':
+      return 'verification';
+    case 'subscribe':
+      return 'subscription';
+    default:
+      return assertNever(mode);
+  }
+}
+
+function modeZh(mode: Mode): string {
+  switch (mode) {
+    case 'query':
+      return '本次查询';
+    case 'verify':
+      return '本次核验';
+    case 'subscribe':
+      return '本次订阅';
+    default:
+      return assertNever(mode);
+  }
+}
+
+/** At most 80 characters of a caller's string, for a message (an issued consent id has 47). */
+function excerpt(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
 }
 
 function requesterKindZh(kind: RequesterKind): string {

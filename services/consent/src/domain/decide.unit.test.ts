@@ -1,7 +1,7 @@
 import type { Province } from '@yrd/region';
 import { describe, expect, it } from 'vitest';
 import { type DenialCode, denialCodes, noteCodes, ruleIds } from './codes.js';
-import { decide } from './decide.js';
+import { conditionsRequireSubjectConsent, decide } from './decide.js';
 import type {
   ConsentView,
   DataItemPolicyView,
@@ -51,6 +51,7 @@ function resource(overrides: Partial<ResourcePolicyView> = {}): ResourcePolicyVi
     legalBasis: '',
     sharingModes: ['interface', 'verify'],
     items: [item('licence_no'), item('company_name'), item('status')],
+    subjectConsent: false,
     ...overrides,
   };
 }
@@ -71,6 +72,26 @@ function personalResource(overrides: Partial<ResourcePolicyView> = {}): Resource
       item('contribution_months', { grade: 'important', subLevel: null }),
       item('medical_record', { personalInfo: true, sensitivePersonalInfo: true }),
     ],
+    ...overrides,
+  });
+}
+
+/**
+ * 沪 随申办 identity: its sharing conditions ask for the person's own authorisation (须取得本人授权),
+ * whatever the mode; id_number is sensitive, the rest is not.
+ */
+function identityResource(overrides: Partial<ResourcePolicyView> = {}): ResourcePolicyView {
+  return resource({
+    id: 'sh.310000-DSJ-0001',
+    province: 'sh',
+    grade: 'important',
+    sharingModes: ['verify', 'interface', 'subscribe'],
+    items: [
+      item('id_number', { personalInfo: true, sensitivePersonalInfo: true, piiKind: 'id_number' }),
+      item('person_name', { personalInfo: true, piiKind: 'name' }),
+      item('auth_level'),
+    ],
+    subjectConsent: true,
     ...overrides,
   });
 }
@@ -148,6 +169,24 @@ function sensitiveInput(overrides: Partial<DecisionInput> = {}): DecisionInput {
     requester: req,
     grant: grantFor(res, req),
     consent: consentFor(res, req),
+    subjectRef: 'subj-sha256-aa11',
+    ...overrides,
+  });
+}
+
+/** 浙 大数据局 verifies a 随申办 identity for a venue booking, with a grant and the person's consent. */
+const ZJ_REQUESTER = requester({ province: 'zj', agency: ZJ_GOV, userId: 'zj-officer-1' });
+const IDENTITY_ITEMS = ['person_name', 'auth_level'];
+
+function identityInput(overrides: Partial<DecisionInput> = {}): DecisionInput {
+  const res = identityResource();
+  return input({
+    resource: res,
+    requester: ZJ_REQUESTER,
+    mode: 'verify',
+    requestedItems: IDENTITY_ITEMS,
+    grant: grantFor(res, ZJ_REQUESTER),
+    consent: consentFor(res, ZJ_REQUESTER),
     subjectRef: 'subj-sha256-aa11',
     ...overrides,
   });
@@ -436,19 +475,19 @@ const denialCases: DenialCase[] = [
   {
     label: 'consent given to another requester',
     input: sensitiveInput({ consent: consentFor(personalResource(), requester({ agency: ZJ_GOV, province: 'zj' })) }),
-    code: d.consentMismatch,
-    mentions: ['requester'],
+    code: d.consentNotYours,
+    mentions: ['requester', ZJ_GOV],
   },
   {
     label: 'consent for another resource',
     input: sensitiveInput({ consent: consentFor(personalResource({ id: 'js.other' }), requester()) }),
-    code: d.consentMismatch,
-    mentions: ['resource'],
+    code: d.consentResourceMismatch,
+    mentions: ['resource', 'js.other'],
   },
   {
     label: 'consent for another purpose',
     input: sensitiveInput({ consent: consentFor(personalResource(), requester(), { purpose: '其他用途' }) }),
-    code: d.consentMismatch,
+    code: d.consentPurposeMismatch,
     mentions: ['purpose'],
   },
   {
@@ -463,6 +502,34 @@ const denialCases: DenialCase[] = [
     }),
     code: d.itemsNotConsented,
     mentions: ['phone', 'medical_record'],
+  },
+  {
+    label: 'a consent id nobody issued',
+    input: sensitiveInput({ consent: { id: 'sh-consent-does-not-exist', unresolved: 'unknown' } }),
+    code: d.unknownConsent,
+    mentions: ['sh-consent-does-not-exist'],
+  },
+  {
+    label: 'a consent whose signature does not verify',
+    input: sensitiveInput({ consent: { id: 'sh-consent-1', unresolved: 'forged' } }),
+    code: d.consentSignatureInvalid,
+  },
+  {
+    label: 'a consent with no subject on the request',
+    input: sensitiveInput({ subjectRef: undefined }),
+    code: d.subjectRequired,
+  },
+  {
+    label: 'verification the entry’s conditions require consent for, without one',
+    input: identityInput({ consent: undefined }),
+    code: d.consentRequired,
+    mentions: ['本人授权', 'sh.310000-DSJ-0001', 'verification', '核验'],
+  },
+  {
+    label: 'subscription to an entry that needs each person’s consent',
+    input: identityInput({ mode: 'subscribe', requestedItems: [], consent: undefined, subjectRef: undefined }),
+    code: d.consentNotSubscribable,
+    mentions: ['sh.310000-DSJ-0001'],
   },
 ];
 
@@ -589,12 +656,17 @@ describe('decide: R-SENSITIVE-CONSENT', () => {
     {
       label: "another requester's consent",
       given: sensitiveInput({ consent: consentFor(res7, enterprise()) }),
-      outcome: [d.consentMismatch],
+      outcome: [d.consentNotYours],
     },
     {
-      label: 'no subjectRef on the request: the consent subject is not compared',
+      label: 'no subjectRef on the request: a consent cannot be matched to nobody',
       given: sensitiveInput({ subjectRef: undefined }),
-      outcome: 'allow',
+      outcome: [d.subjectRequired],
+    },
+    {
+      label: 'an empty subjectRef is no subject either',
+      given: sensitiveInput({ subjectRef: '' }),
+      outcome: [d.subjectRequired],
     },
     {
       label: 'revoked and expired and for someone else',
@@ -602,7 +674,7 @@ describe('decide: R-SENSITIVE-CONSENT', () => {
         subjectRef: 'subj-other',
         consent: consentFor(res7, sh, { status: 'revoked', validUntil: '2025-01-01T00:00:00Z', resourceId: 'x' }),
       }),
-      outcome: [d.consentRevoked, d.consentExpired, d.consentMismatch, d.consentSubjectMismatch],
+      outcome: [d.consentRevoked, d.consentExpired, d.consentResourceMismatch, d.consentSubjectMismatch],
     },
     {
       label: 'legal-duty grant, no consent',
@@ -618,8 +690,14 @@ describe('decide: R-SENSITIVE-CONSENT', () => {
       outcome: [d.grantExpired, d.consentRequired],
     },
     {
-      label: 'verify mode needs no consent',
+      label: 'verifying sensitive items needs consent as much as querying them',
       given: sensitiveInput({ mode: 'verify', consent: undefined }),
+      outcome: [d.consentRequired],
+    },
+    { label: 'verify with a sound consent', given: sensitiveInput({ mode: 'verify' }), outcome: 'allow' },
+    {
+      label: 'verify with a legal-duty grant, no consent',
+      given: sensitiveInput({ mode: 'verify', consent: undefined, grant: grantFor(res7, sh, { legalDuty: true }) }),
       outcome: 'allow',
     },
     {
@@ -658,6 +736,224 @@ describe('decide: R-SENSITIVE-CONSENT', () => {
     );
     const duty = decide(sensitiveInput({ consent: undefined, grant: grantFor(res7, sh, { legalDuty: true }) }));
     expect(duty.reasons).toContainEqual(expect.objectContaining({ code: noteCodes.legalDuty }));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// An entry whose sharing conditions require the person's own consent (须取得本人授权): in every
+// mode, for every item, and not lifted by a legal duty.
+// ---------------------------------------------------------------------------------------------
+
+const idRes = identityResource();
+
+describe('decide: R-SUBJECT-CONSENT', () => {
+  it.each<{ label: string; given: DecisionInput; outcome: Outcome[] | 'allow' }>([
+    { label: 'verify with the person’s consent', given: identityInput(), outcome: 'allow' },
+    { label: 'verify with a grant alone', given: identityInput({ consent: undefined }), outcome: [d.consentRequired] },
+    {
+      label: 'query with a grant alone',
+      given: identityInput({ mode: 'query', consent: undefined }),
+      outcome: [d.consentRequired],
+    },
+    { label: 'query with the person’s consent', given: identityInput({ mode: 'query' }), outcome: 'allow' },
+    {
+      label: 'a non-personal item alone still needs it',
+      given: identityInput({ requestedItems: ['auth_level'], consent: undefined }),
+      outcome: [d.consentRequired],
+    },
+    {
+      label: 'a legal-duty grant does not lift the entry’s condition',
+      given: identityInput({ consent: undefined, grant: grantFor(idRes, ZJ_REQUESTER, { legalDuty: true }) }),
+      outcome: [d.consentRequired],
+    },
+    {
+      label: 'unconditionally shared, still the entry’s condition',
+      given: identityInput({
+        resource: identityResource({ sharingTier: 'unconditional' }),
+        grant: undefined,
+        consent: undefined,
+      }),
+      outcome: [d.consentRequired],
+    },
+    {
+      label: 'the same province asking, still the entry’s condition',
+      given: (() => {
+        const local = requester({ province: 'sh', agency: SH_GOV });
+        return identityInput({ requester: local, grant: grantFor(idRes, local), consent: undefined });
+      })(),
+      outcome: [d.consentRequired],
+    },
+    {
+      label: 'verify, consent id unknown',
+      given: identityInput({ consent: { id: 'sh-consent-x', unresolved: 'unknown' } }),
+      outcome: [d.unknownConsent],
+    },
+    {
+      label: 'verify, consent forged',
+      given: identityInput({ consent: { id: 'sh-consent-x', unresolved: 'forged' } }),
+      outcome: [d.consentSignatureInvalid],
+    },
+    {
+      label: 'verify, consent in the revocation register',
+      given: identityInput({ consent: { id: 'sh-consent-x', unresolved: 'revoked' } }),
+      outcome: [d.consentRevoked],
+    },
+    {
+      label: 'verify, consent revoked',
+      given: identityInput({ consent: consentFor(idRes, ZJ_REQUESTER, { status: 'revoked' }) }),
+      outcome: [d.consentRevoked],
+    },
+    {
+      label: 'verify, consent expired',
+      given: identityInput({ consent: consentFor(idRes, ZJ_REQUESTER, { validUntil: '2025-05-31T23:59:59Z' }) }),
+      outcome: [d.consentExpired],
+    },
+    {
+      label: 'verify, once-only consent used',
+      given: identityInput({ consent: consentFor(idRes, ZJ_REQUESTER, { fetchType: 'once', used: true }) }),
+      outcome: [d.consentUsed],
+    },
+    {
+      label: 'verify, once-only consent unused',
+      given: identityInput({ consent: consentFor(idRes, ZJ_REQUESTER, { fetchType: 'once', used: false }) }),
+      outcome: 'allow',
+    },
+    {
+      label: 'verify, another agency’s consent',
+      given: identityInput({ consent: consentFor(idRes, requester()) }),
+      outcome: [d.consentNotYours],
+    },
+    {
+      label: 'verify, consent for another resource',
+      given: identityInput({ consent: consentFor(personalResource(), ZJ_REQUESTER, { items: IDENTITY_ITEMS }) }),
+      outcome: [d.consentResourceMismatch],
+    },
+    {
+      label: 'verify, consent for another purpose',
+      given: identityInput({ consent: consentFor(idRes, ZJ_REQUESTER, { purpose: '营销' }) }),
+      outcome: [d.consentPurposeMismatch],
+    },
+    {
+      label: 'verify, another person’s consent',
+      given: identityInput({ subjectRef: 'subj-sha256-bb22' }),
+      outcome: [d.consentSubjectMismatch],
+    },
+    {
+      label: 'verify, no subject on the request',
+      given: identityInput({ subjectRef: undefined }),
+      outcome: [d.subjectRequired],
+    },
+    {
+      label: 'verify, an item beyond the consent',
+      given: identityInput({ consent: consentFor(idRes, ZJ_REQUESTER, { items: ['person_name'] }) }),
+      outcome: [d.itemsNotConsented],
+    },
+    {
+      label: 'subscribe, even with a legal-duty grant',
+      given: identityInput({
+        mode: 'subscribe',
+        consent: undefined,
+        subjectRef: undefined,
+        grant: grantFor(idRes, ZJ_REQUESTER, { legalDuty: true }),
+      }),
+      outcome: [d.consentNotSubscribable],
+    },
+  ])('$label', ({ given, outcome }) => {
+    const decision = decide(given);
+    if (outcome === 'allow') {
+      expect(decision.allow).toBe(true);
+      expect(decision.reasons).toContainEqual(
+        expect.objectContaining({ ruleId: ruleIds.subjectConsent, code: noteCodes.consented }),
+      );
+    } else {
+      expect(decision.allow).toBe(false);
+      expect(codesOf(decision)).toEqual(outcome);
+      expect(decision.reasons.every((r) => r.ruleId === ruleIds.subjectConsent)).toBe(true);
+    }
+    expectBilingual(decision);
+  });
+
+  it('names the statutory rule first when sensitive items are among those verified', () => {
+    const decision = decide(identityInput({ requestedItems: ['id_number', 'person_name'], consent: undefined }));
+    expect(decision.reasons).toEqual([
+      expect.objectContaining({ ruleId: ruleIds.sensitiveConsent, code: d.consentRequired }),
+    ]);
+    expect(decision.reasons[0]?.message).toContain('id_number');
+    expect(decision.reasons[0]?.message).toContain('本人授权');
+  });
+});
+
+describe('decide: a consent the request names is judged even where none is needed', () => {
+  // the default world: a general-grade business-licence resource under a sound grant
+  it.each<{ label: string; given: DecisionInput; outcome: Outcome[] | 'allow' }>([
+    {
+      label: 'a sound consent',
+      given: input({ consent: consentFor(resource(), requester()), subjectRef: 'subj-sha256-aa11' }),
+      outcome: 'allow',
+    },
+    {
+      label: 'an unknown consent id',
+      given: input({ consent: { id: 'zj-consent-none', unresolved: 'unknown' } }),
+      outcome: [d.unknownConsent],
+    },
+    {
+      label: 'a revoked consent',
+      given: input({
+        consent: consentFor(resource(), requester(), { status: 'revoked' }),
+        subjectRef: 'subj-sha256-aa11',
+      }),
+      outcome: [d.consentRevoked],
+    },
+    {
+      label: 'someone else’s consent for another resource',
+      given: input({ consent: consentFor(idRes, ZJ_REQUESTER), subjectRef: 'subj-sha256-aa11' }),
+      outcome: [d.consentNotYours, d.consentResourceMismatch],
+    },
+  ])('$label', ({ given, outcome }) => {
+    const decision = decide(given);
+    if (outcome === 'allow') {
+      expect(decision.allow).toBe(true);
+      // not relied on, so not the basis (and a once-only consent is not spent)
+      expect(codesOf(decision)).not.toContain(noteCodes.consented);
+    } else {
+      expect(decision.allow).toBe(false);
+      expect(codesOf(decision)).toEqual(outcome);
+      expect(decision.reasons.every((r) => r.ruleId === ruleIds.consentOffered)).toBe(true);
+    }
+  });
+
+  it('quotes only an excerpt of a long unknown id', () => {
+    const id = `sh-consent-${'x'.repeat(500)}`;
+    expect(decide(input({ consent: { id: 'sh-consent-short', unresolved: 'unknown' } })).reasons[0]?.message).toContain(
+      'sh-consent-short',
+    );
+    const decision = decide(input({ consent: { id, unresolved: 'unknown' } }));
+    expect(decision.reasons[0]?.message).not.toContain(id);
+    expect(decision.reasons[0]?.message.length).toBeLessThan(300);
+  });
+});
+
+describe('conditionsRequireSubjectConsent', () => {
+  it.each<[string, boolean]>([
+    ['限长三角跨省通办、“一网通办”场景下的实名身份核验；须取得本人授权，仅提供核验结果', true],
+    ['限社会保险关系转移接续、待遇核定等依法履职使用；涉及个人信息的须取得本人单独同意', true],
+    ['限跨省就医、医疗急救等场景；须取得本人单独同意，默认脱敏', true],
+    ['经当事人书面同意后提供', true],
+    ['未经本人同意不得向第三方提供', true],
+    ['须取得个人信息主体的明示同意', true],
+    ['限跨省通辦；須取得本人授權', true],
+    ['须经数据主体授权', true],
+    ['Only with the data subject’s consent', true],
+    ["Only with the data subject's consent", true],
+    ['requires the consent of the subject', true],
+    ['限依法履行职责使用，申请时须说明用途与法律依据，经提供方审核同意后共享', false],
+    ['限绿色金融授信评估使用，不得向第三方提供', false],
+    ['核验场景无需本人授权', false],
+    ['不需要取得本人同意', false],
+    ['subject consent is not required', false],
+    ['', false],
+  ])('%s → %s', (conditions, expected) => {
+    expect(conditionsRequireSubjectConsent(conditions)).toBe(expected);
   });
 });
 

@@ -58,6 +58,11 @@ export interface ResourcePolicyView {
   legalBasis: string;
   sharingModes: readonly SharingMode[];
   items: readonly DataItemPolicyView[];
+  /**
+   * The entry's sharing conditions (共享条件) make the data subject's own consent a condition of every
+   * use (须取得本人授权 / 单独同意), whatever the mode and whichever items: see `conditionsRequireSubjectConsent`.
+   */
+  subjectConsent: boolean;
 }
 
 /** 授权: the approved scope of an application for a conditional resource. */
@@ -100,6 +105,20 @@ export interface ConsentView {
   used?: boolean;
 }
 
+/** A consent a request names that could not be read: it is refused for that, never ignored. */
+export interface UnresolvedConsent {
+  id: string;
+  /**
+   * unknown: no such consent at its issuer, or not an id a province issues; forged: its signature does
+   * not verify; revoked: the region's revocation register holds it, so it was not read at all.
+   */
+  unresolved: 'unknown' | 'forged' | 'revoked';
+}
+
+export function isUnresolved(c: ConsentView | UnresolvedConsent): c is UnresolvedConsent {
+  return 'unresolved' in c;
+}
+
 export interface Requester {
   province: Province;
   /** 统一社会信用代码 of the requesting agency or organisation. */
@@ -116,8 +135,9 @@ export interface DecisionInput {
   mode: Mode;
   purpose: string;
   grant?: GrantView;
-  consent?: ConsentView;
-  /** The subject the request is about, when the request names one. */
+  /** The consent the request names, as read from its issuer, or why it could not be read. */
+  consent?: ConsentView | UnresolvedConsent;
+  /** The subject the request is about; a consent can only be matched against a request that names one. */
   subjectRef?: string;
   /** Resource ids the provider put on its 负面清单. */
   negativeList?: readonly string[];
