@@ -1,14 +1,21 @@
 /**
- * `npm start` as a user runs it: the demo comes up, serves, stops cleanly on Ctrl-C (SIGINT), and a
- * second start keeps the data and does not load the seeds again.
+ * `npm start` as a user runs it: the demo comes up, serves, stops cleanly on Ctrl-C (SIGINT to the
+ * whole foreground process group, as a terminal sends it), and a second start keeps the data and does
+ * not load the seeds again. After a `kill -9` of the demo's node process, nothing it left behind (its
+ * nats-server, the embedded databases' state) stops the next start on the same NATS port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
+/** two starts of four nodes each on a shared 2-core machine */
+const TEST_TIMEOUT_MS = 600_000;
+/** every demo started here, so a failed test leaves none running */
+const started: ChildProcess[] = [];
 
 interface Demo {
   child: ChildProcess;
@@ -16,12 +23,28 @@ interface Demo {
   output: () => string;
 }
 
-function startDemo(dataDir: string): Promise<Demo> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/demo/src/main.ts'], {
+/**
+ * Starts the demo in a process group of its own, as a shell runs a foreground job: `npm start`
+ * (npm, its shell and node all in the group) or node straight away, to kill exactly the node process.
+ */
+function startDemo(dataDir: string, how: { via: 'npm' | 'node'; natsPort?: number }): Promise<Demo> {
+  const [cmd, args] =
+    how.via === 'npm'
+      ? ['npm', ['start', '--silent']]
+      : [process.execPath, ['--import', 'tsx', 'apps/demo/src/main.ts']];
+  const child = spawn(cmd, args, {
     cwd: root,
-    env: { ...process.env, YRD_DATA_DIR: dataDir, YRD_PORTS: 'random', YRD_NATS_PORT: '0', YRD_LOG_LEVEL: 'error' },
+    detached: true,
+    env: {
+      ...process.env,
+      YRD_DATA_DIR: dataDir,
+      YRD_PORTS: 'random',
+      YRD_NATS_PORT: String(how.natsPort ?? 0),
+      YRD_LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => {
     out += d.toString();
@@ -45,11 +68,16 @@ function startDemo(dataDir: string): Promise<Demo> {
   });
 }
 
+function exitOf(demo: Demo): Promise<number | null> {
+  if (demo.child.exitCode !== null) return Promise.resolve(demo.child.exitCode);
+  return new Promise((res) => demo.child.once('exit', (code) => res(code)));
+}
+
+/** Ctrl-C in a terminal: SIGINT to every process of the foreground group. */
 function interrupt(demo: Demo): Promise<number | null> {
-  return new Promise((res) => {
-    demo.child.once('exit', (code) => res(code));
-    demo.child.kill('SIGINT');
-  });
+  const exited = exitOf(demo);
+  process.kill(-(demo.child.pid as number), 'SIGINT');
+  return exited;
 }
 
 async function tokenFor(url: string, user: string): Promise<string> {
@@ -68,56 +96,155 @@ async function localTotal(url: string, token: string, province: string): Promise
   return ((await r.json()) as { total: number }).total;
 }
 
-describe('npm start', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'yrd-demo-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-  it('starts, stops cleanly on Ctrl-C, and a second start keeps the data', async () => {
-    const first = await startDemo(dataDir);
-    expect(Object.keys(first.urls).sort()).toEqual(['ah', 'js', 'sh', 'zj']);
-    const zj = first.urls.zj as string;
-    const publisher = await tokenFor(zj, 'zj-scjgj-publisher');
-    const seeded = await localTotal(zj, publisher, 'zj');
-    expect(seeded).toBeGreaterThanOrEqual(8);
-
-    const created = await fetch(`${zj}/api/catalog/v1/resources`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${publisher}` },
-      body: JSON.stringify({
-        resourceCode: '330000-SCJG-00777',
-        classCode: 'B01-01-01-01',
-        name: '重启保留测试条目',
-        providerCreditCode: '11330000MB1N62174N',
-        items: [{ name: 'credit_code', label: '统一社会信用代码', grade: 'general', subLevel: 1 }],
-        sharingTier: 'unconditional',
-        sharingModes: ['interface'],
-        openTier: 'none',
-        grade: 'general',
-      }),
-    });
-    expect(created.status).toBe(201);
-    const id = ((await created.json()) as { id: string }).id;
-    const admin = await tokenFor(zj, 'zj-admin');
-    const published = await fetch(`${zj}/api/catalog/v1/resources/${id}/publish`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}` },
-    });
-    expect(published.status).toBe(200);
-
-    expect(await interrupt(first)).toBe(0);
-    expect(first.output()).toContain('stopped; data kept in');
-
-    const second = await startDemo(dataDir);
-    try {
-      const zj2 = second.urls.zj as string;
-      const token2 = await tokenFor(zj2, 'zj-scjgj-publisher'); // same province key: kept in the data folder
-      expect(await localTotal(zj2, token2, 'zj')).toBe(seeded + 1); // the new entry, and no second seeding
-      const again = await fetch(`${zj2}/api/catalog/v1/resources/${id}`, {
-        headers: { authorization: `Bearer ${publisher}` },
-      });
-      expect(again.status).toBe(200);
-    } finally {
-      expect(await interrupt(second)).toBe(0);
-    }
+/** Creates and publishes a 浙江 entry; returns its id. */
+async function publishEntry(zj: string, resourceCode: string, name: string): Promise<string> {
+  const publisher = await tokenFor(zj, 'zj-scjgj-publisher');
+  const created = await fetch(`${zj}/api/catalog/v1/resources`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${publisher}` },
+    body: JSON.stringify({
+      resourceCode,
+      classCode: 'B01-01-01-01',
+      name,
+      providerCreditCode: '11330000MB1N62174N',
+      items: [{ name: 'credit_code', label: '统一社会信用代码', grade: 'general', subLevel: 1 }],
+      sharingTier: 'unconditional',
+      sharingModes: ['interface'],
+      openTier: 'none',
+      grade: 'general',
+    }),
   });
+  expect(created.status).toBe(201);
+  const id = ((await created.json()) as { id: string }).id;
+  const admin = await tokenFor(zj, 'zj-admin');
+  const published = await fetch(`${zj}/api/catalog/v1/resources/${id}/publish`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}` },
+  });
+  expect(published.status).toBe(200);
+  return id;
+}
+
+async function auditVerify(url: string, province: string): Promise<{ ok: boolean; size: number }> {
+  const token = await tokenFor(url, `${province}-auditor`);
+  const r = await fetch(`${url}/api/audit/v1/verify`, { headers: { authorization: `Bearer ${token}` } });
+  expect(r.status).toBe(200);
+  return (await r.json()) as { ok: boolean; size: number };
+}
+
+/** A port that was free a moment ago, to run NATS on a fixed port as `npm start` does (4322). */
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  const dirs: string[] = [];
+  const dataDirFor = () => {
+    const d = mkdtempSync(join(tmpdir(), 'yrd-demo-'));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => {
+    for (const c of started) {
+      if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) {
+        try {
+          process.kill(-c.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it(
+    'starts, stops cleanly on Ctrl-C (exit 0, no failed shutdown step), and a second start keeps the data',
+    async () => {
+      const dataDir = dataDirFor();
+      const first = await startDemo(dataDir, { via: 'npm' });
+      expect(Object.keys(first.urls).sort()).toEqual(['ah', 'js', 'sh', 'zj']);
+      const zj = first.urls.zj as string;
+      const publisher = await tokenFor(zj, 'zj-scjgj-publisher');
+      const seeded = await localTotal(zj, publisher, 'zj');
+      expect(seeded).toBeGreaterThanOrEqual(8);
+      const id = await publishEntry(zj, '330000-SCJG-00777', '重启保留测试条目');
+
+      expect(await interrupt(first)).toBe(0);
+      expect(first.output()).toContain('stopped; data kept in');
+      expect(first.output()).not.toContain('shutdown step failed');
+      // the nats-server went with it and left no pid file
+      expect(existsSync(join(dataDir, 'nats', 'nats-server.pid'))).toBe(false);
+
+      const second = await startDemo(dataDir, { via: 'npm' });
+      try {
+        const zj2 = second.urls.zj as string;
+        const token2 = await tokenFor(zj2, 'zj-scjgj-publisher'); // same province key: kept in the data folder
+        expect(await localTotal(zj2, token2, 'zj')).toBe(seeded + 1); // the new entry, and no second seeding
+        const again = await fetch(`${zj2}/api/catalog/v1/resources/${id}`, {
+          headers: { authorization: `Bearer ${publisher}` },
+        });
+        expect(again.status).toBe(200);
+      } finally {
+        expect(await interrupt(second)).toBe(0);
+      }
+      expect(second.output()).not.toContain('shutdown step failed');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'after kill -9 of the demo process, its nats-server goes too and the next start on the same port keeps the data',
+    async () => {
+      const dataDir = dataDirFor();
+      const natsPort = await freePort();
+      const first = await startDemo(dataDir, { via: 'node', natsPort });
+      const zj = first.urls.zj as string;
+      const publisher = await tokenFor(zj, 'zj-scjgj-publisher');
+      const seeded = await localTotal(zj, publisher, 'zj');
+      const id = await publishEntry(zj, '330000-SCJG-00778', '强杀后保留测试条目');
+      const auditBefore = await auditVerify(zj, 'zj');
+      expect(auditBefore.ok).toBe(true);
+      const natsPid = Number(readFileSync(join(dataDir, 'nats', 'nats-server.pid'), 'utf8'));
+      expect(isAlive(natsPid)).toBe(true);
+
+      const killed = exitOf(first);
+      process.kill(first.child.pid as number, 'SIGKILL');
+      await killed;
+
+      const second = await startDemo(dataDir, { via: 'node', natsPort });
+      try {
+        expect(isAlive(natsPid)).toBe(false);
+        expect(second.output()).toContain(`nats://127.0.0.1:${natsPort}`);
+        const zj2 = second.urls.zj as string;
+        expect(await localTotal(zj2, await tokenFor(zj2, 'zj-scjgj-publisher'), 'zj')).toBe(seeded + 1);
+        const again = await fetch(`${zj2}/api/catalog/v1/resources/${id}`, {
+          headers: { authorization: `Bearer ${publisher}` },
+        });
+        expect(again.status).toBe(200);
+        const auditAfter = await auditVerify(zj2, 'zj');
+        expect(auditAfter.ok).toBe(true);
+        expect(auditAfter.size).toBeGreaterThanOrEqual(auditBefore.size);
+      } finally {
+        expect(await interrupt(second)).toBe(0);
+      }
+      expect(second.output()).not.toContain('shutdown step failed');
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

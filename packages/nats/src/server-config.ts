@@ -86,6 +86,9 @@ export function renderServerConfig(opts: ServerConfigOptions): {
     `port: ${opts.port}`,
     ...(opts.httpPort ? [`http_port: ${opts.httpPort}`] : []),
     'max_payload: 4MB',
+    // a node whose event loop is busy starting its embedded databases may take seconds to send its
+    // CONNECT; the default 2 s dropped it ("Authentication Timeout") and failed the start
+    'authorization { timeout: 10 }',
     `jetstream { store_dir: ${q(opts.storeDir)}, max_memory_store: 256MB, max_file_store: 4GB }`,
     'accounts {',
   ];

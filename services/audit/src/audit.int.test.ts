@@ -33,6 +33,7 @@ const event = (i: number, over: Partial<auditV1.AuditEvent> = {}): auditV1.Audit
   grantId: `grant-${i}`,
   consentId: '',
   occurredAt: new Date(Date.UTC(2025, 0, 1, 8, 0, i)).toISOString(),
+  subjectRefKeyId: '',
   items: ['name', 'status'],
   ...over,
 });

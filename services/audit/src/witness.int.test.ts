@@ -27,6 +27,7 @@ const event = (i: number): auditV1.AuditEvent => ({
   grantId: `grant-${i}`,
   consentId: '',
   occurredAt: new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString(),
+  subjectRefKeyId: '',
   items: ['name'],
 });
 
@@ -101,6 +102,10 @@ describe('witnesses: provinces co-sign each other’s heads and catch a rewritte
         leaf_hash = ${recordLeaf(altered).toString('hex')} where seq = 2`);
     await shDb.db.execute(sql`delete from audit.cosignatures`);
     await shDb.db.execute(sql`delete from audit.tree_heads`);
+    // and the tree the proofs come from: without it the old leaf would still stand in the stored nodes
+    // (the restart rebuilds the tree from the rewritten records)
+    await shDb.db.execute(sql`delete from audit.tree_nodes`);
+    await shDb.db.execute(sql`delete from audit.log_state`);
     sh = await startSh();
 
     // on its own, the rewritten log holds together: 上海's verify is ok

@@ -15,15 +15,18 @@ import {
   type AuditRecordFields,
   buildExport,
   EMPTY_ROOT,
+  frontierNodes,
   MAX_EXPORT_RECORDS,
   MerkleLog,
-  MerkleTree,
   recordLeaf,
   type SignedTreeHead,
   type StoredAuditRecord,
+  type StoredTreeNode,
   signTreeHead,
+  treeNodeKey,
   verifyLog,
 } from '../domain/index.js';
+import { DEFAULT_NODE_CACHE, StoredTree } from './stored-tree.js';
 
 export interface AuditLogDeps {
   province: Province;
@@ -37,7 +40,12 @@ export interface AuditLogDeps {
   headEvery?: number;
   /** every newly signed head, to be published for the other provinces to witness */
   onHead?: (head: SignedTreeHead) => void;
+  /** tree nodes kept in memory for proofs (default DEFAULT_NODE_CACHE); the rest are read from the database */
+  nodeCache?: number;
 }
+
+/** Leaf hashes read per query when the start rebuilds the frontier or fills in tree nodes. */
+const REBUILD_CHUNK = 5_000;
 
 export interface InclusionProofView {
   treeSize: number;
@@ -93,13 +101,15 @@ export function fieldsOf(seq: number, ev: auditV1.AuditEvent): AuditRecordFields
     consentId: ev.consentId,
     occurredAt: ev.occurredAt,
     items: [...ev.items],
+    // only when set, so records without it keep the encoding they always had
+    ...(ev.subjectRefKeyId ? { subjectRefKeyId: ev.subjectRefKeyId } : {}),
   };
 }
 
 export class AuditLog {
+  /** the frontier only: appends and tree heads; proofs come from the stored nodes through `tree` */
   private log = new MerkleLog();
-  /** every leaf as appended, with its subtree roots, for proofs (rebuilt from the database at start) */
-  private tree = new MerkleTree();
+  private readonly tree: StoredTree;
   private latest: SignedTreeHead | undefined;
   private sinceHead = 0;
   private chain: Promise<unknown> = Promise.resolve();
@@ -107,22 +117,64 @@ export class AuditLog {
 
   constructor(private readonly deps: AuditLogDeps) {
     this.headEvery = Math.max(1, Math.floor(deps.headEvery ?? 64));
+    this.tree = new StoredTree(deps.repo, deps.nodeCache ?? DEFAULT_NODE_CACHE);
   }
 
-  /** Loads the leaf hashes and the latest head; call once before use. */
+  /** The province whose log this is (access to it is decided against it: domain/access.ts). */
+  get province(): Province {
+    return this.deps.province;
+  }
+
+  /**
+   * Loads the frontier and the latest head, and fills in the tree nodes of records stored before
+   * the nodes were (a log from an older version); call once before use. Memory stays O(log n).
+   */
   async init(): Promise<void> {
     await this.exclusive(async () => {
-      const hashes = await this.deps.repo.leafHashes();
-      this.log = new MerkleLog();
-      this.tree = new MerkleTree();
-      for (const h of hashes) {
-        const l = Buffer.from(h, 'hex');
-        this.log.append(l);
-        this.tree.append(l);
-      }
+      const [size, stored] = await Promise.all([this.deps.repo.logSize(), this.deps.repo.frontier()]);
+      this.log = stored && stored.size === size ? MerkleLog.fromFrontier(stored) : await this.frontierFromLeaves();
+      await this.fillInNodes();
       this.latest = await this.deps.repo.latestHead();
       this.sinceHead = this.log.size - (this.latest?.size ?? 0);
     });
+  }
+
+  /** The frontier recomputed from the stored leaf hashes, in pieces (the stored one is missing or stale). */
+  private async frontierFromLeaves(): Promise<MerkleLog> {
+    const log = new MerkleLog();
+    let from = 0;
+    for (;;) {
+      const chunk = await this.deps.repo.leafHashes(from, REBUILD_CHUNK);
+      for (const l of chunk) log.append(Buffer.from(l.leafHash, 'hex'));
+      const last = chunk.at(-1);
+      if (!last || chunk.length < REBUILD_CHUNK) return log;
+      from = last.seq + 1;
+    }
+  }
+
+  /**
+   * Stores the tree nodes of the leaves that have none yet, continuing from the nodes already stored.
+   * Stops at a gap in seq: the log no longer holds what was appended, which verify reports.
+   */
+  private async fillInNodes(): Promise<void> {
+    const covered = await this.deps.repo.nodesCovered();
+    if (covered >= this.log.size) return;
+    const edge = frontierNodes(covered);
+    const found = new Map((await this.deps.repo.nodes(edge)).map((n) => [treeNodeKey(n), n.hash.toString('hex')]));
+    const hashes = edge.map((n) => found.get(treeNodeKey(n)));
+    const builder = hashes.every((h) => h !== undefined)
+      ? MerkleLog.fromFrontier({ size: covered, hashes })
+      : new MerkleLog();
+    while (builder.size < this.log.size) {
+      const chunk = await this.deps.repo.leafHashes(builder.size, REBUILD_CHUNK);
+      const nodes: StoredTreeNode[] = [];
+      for (const l of chunk) {
+        if (l.seq !== builder.size) break;
+        nodes.push(...builder.appendNodes(Buffer.from(l.leafHash, 'hex')));
+      }
+      if (nodes.length > 0) await this.deps.repo.saveNodes(nodes);
+      if (chunk.length < REBUILD_CHUNK || chunk.at(-1)?.seq !== builder.size - 1) return;
+    }
   }
 
   get size(): number {
@@ -139,10 +191,9 @@ export class AuditLog {
       const fields = fieldsOf(seq, ev);
       const leaf = recordLeaf(fields);
       const next = MerkleLog.fromFrontier(this.log.frontier());
-      next.append(leaf);
-      await this.deps.repo.insert({ seq, leafHash: leaf.toString('hex'), fields }, next.frontier());
+      const nodes = next.appendNodes(leaf);
+      await this.deps.repo.insert({ seq, leafHash: leaf.toString('hex'), fields }, next.frontier(), nodes);
       this.log = next;
-      this.tree.append(leaf);
       this.sinceHead++;
       if (this.sinceHead >= this.headEvery) await this.signHeadNow();
       return { seq, duplicate: false };
@@ -161,7 +212,7 @@ export class AuditLog {
       const known = await this.deps.repo.seqsOf(ids);
       const next = MerkleLog.fromFrontier(this.log.frontier());
       const records: StoredAuditRecord[] = [];
-      const leaves: Buffer[] = [];
+      const nodes: StoredTreeNode[] = [];
       const out = evs.map((ev) => {
         if (!ev.eventId) return { invalid: 'audit event without event_id' };
         const seen = known.get(ev.eventId);
@@ -169,16 +220,14 @@ export class AuditLog {
         const seq = next.size;
         const fields = fieldsOf(seq, ev);
         const leaf = recordLeaf(fields);
-        next.append(leaf);
-        leaves.push(leaf);
+        nodes.push(...next.appendNodes(leaf));
         records.push({ seq, leafHash: leaf.toString('hex'), fields });
         known.set(ev.eventId, seq);
         return { seq, duplicate: false };
       });
       if (records.length === 0) return out;
-      await this.deps.repo.insertMany(records, next.frontier());
+      await this.deps.repo.insertMany(records, next.frontier(), nodes);
       this.log = next;
-      for (const l of leaves) this.tree.append(l);
       this.sinceHead += records.length;
       if (this.sinceHead >= this.headEvery) await this.signHeadNow();
       return out;
@@ -218,20 +267,22 @@ export class AuditLog {
       const head = await this.headOverAll();
       const records = await this.deps.repo.find(filters);
       const last = records.at(-1);
+      const covered = records.filter((r) => r.seq < head.size);
+      const traced = await this.tree.prove(head.size, (tree) =>
+        covered.map((r) => ({
+          ...r.fields,
+          seq: r.seq,
+          leafHash: r.leafHash,
+          proof: {
+            treeSize: head.size,
+            rootHash: head.rootHash,
+            path: tree.inclusionProof(r.seq, head.size).map((p) => p.toString('hex')),
+          },
+        })),
+      );
       return {
         head,
-        records: records
-          .filter((r) => r.seq < head.size)
-          .map((r) => ({
-            ...r.fields,
-            seq: r.seq,
-            leafHash: r.leafHash,
-            proof: {
-              treeSize: head.size,
-              rootHash: head.rootHash,
-              path: this.tree.inclusionProof(r.seq, head.size).map((p) => p.toString('hex')),
-            },
-          })),
+        records: traced,
         ...(last && records.length === filters.limit ? { next: last.seq } : {}),
       };
     });
@@ -258,10 +309,11 @@ export class AuditLog {
         );
       }
       this.assertWithinLog(toHead);
+      const proof = await this.tree.prove(toHead.size, (tree) => tree.consistencyProof(from, toHead.size));
       return {
         ...(fromHead ? { from: fromHead } : {}),
         to: toHead,
-        proof: this.tree.consistencyProof(from, toHead.size).map((p) => p.toString('hex')),
+        proof: proof.map((p) => p.toString('hex')),
       };
     });
   }
@@ -272,7 +324,7 @@ export class AuditLog {
    */
   export(range: { fromSeq?: number | undefined; toSeq?: number | undefined } = {}): Promise<AuditExport> {
     return this.exclusive(async () => {
-      const size = this.tree.size;
+      const size = this.log.size;
       if (size === 0) throw invalid('AUDIT.RANGE_BEYOND_LOG', '日志中还没有记录 the log has no records yet');
       const fromSeq = range.fromSeq ?? 0;
       const toSeq = range.toSeq ?? size - 1;
@@ -291,16 +343,11 @@ export class AuditLog {
         this.deps.repo.range(fromSeq, toSeq),
         this.deps.repo.headsForExport(fromSeq, toSeq),
       ]);
-      return buildExport({
-        province: this.deps.province,
-        exportedAt: this.deps.clock().toISOString(),
-        fromSeq,
-        toSeq,
-        publicKey: this.publicJwk(),
-        records,
-        heads,
-        tree: this.tree,
-      });
+      const exportedAt = this.deps.clock().toISOString();
+      const publicKey = this.publicJwk();
+      return this.tree.prove(size, (tree) =>
+        buildExport({ province: this.deps.province, exportedAt, fromSeq, toSeq, publicKey, records, heads, tree }),
+      );
     });
   }
 
@@ -325,10 +372,10 @@ export class AuditLog {
 
   /** A stored head larger than the log means the database lost records since start: refuse to prove. */
   private assertWithinLog(h: SignedTreeHead): void {
-    if (h.size > this.tree.size) {
+    if (h.size > this.log.size) {
       throw conflict(
         'AUDIT.HEAD_BEYOND_LOG',
-        `树头 size ${h.size} 超出日志的 ${this.tree.size} 条记录，请先验证日志 head size ${h.size} is beyond the log's ${this.tree.size} records; run verify`,
+        `树头 size ${h.size} 超出日志的 ${this.log.size} 条记录，请先验证日志 head size ${h.size} is beyond the log's ${this.log.size} records; run verify`,
       );
     }
   }

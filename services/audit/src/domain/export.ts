@@ -4,7 +4,7 @@
 // Pure: the records, heads, tree and time come in; a plain JSON-ready document comes out.
 import type { JsonWebKey } from 'node:crypto';
 import { z } from 'zod';
-import type { MerkleTree } from './merkle.js';
+import type { MerkleProver } from './merkle.js';
 import type { AuditRecordFields } from './record.js';
 import type { SignedTreeHead } from './tree-head.js';
 import type { StoredAuditRecord } from './verify.js';
@@ -73,8 +73,8 @@ export interface ExportInput {
   /** the range as stored (whatever the database holds, tampered or not) */
   records: readonly StoredAuditRecord[];
   heads: readonly SignedTreeHead[];
-  /** the log's leaves as the service appended them: the proofs come from here, not from `records` */
-  tree: MerkleTree;
+  /** the log's tree as the service appended it: the proofs come from here, not from `records` */
+  tree: MerkleProver;
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

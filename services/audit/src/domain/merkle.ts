@@ -332,6 +332,28 @@ export class MerkleLog {
     return this.#size++;
   }
 
+  /**
+   * Appends one leaf hash and returns the perfect subtree roots it completes, the leaf itself first
+   * and then each parent up: what a store of tree nodes needs to keep to prove without the leaves.
+   */
+  appendNodes(leaf: Uint8Array): StoredTreeNode[] {
+    if (leaf.length !== HASH_SIZE) throw new TypeError(`leaf hash must be ${HASH_SIZE} bytes, got ${leaf.length}`);
+    if (this.#size >= Number.MAX_SAFE_INTEGER) throw new RangeError('log is full');
+    let node: Buffer = Buffer.from(leaf);
+    let level = 0;
+    let index = this.#size;
+    const completed: StoredTreeNode[] = [{ level, index, hash: node }];
+    while (isOdd(index)) {
+      node = nodeHash(this.#frontier.pop()!, node);
+      level++;
+      index = half(index);
+      completed.push({ level, index, hash: node });
+    }
+    this.#frontier.push(node);
+    this.#size++;
+    return completed;
+  }
+
   /** RFC 6962 MTH of all appended leaves. */
   root(): Buffer {
     return Buffer.from(foldFrontier(this.#frontier));
@@ -344,12 +366,149 @@ export class MerkleLog {
 }
 
 /**
+ * A perfect subtree of the log: the leaves [index·2^level, (index+1)·2^level). Once the log has all of
+ * them its root never changes, so it can be stored (and cached) for good.
+ */
+export interface TreeNode {
+  level: number;
+  index: number;
+}
+
+export interface StoredTreeNode extends TreeNode {
+  hash: Buffer;
+}
+
+/** A map key for a node. */
+export function treeNodeKey(n: TreeNode): string {
+  return `${n.level}:${n.index}`;
+}
+
+/**
+ * The perfect subtrees whose roots make up MTH of the leaves [start, end), left to right. Every range a
+ * proof asks for starts at a multiple of a power of two at least its length (the root does, and each
+ * split keeps it so), so MTH splits it into aligned perfect subtrees: k = the largest power of two
+ * below the length, then the rest.
+ */
+function perfectParts(start: number, end: number): TreeNode[] {
+  const parts: TreeNode[] = [];
+  let s = start;
+  while (s < end) {
+    const n = end - s;
+    const k = isPowerOfTwo(n) ? n : splitPoint(n);
+    if (s % k !== 0) throw new RangeError(`range [${start}, ${end}) is not aligned as a proof's ranges are`);
+    let level = 0;
+    for (let w = k; w > 1; w = half(w)) level++;
+    parts.push({ level, index: s / k });
+    s += k;
+  }
+  return parts;
+}
+
+/** The nodes of the decomposition of [0, size): the frontier of a log of that size, largest first. */
+export function frontierNodes(size: number): TreeNode[] {
+  assertSize('size', size);
+  return perfectParts(0, size);
+}
+
+/** What proofs need from a tree, whatever keeps its nodes (MerkleTree in memory, NodeTree from a store). */
+export interface MerkleProver {
+  readonly size: number;
+  /** Inclusion proof for leaf `index` in the tree of the first `size` leaves; as inclusionProof(). */
+  inclusionProof(index: number, size?: number): Buffer[];
+  /** Consistency proof between the first `oldSize` and the first `newSize` leaves; as consistencyProof(). */
+  consistencyProof(oldSize: number, newSize?: number): Buffer[];
+}
+
+/**
+ * Proofs over a log of `size` leaves whose perfect subtree roots are looked up by node: from a
+ * database, through a cache. Nothing proportional to the log is held; a proof reads O(log² n) nodes
+ * and gives exactly what MerkleTree and the functions over the leaves give. Plan what to fetch first
+ * with ProofPlanner.
+ */
+export class NodeTree implements MerkleProver {
+  constructor(
+    readonly size: number,
+    private readonly lookup: (node: TreeNode) => Uint8Array | undefined,
+  ) {
+    assertSize('size', size);
+  }
+
+  /** RFC 6962 MTH of the first `size` leaves (default: all). */
+  root(size = this.size): Buffer {
+    this.#assertWithin(size);
+    return this.#range(0, size);
+  }
+
+  inclusionProof(index: number, size = this.size): Buffer[] {
+    this.#assertWithin(size);
+    return inclusionPath(size, index, (a, b) => this.#range(a, b));
+  }
+
+  consistencyProof(oldSize: number, newSize = this.size): Buffer[] {
+    return consistencyPath(this.size, oldSize, newSize, (a, b) => this.#range(a, b));
+  }
+
+  #assertWithin(size: number): void {
+    assertSize('size', size);
+    if (size > this.size) throw new RangeError(`size ${size} > ${this.size} leaves`);
+  }
+
+  #range(start: number, end: number): Buffer {
+    if (end <= start) return Buffer.from(EMPTY_ROOT);
+    const parts = perfectParts(start, end).map((p) => {
+      const h = this.lookup(p);
+      if (!h || h.length !== HASH_SIZE) throw new RangeError(`tree node ${treeNodeKey(p)} is missing`);
+      return h;
+    });
+    let acc: Buffer = Buffer.from(parts[parts.length - 1]!);
+    for (let i = parts.length - 2; i >= 0; i--) acc = nodeHash(parts[i]!, acc);
+    return acc;
+  }
+}
+
+/**
+ * Stands in for the tree while a pure computation (a trace page, an export) asks for its proofs, and
+ * notes every node they would read; fetch those, then run the computation again over a NodeTree.
+ * The proofs it hands out are placeholders of the right shape.
+ */
+export class ProofPlanner implements MerkleProver {
+  readonly #needed = new Map<string, TreeNode>();
+  readonly #tree: NodeTree;
+
+  constructor(readonly size: number) {
+    this.#tree = new NodeTree(size, (n) => {
+      this.#needed.set(treeNodeKey(n), n);
+      return EMPTY_ROOT;
+    });
+  }
+
+  /** The nodes asked for so far, each once. */
+  get needed(): TreeNode[] {
+    return [...this.#needed.values()];
+  }
+
+  root(size = this.size): Buffer {
+    return this.#tree.root(size);
+  }
+
+  inclusionProof(index: number, size = this.size): Buffer[] {
+    return this.#tree.inclusionProof(index, size);
+  }
+
+  consistencyProof(oldSize: number, newSize = this.size): Buffer[] {
+    return this.#tree.consistencyProof(oldSize, newSize);
+  }
+}
+
+/**
  * Append-only Merkle tree that keeps every perfect subtree root (about 2n hashes in all), so the root,
  * an inclusion proof or a consistency proof for any size up to n costs O(log² n) hashes. The
  * functions above recompute from the leaves, O(n) per proof: fine for checking, too slow for a service
- * that proves hundreds of records deep in a log of millions.
+ * that proves hundreds of records deep in a log of millions. It holds the whole tree in memory (about
+ * 1 KiB a leaf in V8), so it is for tests and tools; the service keeps the nodes in its database and
+ * proves through NodeTree.
  */
-export class MerkleTree {
+export class MerkleTree implements MerkleProver {
   /** #levels[h][i] = root of the perfect subtree of leaves [i·2^h, (i+1)·2^h) */
   readonly #levels: Buffer[][] = [[]];
 

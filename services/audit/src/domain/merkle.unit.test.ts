@@ -3,12 +3,17 @@ import { describe, expect, it } from 'vitest';
 import {
   consistencyProof,
   EMPTY_ROOT,
+  frontierNodes,
   inclusionProof,
   leafHash,
   MerkleLog,
   MerkleTree,
+  NodeTree,
   nodeHash,
+  ProofPlanner,
   rootOf,
+  type TreeNode,
+  treeNodeKey,
   verifyConsistency,
   verifyInclusion,
 } from './merkle.js';
@@ -424,4 +429,80 @@ describe('MerkleTree (cached levels)', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     expect(verifyConsistency(123_457, 200_000, big.root(123_457), root, big.consistencyProof(123_457))).toBe(true);
   }, 30_000);
+});
+
+describe('NodeTree (proofs from stored nodes)', () => {
+  /** The nodes a store would hold after appending `leaves` through MerkleLog.appendNodes. */
+  function store(leaves: readonly Buffer[]): Map<string, Buffer> {
+    const log = new MerkleLog();
+    const nodes = new Map<string, Buffer>();
+    for (const l of leaves) for (const n of log.appendNodes(l)) nodes.set(treeNodeKey(n), n.hash);
+    return nodes;
+  }
+  const leaves = Array.from({ length: 70 }, (_, i) => leafHash(Buffer.from(`leaf-${i}`)));
+  const nodes = store(leaves);
+  const tree = new NodeTree(70, (n) => nodes.get(treeNodeKey(n)));
+
+  it('appendNodes stores each leaf and every perfect subtree it completes, about 2n in all', () => {
+    expect(nodes.size).toBe(70 + 35 + 17 + 8 + 4 + 2 + 1);
+    const log = new MerkleLog();
+    for (const l of leaves.slice(0, 3)) log.appendNodes(l);
+    expect(log.appendNodes(leaves[3]!).map(({ level, index }) => ({ level, index }))).toEqual([
+      { level: 0, index: 3 },
+      { level: 1, index: 1 },
+      { level: 2, index: 0 },
+    ]);
+    expect(hex(log.root())).toBe(hex(rootOf(leaves.slice(0, 4))));
+  });
+
+  it('gives byte-identical roots and proofs to the functions over the leaves, for every size up to 70', () => {
+    for (let n = 0; n <= 70; n++) {
+      const d = leaves.slice(0, n);
+      expect(hex(tree.root(n)), `root ${n}`).toBe(hex(rootOf(d)));
+      for (let m = 0; m < n; m++) {
+        expect(tree.inclusionProof(m, n).map(hex), `path ${m}/${n}`).toEqual(inclusionProof(d, m).map(hex));
+      }
+      for (let m = 0; m <= n; m++) {
+        expect(tree.consistencyProof(m, n).map(hex), `proof ${m}->${n}`).toEqual(consistencyProof(d, m, n).map(hex));
+      }
+    }
+  });
+
+  it('matches the published Certificate Transparency vectors', () => {
+    const ctNodes = store(CT_LEAVES);
+    const ct = new NodeTree(CT_LEAVES.length, (n) => ctNodes.get(treeNodeKey(n)));
+    for (const [n, r] of CT_ROOTS.entries()) expect(hex(ct.root(n))).toBe(r);
+    for (const [m, n, path] of CT_INCLUSION) expect(ct.inclusionProof(m, n).map(hex)).toEqual(path);
+    for (const [m, n, proof] of CT_CONSISTENCY) expect(ct.consistencyProof(m, n).map(hex)).toEqual(proof);
+  });
+
+  it('the planner names exactly the nodes the proofs read: with only those, the proofs come out the same', () => {
+    const planner = new ProofPlanner(70);
+    const asks = () => [planner.inclusionProof(5, 37), planner.inclusionProof(69), planner.consistencyProof(13, 70)];
+    asks();
+    const needed: TreeNode[] = planner.needed;
+    expect(needed.length).toBeLessThan(30);
+    const only = new Map(needed.map((n) => [treeNodeKey(n), nodes.get(treeNodeKey(n))!]));
+    const sparse = new NodeTree(70, (n) => only.get(treeNodeKey(n)));
+    expect(sparse.inclusionProof(5, 37).map(hex)).toEqual(inclusionProof(leaves.slice(0, 37), 5).map(hex));
+    expect(sparse.inclusionProof(69).map(hex)).toEqual(inclusionProof(leaves, 69).map(hex));
+    expect(sparse.consistencyProof(13, 70).map(hex)).toEqual(consistencyProof(leaves, 13, 70).map(hex));
+    expect(() => sparse.inclusionProof(40, 70)).toThrow(/tree node .* is missing/);
+  });
+
+  it('frontierNodes names the frontier MerkleLog keeps, largest first', () => {
+    for (const n of [0, 1, 2, 3, 7, 8, 37, 70]) {
+      const log = new MerkleLog();
+      for (const l of leaves.slice(0, n)) log.append(l);
+      expect(frontierNodes(n).map((f) => hex(nodes.get(treeNodeKey(f))!))).toEqual(log.frontier().hashes);
+    }
+  });
+
+  it('refuses sizes and indexes it does not have', () => {
+    expect(() => tree.root(71)).toThrow(RangeError);
+    expect(() => tree.inclusionProof(70, 70)).toThrow(RangeError);
+    expect(() => tree.inclusionProof(0, 71)).toThrow(RangeError);
+    expect(() => tree.consistencyProof(5, 71)).toThrow(RangeError);
+    expect(() => new MerkleLog().appendNodes(Buffer.alloc(31))).toThrow(TypeError);
+  });
 });
