@@ -332,6 +332,16 @@ describe('datasets and consents', () => {
     }
   });
 
+  it('consents name a seeded entry and only items it has (the node seeds them before the catalogue syncs)', () => {
+    for (const c of consents) {
+      const names = new Set(resourceById(c.resourceId).items.map((i) => i.name));
+      expect(
+        c.items.filter((i) => !names.has(i)),
+        c.id,
+      ).toEqual([]);
+    }
+  });
+
   it('every scenario entry has records', () => {
     for (const r of resources.filter((x) => x.scenario > 0)) {
       expect(

@@ -442,6 +442,19 @@ describe('consent across provinces on a real nats-server', () => {
     expect(JSON.stringify(events)).not.toContain('营业执照');
   });
 
+  it('refuses a consent for an entry that does not exist or for items the entry does not have, and keeps nothing', async () => {
+    const before = await rowCount('sh', 'consents');
+    const post = (body: Record<string, unknown>) =>
+      http(shConsent.httpUrl, users.shSubject, 'POST', '/api/consent/v1/consents', { ...consentBody(), ...body });
+    const missing = await post({ resourceId: 'zj.330000-SCJG-99999' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('CONSENT.UNKNOWN_RESOURCE');
+    const item = await post({ items: ['legal_rep_id', 'no_such_item'] });
+    expect(item.status).toBe(400);
+    expect(item.body.code).toBe('CONSENT.UNKNOWN_ITEM');
+    expect(await rowCount('sh', 'consents')).toBe(before);
+  });
+
   it('without the audit trail, stores no new fact and keeps a change, which a retry then puts on record', async () => {
     // a new application (at the provider, over the lane) or consent: refused, and not kept
     const before = { apps: await rowCount('zj', 'applications'), consents: await rowCount('sh', 'consents') };
