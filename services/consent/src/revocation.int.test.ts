@@ -60,7 +60,8 @@ describe('the revocation register across provinces', () => {
 
   /** starts (or starts again) a province's consent service on its own database */
   const start = async (p: Province, opts: Partial<ConsentOptions> = {}) => {
-    const catalogAddress = p === 'js' ? `127.0.0.1:${catalog.grpcPort}` : '127.0.0.1:1';
+    // every province's consent service finds the entry in the regional catalogue: here 江苏's, which holds it
+    const catalogAddress = `127.0.0.1:${catalog.grpcPort}`;
     const deps = await tb.deps(p, { db: db[p], grpcAddress: { catalog: catalogAddress } });
     consent[p] = await tb.started(startConsent(deps, { trust: tb.trust, ...opts }));
     return consent[p];
