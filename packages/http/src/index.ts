@@ -20,7 +20,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { decodesCleanly, excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth } from './input.js';
+import { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth, urlProblem } from './input.js';
 
 export { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth } from './input.js';
 export type { ZodTypeProvider };
@@ -120,14 +120,15 @@ export async function buildHttpApp(opts: HttpAppOptions) {
   // A URL must decode (percent-encoded UTF-8) and hold no NUL before anything looks at it: the edge's
   // proxy and the database would otherwise fail on it with a 500.
   app.addHook('onRequest', async (req, reply) => {
-    if (!decodesCleanly(req.url)) {
+    const problem = urlProblem(req.url);
+    if (problem === 'bad_encoding') {
       return sendProblem(
         reply,
         invalid('REQUEST.BAD_ENCODING', '请求地址编码无效 the URL is not valid percent-encoded UTF-8'),
         req,
       );
     }
-    if (decodeURIComponent(req.url).includes('\u0000')) {
+    if (problem === 'nul') {
       return sendProblem(
         reply,
         invalid('REQUEST.UNSUPPORTED_CHARACTER', '请求地址含有空字符 the URL contains a NUL character'),

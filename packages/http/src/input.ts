@@ -25,14 +25,18 @@ export function excerpt(s: string, max = maxExcerpt): string {
   return s.length > max ? `${clean}…` : clean;
 }
 
-/** Does the whole URL (path and query) decode as percent-encoded UTF-8? */
-export function decodesCleanly(url: string): boolean {
+/**
+ * What is wrong with a URL (path and query) before anything reads it, decoding it once: percent
+ * encoding that is not UTF-8, or a NUL in what it decodes to.
+ */
+export function urlProblem(url: string): 'bad_encoding' | 'nul' | undefined {
+  let decoded: string;
   try {
-    decodeURIComponent(url.replaceAll('+', ' '));
-    return true;
+    decoded = decodeURIComponent(url.replaceAll('+', ' '));
   } catch {
-    return false;
+    return 'bad_encoding';
   }
+  return decoded.includes('\u0000') ? 'nul' : undefined;
 }
 
 /** Where a string PostgreSQL cannot hold was found, and what it was. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isoDate, isoDateTime } from './dates.js';
-import { decodesCleanly, excerpt, findUnstorableString, jsonDepthExceeds } from './input.js';
+import { excerpt, findUnstorableString, jsonDepthExceeds, urlProblem } from './input.js';
 
 describe('what a request may carry', () => {
   it.each([
@@ -12,7 +12,15 @@ describe('what a request may carry', () => {
     ['/a?x=%C3%28', false],
     ['/a/%E0%A4%A', false],
   ])('%s decodes cleanly: %s', (url, ok) => {
-    expect(decodesCleanly(url)).toBe(ok);
+    expect(urlProblem(url) !== 'bad_encoding').toBe(ok);
+  });
+
+  it.each([
+    ['/a?q=a%00b', 'nul'],
+    ['/a/abc%00def', 'nul'],
+    ['/a?q=%E7%A2%B3', undefined],
+  ])('%s: %s', (url, problem) => {
+    expect(urlProblem(url)).toBe(problem);
   });
 
   it.each([
