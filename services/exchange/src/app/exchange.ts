@@ -21,6 +21,7 @@ import { type MaskProfile, maskRecord, parseMaskProfile } from '@yrd/masking';
 import { type consentV1, exchangeV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId, type SubjectRefs } from '@yrd/region';
 import { canonicalJson, subjectFields, subjectRef } from '../domain/canonical.js';
+import { denialError } from '../domain/denial.js';
 import { type Bucket, take } from '../domain/rate-limit.js';
 import type { ReplayScope, ReplayStore } from './replays.js';
 import type { DataSource } from './sources.js';
@@ -360,9 +361,7 @@ export class ProviderApp {
       at: this.clock().toISOString(),
     });
     if (!decision.allow) {
-      // a resource that does not exist is not found (404), whatever else the decision says
-      const refuse = decision.denialCode === 'CONSENT.UNKNOWN_RESOURCE' ? notFound : forbidden;
-      throw refuse(
+      throw denialError(
         decision.denialCode || 'EXCHANGE.DENIED',
         decision.reasons[0]?.message || '未获授权 not authorised',
         {

@@ -5,12 +5,14 @@
  * delivery running for it (delivery.ts) until the grant is revoked or expires, or the subscriber
  * cancels. Every subscribe decision, delivered batch and end is audited (hashes only).
  */
+
 import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type TokenVerifier } from '@yrd/auth';
 import { asAppError, conflict, forbidden, invalid, notFound, unauthenticated } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { feedV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
+import { denialError } from '../domain/denial.js';
 import { endCodes, eventIdPattern, feedToken, isSubscriptionIdOf } from '../domain/subscription.js';
 import { authorizeRequest, Delivery, type DeliveryContext, settleEnd, verdictOf } from './delivery.js';
 import type { PolicyDecider } from './exchange.js';
@@ -254,9 +256,7 @@ export class ProviderFeeds {
     const decision = await this.ctx.policy.authorize(authorizeRequest(draft, now));
     const verdict = verdictOf(draft, decision);
     if (!verdict.allow) {
-      // a resource that does not exist is not found (404), whatever else the decision says
-      const refuse = verdict.code === 'CONSENT.UNKNOWN_RESOURCE' ? notFound : forbidden;
-      throw refuse(verdict.code, verdict.reason, {
+      throw denialError(verdict.code, verdict.reason, {
         reasons: decision.reasons.map((r) => ({ ruleId: r.ruleId, code: r.code, message: r.message })),
       });
     }
