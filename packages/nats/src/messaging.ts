@@ -101,6 +101,8 @@ export interface RequestOptions {
   timeoutMs: number;
   /** the code to raise when nobody answers or the answer is late */
   unavailableCode: string;
+  /** the error to raise while the broker is known down (default: `unavailableCode`, saying so) */
+  brokerDown?: () => AppError;
   headers?: Record<string, string>;
 }
 
@@ -121,11 +123,12 @@ export async function request(
         reply = await unlessBrokerDown(
           nc,
           () => nc.request(subject, data, { timeout: opts.timeoutMs, headers: tracedHeaders(opts.headers) }),
-          () =>
-            unavailable(
-              opts.unavailableCode,
-              `消息服务器连接中断，请稍后重试 the broker is unreachable; nothing was sent on ${subject}`,
-            ),
+          opts.brokerDown ??
+            (() =>
+              unavailable(
+                opts.unavailableCode,
+                `消息服务器连接中断，请稍后重试 the broker is unreachable; nothing was sent on ${subject}`,
+              )),
         );
       } catch (err) {
         throw mapRequestError(err, subject, opts.unavailableCode);

@@ -4,7 +4,7 @@
  * own JetStream stream, acknowledged before anyone answers.
  */
 import type { Logger } from '@yrd/logger';
-import { isBrokerUp, laneRequester, type NatsConnection, request, serve, subjects, unlessBrokerDown } from '@yrd/nats';
+import { isBrokerUp, laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
 import type { Province } from '@yrd/region';
 import { brokerUnavailable, type ExchangeMode, type ProviderApp, type ProviderTransport } from '../app/exchange.js';
 
@@ -16,15 +16,11 @@ export class NatsProviderTransport implements ProviderTransport {
 
   send(provider: Province, requester: Province, mode: ExchangeMode, data: Uint8Array): Promise<Uint8Array> {
     // a request in flight when the connection drops is refused then, not at its timeout
-    return unlessBrokerDown(
-      this.nc,
-      () =>
-        request(this.nc, subjects.lane(provider, requester, 'exchange', mode), data, {
-          timeoutMs: this.timeoutMs,
-          unavailableCode: 'EXCHANGE.PROVIDER_UNAVAILABLE',
-        }),
-      brokerUnavailable,
-    );
+    return request(this.nc, subjects.lane(provider, requester, 'exchange', mode), data, {
+      timeoutMs: this.timeoutMs,
+      unavailableCode: 'EXCHANGE.PROVIDER_UNAVAILABLE',
+      brokerDown: brokerUnavailable,
+    });
   }
 
   isUp(): boolean {
