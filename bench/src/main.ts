@@ -9,8 +9,9 @@ import { type Province, provinces } from '@yrd/region';
 import { demoBookingNo } from '@yrd/seeds';
 import pg from 'pg';
 import { Agent, setGlobalDispatcher } from 'undici';
+import { booking, bookingGrant, json, purpose } from './journey.js';
 import { type LoadResult, runLoad } from './load.js';
-import { startRegionProcesses, until } from './processes.js';
+import { startRegionProcesses } from './processes.js';
 import { writeSection } from './results.js';
 import { traceBreakdown } from './spans.js';
 
@@ -30,10 +31,6 @@ const seconds = config.BENCH_SECONDS;
 const _resultsFile = resolve(import.meta.dirname, '../RESULTS.md');
 setGlobalDispatcher(new Agent({ connections: concurrency * 2, keepAliveTimeout: 30_000 }));
 
-const booking = 'zj.330000-DSJ-00001';
-const purpose = '长三角场馆客流与公共安全保障';
-const items = ['booking_no', 'venue', 'person_name', 'phone', 'visit_date'];
-
 let storage = 'embedded PGlite';
 
 /** One database per province, dropped and made anew so every run starts from the seeds. */
@@ -50,17 +47,6 @@ async function freshDatabases(template: string) {
   } finally {
     await admin.end();
   }
-}
-
-async function json(url: string, method: string, body?: unknown, token?: string) {
-  const r = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${url} → ${r.status} ${text}`);
-  return { body: JSON.parse(text) as Record<string, unknown>, bytes: Buffer.byteLength(text) };
 }
 
 async function main() {
@@ -92,40 +78,7 @@ async function main() {
   try {
     const sh = region.urls.sh;
     const zj = region.urls.zj;
-    const token = async (url: string, user: string) =>
-      String((await json(`${url}/api/auth/v1/dev-token`, 'POST', { user })).body.token);
-    const requester = await token(sh, 'sh-dsj-requester');
-    const reviewer = await token(zj, 'zj-dsjj-reviewer');
-    // separate processes learn each other's catalogues over NATS: 上海 must see 浙江's entry first
-    await until(async () => {
-      const r = await fetch(`${sh}/api/catalog/v1/resources/${booking}`, {
-        headers: { authorization: `Bearer ${requester}` },
-      });
-      return r.ok;
-    }, '上海 to see 浙江’s entry');
-
-    const app = await json(
-      `${sh}/api/consent/v1/applications`,
-      'POST',
-      {
-        resourceId: booking,
-        purpose,
-        legalBasis: '基准测试',
-        items,
-        modes: ['query', 'verify'],
-        validUntil: '2099-12-31T00:00:00Z',
-        // the grant's rate limit must not be what the bench measures
-        ratePerMinute: 600_000,
-      },
-      requester,
-    );
-    const decided = await json(
-      `${zj}/api/consent/v1/applications/${app.body.id}/decision`,
-      'POST',
-      { decision: 'approve', reason: '基准测试' },
-      reviewer,
-    );
-    const grantId = String((decided.body.grant as { id: string }).id);
+    const { requester, grantId } = await bookingGrant(sh, zj, ['query', 'verify']);
     const queryBody = JSON.stringify({ resourceId: booking, purpose, key: { booking_no: demoBookingNo }, grantId });
     const verifyBody = JSON.stringify({
       resourceId: booking,

@@ -22,7 +22,7 @@ import { demoBookingNo } from '@yrd/seeds';
 import { Agent, setGlobalDispatcher } from 'undici';
 // the pure Merkle code, to measure what the former in-memory proof tree held (read only)
 import { leafHash, MerkleTree } from '../../services/audit/src/domain/index.js';
-import { until } from './processes.js';
+import { booking, bookingGrant, purpose } from './journey.js';
 import { writeSection } from './results.js';
 
 const config = parseConfig(
@@ -43,9 +43,6 @@ const concurrency = config.BENCH_CONCURRENCY;
 const checkpoints = [...config.BENCH_MEMORY_CHECKPOINTS].sort((a, b) => a - b);
 setGlobalDispatcher(new Agent({ connections: concurrency * 2, keepAliveTimeout: 30_000 }));
 
-const booking = 'zj.330000-DSJ-00001';
-const purpose = '长三角场馆客流与公共安全保障';
-const items = ['booking_no', 'venue', 'person_name', 'phone', 'visit_date'];
 const MiB = 1024 * 1024;
 
 /** A full, synchronous GC: `--expose-gc` is set at run time so `npm run` needs no flag. */
@@ -87,17 +84,6 @@ function merkleTreeBytesPerLeaf(leaves: number): number {
   return Math.round((after - before) / leaves);
 }
 
-async function json(url: string, method: string, body?: unknown, token?: string) {
-  const r = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${url} → ${r.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'yrd-bench-memory-'));
   const logger = createLogger({ name: 'bench-memory', level: 'error' });
@@ -107,37 +93,7 @@ async function main() {
   try {
     const sh = region.nodes.sh.url;
     const zj = region.nodes.zj.url;
-    const token = async (url: string, user: string) =>
-      String((await json(`${url}/api/auth/v1/dev-token`, 'POST', { user })).token);
-    const requester = await token(sh, 'sh-dsj-requester');
-    const reviewer = await token(zj, 'zj-dsjj-reviewer');
-    await until(async () => {
-      const r = await fetch(`${sh}/api/catalog/v1/resources/${booking}`, {
-        headers: { authorization: `Bearer ${requester}` },
-      });
-      return r.ok;
-    }, '上海 to see 浙江’s entry');
-    const app = await json(
-      `${sh}/api/consent/v1/applications`,
-      'POST',
-      {
-        resourceId: booking,
-        purpose,
-        legalBasis: '基准测试',
-        items,
-        modes: ['query'],
-        validUntil: '2099-12-31T00:00:00Z',
-        ratePerMinute: 600_000,
-      },
-      requester,
-    );
-    const decided = await json(
-      `${zj}/api/consent/v1/applications/${String(app.id)}/decision`,
-      'POST',
-      { decision: 'approve', reason: '基准测试' },
-      reviewer,
-    );
-    const grantId = String((decided.grant as { id: string }).id);
+    const { requester, grantId } = await bookingGrant(sh, zj, ['query']);
     const body = JSON.stringify({ resourceId: booking, purpose, key: { booking_no: demoBookingNo }, grantId });
     const query = async (): Promise<boolean> => {
       const r = await fetch(`${sh}/api/exchange/v1/queries`, {
