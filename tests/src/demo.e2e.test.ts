@@ -4,69 +4,20 @@
  * not load the seeds again. After a `kill -9` of the demo's node process, nothing it left behind (its
  * nats-server, the embedded databases' state) stops the next start on the same NATS port.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Demo, startDemo, tokenFor } from './demo-process.js';
 
-const root = resolve(import.meta.dirname, '../..');
 /** two starts of four nodes each on a shared 2-core machine */
 const TEST_TIMEOUT_MS = 600_000;
 /** every demo started here, so a failed test leaves none running */
 const started: ChildProcess[] = [];
-
-interface Demo {
-  child: ChildProcess;
-  urls: Record<string, string>;
-  output: () => string;
-}
-
-/**
- * Starts the demo in a process group of its own, as a shell runs a foreground job: `npm start`
- * (npm, its shell and node all in the group) or node straight away, to kill exactly the node process.
- */
-function startDemo(dataDir: string, how: { via: 'npm' | 'node'; natsPort?: number }): Promise<Demo> {
-  const [cmd, args] =
-    how.via === 'npm'
-      ? ['npm', ['start', '--silent']]
-      : [process.execPath, ['--import', 'tsx', 'apps/demo/src/main.ts']];
-  const child = spawn(cmd, args, {
-    cwd: root,
-    detached: true,
-    env: {
-      ...process.env,
-      YRD_DATA_DIR: dataDir,
-      YRD_PORTS: 'random',
-      YRD_NATS_PORT: String(how.natsPort ?? 0),
-      YRD_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  return new Promise((resolvePromise, reject) => {
-    const timer = setInterval(() => {
-      if (!out.includes('Ctrl-C stops everything')) return;
-      clearInterval(timer);
-      const urls: Record<string, string> = {};
-      for (const m of out.matchAll(/ (sh|js|zj|ah) {2}(http:\/\/127\.0\.0\.1:\d+)/g))
-        urls[m[1] as string] = m[2] as string;
-      resolvePromise({ child, urls, output: () => out });
-    }, 200);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`demo exited with ${code}:\n${out}`));
-    });
-  });
-}
+const onSpawn = (child: ChildProcess) => void started.push(child);
+const demoEnv = (natsPort = 0) => ({ YRD_NATS_PORT: String(natsPort), YRD_LOG_LEVEL: 'warn' });
 
 function exitOf(demo: Demo): Promise<number | null> {
   if (demo.child.exitCode !== null) return Promise.resolve(demo.child.exitCode);
@@ -78,15 +29,6 @@ function interrupt(demo: Demo): Promise<number | null> {
   const exited = exitOf(demo);
   process.kill(-(demo.child.pid as number), 'SIGINT');
   return exited;
-}
-
-async function tokenFor(url: string, user: string): Promise<string> {
-  const r = await fetch(`${url}/api/auth/v1/dev-token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user }),
-  });
-  return ((await r.json()) as { token: string }).token;
 }
 
 async function localTotal(url: string, token: string, province: string): Promise<number> {
@@ -177,7 +119,7 @@ describe('npm start', () => {
     'starts, stops cleanly on Ctrl-C (exit 0, no failed shutdown step), and a second start keeps the data',
     async () => {
       const dataDir = dataDirFor();
-      const first = await startDemo(dataDir, { via: 'npm' });
+      const first = await startDemo(dataDir, { via: 'npm', env: demoEnv(), onSpawn });
       expect(Object.keys(first.urls).sort()).toEqual(['ah', 'js', 'sh', 'zj']);
       const zj = first.urls.zj as string;
       const publisher = await tokenFor(zj, 'zj-scjgj-publisher');
@@ -191,7 +133,7 @@ describe('npm start', () => {
       // the nats-server went with it and left no pid file
       expect(existsSync(join(dataDir, 'nats', 'nats-server.pid'))).toBe(false);
 
-      const second = await startDemo(dataDir, { via: 'npm' });
+      const second = await startDemo(dataDir, { via: 'npm', env: demoEnv(), onSpawn });
       try {
         const zj2 = second.urls.zj as string;
         const token2 = await tokenFor(zj2, 'zj-scjgj-publisher'); // same province key: kept in the data folder
@@ -213,7 +155,7 @@ describe('npm start', () => {
     async () => {
       const dataDir = dataDirFor();
       const natsPort = await freePort();
-      const first = await startDemo(dataDir, { via: 'node', natsPort });
+      const first = await startDemo(dataDir, { via: 'node', env: demoEnv(natsPort), onSpawn });
       const zj = first.urls.zj as string;
       const publisher = await tokenFor(zj, 'zj-scjgj-publisher');
       const seeded = await localTotal(zj, publisher, 'zj');
@@ -227,7 +169,7 @@ describe('npm start', () => {
       process.kill(first.child.pid as number, 'SIGKILL');
       await killed;
 
-      const second = await startDemo(dataDir, { via: 'node', natsPort });
+      const second = await startDemo(dataDir, { via: 'node', env: demoEnv(natsPort), onSpawn });
       try {
         expect(isAlive(natsPid)).toBe(false);
         expect(second.output()).toContain(`nats://127.0.0.1:${natsPort}`);

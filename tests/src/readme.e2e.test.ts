@@ -11,11 +11,12 @@
  * The same demo shows that the links it hands out (DCAT) start with each province's public base
  * URL: configured for 江苏, its edge's own origin for the others, never a service's internal port.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Demo, startDemo, tokenFor } from './demo-process.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const provinceOrder = ['sh', 'js', 'zj', 'ah'] as const;
@@ -74,43 +75,6 @@ function curlsWithoutFail(code: string): string[] {
     .map((m) => `curl ${(m[1] ?? '').slice(0, 100)}`);
 }
 
-interface Demo {
-  child: ChildProcess;
-  urls: Record<Province, string>;
-  output: () => string;
-}
-
-/** `npm start` in a process group of its own, as a terminal runs a foreground job. */
-function startDemo(dataDir: string, env: Record<string, string>): Promise<Demo> {
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: root,
-    detached: true,
-    env: { ...process.env, YRD_DATA_DIR: dataDir, YRD_PORTS: 'random', YRD_NATS_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  return new Promise((resolvePromise, reject) => {
-    const timer = setInterval(() => {
-      if (!out.includes('Ctrl-C stops everything')) return;
-      clearInterval(timer);
-      const urls = {} as Record<Province, string>;
-      for (const m of out.matchAll(/ (sh|js|zj|ah) {2}(http:\/\/127\.0\.0\.1:\d+)/g))
-        urls[m[1] as Province] = m[2] as string;
-      resolvePromise({ child, urls, output: () => out });
-    }, 200);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`npm start exited with ${code}:\n${out}`));
-    });
-  });
-}
-
 /** Ctrl-C: SIGINT to the demo's process group; SIGKILL to the group if it has not gone in 60 s. */
 async function stopDemo(demo: Demo): Promise<void> {
   if (demo.child.exitCode !== null || demo.child.pid === undefined) return;
@@ -125,16 +89,6 @@ async function stopDemo(demo: Demo): Promise<void> {
       // already gone
     }
   }
-}
-
-async function tokenFor(origin: string, user: string): Promise<string> {
-  const r = await fetch(`${origin}/api/auth/v1/dev-token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user }),
-  });
-  expect(r.status).toBe(200);
-  return ((await r.json()) as { token: string }).token;
 }
 
 /** Every `@id` of a JSON-LD document but the EU authority tables' terms. */
@@ -193,7 +147,7 @@ describe('README.md', () => {
       dataDir = mkdtempSync(join(tmpdir(), 'yrd-readme-'));
       shellTmp = join(dataDir, 'tmp');
       mkdirSync(shellTmp);
-      demo = await startDemo(dataDir, { YRD_LOG_LEVEL: 'error', YRD_PUBLIC_BASE_URL_JS: jsPublicBase });
+      demo = await startDemo(dataDir, { env: { YRD_LOG_LEVEL: 'error', YRD_PUBLIC_BASE_URL_JS: jsPublicBase } });
     });
     afterAll(async () => {
       if (demo) await stopDemo(demo);
