@@ -20,7 +20,7 @@ import type { Logger } from '@yrd/logger';
 import { type MaskProfile, maskRecord, parseMaskProfile } from '@yrd/masking';
 import { type consentV1, exchangeV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId, type SubjectRefs } from '@yrd/region';
-import { canonicalJson, subjectFields, subjectRef } from '../domain/canonical.js';
+import { canonicalJson, subjectFields } from '../domain/canonical.js';
 import { denialError } from '../domain/denial.js';
 import { type Bucket, take } from '../domain/rate-limit.js';
 import type { ReplayScope, ReplayStore } from './replays.js';
@@ -216,6 +216,8 @@ export class ProviderApp {
     const mode: ExchangeMode = op;
     // this arrival: its refusal or its allow is recorded under its own id (trail.ts)
     const attempt = newAttemptId();
+    // the subject's reference, once: the audit records and the consent decision both name it
+    const subject = subjectFields(this.subjects, req.key);
     const ev: PendingEvent = {
       eventId: `${req.requestId}:${this.province}:provider`,
       province: this.province,
@@ -224,7 +226,7 @@ export class ProviderApp {
       resourceId: req.resourceId,
       requesterProvince: requester,
       providerProvince: this.province,
-      ...subjectFields(this.subjects, req.key),
+      ...subject,
       grantId: req.grantId,
       consentId: req.consentId,
       items: mode === 'verify' ? Object.keys(req.claims) : req.items,
@@ -263,7 +265,7 @@ export class ProviderApp {
         );
       }
       if (begun?.state === 'new') claimed = scope;
-      out = await this.serve(principal, mode, req);
+      out = await this.serve(principal, mode, req, subject.subjectRef);
     } catch (err) {
       if (claimed) await this.release(claimed, attempt);
       const e = asAppError(err);
@@ -334,7 +336,7 @@ export class ProviderApp {
     }
   }
 
-  private async serve(principal: Principal, mode: ExchangeMode, req: exchangeV1.ExchangeRequest) {
+  private async serve(principal: Principal, mode: ExchangeMode, req: exchangeV1.ExchangeRequest, subjectRef: string) {
     if (provinceOfResourceId(req.resourceId) !== this.province) {
       throw notFound('EXCHANGE.RESOURCE_NOT_FOUND', `本省无此资源 no resource ${req.resourceId} in ${this.province}`);
     }
@@ -357,7 +359,7 @@ export class ProviderApp {
       purpose: req.purpose,
       grantId: req.grantId,
       consentId: req.consentId,
-      subjectRef: subjectRef(this.subjects, req.key),
+      subjectRef,
       at: this.clock().toISOString(),
     });
     if (!decision.allow) {

@@ -7,13 +7,9 @@ export { canonicalJson };
 /**
  * Reference to the data subject of a query, for consent checks and audit — a keyed HMAC under the
  * regional subject key, never the key itself. A key that names a person by ID number refers to that
- * person, whatever the item is called; any other key (a booking number, a phone…) to itself.
+ * person, whatever the item is called; any other key (a booking number, a phone…) to itself. With it
+ * the id of the key that made it, as an audit event stores them side by side.
  */
-export function subjectRef(refs: SubjectRefs, key: Record<string, string>): string {
-  return refs.ofKey(key).ref;
-}
-
-/** The reference and the id of the key that made it, as an audit event stores them side by side. */
 export function subjectFields(
   refs: SubjectRefs,
   key: Record<string, string>,
