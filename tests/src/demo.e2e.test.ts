@@ -5,10 +5,11 @@
  * nats-server, the embedded databases' state) stops the next start on the same NATS port.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateRegionSecrets } from '@yrd/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Demo, startDemo, tokenFor } from './demo-process.js';
 
@@ -86,6 +87,18 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A province's private key is only in its own file (mode 600); what anyone may copy holds none. */
+function expectKeysApart(dataDir: string) {
+  for (const p of ['sh', 'js', 'zj', 'ah']) {
+    const file = join(dataDir, 'keys', `${p}.private.jwk`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('d');
+  }
+  expect(readFileSync(join(dataDir, 'trust-list.json'), 'utf8')).not.toMatch(/"d":/);
+  const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, unknown>;
+  expect(Object.keys(secrets).sort()).toEqual(['nats', 'subjectKeys']);
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -119,7 +132,16 @@ describe('npm start', () => {
     'starts, stops cleanly on Ctrl-C (exit 0, no failed shutdown step), and a second start keeps the data',
     async () => {
       const dataDir = dataDirFor();
+      // a data folder from before the keys were split out: every province key inside secrets.json
+      const old = generateRegionSecrets();
+      writeFileSync(join(dataDir, 'secrets.json'), JSON.stringify(old), { mode: 0o600 });
       const first = await startDemo(dataDir, { via: 'npm', env: demoEnv(), onSpawn });
+      // split on start: each private key in its own file, the public trust list apart, secrets.json without keys
+      expectKeysApart(dataDir);
+      for (const p of ['sh', 'js', 'zj', 'ah'] as const) {
+        const own = JSON.parse(readFileSync(join(dataDir, 'keys', `${p}.private.jwk`), 'utf8')) as { d: string };
+        expect(own.d).toBe((old.keys[p].privateJwk as { d: string }).d);
+      }
       expect(Object.keys(first.urls).sort()).toEqual(['ah', 'js', 'sh', 'zj']);
       const zj = first.urls.zj as string;
       const publisher = await tokenFor(zj, 'zj-scjgj-publisher');
@@ -162,6 +184,21 @@ describe('npm start', () => {
       const id = await publishEntry(zj, '330000-SCJG-00778', '强杀后保留测试条目');
       const auditBefore = await auditVerify(zj, 'zj');
       expect(auditBefore.ok).toBe(true);
+      expectKeysApart(dataDir);
+      // the trust anchors are public, and every province serves the same list
+      const lists = await Promise.all(
+        Object.values(first.urls).map(async (u) => {
+          const r = await fetch(`${u}/api/audit/v1/trust-list`);
+          expect(r.status).toBe(200);
+          return (await r.json()) as { sha256: string; provinces: Record<string, { keys: { jwk: object }[] }> };
+        }),
+      );
+      expect(new Set(lists.map((l) => l.sha256)).size).toBe(1);
+      expect(JSON.stringify(lists[0])).not.toMatch(/"d":/);
+      const onDisk = JSON.parse(readFileSync(join(dataDir, 'trust-list.json'), 'utf8')) as {
+        provinces: Record<string, { keys: { jwk: object }[] }>;
+      };
+      expect(lists[0]?.provinces.zj?.keys[0]?.jwk).toEqual(onDisk.provinces.zj?.keys[0]?.jwk);
       const natsPid = Number(readFileSync(join(dataDir, 'nats', 'nats-server.pid'), 'utf8'));
       expect(isAlive(natsPid)).toBe(true);
 

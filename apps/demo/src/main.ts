@@ -6,11 +6,20 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { anchorsFrom, type TrustList } from '@yrd/auth';
 import { assertDevModeAllowed, envBool, envPublicBaseUrl, envSecrets, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { natsInstallHint } from '@yrd/nats';
-import { generateRegionSecrets, type Region, type RegionSecrets, startRegion } from '@yrd/node';
-import { generateSubjectKeyring, provinceInfo, provinces } from '@yrd/region';
+import {
+  generateRegionKeys,
+  generateRegionSecrets,
+  type Region,
+  type RegionKeySource,
+  type RegionKeys,
+  type RegionSecrets,
+  startRegion,
+} from '@yrd/node';
+import { generateSubjectKeyring, type Province, provinceInfo, provinces } from '@yrd/region';
 import { initTelemetry } from '@yrd/telemetry';
 
 const config = parseConfig(
@@ -36,24 +45,46 @@ const config = parseConfig(
 assertDevModeAllowed(config.YRD_DEV_MODE, config.NODE_ENV);
 
 /**
- * Province keys, NATS passwords and the regional subject key are made once and kept (mode 600) so a
- * restart keeps identities and references to people. A data folder from before the subject key gets
- * one added (its old logs keep their unkeyed references; a trace by person still finds them).
+ * NATS passwords and the regional subject key are made once and kept in secrets.json (mode 600), so a
+ * restart keeps identities and references to people. The provinces' keys are kept apart: each
+ * province's private key in keys/<p>.private.jwk (mode 600), read by that province's node only, and
+ * the public trust list in trust-list.json, which anyone may copy. A data folder from before the split
+ * (province keys inside secrets.json) is split on its first start; one from before the subject key
+ * gets one added (its old logs keep their unkeyed references; a trace by person still finds them).
  */
-function loadSecrets(dir: string): RegionSecrets {
+function loadSecrets(dir: string): { secrets: RegionSecrets; keySource: RegionKeySource } {
   const file = resolve(dir, 'secrets.json');
-  if (existsSync(file)) {
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as Omit<RegionSecrets, 'subjectKeys'> & {
-      subjectKeys?: RegionSecrets['subjectKeys'];
-    };
-    if (kept.subjectKeys) return { ...kept, subjectKeys: kept.subjectKeys };
-    const upgraded: RegionSecrets = { ...kept, subjectKeys: generateSubjectKeyring() };
-    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
-    return upgraded;
+  const keysDir = resolve(dir, 'keys');
+  const keySource: RegionKeySource = {
+    trustListFile: resolve(dir, 'trust-list.json'),
+    privateKeyFiles: Object.fromEntries(provinces.map((p) => [p, resolve(keysDir, `${p}.private.jwk`)])) as Record<
+      Province,
+      string
+    >,
+  };
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<RegionSecrets> & { keys?: RegionKeys })
+    : undefined;
+  const fresh = kept === undefined;
+  const secrets: RegionSecrets = {
+    nats: kept?.nats ?? generateRegionSecrets().nats,
+    subjectKeys: kept?.subjectKeys ?? generateSubjectKeyring(),
+  };
+  if (!existsSync(keySource.trustListFile)) {
+    // keys that signed heads before this list existed are valid since always; new ones from now
+    const keys = kept?.keys ?? generateRegionKeys();
+    const since = kept?.keys ? '1970-01-01T00:00:00.000Z' : new Date().toISOString();
+    mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+    for (const p of provinces) {
+      writeFileSync(keySource.privateKeyFiles[p], JSON.stringify(keys[p].privateJwk, null, 2), { mode: 0o600 });
+    }
+    const publicKeys = Object.fromEntries(provinces.map((p) => [p, keys[p].publicJwk])) as TrustList;
+    writeFileSync(keySource.trustListFile, JSON.stringify(anchorsFrom(publicKeys, since), null, 2), { mode: 0o644 });
   }
-  const secrets = generateRegionSecrets();
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
+  if (fresh || kept?.keys || !kept?.subjectKeys) {
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return { secrets, keySource };
 }
 
 async function main() {
@@ -97,7 +128,7 @@ async function main() {
       logger,
       dataDir,
       databaseUrl: config.YRD_DATABASE_URL,
-      secrets: loadSecrets(dataDir),
+      ...loadSecrets(dataDir),
       natsPort: config.YRD_NATS_PORT,
       ports: config.YRD_PORTS,
       devMode: config.YRD_DEV_MODE,

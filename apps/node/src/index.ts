@@ -1,3 +1,12 @@
 export { type ProvinceNode, type ProvinceNodeConfig, startProvinceNode } from './node.js';
-export { generateRegionSecrets, type Region, type RegionOptions, type RegionSecrets, startRegion } from './region.js';
+export {
+  generateRegionKeys,
+  generateRegionSecrets,
+  type Region,
+  type RegionKeySource,
+  type RegionKeys,
+  type RegionOptions,
+  type RegionSecrets,
+  startRegion,
+} from './region.js';
 export { seedToResource } from './seed-mapping.js';

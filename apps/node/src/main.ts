@@ -7,9 +7,8 @@
  * Dev mode (seed users, dev tokens) is off unless asked for, and refused with NODE_ENV=production.
  */
 
-import type { JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { TrustList } from '@yrd/auth';
+import { parseTrustAnchors } from '@yrd/auth';
 import { assertDevModeAllowed, envBool, envPublicBaseUrl, envSecrets, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { provinces, type SubjectKeyring } from '@yrd/region';
@@ -23,6 +22,7 @@ const config = parseConfig(
     YRD_NATS_USER: z.string().min(1),
     YRD_NATS_PASSWORD: z.string().min(1),
     YRD_PROVINCE_KEY_FILE: z.string().min(1),
+    /** the regional trust list (public keys): as served at /api/audit/v1/trust-list, or a map of one JWK per province */
     YRD_TRUST_LIST_FILE: z.string().min(1),
     /** the regional subject keyring, {"current":"rk-1","keys":{"rk-1":"<base64url, 32 bytes>"}}, the same in every province */
     YRD_SUBJECT_KEYS_FILE: z.string().min(1),
@@ -53,8 +53,10 @@ const node = await startProvinceNode({
   nats: { url: config.YRD_NATS_URL, credentials: { user: config.YRD_NATS_USER, pass: config.YRD_NATS_PASSWORD } },
   dataDir: config.YRD_DATA_DIR,
   databaseUrl: config.YRD_DATABASE_URL,
-  trust: readJson<TrustList>(config.YRD_TRUST_LIST_FILE),
-  privateJwk: readJson<JsonWebKey>(config.YRD_PROVINCE_KEY_FILE),
+  // public keys only (a list with a private key part is refused)
+  trust: parseTrustAnchors(readJson<unknown>(config.YRD_TRUST_LIST_FILE)),
+  // this province's private key, and no other
+  privateKey: { file: config.YRD_PROVINCE_KEY_FILE },
   subjectKeys: readJson<SubjectKeyring>(config.YRD_SUBJECT_KEYS_FILE),
   devMode: config.YRD_DEV_MODE,
   seed: config.YRD_SEED,

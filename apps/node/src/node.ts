@@ -5,9 +5,18 @@
  */
 
 import type { JsonWebKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAudit } from '@yrd/audit';
-import { loadProvinceKey, type TokenVerifier, type TrustList, TokenVerifier as Verifier } from '@yrd/auth';
+import {
+  anchorsFrom,
+  currentKeys,
+  loadProvinceKey,
+  type TokenVerifier,
+  type TrustAnchors,
+  type TrustList,
+  TokenVerifier as Verifier,
+} from '@yrd/auth';
 import { startCatalog } from '@yrd/catalog';
 import type { SecretResolver } from '@yrd/config';
 import { startConsent } from '@yrd/consent';
@@ -29,8 +38,16 @@ export interface ProvinceNodeConfig {
   dataDir?: string | undefined;
   /** PostgreSQL URL; overrides PGlite */
   databaseUrl?: string | undefined;
-  trust: TrustList;
-  privateJwk: JsonWebKey;
+  /**
+   * the regional trust list (public keys only): a v2 list with every province's current and past keys,
+   * or a bare map of one key per province (read as keys valid since always)
+   */
+  trust: TrustList | TrustAnchors;
+  /**
+   * the province's own private key: a file only this node reads (production and the demo), or the JWK
+   * itself (tests). A node is never given another province's private key.
+   */
+  privateKey: { file: string } | { jwk: JsonWebKey };
   /** the regional subject keyring the four provinces share: references to people (see @yrd/region) */
   subjectKeys: SubjectKeyring;
   /** dev mode: seed users and dev tokens at the edge */
@@ -68,8 +85,18 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
   const { province } = cfg;
   const logger = cfg.logger.child({ province });
   const clock = cfg.clock ?? (() => new Date());
-  const key = loadProvinceKey(province, cfg.privateJwk);
-  const verifier = new Verifier(cfg.trust, province);
+  const privateJwk =
+    'file' in cfg.privateKey
+      ? (JSON.parse(readFileSync(cfg.privateKey.file, 'utf8')) as JsonWebKey)
+      : cfg.privateKey.jwk;
+  const key = loadProvinceKey(province, privateJwk);
+  const anchors: TrustAnchors =
+    'format' in cfg.trust
+      ? (cfg.trust as TrustAnchors)
+      : anchorsFrom(cfg.trust as TrustList, '1970-01-01T00:00:00.000Z');
+  // tokens are signed with each province's current key
+  const trust = currentKeys(anchors, clock());
+  const verifier = new Verifier(trust, province);
   const subjectRefs = new SubjectRefs(cfg.subjectKeys);
   const defaults = defaultPorts(province);
   const random = cfg.ports === 'random';
@@ -143,7 +170,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     grpcAddress.catalog = `127.0.0.1:${catalog.grpcPort}`;
 
     const consent = await startConsent(await depsFor('consent'), {
-      trust: cfg.trust,
+      trust,
       ...(cfg.seed
         ? {
             // the seed's id is a label; the issuing province assigns its own
@@ -181,7 +208,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     cleanups.push(() => exchange.stop());
     grpcAddress.exchange = `127.0.0.1:${exchange.grpcPort}`;
 
-    const audit = await startAudit(await depsFor('audit'), { trust: cfg.trust });
+    const audit = await startAudit(await depsFor('audit'), { trust: anchors });
     cleanups.push(() => audit.stop());
     grpcAddress.audit = `127.0.0.1:${audit.grpcPort}`;
 

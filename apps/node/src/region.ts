@@ -4,26 +4,48 @@
  */
 
 import type { JsonWebKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateProvinceKey, type TrustList } from '@yrd/auth';
+import {
+  anchorsFrom,
+  currentKeys,
+  generateProvinceKey,
+  parseTrustAnchors,
+  type TrustAnchors,
+  type TrustList,
+} from '@yrd/auth';
 import type { SecretResolver } from '@yrd/config';
 import type { Logger } from '@yrd/logger';
 import { generateCredentials, type NatsCredentials, type RunningNats, startNatsServer } from '@yrd/nats';
 import { generateSubjectKeyring, type Province, provinces, type SubjectKeyring } from '@yrd/region';
 import { type ProvinceNode, startProvinceNode } from './node.js';
 
+export type RegionKeys = Record<Province, { privateJwk: JsonWebKey; publicJwk: JsonWebKey }>;
+
 export interface RegionSecrets {
   nats: Record<Province, NatsCredentials>;
-  keys: Record<Province, { privateJwk: JsonWebKey; publicJwk: JsonWebKey }>;
   /** the regional subject keyring (区域主体密钥), shared by the four provinces */
   subjectKeys: SubjectKeyring;
 }
 
-export function generateRegionSecrets(): RegionSecrets {
-  const keys = {} as RegionSecrets['keys'];
-  for (const p of provinces) keys[p] = generateProvinceKey(p);
-  return { nats: generateCredentials(), keys, subjectKeys: generateSubjectKeyring() };
+/** The region's secrets with the provinces' keys in memory (tests and benches; the demo keeps keys in files). */
+export function generateRegionSecrets(): RegionSecrets & { keys: RegionKeys } {
+  return { nats: generateCredentials(), keys: generateRegionKeys(), subjectKeys: generateSubjectKeyring() };
 }
+
+export function generateRegionKeys(): RegionKeys {
+  const keys = {} as RegionKeys;
+  for (const p of provinces) keys[p] = generateProvinceKey(p);
+  return keys;
+}
+
+/**
+ * Where the provinces' keys come from: in memory (tests), or files — the public trust list, and one
+ * private key file per province, which only that province's node reads (the demo, and production).
+ */
+export type RegionKeySource =
+  | { keys: RegionKeys }
+  | { trustListFile: string; privateKeyFiles: Record<Province, string> };
 
 export interface RegionOptions {
   logger: Logger;
@@ -36,6 +58,8 @@ export interface RegionOptions {
    */
   databaseUrl?: string | undefined;
   secrets?: RegionSecrets;
+  /** the provinces' keys; default: fresh ones in memory */
+  keySource?: RegionKeySource;
   natsPort?: number;
   ports: 'default' | 'random';
   devMode: boolean;
@@ -51,13 +75,25 @@ export interface Region {
   nats: RunningNats;
   nodes: Record<Province, ProvinceNode>;
   secrets: RegionSecrets;
+  /** the provinces' current public keys */
   trust: TrustList;
+  /** the regional trust list as published */
+  anchors: TrustAnchors;
   stop(): Promise<void>;
 }
 
 export async function startRegion(opts: RegionOptions): Promise<Region> {
   const secrets = opts.secrets ?? generateRegionSecrets();
-  const trust = Object.fromEntries(provinces.map((p) => [p, secrets.keys[p].publicJwk])) as TrustList;
+  const source: RegionKeySource =
+    opts.keySource ?? ('keys' in secrets ? { keys: secrets.keys as RegionKeys } : { keys: generateRegionKeys() });
+  const anchors =
+    'keys' in source
+      ? anchorsFrom(
+          Object.fromEntries(provinces.map((p) => [p, source.keys[p].publicJwk])) as TrustList,
+          '1970-01-01T00:00:00.000Z',
+        )
+      : parseTrustAnchors(JSON.parse(readFileSync(source.trustListFile, 'utf8')));
+  const trust = currentKeys(anchors, opts.clock?.() ?? new Date());
   const nats = await startNatsServer({
     dir: join(opts.dataDir, 'nats'),
     port: opts.natsPort ?? 0,
@@ -77,8 +113,8 @@ export async function startRegion(opts: RegionOptions): Promise<Region> {
         nats: { url: nats.url, credentials: secrets.nats[p] },
         dataDir: opts.inMemory ? undefined : join(opts.dataDir, p),
         databaseUrl: opts.databaseUrl?.replaceAll('{province}', p),
-        trust,
-        privateJwk: secrets.keys[p].privateJwk,
+        trust: anchors,
+        privateKey: 'keys' in source ? { jwk: source.keys[p].privateJwk } : { file: source.privateKeyFiles[p] },
         subjectKeys: secrets.subjectKeys,
         devMode: opts.devMode,
         seed: opts.seed,
@@ -94,5 +130,5 @@ export async function startRegion(opts: RegionOptions): Promise<Region> {
     await stop();
     throw err;
   }
-  return { nats, nodes, secrets, trust, stop };
+  return { nats, nodes, secrets, trust, anchors, stop };
 }

@@ -41,6 +41,8 @@ export interface ProvinceKey {
 /** Public JWKs by province. */
 export type TrustList = Record<Province, JsonWebKey>;
 
+export * from './trust-list.js';
+
 export function generateProvinceKey(province: Province): { privateJwk: JsonWebKey; publicJwk: JsonWebKey } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   return {

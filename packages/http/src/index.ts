@@ -23,6 +23,7 @@ import {
 import { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth, urlProblem } from './input.js';
 
 export { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth } from './input.js';
+export { publicApiRoutes } from './public-routes.js';
 export type { ZodTypeProvider };
 
 declare module 'fastify' {

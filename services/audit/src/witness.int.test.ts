@@ -3,11 +3,24 @@
  * rewrites its history — changes a stored record, drops its old heads and signs new ones with its own
  * key, so that its own /verify still says ok — 浙江 catches it and raises an alarm.
  */
+import { createPublicKey } from 'node:crypto';
 import { type DatabaseHandle, openDatabase, sql } from '@yrd/db';
 import type { auditV1 } from '@yrd/proto';
 import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuditRecordFields, recordLeaf } from './domain/index.js';
+import {
+  type AuditRecordFields,
+  type Cosignature,
+  cosignatureCovers,
+  parseNote,
+  recordLeaf,
+  type SignedTreeHead,
+  verifyConsistency,
+  verifyCosignature,
+  verifyInclusion,
+  verifyTreeHead,
+} from './domain/index.js';
+import { Keyring } from './domain/keyring.js';
 import { AuditPublisher, type RunningAudit, startAudit } from './index.js';
 
 const event = (i: number): auditV1.AuditEvent => ({
@@ -30,6 +43,16 @@ const event = (i: number): auditV1.AuditEvent => ({
   subjectRefKeyId: '',
   items: ['name'],
 });
+
+/** The trust list's keys, as an auditor holds them (from GET /api/audit/v1/trust-list). */
+const keyringFrom = (tb: Testbed) =>
+  new Keyring(
+    Object.entries(tb.trust).map(([province, jwk]) => ({
+      province,
+      kid: `${province}-1`,
+      publicKey: createPublicKey({ key: jwk, format: 'jwk' }),
+    })),
+  );
 
 async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 8000): Promise<T> {
   const end = Date.now() + ms;
@@ -86,6 +109,101 @@ describe('witnesses: provinces co-sign each other’s heads and catch a rewritte
     }, '浙江’s co-signature at 上海');
     expect(latest.rootHash).toBe(seen.rootHash);
     expect((await witnessed()).alarms).toEqual([]);
+
+    // anyone can check it, without signing in: the head as a checkpoint, its co-signature over exactly it
+    const open = await fetch(`${sh.httpUrl}/api/audit/v1/heads/5`);
+    expect(open.status).toBe(200);
+    const head = (await open.json()) as SignedTreeHead & { cosignatures: Cosignature[]; note: string };
+    expect(head.rootHash).toBe(seen.rootHash);
+    const keys = keyringFrom(tb);
+    expect(verifyTreeHead(head, keys.forHead(head)!)).toBe(true);
+    const zjCosig = head.cosignatures.find((c) => c.witness === 'zj')!;
+    expect(cosignatureCovers(zjCosig, head)).toBe(true);
+    expect(verifyCosignature(zjCosig, keys.find('zj', zjCosig.keyId)!)).toBe(true);
+    const note = parseNote(head.note)!;
+    expect(note.signatures.map((x) => x.name)).toEqual(['yrd.example/audit/sh', 'yrd.example/witness/zj']);
+    const checkpoint = await fetch(`${sh.httpUrl}/api/audit/v1/checkpoint`);
+    expect(checkpoint.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await checkpoint.text()).toBe(head.note);
+  });
+
+  it('an auditor with only the public routes proves a record’s inclusion in a head of their choosing, and consistency', async () => {
+    const traced = (await tb.http(sh.httpUrl, shAuditor, 'GET', '/api/audit/v1/records?requestId=w-req-1')).body as {
+      records: { seq: number; leafHash: string }[];
+    };
+    const rec = traced.records[0]!;
+    // the heads signed so far (events that arrive together are appended, and signed, together)
+    const signed: number[] = [];
+    for (let size = 1; size <= 5; size++) {
+      if ((await fetch(`${sh.httpUrl}/api/audit/v1/heads/${size}`)).status === 200) signed.push(size);
+    }
+    expect(signed).toContain(5);
+    const covering = signed.filter((size) => size > rec.seq);
+    for (const treeSize of covering) {
+      const r = await fetch(
+        `${sh.httpUrl}/api/audit/v1/proofs/inclusion?leafHash=${rec.leafHash}&treeSize=${treeSize}`,
+      );
+      expect(r.status).toBe(200);
+      const p = (await r.json()) as { seq: number; path: string[]; head: SignedTreeHead };
+      expect(p.seq).toBe(rec.seq);
+      expect(p.head.size).toBe(treeSize);
+      expect(verifyTreeHead(p.head, keyringFrom(tb).forHead(p.head)!)).toBe(true);
+      const path = p.path.map((h) => Buffer.from(h, 'hex'));
+      expect(
+        verifyInclusion(Buffer.from(rec.leafHash, 'hex'), rec.seq, treeSize, path, Buffer.from(p.head.rootHash, 'hex')),
+      ).toBe(true);
+    }
+    // a head that does not cover it, a leaf the log does not hold, a size no head has: refused with a code
+    const refused = async (q: string) => {
+      const r = await fetch(`${sh.httpUrl}/api/audit/v1/proofs/inclusion?${q}`);
+      return { status: r.status, code: ((await r.json()) as { code: string }).code };
+    };
+    const notCovering = signed.find((size) => size <= rec.seq);
+    if (notCovering !== undefined) {
+      expect(await refused(`leafHash=${rec.leafHash}&treeSize=${notCovering}`)).toEqual({
+        status: 400,
+        code: 'AUDIT.RANGE_INVALID',
+      });
+    }
+    expect(await refused(`seq=5&treeSize=5`)).toEqual({ status: 400, code: 'AUDIT.RANGE_INVALID' });
+    expect(await refused(`leafHash=${'0'.repeat(64)}`)).toEqual({ status: 404, code: 'AUDIT.LEAF_NOT_FOUND' });
+    expect(await refused('seq=1&treeSize=999')).toEqual({ status: 404, code: 'AUDIT.HEAD_NOT_FOUND' });
+    expect(await refused('leafHash=xyz')).toMatchObject({ status: 400 });
+    expect(await refused(`seq=1&leafHash=${rec.leafHash}`)).toMatchObject({ status: 400 });
+
+    const from = signed[0]!;
+    const c = (await (await fetch(`${sh.httpUrl}/api/audit/v1/consistency?from=${from}&to=5`)).json()) as {
+      from: SignedTreeHead;
+      to: SignedTreeHead;
+      proof: string[];
+    };
+    expect(
+      verifyConsistency(
+        from,
+        5,
+        Buffer.from(c.from.rootHash, 'hex'),
+        Buffer.from(c.to.rootHash, 'hex'),
+        c.proof.map((h) => Buffer.from(h, 'hex')),
+      ),
+    ).toBe(true);
+
+    const trust = (await (await fetch(`${sh.httpUrl}/api/audit/v1/trust-list`)).json()) as {
+      format: string;
+      cosignatureQuorum: number;
+      provinces: Record<
+        string,
+        { keys: { kid: string; jwk: { x: string; d?: string }; vkey: string; status: string }[] }
+      >;
+    };
+    expect(trust).toMatchObject({ format: 'yrd-trust-list/2', cosignatureQuorum: 2 });
+    expect(trust.provinces.sh?.keys[0]).toMatchObject({ kid: 'sh-1', status: 'current', jwk: { x: tb.trust.sh.x } });
+    const vkey = trust.provinces.sh?.keys[0]?.vkey.split('+') ?? [];
+    expect(vkey.slice(0, 2)).toEqual(['yrd.example/audit/sh', expect.stringMatching(/^[0-9a-f]{8}$/)]);
+    // signature type 0x01 (Ed25519), then the key the JWK holds
+    expect(Buffer.from(vkey[2] ?? '', 'base64')).toEqual(
+      Buffer.concat([Buffer.from([1]), Buffer.from(tb.trust.sh.x ?? '', 'base64url')]),
+    );
+    expect(JSON.stringify(trust)).not.toContain('"d"');
   });
 
   it('a rewritten history passes 上海’s own check but not 浙江’s', async () => {
@@ -100,7 +218,7 @@ describe('witnesses: provinces co-sign each other’s heads and catch a rewritte
     await shDb.db.execute(sql`
       update audit.records set fields = ${JSON.stringify(altered)}::jsonb, actor_agency = ${altered.actorAgency},
         leaf_hash = ${recordLeaf(altered).toString('hex')} where seq = 2`);
-    await shDb.db.execute(sql`delete from audit.cosignatures`);
+    // (the co-signatures the old heads got stay where they are)
     await shDb.db.execute(sql`delete from audit.tree_heads`);
     // and the tree the proofs come from: without it the old leaf would still stand in the stored nodes
     // (the restart rebuilds the tree from the rewritten records)
@@ -121,11 +239,15 @@ describe('witnesses: provinces co-sign each other’s heads and catch a rewritte
     // 浙江 compares with the head it witnessed before
     const alarm = await until(async () => (await witnessed()).alarms.find((a) => a.province === 'sh'), 'an alarm');
     expect(['AUDIT.FORK', 'AUDIT.INCONSISTENT']).toContain(alarm.code);
-    // and the rewritten head got no co-signature
-    const latest = (await tb.http(sh.httpUrl, shAuditor, 'GET', '/api/audit/v1/heads/latest')).body as {
+    // and the rewritten head of the same size shows none of the co-signatures the old one got
+    const latest = (await (await fetch(`${sh.httpUrl}/api/audit/v1/heads/latest`)).json()) as {
+      size: number;
       cosignatures: unknown[];
+      note: string;
     };
+    expect(latest.size).toBe(5);
     expect(latest.cosignatures).toEqual([]);
+    expect(parseNote(latest.note)?.signatures).toHaveLength(1);
     // 浙江 keeps the head it trusted, not the rewritten one
     expect((await witnessed()).witnessed.find((x) => x.province === 'sh')?.size).toBe(5);
   });

@@ -5,7 +5,7 @@
 import replyFrom from '@fastify/reply-from';
 import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
 import { forbidden, notFound } from '@yrd/errors';
-import { buildHttpApp } from '@yrd/http';
+import { buildHttpApp, publicApiRoutes } from '@yrd/http';
 import type { Logger } from '@yrd/logger';
 import type { Province, ServiceName } from '@yrd/region';
 import { context, injectTraceContext, trace } from '@yrd/telemetry';
@@ -42,7 +42,7 @@ export async function startEdge(opts: EdgeOptions) {
     service: 'edge',
     logger,
     verifier: opts.verifier,
-    publicRoutes: dev ? ['/api/auth/v1/dev-users', '/api/auth/v1/dev-token'] : [],
+    publicRoutes: [...publicApiRoutes, ...(dev ? ['/api/auth/v1/dev-users', '/api/auth/v1/dev-token'] : [])],
     openapi: { title: `YRD ${opts.province} edge` },
   });
   await app.register(replyFrom, { undici: { connections: 64, pipelining: 1 } });
@@ -120,6 +120,11 @@ export async function startEdge(opts: EdgeOptions) {
         }),
       });
     app.all(`/api/${name}/*`, { schema: { hide: true } }, handler);
+    // the routes anyone may read are matched on their own (a static or parametric route wins over the
+    // wildcard), so the token check above lets them through
+    for (const path of publicApiRoutes) {
+      if (path.startsWith(`/api/${name}/`)) app.get(path, { schema: { hide: true } }, handler);
+    }
   }
 
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port });

@@ -68,15 +68,16 @@ export class WitnessRepo implements WitnessStore, CosignatureStore {
 
   async addCosignature(c: Cosignature, at: string): Promise<boolean> {
     const res = (await this.h.db.execute(sql`
-      insert into audit.cosignatures (size, witness, root_hash, cosignature, received_at)
-      values (${c.size}, ${c.witness}, ${c.rootHash}, ${JSON.stringify(c)}::jsonb, ${at})
-      on conflict (size, witness) do nothing returning size`)) as unknown as Exec;
+      insert into audit.cosignatures (size, root_hash, head_key_id, head_ts, witness, cosignature, received_at)
+      values (${c.size}, ${c.rootHash}, ${c.headKeyId}, ${c.timestamp}, ${c.witness}, ${JSON.stringify(c)}::jsonb, ${at})
+      on conflict do nothing returning size`)) as unknown as Exec;
     return res.rows.length > 0;
   }
 
-  async cosignaturesOf(size: number): Promise<Cosignature[]> {
+  async cosignaturesOf(head: { size: number; rootHash: string }): Promise<Cosignature[]> {
     const rows = await this.h.rows<{ cosignature: Cosignature | string }>(
-      sql`select cosignature from audit.cosignatures where size = ${size} order by witness`,
+      sql`select cosignature from audit.cosignatures where size = ${head.size} and root_hash = ${head.rootHash}
+        order by witness`,
     );
     return rows.map((r) =>
       typeof r.cosignature === 'string' ? (JSON.parse(r.cosignature) as Cosignature) : r.cosignature,

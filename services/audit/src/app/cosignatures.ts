@@ -1,21 +1,24 @@
 /**
  * Co-signatures other provinces give this province's heads. One is kept only when it is a valid
- * signature of a known province over a head this province actually signed (same size and root).
+ * cosignature/v1 of a known witness key over a head this province actually signed — the exact head:
+ * size, root, time and signing key id — and it is shown only beside that head. A head of the same size
+ * with another root (a rewritten history) carries none of the co-signatures of the old one.
  */
-import type { KeyObject } from 'node:crypto';
 import { invalid } from '@yrd/errors';
 import type { Province } from '@yrd/region';
-import { type Cosignature, type SignedTreeHead, verifyCosignature } from '../domain/index.js';
+import { type Cosignature, cosignatureCovers, type SignedTreeHead, verifyCosignature } from '../domain/index.js';
+import type { Keyring } from '../domain/keyring.js';
 
 export interface CosignatureStore {
   addCosignature(c: Cosignature, at: string): Promise<boolean>;
-  cosignaturesOf(size: number): Promise<Cosignature[]>;
+  /** the co-signatures stored for a head of this size and root (the caller checks the rest) */
+  cosignaturesOf(head: { size: number; rootHash: string }): Promise<Cosignature[]>;
 }
 
 export class CosignatureBook {
   constructor(
     private readonly me: Province,
-    private readonly keys: ReadonlyMap<string, KeyObject>,
+    private readonly keys: Keyring,
     private readonly headOf: (size: number) => Promise<SignedTreeHead | undefined>,
     private readonly store: CosignatureStore,
     private readonly clock: () => Date,
@@ -23,18 +26,28 @@ export class CosignatureBook {
 
   /** From the lane of `from`: a witness can only co-sign as itself. */
   async accept(from: Province, c: Cosignature): Promise<void> {
-    const key = this.keys.get(c.witness);
+    const at = typeof c.time === 'number' && Number.isSafeInteger(c.time) ? new Date(c.time * 1000) : undefined;
+    const key = at ? this.keys.find(c.witness, c.keyId, at.toISOString()) : undefined;
     if (c.witness !== from || c.province !== this.me || !key || !verifyCosignature(c, key)) {
-      throw invalid('AUDIT.COSIGNATURE_INVALID', `见证签名无效 co-signature of ${c.witness} does not verify`);
+      throw invalid('AUDIT.COSIGNATURE_INVALID', `见证签名无效 co-signature of ${String(c.witness)} does not verify`);
     }
     const head = await this.headOf(c.size);
-    if (!head || head.rootHash !== c.rootHash || head.timestamp !== c.timestamp) {
-      throw invalid('AUDIT.COSIGNATURE_UNKNOWN_HEAD', `没有该树头 no head of size ${c.size} with that root`);
+    if (!head || !cosignatureCovers(c, head)) {
+      throw invalid(
+        'AUDIT.COSIGNATURE_UNKNOWN_HEAD',
+        `没有该树头 no head of size ${c.size} with that root, time and key: this province did not sign it`,
+      );
     }
     await this.store.addCosignature(c, this.clock().toISOString());
   }
 
-  of(size: number) {
-    return this.store.cosignaturesOf(size);
+  /** The co-signatures over exactly this head, each checked again against the trust list. */
+  async of(head: SignedTreeHead): Promise<Cosignature[]> {
+    const stored = await this.store.cosignaturesOf(head);
+    return stored.filter((c) => {
+      if (!cosignatureCovers(c, head)) return false;
+      const key = this.keys.find(c.witness, c.keyId, new Date(c.time * 1000).toISOString());
+      return key !== undefined && verifyCosignature(c, key);
+    });
   }
 }

@@ -4,7 +4,6 @@
  * proof), co-signs what holds and hands the co-signature back, and raises an alarm — kept, logged,
  * and shown by the auditor API — when a province's log no longer extends what it saw.
  */
-import type { KeyObject } from 'node:crypto';
 import type { ProvinceKey } from '@yrd/auth';
 import { asAppError } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
@@ -18,6 +17,7 @@ import {
   type SignedTreeHead,
   type WitnessedHead,
 } from '../domain/index.js';
+import type { Keyring } from '../domain/keyring.js';
 import type { TracePage } from './audit-log.js';
 
 export interface WitnessAlarm {
@@ -47,7 +47,7 @@ export class Witness {
 
   constructor(
     private readonly me: Province,
-    private readonly keys: ReadonlyMap<string, KeyObject>,
+    private readonly keys: Keyring,
     private readonly key: ProvinceKey,
     private readonly store: WitnessStore,
     private readonly peers: WitnessPeers,
@@ -77,8 +77,8 @@ export class Witness {
   private async judge(province: Province, head: SignedTreeHead): Promise<Judgement | undefined> {
     // a head speaks for the province whose subject it came on, and no other
     if (head.province !== province || province === this.me) return undefined;
-    const publicKey = this.keys.get(province);
-    if (!publicKey) return undefined;
+    // the key the head names, valid at its time; none is an alarm (judgeHead), not a silence
+    const publicKey = this.keys.forHead(head);
     const prev = await this.store.witnessed(province);
     const need = proofNeeded(prev, head);
     let proof: Buffer[] = [];
@@ -108,7 +108,7 @@ export class Witness {
     if (!prev || judgement.keep.size !== prev.size || judgement.keep.rootHash !== prev.rootHash)
       await this.store.keep(judgement.keep, at);
     if (judgement.cosign) {
-      const c = cosign(this.me, head, this.key.privateKey, this.key.kid);
+      const c = cosign(this.me, head, this.key.privateKey, this.key.kid, this.clock());
       await this.peers.deliverCosignature(province, c).catch((err: unknown) => {
         this.logger.warn({ province, size: head.size, err: (err as Error).message }, 'co-signature not delivered');
       });

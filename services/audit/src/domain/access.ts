@@ -4,8 +4,9 @@
  * them — a trace, an export — is the job of the province's auditors alone: not the admin's, not an
  * agency's, and never another province's (the other provinces see their own side of an exchange in
  * their own logs, and this log's heads through witnessing). Checking the log as a whole (verify,
- * the witness view) is also the admin's; signed heads and consistency proofs hold only hashes the
- * province publishes anyway, so any signed-in user may read them. Deny unless a row allows.
+ * the witness view) is also the admin's. Signed heads, co-signatures, the trust list and consistency
+ * and inclusion proofs hold only keys, sizes and hashes: they are public, need no sign-in and are not
+ * in this matrix (adapters/public-http.ts). Deny unless a row allows.
  *
  * The refusals are about the route, never about a record: a caller who may not trace gets the same
  * 403 whatever it asked for, so nothing about the log's contents can be probed.
@@ -14,13 +15,12 @@ import type { Principal } from '@yrd/auth';
 
 export type Viewer = Pick<Principal, 'sub' | 'province' | 'agency' | 'roles'>;
 
-export const auditActions = ['trace', 'export', 'verify', 'witness', 'heads'] as const;
+export const auditActions = ['trace', 'export', 'verify', 'witness'] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 export const accessRules = {
   auditor: 'ACCESS.PROVINCE_AUDITOR',
   provinceAdmin: 'ACCESS.PROVINCE_ADMIN',
-  published: 'ACCESS.PUBLISHED_HASHES',
   denied: 'ACCESS.DEFAULT_DENY',
 } as const;
 export type AccessRule = (typeof accessRules)[keyof typeof accessRules];
@@ -35,13 +35,11 @@ const rolesFor: Record<AuditAction, readonly Principal['roles'][number][]> = {
   export: ['auditor'],
   verify: ['auditor', 'admin'],
   witness: ['auditor', 'admin'],
-  heads: [],
 };
 
 /** Whether `v` may take `action` on the audit log of `province`. */
 export function auditAccess(v: Viewer, province: string, action: AuditAction): AccessDecision {
   const needed = rolesFor[action];
-  if (needed.length === 0) return { allow: true, rule: accessRules.published };
   if (v.province !== province) {
     return {
       allow: false,

@@ -1,5 +1,8 @@
-// Signed tree heads (STH). Pure functions: the timestamp is supplied by the caller.
+// Signed tree heads (STH). A head is signed as a C2SP checkpoint (see note.ts); heads signed by earlier
+// versions (no `format`) were signed over `yrd-sth-v1` bytes and still verify. Pure functions: the
+// timestamp is supplied by the caller.
 import { type KeyObject, sign, verify } from 'node:crypto';
+import { checkpointText } from './note.js';
 import { canonicalJson } from './record.js';
 
 export interface TreeHead {
@@ -18,10 +21,15 @@ export type TreeHeadAlg = 'Ed25519' | 'SM2';
 
 export interface SignedTreeHead extends TreeHead {
   alg: TreeHeadAlg;
-  /** Identifies the signing key (e.g. in the regional trust list). */
+  /** Identifies the signing key in the regional trust list (e.g. `sh-1`); signed, as part of the checkpoint. */
   keyId: string;
-  /** Signature over treeHeadBytes(head), base64url without padding. */
+  /**
+   * The Ed25519 signature, base64url without padding: over the checkpoint text (`format: 'checkpoint'`),
+   * or over treeHeadBytes(head) for a head of an earlier version (no format).
+   */
   signature: string;
+  /** `checkpoint`: signed as a C2SP checkpoint. Absent: an earlier version's `yrd-sth-v1` head. */
+  format?: 'checkpoint';
 }
 
 export const TREE_HEAD_DOMAIN = 'yrd-sth-v1\n';
@@ -53,22 +61,37 @@ export function treeHeadBytes(h: TreeHead): Buffer {
   return Buffer.from(TREE_HEAD_DOMAIN + canonicalJson(head), 'utf8');
 }
 
-/** Sign a tree head with an Ed25519 private key. */
+/** The bytes a head's signature is over: its checkpoint text, or the legacy bytes for an old head. */
+export function signedBytes(h: SignedTreeHead): Buffer {
+  if (h.format !== undefined && h.format !== 'checkpoint')
+    throw new TypeError(`unknown head format ${String(h.format)}`);
+  if (h.format === 'checkpoint') {
+    assertTreeHead(h);
+    return Buffer.from(checkpointText(h), 'utf8');
+  }
+  return treeHeadBytes(h);
+}
+
+/** Sign a tree head, as a checkpoint, with an Ed25519 private key. */
 export function signTreeHead(h: TreeHead, privateKey: KeyObject, keyId: string): SignedTreeHead {
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {
     throw new TypeError('signTreeHead: an Ed25519 private KeyObject is required');
   }
-  if (typeof keyId !== 'string' || keyId.length === 0) throw new TypeError('signTreeHead: keyId required');
-  const signature = sign(null, treeHeadBytes(h), privateKey).toString('base64url');
-  return {
+  if (typeof keyId !== 'string' || keyId.length === 0 || /\s/.test(keyId)) {
+    throw new TypeError('signTreeHead: keyId required (one word)');
+  }
+  const head: SignedTreeHead = {
     province: h.province,
     size: h.size,
     rootHash: h.rootHash,
     timestamp: h.timestamp,
     alg: 'Ed25519',
     keyId,
-    signature,
+    signature: '',
+    format: 'checkpoint',
   };
+  head.signature = sign(null, signedBytes(head), privateKey).toString('base64url');
+  return head;
 }
 
 /**
@@ -82,7 +105,7 @@ export function verifyTreeHead(sth: SignedTreeHead, publicKey: KeyObject): boole
     if (typeof sth.signature !== 'string' || !BASE64URL.test(sth.signature)) return false;
     const sig = Buffer.from(sth.signature, 'base64url');
     if (sig.length !== 64 || sig.toString('base64url') !== sth.signature) return false;
-    return verify(null, treeHeadBytes(sth), publicKey, sig);
+    return verify(null, signedBytes(sth), publicKey, sig);
   } catch {
     return false;
   }

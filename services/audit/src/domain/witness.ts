@@ -4,7 +4,18 @@
 // witness already holds, so the witness catches it. Pure functions: keys, heads and proofs come in.
 import { type KeyObject, sign, verify } from 'node:crypto';
 import { verifyConsistency } from './merkle.js';
-import { canonicalJson } from './record.js';
+import {
+  auditOrigin,
+  type CheckpointFields,
+  checkpointText,
+  cosignedMessage,
+  NOTE_COSIGNATURE_V1,
+  NOTE_ED25519,
+  noteKeyId,
+  signatureLine,
+  timestampedSignature,
+  witnessName,
+} from './note.js';
 import { type SignedTreeHead, verifyTreeHead } from './tree-head.js';
 
 /** What a witness keeps of a province: the largest head it verified. */
@@ -31,16 +42,23 @@ export function proofNeeded(
 }
 
 /**
- * Judges a province's head against what the witness holds. The first head of a province is taken on
+ * Judges a province's head against what the witness holds; `publicKey` is the trust list's key for the
+ * key id and time the head names (undefined: none, an alarm). The first head of a province is taken on
  * trust (there is nothing to compare yet). A head of the size already held must carry the same root;
  * otherwise the consistency proof (see `proofNeeded`) must show the smaller log is a prefix of the larger.
  */
 export function judgeHead(
   prev: WitnessedHead | undefined,
   head: SignedTreeHead,
-  publicKey: KeyObject,
+  publicKey: KeyObject | undefined,
   proof: readonly Uint8Array[] = [],
 ): Judgement {
+  if (!publicKey) {
+    return alarm(
+      'AUDIT.HEAD_SIGNATURE_INVALID',
+      `${head.province} 树头 size ${head.size} 的签名密钥 ${String(head.keyId)} 不在信任列表中（或不在有效期内） head signed with key ${String(head.keyId)}, which the trust list does not hold for that time`,
+    );
+  }
   if (!verifyTreeHead(head, publicKey)) {
     return alarm(
       'AUDIT.HEAD_SIGNATURE_INVALID',
@@ -78,44 +96,111 @@ function alarm(code: WitnessAlarmCode, message: string): Judgement {
   return { ok: false, code, message };
 }
 
-/** A witness's co-signature over a province's head. */
+/**
+ * A witness's co-signature over one exact head of a province: a C2SP cosignature/v1 (note.ts) over the
+ * head's checkpoint text, which holds the province, size, root, time and the key id the head was signed
+ * with. It vouches for that head and no other: a head of the same size with another root or key does
+ * not carry it.
+ */
 export interface Cosignature {
+  format: 'cosignature/v1';
+  /** the co-signing province */
   witness: string;
+  /** the witness's key id in the trust list (e.g. `zj-1`) */
+  keyId: string;
+  /** the head co-signed: province, size, rootHash, timestamp and headKeyId, as in its checkpoint */
   province: string;
   size: number;
   rootHash: string;
   timestamp: string;
-  keyId: string;
-  /** Ed25519 over cosignatureBytes, base64url */
+  headKeyId: string;
+  /** when the witness co-signed, POSIX seconds (signed) */
+  time: number;
+  /** Ed25519 over cosignedMessage(time, checkpoint), base64url */
   signature: string;
 }
 
-export const COSIGNATURE_DOMAIN = 'yrd-cosign-v1\n';
+/** The checkpoint fields of the head a co-signature is over. */
+const cosignedHead = (c: Cosignature): CheckpointFields => ({
+  province: c.province,
+  size: c.size,
+  rootHash: c.rootHash,
+  timestamp: c.timestamp,
+  keyId: c.headKeyId,
+});
 
-export function cosignatureBytes(witness: string, h: WitnessedHead): Buffer {
-  return Buffer.from(
-    COSIGNATURE_DOMAIN +
-      canonicalJson({ witness, province: h.province, size: h.size, rootHash: h.rootHash, timestamp: h.timestamp }),
-    'utf8',
-  );
-}
-
-export function cosign(witness: string, h: WitnessedHead, privateKey: KeyObject, keyId: string): Cosignature {
-  return {
+export function cosign(
+  witness: string,
+  head: SignedTreeHead,
+  privateKey: KeyObject,
+  keyId: string,
+  now: Date,
+): Cosignature {
+  const time = Math.floor(now.getTime() / 1000);
+  const c: Cosignature = {
+    format: 'cosignature/v1',
     witness,
-    province: h.province,
-    size: h.size,
-    rootHash: h.rootHash,
-    timestamp: h.timestamp,
     keyId,
-    signature: sign(null, cosignatureBytes(witness, h), privateKey).toString('base64url'),
+    province: head.province,
+    size: head.size,
+    rootHash: head.rootHash,
+    timestamp: head.timestamp,
+    headKeyId: head.keyId,
+    time,
+    signature: '',
   };
+  c.signature = sign(null, cosignedMessage(time, checkpointText(cosignedHead(c))), privateKey).toString('base64url');
+  return c;
 }
 
+/** False (never throws) unless `c` is a well-formed cosignature/v1 that `witnessKey` made. */
 export function verifyCosignature(c: Cosignature, witnessKey: KeyObject): boolean {
   try {
-    return verify(null, cosignatureBytes(c.witness, c), witnessKey, Buffer.from(c.signature, 'base64url'));
+    if (c.format !== 'cosignature/v1' || typeof c.signature !== 'string') return false;
+    const sig = Buffer.from(c.signature, 'base64url');
+    if (sig.length !== 64 || sig.toString('base64url') !== c.signature) return false;
+    return verify(null, cosignedMessage(c.time, checkpointText(cosignedHead(c))), witnessKey, sig);
   } catch {
     return false;
   }
+}
+
+/** Whether `c` is over exactly `head`: the same province, size, root, time and signing key. */
+export function cosignatureCovers(c: Cosignature, head: SignedTreeHead): boolean {
+  return (
+    c.province === head.province &&
+    c.size === head.size &&
+    c.rootHash === head.rootHash &&
+    c.timestamp === head.timestamp &&
+    c.headKeyId === head.keyId
+  );
+}
+
+/**
+ * The head as a C2SP signed note: its checkpoint text, a blank line, the province's signature line and
+ * one cosignature/v1 line per co-signature. Any signed-note tool given the verifier keys (note.ts
+ * verifierKey, published with the trust list) checks it. Co-signatures over another head are left out.
+ */
+export function headNote(
+  head: SignedTreeHead,
+  headKey: KeyObject,
+  cosignatures: readonly { c: Cosignature; witnessKey: KeyObject }[] = [],
+): string | undefined {
+  if (head.format !== 'checkpoint') return undefined;
+  let note = `${checkpointText(head)}\n`;
+  note += signatureLine(
+    auditOrigin(head.province),
+    noteKeyId(auditOrigin(head.province), NOTE_ED25519, headKey),
+    Buffer.from(head.signature, 'base64url'),
+  );
+  for (const { c, witnessKey } of cosignatures) {
+    if (!cosignatureCovers(c, head)) continue;
+    const name = witnessName(c.witness);
+    note += signatureLine(
+      name,
+      noteKeyId(name, NOTE_COSIGNATURE_V1, witnessKey),
+      timestampedSignature(c.time, Buffer.from(c.signature, 'base64url')),
+    );
+  }
+  return note;
 }

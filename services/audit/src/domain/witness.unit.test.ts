@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { aHead, aLog, aStoredRecord } from './test-builders.js';
-import { cosign, judgeHead, proofNeeded, verifyCosignature, type WitnessedHead } from './witness.js';
+import { cosign, cosignatureCovers, judgeHead, proofNeeded, verifyCosignature, type WitnessedHead } from './witness.js';
 
 const sh = generateKeyPairSync('ed25519');
 const zj = generateKeyPairSync('ed25519');
@@ -65,10 +65,33 @@ describe('witnessing a province’s heads', () => {
   });
 
   it('co-signs as the witness, and a co-signature verifies only with the witness’s key', () => {
-    const c = cosign('zj', held(15), zj.privateKey, 'zj-1');
-    expect(c).toMatchObject({ witness: 'zj', province: 'sh', size: 15 });
+    const c = cosign('zj', aHead(tree, 15, sh.privateKey), zj.privateKey, 'zj-1', new Date('2026-12-04T10:00:00Z'));
+    expect(c).toMatchObject({ format: 'cosignature/v1', witness: 'zj', province: 'sh', size: 15, time: 1796378400 });
     expect(verifyCosignature(c, zj.publicKey)).toBe(true);
     expect(verifyCosignature(c, sh.publicKey)).toBe(false);
     expect(verifyCosignature({ ...c, size: 16 }, zj.publicKey)).toBe(false);
+  });
+
+  it('binds a co-signature to the exact head: root, time and the key id the head was signed with', () => {
+    const head = aHead(tree, 15, sh.privateKey);
+    const c = cosign('zj', head, zj.privateKey, 'zj-1', new Date('2026-12-04T10:00:00Z'));
+    expect(cosignatureCovers(c, head)).toBe(true);
+    // the same size re-signed over a rewritten history: the old co-signature is not over it
+    const rewrittenHead = aHead(rewritten, 15, sh.privateKey);
+    expect(rewrittenHead.rootHash).not.toBe(head.rootHash);
+    expect(cosignatureCovers(c, rewrittenHead)).toBe(false);
+    expect(cosignatureCovers(c, { ...head, keyId: 'sh-2' })).toBe(false);
+    expect(cosignatureCovers(c, { ...head, timestamp: '2026-12-04T10:00:01.000Z' })).toBe(false);
+    // and each of those is signed: changing one in the co-signature breaks it
+    for (const change of [{ rootHash: rewrittenHead.rootHash }, { headKeyId: 'sh-2' }, { time: c.time + 1 }]) {
+      expect(verifyCosignature({ ...c, ...change }, zj.publicKey)).toBe(false);
+    }
+  });
+
+  it('raises an alarm for a head signed with a key the trust list does not hold', () => {
+    expect(judgeHead(undefined, aHead(tree, 8, sh.privateKey), undefined)).toMatchObject({
+      ok: false,
+      code: 'AUDIT.HEAD_SIGNATURE_INVALID',
+    });
   });
 });

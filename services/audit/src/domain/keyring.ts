@@ -1,0 +1,54 @@
+// The provinces' public head-signing keys, current and past, by key id: what a head or a co-signature is
+// checked against. A key signs only within its validity, so a retired key cannot vouch for a head dated
+// after it was retired (a stolen old key can only re-sign the past, which the witnesses already hold).
+import type { KeyObject } from 'node:crypto';
+
+export interface RingKey {
+  province: string;
+  /** e.g. `sh-1`: the key id heads and co-signatures name */
+  kid: string;
+  publicKey: KeyObject;
+  /** ISO 8601; absent: since always */
+  validFrom?: string | undefined;
+  /** ISO 8601; absent: still current */
+  validUntil?: string | undefined;
+}
+
+export class Keyring {
+  private readonly byId = new Map<string, RingKey>();
+
+  constructor(keys: readonly RingKey[]) {
+    for (const k of keys) this.byId.set(`${k.province} ${k.kid}`, k);
+  }
+
+  /** A province's key `kid`, if it was valid at `at` (ISO 8601; absent: any time). */
+  find(province: string, kid: string, at?: string): KeyObject | undefined {
+    const k = this.byId.get(`${province} ${kid}`);
+    if (!k) return undefined;
+    if (at !== undefined) {
+      const t = Date.parse(at);
+      if (Number.isNaN(t)) return undefined;
+      if (k.validFrom !== undefined && t < Date.parse(k.validFrom)) return undefined;
+      if (k.validUntil !== undefined && t >= Date.parse(k.validUntil)) return undefined;
+    }
+    return k.publicKey;
+  }
+
+  /** The key a head names, valid at the head's time. */
+  forHead(h: { province: string; keyId: string; timestamp: string }): KeyObject | undefined {
+    return this.find(h.province, h.keyId, h.timestamp);
+  }
+
+  /** Every key of a province, oldest first. */
+  of(province: string): RingKey[] {
+    return [...this.byId.values()]
+      .filter((k) => k.province === province)
+      .sort(
+        (a, b) => Date.parse(a.validFrom ?? '1970-01-01T00:00:00Z') - Date.parse(b.validFrom ?? '1970-01-01T00:00:00Z'),
+      );
+  }
+
+  get provinces(): string[] {
+    return [...new Set([...this.byId.values()].map((k) => k.province))];
+  }
+}
