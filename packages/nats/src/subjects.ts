@@ -27,6 +27,12 @@ export const subjects = {
   presence: (p: Province) => `presence.${p}.exchange`,
   /** a province's signed tree heads, exported to every other province, which witness them */
   treeHeads: (p: Province) => `sth.${p}`,
+  /**
+   * The state of a province's audit log (ok, or failed with a code), announced by its audit service on
+   * every change and as a heartbeat; its exchange refuses to send or serve while the log is failed.
+   * Internal to the province's account (not exported), and outside `audit.P.>`, so never in the stream.
+   */
+  auditState: (p: Province) => `auditlog.${p}.state`,
   /** JetStream subjects of a province's own audit stream (internal to its account) */
   audit: (p: Province, kind: string) => `audit.${p}.${kind}`,
   auditAll: (p: Province) => `audit.${p}.>`,

@@ -35,6 +35,24 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** Why a service cannot do its job though its broker is up (e.g. the audit log cannot append). */
+export interface Unhealthy {
+  /** stable code, e.g. AUDIT.LOG_FAILED */
+  code: string;
+  /** "中文 English", for the operator */
+  detail: string;
+  /** anything else the operator should see in /healthz */
+  about?: Record<string, unknown>;
+}
+
+/** A service's own health, beside its broker connection: /healthz and gRPC health follow both. */
+export interface ServiceHealth {
+  /** undefined while healthy */
+  unhealthy(): Unhealthy | undefined;
+  /** calls `listener` when it may have changed; returns the unsubscribe */
+  onChange(listener: () => void): () => void;
+}
+
 export async function runService(opts: {
   name: ServiceName;
   deps: ServiceDeps;
@@ -45,6 +63,8 @@ export async function runService(opts: {
   start?: () => Promise<void>;
   /** stops background work; called before the NATS connection drains */
   stop?: () => Promise<void>;
+  /** the service's own health: while unhealthy, /healthz answers 503 with its code and gRPC NOT_SERVING */
+  health?: ServiceHealth;
 }): Promise<RunningService> {
   const { deps } = opts;
   const host = deps.host ?? '127.0.0.1';
@@ -55,8 +75,21 @@ export async function runService(opts: {
   opts.http.get('/healthz', { schema: { hide: true } }, async (req, reply) => {
     const nats = brokerState(deps.nc);
     const about = { service: opts.name, province: deps.province, nats };
-    if (nats === 'connected') return { status: 'ok', ...about };
+    const own = nats === 'connected' ? opts.health?.unhealthy() : undefined;
+    if (nats === 'connected' && !own) return { status: 'ok', ...about };
     reply.status(503).type('application/problem+json');
+    if (own) {
+      return {
+        type: `https://yrd.example/problems/${own.code.toLowerCase().replace(/[._]/g, '-')}`,
+        title: own.code,
+        status: 503,
+        code: own.code,
+        detail: own.detail,
+        requestId: req.id,
+        ...about,
+        ...(own.about ?? {}),
+      };
+    }
     return {
       type: 'https://yrd.example/problems/node-degraded',
       title: 'NODE.DEGRADED',
@@ -86,12 +119,17 @@ export async function runService(opts: {
   const g = grpcHandle;
   // the standard gRPC health check follows the broker connection too, as /healthz does
   const serving = (state: BrokerState) => {
-    const status = state === 'connected' ? 'SERVING' : 'NOT_SERVING';
+    const status = state === 'connected' && !opts.health?.unhealthy() ? 'SERVING' : 'NOT_SERVING';
     g.health.setStatus('', status);
     for (const n of opts.grpcServiceNames) g.health.setStatus(n, status);
   };
-  const unwatch = onBrokerChange(deps.nc, serving);
-  if (brokerState(deps.nc) !== 'connected') serving(brokerState(deps.nc));
+  const unwatchBroker = onBrokerChange(deps.nc, serving);
+  const unwatchOwn = opts.health?.onChange(() => serving(brokerState(deps.nc)));
+  const unwatch = () => {
+    unwatchBroker();
+    unwatchOwn?.();
+  };
+  if (brokerState(deps.nc) !== 'connected' || opts.health?.unhealthy()) serving(brokerState(deps.nc));
   return {
     name: opts.name,
     httpUrl: `http://${host}:${httpPort}`,

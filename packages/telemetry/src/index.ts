@@ -28,6 +28,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-node';
 export { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
+export { Counter, Gauge, metricsRegistry, Registry, scrape } from './metrics.js';
 export type { Attributes, Context, Span };
 export { context, propagation, SpanKind, SpanStatusCode, trace };
 

@@ -10,7 +10,7 @@ import { GrpcCatalogEntries } from './adapters/catalog.js';
 import { FeedLaneOps, JetStreamFeedLog, NatsSubscriptionLanes, RevocationWatch } from './adapters/feed-nats.js';
 import { SubscriptionRepo } from './adapters/subscription-db.js';
 import { subscriptionRoutes } from './adapters/subscription-http.js';
-import type { PolicyDecider } from './app/exchange.js';
+import type { AuditGate, PolicyDecider } from './app/exchange.js';
 import { ProviderFeeds } from './app/feeds.js';
 import { RequesterFeeds } from './app/subscriber.js';
 import { defaultFeedSettings, type FeedSettings, type Liveness } from './app/subscriptions.js';
@@ -37,7 +37,7 @@ export interface Feeds {
 
 export function buildFeeds(
   deps: ServiceDeps,
-  ctx: { logger: Logger; audit: AuditSink; policy: PolicyDecider; liveness?: Liveness },
+  ctx: { logger: Logger; audit: AuditSink; policy: PolicyDecider; liveness?: Liveness; auditGate?: AuditGate },
   opts: FeedOptions = {},
 ): Feeds {
   const logger = ctx.logger.child({ component: 'feeds' });
@@ -73,6 +73,7 @@ export function buildFeeds(
     deps.clock,
     settings,
     ctx.liveness,
+    ctx.auditGate,
   );
   const requester = new RequesterFeeds(
     deps.province,
@@ -83,6 +84,8 @@ export function buildFeeds(
     logger,
     deps.clock,
     ctx.liveness,
+    undefined,
+    ctx.auditGate,
   );
   const watch = new RevocationWatch(deps.nc, deps.province, (kind, id) => provider.revoked(kind, id), logger);
   return {

@@ -4,6 +4,7 @@ import type { SecretResolver } from '@yrd/config';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
 import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
+import { AuditLogState } from './adapters/audit-state.js';
 import { GrpcCatalogEntries } from './adapters/catalog.js';
 import { DatasetRepo, type DatasetSeed } from './adapters/db.js';
 import { GrpcPolicyDecider, registerExchangeGrpc } from './adapters/grpc.js';
@@ -59,6 +60,8 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
   await audit.ensure();
   const policy = new GrpcPolicyDecider(deps.grpcAddress.consent);
   const presence = new Presence(deps.nc, deps.province, logger, opts.presenceBeatMs);
+  // this province's audit log, as its audit service announces it: the exchange fails closed on it
+  const auditState = new AuditLogState(deps.nc, deps.province, logger);
   const requester = new RequesterApp(
     deps.province,
     deps.key,
@@ -68,6 +71,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     logger,
     deps.clock,
     presence,
+    auditState,
   );
   const replays = new ReplayRepo(deps.db);
   const sourceStore = new CachedSourceStore(new SourceRepo(deps.db));
@@ -98,9 +102,10 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     deps.clock,
     replays,
     opts.replayLeaseMs ?? 6 * (opts.timeoutMs ?? 5000),
+    auditState,
   );
   let forget: NodeJS.Timeout | undefined;
-  const feeds = buildFeeds(deps, { logger, audit, policy, liveness: presence }, opts.feeds);
+  const feeds = buildFeeds(deps, { logger, audit, policy, liveness: presence, auditGate: auditState }, opts.feeds);
   const lanes = new ExchangeLanes(deps.nc, deps.province, provider, logger, feeds.lanes);
   const http = await buildHttpApp({
     service: 'exchange',
@@ -118,6 +123,8 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     grpcServiceNames: ['yrd.exchange.v1.ExchangeService'],
     registerGrpc: (s) => registerExchangeGrpc(s, requester),
     start: async () => {
+      // subscribed before the lanes serve; the state comes with the audit service's next beat
+      await auditState.start();
       await lanes.start();
       await presence.start();
       await feeds.start();
@@ -133,6 +140,7 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
       await feeds.stop();
       await presence.stop();
       lanes.stop();
+      auditState.stop();
       policy.close();
       catalog.close();
     },

@@ -2,6 +2,8 @@
  * JetStream ingestion: every service of the province publishes its audit events on `audit.P.<kind>`
  * into the province's AUDIT_P stream; the durable pull consumer `audit-log` appends them in order.
  * Delivery is at least once; the log dedupes by event id, so each event is in the log exactly once.
+ * An event is acknowledged only once it is in the log: while the log cannot append, JetStream keeps
+ * the events and hands them out again, later each time (backoff up to 30 s), and nothing is lost.
  */
 import { AckPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { asAppError } from '@yrd/errors';
@@ -10,6 +12,7 @@ import { auditStream, ensureStream, jetstream, jetstreamManager, type NatsConnec
 import { auditV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import type { AuditLog } from '../app/audit-log.js';
+import type { LogHealth, LogState } from '../app/log-health.js';
 
 export const AUDIT_CONSUMER = 'audit-log';
 const BATCH = 200;
@@ -25,8 +28,20 @@ export class AuditIngest {
     private readonly province: Province,
     private readonly log: AuditLog,
     private readonly logger: Logger,
+    /** the first redelivery delay after a failed append; it doubles with each failure in a row */
     private readonly retryDelayMs = 1000,
+    /** the longest redelivery delay */
+    private readonly retryMaxMs = 30_000,
   ) {}
+
+  /** failed appends in a row (0 after a success): the redelivery delay grows with it */
+  private failures = 0;
+
+  /** How long JetStream waits before handing failed events out again. */
+  get retryDelay(): number {
+    if (this.failures === 0) return 0;
+    return Math.min(this.retryMaxMs, this.retryDelayMs * 2 ** Math.min(this.failures - 1, 20));
+  }
 
   async start(): Promise<void> {
     const stream = auditStream(this.province);
@@ -86,10 +101,17 @@ export class AuditIngest {
           d.m.term();
         } else d.m.ack();
       });
+      this.failures = 0;
     } catch (err) {
+      this.failures++;
+      const delay = this.retryDelay;
+      // the log's health says it once at error level (service.ts); each retry is only a debug line
       const e = asAppError(err);
-      this.logger.error({ err: e, events: decoded.length }, 'appending audit events failed; redelivery later');
-      for (const d of decoded) d.m.nak(this.retryDelayMs);
+      this.logger.debug(
+        { code: e.code, events: decoded.length, delay },
+        'appending audit events failed; redelivery later',
+      );
+      for (const d of decoded) d.m.nak(delay);
     }
   }
 
@@ -98,5 +120,51 @@ export class AuditIngest {
     await this.loop;
     this.messages = undefined;
     this.loop = undefined;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Announces the log's state to the province's own services (its exchange refuses while the log is
+ * failed: services/exchange/src/adapters/audit-state.ts) on every change and as a heartbeat, so an
+ * exchange started later, or one that missed a change, learns it within a beat. Core NATS: the state
+ * is only ever the current one, and a lost message is repaired by the next beat.
+ */
+export class AuditStateAnnouncer {
+  private timer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly province: Province,
+    private readonly health: LogHealth,
+    private readonly logger: Logger,
+    private readonly beatMs = 2000,
+  ) {}
+
+  start(): void {
+    this.unwatch = this.health.onChange((s) => this.announce(s));
+    this.announce(this.health.current());
+    this.timer = setInterval(() => this.announce(this.health.current()), this.beatMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.unwatch?.();
+    // no goodbye: a stopped audit service loses nothing (JetStream keeps the events), so the exchange
+    // keeps serving on the last state it heard
+  }
+
+  private announce(state: LogState): void {
+    try {
+      this.nc.publish(
+        subjects.auditState(this.province),
+        encoder.encode(JSON.stringify({ ...state, beatMs: this.beatMs })),
+      );
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'audit log state not announced');
+    }
   }
 }

@@ -12,7 +12,7 @@ import { type MaskProfile, maskRecord, parseMaskProfile } from '@yrd/masking';
 import { type consentV1, feedV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import { batchId, type CachedDecision, deliveredItems, endCodes, isFresh, retryDelay } from '../domain/subscription.js';
-import type { PolicyDecider } from './exchange.js';
+import type { AuditGate, PolicyDecider } from './exchange.js';
 import type {
   FeedLog,
   FeedReader,
@@ -36,6 +36,8 @@ export interface DeliveryContext {
   clock: () => Date;
   settings: FeedSettings;
   liveness?: Liveness | undefined;
+  /** this province's audit log: no event leaves while it cannot record (retried later) */
+  auditGate?: AuditGate | undefined;
 }
 
 /** What a delivery may carry, as the consent service decided it. */
@@ -277,6 +279,8 @@ export class Delivery {
       return 'ended';
     }
     if (this.ctx.liveness?.isDown(this.sub.requesterProvince)) return 'retry';
+    // fail closed: while this province's audit log cannot append, nothing is delivered
+    if (this.ctx.auditGate?.refusal()) return 'retry';
     const { items, masking, grantId } = v.granted;
     const seqs = batch.events.map((e) => e.seq);
     const deliver: feedV1.DeliverBatch = {

@@ -7,6 +7,7 @@
 import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
 import {
+  type AppError,
   asAppError,
   conflict,
   forbidden,
@@ -45,6 +46,16 @@ export const brokerUnavailable = () =>
     '本省交换节点与消息总线的连接中断，请稍后重试 this node has lost its broker connection; retry shortly',
   );
 
+/**
+ * Whether this province's audit log can record now. While it cannot, the province fails closed: it
+ * neither sends nor serves (nor delivers subscription events), answering `refusal()` (503
+ * EXCHANGE.AUDIT_UNAVAILABLE). See adapters/audit-state.ts.
+ */
+export interface AuditGate {
+  /** the error to refuse with while the log cannot append; undefined while it can (or is unknown) */
+  refusal(): AppError | undefined;
+}
+
 /** Whether a province's exchange is known to be down (its heartbeats stopped). */
 export interface ProviderLiveness {
   isDown(p: Province): boolean;
@@ -80,6 +91,8 @@ export class RequesterApp {
     private readonly logger: Logger,
     private readonly clock: () => Date,
     private readonly liveness?: ProviderLiveness,
+    /** this province's audit log: nothing is sent while it cannot record */
+    private readonly auditGate?: AuditGate,
   ) {}
 
   async exchange(
@@ -133,6 +146,9 @@ export class RequesterApp {
     try {
       // cut off from the broker nothing can be sent or recorded: say so now, not after the timeouts
       if (!this.transport.isUp()) throw brokerUnavailable();
+      // nor while this province's audit log cannot append (fail closed)
+      const refused = this.auditGate?.refusal();
+      if (refused) throw refused;
       if (this.liveness?.isDown(provider)) {
         throw unavailable(
           'EXCHANGE.PROVIDER_UNAVAILABLE',
@@ -193,6 +209,8 @@ export class ProviderApp {
      * after it (the serving process died) it is served afresh. Several times the requester's timeout.
      */
     private readonly leaseMs = 30_000,
+    /** this province's audit log: nothing is served while it cannot record */
+    private readonly auditGate?: AuditGate,
   ) {}
 
   /** a token bucket per grant (this process's share of the grant's rate) */
@@ -237,6 +255,9 @@ export class ProviderApp {
     try {
       if (!/^[\w.:-]{1,200}$/.test(req.requestId))
         throw invalid('EXCHANGE.MALFORMED_REQUEST', 'request id is missing or malformed');
+      // while this province's audit log cannot append, nothing is served (the requester answers 503)
+      const refused = this.auditGate?.refusal();
+      if (refused) throw refused;
       const principal = await this.verifier.verify(req.requesterToken, audiences.exchange(this.province), {
         expectProvince: requester,
       });

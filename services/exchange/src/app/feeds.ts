@@ -15,7 +15,7 @@ import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
 import { denialError } from '../domain/denial.js';
 import { endCodes, eventIdPattern, feedToken, isSubscriptionIdOf } from '../domain/subscription.js';
 import { authorizeRequest, Delivery, type DeliveryContext, settleEnd, verdictOf } from './delivery.js';
-import type { PolicyDecider } from './exchange.js';
+import type { AuditGate, PolicyDecider } from './exchange.js';
 import type {
   FeedCatalog,
   FeedLog,
@@ -54,8 +54,9 @@ export class ProviderFeeds {
     private readonly clock: () => Date,
     private readonly settings: FeedSettings,
     liveness?: Liveness,
+    auditGate?: AuditGate,
   ) {
-    this.ctx = { province, policy, log, lanes, store, audit, logger, clock, settings, liveness };
+    this.ctx = { province, policy, log, lanes, store, audit, logger, clock, settings, liveness, auditGate };
   }
 
   /** Resumes the delivery of every active subscription (their consumers kept their place). */

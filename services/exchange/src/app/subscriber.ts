@@ -14,6 +14,7 @@ import { feedV1 } from '@yrd/proto';
 import { type Province, provinceOfResourceId } from '@yrd/region';
 import { canUseSubscription, subscriptionListFilter } from '../domain/access.js';
 import { endCodes, receives, subscriptionId } from '../domain/subscription.js';
+import type { AuditGate } from './exchange.js';
 import { decode, laneProvince } from './feeds.js';
 import type {
   Liveness,
@@ -43,6 +44,8 @@ export class RequesterFeeds {
     private readonly clock: () => Date,
     private readonly liveness?: Liveness,
     private readonly newId: () => string = randomUUID,
+    /** this province's audit log: no delivery is taken in while it cannot record (the provider retries) */
+    private readonly auditGate?: AuditGate,
   ) {}
 
   async subscribe(by: Principal, input: SubscribeInput): Promise<Subscription> {
@@ -206,6 +209,8 @@ export class RequesterFeeds {
    */
   async deliver(from: string | undefined, data: Uint8Array): Promise<Uint8Array> {
     const provider = laneProvince(from);
+    const refused = this.auditGate?.refusal();
+    if (refused) throw refused;
     const batch = decode(feedV1.DeliverBatch, data);
     const sub = await this.store.get('requester', batch.subscriptionId);
     if (!sub || sub.providerProvince !== provider) {
