@@ -11,17 +11,18 @@
  *    service's own ingestion (JetStream consumer → `appendMany`), live and as a backlog drained at start.
  * 2. BENCH_AUDIT_ENTRIES appended straight through `AuditLog.appendMany` in batches of 200 (the
  *    ingestion's batch), events/s per tenth (at most per 100,000) to see whether appends slow down.
- * 3. A restart at that size (the service reloads every leaf hash, rebuilds its tree and analyses the
- *    table), then latencies: `trace({ requestId })` (lookup, head, proof), the same over HTTP, the
+ * 3. A restart at that size (the service loads its frontier and latest head, and analyses the table
+ *    when its statistics are stale), then latencies: `trace({ requestId })` (lookup, head, proof), the same over HTTP, the
  *    inclusion proof alone, and `consistency(from, to)` between random signed heads, with and without
  *    its lookups.
- * 4. `AuditLog.verify()` over the whole log: time and the process's peak RSS.
+ * 4. `AuditLog.verify()` over the whole log (the verification job, page by page): time, the longest
+ *    event-loop block and the process's peak RSS. Verify at 1M and 5M, against the whole-log pass it
+ *    replaced, is bench/src/audit-verify.ts (the second half of `npm run bench:audit`).
  *
  * PGlite on disk in a temporary folder by default (as a node with YRD_DATA_DIR keeps it);
  * BENCH_PGLITE=memory for in-memory PGlite, BENCH_DATABASE_URL for PostgreSQL (its `audit` schema is
  * dropped and recreated). Results go to bench/RESULTS.md.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,11 +33,10 @@ import {
   type RecordableHistogram,
 } from 'node:perf_hooks';
 import { type AuditLog, AuditPublisher, auditMigrations, type RunningAudit, startAudit } from '@yrd/audit';
-import { auditEvent } from '@yrd/audit-events';
 import { parseConfig, z } from '@yrd/config';
 import { type DatabaseHandle, migrate, openDatabase, sql } from '@yrd/db';
 import type { auditV1 } from '@yrd/proto';
-import { makeCreditCode, type Province, provinceInfo, provinces } from '@yrd/region';
+import type { Province } from '@yrd/region';
 import type { ServiceDeps } from '@yrd/runtime';
 import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 // the pure Merkle code the service proves with, to time a proof without its lookup (read only)
@@ -47,6 +47,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../services/audit/src/domain/index.js';
+import { event, requestIdOf } from './audit-sample.js';
 import { writeSection } from './results.js';
 
 const config = parseConfig(
@@ -74,76 +75,6 @@ const storage = config.BENCH_DATABASE_URL
   : config.BENCH_PGLITE === 'disk'
     ? 'PGlite on disk'
     : 'PGlite in memory';
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** A UUID-shaped request id that event i's seq can be found by again. */
-function requestIdOf(home: Province, i: number): string {
-  const h = sha256(`bench-request-${home}-${i}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-type Side = 'provider' | 'requester' | 'consent';
-/** the mix of a busy province's log: mostly data served to and asked of the others */
-const shapes: { kind: string; side: Side; items: string[] }[] = [
-  ...Array.from({ length: 8 }, () => ({
-    kind: 'exchange.query.served',
-    side: 'provider' as const,
-    items: ['record_no', 'holder_name', 'status'],
-  })),
-  ...Array.from({ length: 6 }, () => ({
-    kind: 'exchange.query.requested',
-    side: 'requester' as const,
-    items: ['record_no', 'status'],
-  })),
-  { kind: 'exchange.verify.served', side: 'provider', items: ['holder_name', 'valid_until'] },
-  { kind: 'exchange.verify.requested', side: 'requester', items: ['holder_name', 'valid_until'] },
-  { kind: 'exchange.subscribe.received', side: 'requester', items: ['visitor_count', 'area_code'] },
-  { kind: 'exchange.feed.published', side: 'provider', items: ['visitor_count', 'area_code'] },
-  { kind: 'consent.application.approved', side: 'consent', items: [] },
-  { kind: 'consent.consent.created', side: 'consent', items: [] },
-];
-const topics = ['SCJG', 'RSSB', 'GAHJ', 'JTYS', 'WLKL', 'YBJS', 'ZJGJ'];
-const agencies = Object.fromEntries(
-  provinces.map((p) => [
-    p,
-    Array.from({ length: 400 }, (_, n) =>
-      makeCreditCode('11', provinceInfo[p].adminCode, `00${String(n + 1).padStart(6, '0')}X`),
-    ),
-  ]),
-) as Record<Province, string[]>;
-const epoch = Date.UTC(2026, 0, 5, 0, 0, 0);
-
-/** Event i of province `home`'s log: deterministic, so a sampled seq's request id is known. */
-function event(home: Province, i: number): auditV1.AuditEvent {
-  const shape = shapes[i % shapes.length]!;
-  const others = provinces.filter((p) => p !== home);
-  const other = others[i % others.length]!;
-  const requester = shape.side === 'provider' ? other : home;
-  const provider = shape.side === 'provider' ? home : other;
-  const requestId = requestIdOf(home, i);
-  const denied = i % 37 === 0;
-  return auditEvent({
-    eventId: `${requestId}:${home}:${shape.side}`,
-    province: home,
-    kind: shape.kind,
-    requestId,
-    resourceId: `${provider}.${provinceInfo[provider].adminCode}-${topics[i % topics.length]}-${String(i % 5_000).padStart(5, '0')}`,
-    actorUser: `${requester}-user-${i % 800}`,
-    actorAgency: agencies[requester][i % 400]!,
-    requesterProvince: requester,
-    providerProvince: provider,
-    outcome: denied ? 'deny' : 'ok',
-    code: denied ? 'CONSENT.NO_GRANT' : '',
-    payloadHash: sha256(`payload-${home}-${i}`),
-    subjectRef: i % 3 === 0 ? sha256(`subject-${i % 50_000}`) : '',
-    grantId: shape.side === 'consent' ? '' : `grant-${provider}-${i % 1_000}`,
-    consentId: shape.side === 'consent' || i % 5 === 0 ? `consent-${i % 20_000}` : '',
-    // one event every 30 ms: a million is about eight hours of a busy province
-    occurredAt: new Date(epoch + i * 30).toISOString(),
-    items: shape.items,
-  });
-}
 
 /** Storage for one log, empty: a new PGlite folder, or the PostgreSQL database without its audit schema. */
 async function freshDatabase(): Promise<{ db: DatabaseHandle; dispose: () => Promise<void> }> {
@@ -427,7 +358,7 @@ async function main() {
         select (select count(*) from audit.records) as records, (select count(*) from audit.tree_heads) as heads,
           pg_total_relation_size('audit.records') as bytes`);
 
-      // 2. a restart at this size: the service reloads every leaf hash and rebuilds its tree
+      // 2. a restart at this size
       const loop = await watchLoop();
       const r0 = performance.now();
       const running = await startAudit(deps);
@@ -546,8 +477,8 @@ Append speed as the log grows (direct; RSS ${fmt(appended.rssAtStartMiB)} MiB be
 |---|---:|---:|---:|
 ${stepRows.join('\n')}
 
-**Latency at ${fmt(n)} entries**, after a restart: reloading ${fmt(n)} leaf hashes, rebuilding the proof tree and
-analysing the table (the service does at start and every 10 minutes: PGlite runs no autovacuum) took ${restartSeconds.toFixed(1)} s,
+**Latency at ${fmt(n)} entries**, after a restart: loading the frontier and the latest head, and analysing the
+table when its statistics are stale (the service checks at start and every 10 minutes: PGlite runs no autovacuum) took ${restartSeconds.toFixed(1)} s,
 with the event loop blocked for up to ${blockedSeconds.toFixed(1)} s at a time. Random seqs; each trace finds one record by its request id.
 
 | operation | samples | p50 ms | p95 ms | p99 ms | max ms |
@@ -597,10 +528,10 @@ ${verifyText}
           throw new Error(`verify failed at ${fmt(n)}: ${verdict.error}`);
         }
         const checkSeconds = (micros.leaf * n) / 1e6;
-        report(`**Verify ${fmt(n)} entries: ${verifySeconds.toFixed(1)} s** (${fmt(n / verifySeconds)} records/s) for \`AuditLog.verify()\`, which
-loads every record and head and checks them in one pass; of that, recomputing the leaves and the root is about ${checkSeconds.toFixed(1)} s
-(${micros.leaf.toFixed(1)} µs per record, measured apart), the rest loading and parsing the rows. The service's event loop was blocked for up to ${verifyBlockedSeconds.toFixed(1)} s at a
-time meanwhile (no HTTP, gRPC or ingestion then). Resident memory ${fmt(mib(rssBefore))} MiB before (the service's proof tree${
+        report(`**Verify ${fmt(n)} entries: ${verifySeconds.toFixed(1)} s** (${fmt(n / verifySeconds)} records/s) for \`AuditLog.verify()\`, the
+verification job reading records and heads page by page (app/verify-job.ts); of that, recomputing the leaves and the root is about ${checkSeconds.toFixed(1)} s
+(${micros.leaf.toFixed(1)} µs per record, measured apart), the rest reading and parsing the rows. The service's event loop was blocked for up to ${fmt(verifyBlockedSeconds * 1000)} ms at a
+time meanwhile (see "Audit log verification at 1,000,000 and 5,000,000 entries" for 5M and the pass it replaced). Resident memory ${fmt(mib(rssBefore))} MiB before (the service's proof tree${
           storage === 'PostgreSQL' ? '' : " and PGlite's WebAssembly memory"
         } included); the process's peak ${fmt(mib(peakAfter))} MiB${
           peakAfter > peakBefore

@@ -112,6 +112,20 @@ export function checkRecord(
   r: StoredAuditRecord,
   storedAt: (seq: number) => StoredAuditRecord | undefined,
 ): { leaf: Buffer; failure?: undefined } | { failure: AuditFailure } {
+  const alone = checkRecordAlone(r);
+  if (alone.hashedSeq !== undefined && storedAt(alone.hashedSeq)?.fields?.seq === r.seq) {
+    return { failure: recordsReordered(r.seq, alone.hashedSeq, r.fields?.eventId) };
+  }
+  return alone.failure ? { failure: alone.failure } : { leaf: alone.leaf };
+}
+
+/**
+ * checkRecord without looking at any other record. When the fields carry another seq, `hashedSeq` is
+ * that seq: the failure stands as an alteration unless the record stored there carries this one's.
+ */
+function checkRecordAlone(
+  r: StoredAuditRecord,
+): { leaf: Buffer; failure?: undefined; hashedSeq?: undefined } | { failure: AuditFailure; hashedSeq?: number } {
   const eventId: unknown = r.fields?.eventId;
   let leaf: Buffer;
   try {
@@ -127,13 +141,13 @@ export function checkRecord(
   }
   const hashedSeq = r.fields.seq;
   if (hashedSeq !== r.seq) {
-    if (storedAt(hashedSeq)?.fields?.seq === r.seq) return { failure: recordsReordered(r.seq, hashedSeq, eventId) };
     return {
       failure: recordAltered(
         r.seq,
         eventId,
         `哈希字段中的序号为 ${hashedSeq}（记录被篡改） carries seq ${hashedSeq} in its hashed fields (record altered)`,
       ),
+      hashedSeq,
     };
   }
   if (leaf.toString('hex') !== r.leafHash) return { failure: recordAltered(r.seq, eventId, LEAF_MISMATCH) };
@@ -162,6 +176,291 @@ export interface VerifyLogOptions {
 }
 
 /**
+ * The key a head's signature is checked with, by the head (its province and key id); undefined when no
+ * trusted key fits, which fails the head as forged.
+ */
+export type HeadKey = (h: SignedTreeHead) => KeyObject | undefined;
+
+export interface LogVerifierOptions extends VerifyLogOptions {
+  /**
+   * Records arrive in ascending seq order, each seq at most once (a keyset read of the table gives
+   * them so): a record after a gap cannot be the missing one, so the gap is named without reading on.
+   */
+  ordered?: boolean;
+}
+
+/**
+ * A failure found at a record whose name depends on a record still to come: a gap (seq `at` missing
+ * here) is a reordered pair if seq `at` comes later, a deletion otherwise; a record hashed under
+ * `hashedSeq` is one of a traded pair if the record stored as `hashedSeq` carries seq `at`.
+ */
+type OpenQuestion =
+  | { kind: 'gap'; at: number; foundSeq: number }
+  | {
+      kind: 'traded';
+      at: number;
+      hashedSeq: number;
+      eventId: unknown;
+      otherwise: AuditFailure;
+      /** the seq in the hashed fields of the record stored as hashedSeq, once one was read */
+      found?: { seq: unknown };
+    };
+
+/**
+ * verifyLog fed a page at a time: records in order (`addRecords`, as many calls as pages) and heads by
+ * size (`addHeads`), in O(log n) state — the Merkle frontier, the heads not yet reached, the size the
+ * last matching head vouched for, the record last appended — so a log of any size is checked in
+ * constant memory. Reaches exactly verifyLog's verdict however the input is cut into pages.
+ *
+ * Heads must be in before the records they cover: before records that bring the log to size s are
+ * added, every head of size ≤ s must have been (`addHeads(heads, through)` says up to which size the
+ * heads are complete). A head's signature failing anywhere outranks any failure of the records (as in
+ * verifyLog, which checks every head's signature first): after a failure keep adding heads to the end.
+ */
+export class LogVerifier {
+  readonly #log = new MerkleLog();
+  readonly #headKey: HeadKey;
+  readonly #options: LogVerifierOptions;
+  /** heads not yet reached, by size; `#next` is the first of them */
+  #pending: SignedTreeHead[] = [];
+  #next = 0;
+  /** every head of size ≤ this has been added */
+  #headsThrough = -1;
+  /** the first head whose signature (or province) failed: it decides the verdict */
+  #headFailure: AuditFailure | undefined;
+  /** where the records failed: the log as it stood then, and the failure (once its name is known) */
+  #stopped: { size: number; root: string } | undefined;
+  #failure: AuditFailure | undefined;
+  #question: OpenQuestion | undefined;
+  /** records added so far (the position of the next one) */
+  #position = 0;
+  /** size of the last head whose root matched: records before it are vouched for */
+  #vouched = 0;
+  #last: StoredAuditRecord | undefined;
+
+  constructor(headKey: HeadKey, options: LogVerifierOptions = {}) {
+    this.#headKey = headKey;
+    this.#options = options;
+  }
+
+  /** Records verified so far (appended to the recomputed tree). */
+  get checked(): number {
+    return this.#log.size;
+  }
+
+  /** Records added so far, counting those read past a failure. */
+  get position(): number {
+    return this.#position;
+  }
+
+  /** The size up to which heads are complete (`addHeads`' `through`). */
+  get headsThrough(): number {
+    return this.#headsThrough;
+  }
+
+  /** Whether more records can change the verdict (none can after a failure that is fully named). */
+  get wantsRecords(): boolean {
+    return this.#headFailure === undefined && (this.#failure === undefined || this.#question !== undefined);
+  }
+
+  /** Whether more heads can change the verdict (a forged one still can, until one is found). */
+  get wantsHeads(): boolean {
+    return this.#headFailure === undefined;
+  }
+
+  /**
+   * With ordered input, the smallest seq that can still change the verdict: while a failure waits for
+   * the record stored as some later seq, the records before it may be skipped.
+   */
+  get nextSeqWanted(): number | undefined {
+    if (!this.#options.ordered || this.#question?.kind !== 'traded') return undefined;
+    return this.#question.hashedSeq;
+  }
+
+  /**
+   * Adds signed heads (in any order within a call; a later call's may not be smaller than what was
+   * declared complete before) and declares every head of size ≤ `through` added. Each signature is
+   * checked here.
+   */
+  addHeads(heads: readonly SignedTreeHead[], through: number): void {
+    if (this.#headFailure) return;
+    const { province } = this.#options;
+    for (const h of heads) {
+      const key = this.#headKey(h);
+      if (!key || !verifyTreeHead(h, key)) {
+        this.#headFailure = headForged(h);
+        return;
+      }
+      if (province !== undefined && h.province !== province) {
+        this.#headFailure = headOfOtherProvince(h, province);
+        return;
+      }
+    }
+    this.#headsThrough = Math.max(this.#headsThrough, through);
+    if (this.#stopped) return;
+    const late = heads.find((h) => h.size < this.#log.size);
+    if (late) throw new RangeError(`head size ${late.size} added after the log passed it (${this.#log.size})`);
+    const rest = this.#pending.slice(this.#next);
+    this.#pending = heads.length === 0 ? rest : [...rest, ...heads].sort((a, b) => a.size - b.size);
+    this.#next = 0;
+    this.#checkHeads();
+  }
+
+  /** Adds the next records, in stream order. */
+  addRecords(records: readonly StoredAuditRecord[]): void {
+    for (const r of records) {
+      if (!this.wantsRecords) return;
+      const i = this.#position++;
+      if (this.#question) {
+        this.#answer(r, i);
+        continue;
+      }
+      if (this.#headsThrough < i + 1) {
+        throw new RangeError(`heads through size ${i + 1} are needed before the record at position ${i}`);
+      }
+      if (r.seq !== i) {
+        this.#sequence(r, i);
+        continue;
+      }
+      const alone = checkRecordAlone(r);
+      if (alone.failure) {
+        const { hashedSeq } = alone;
+        // a smaller seq is a record already checked, which carries its own seq: not a traded pair
+        if (hashedSeq !== undefined && Number.isSafeInteger(hashedSeq) && hashedSeq > i) {
+          this.#stop();
+          this.#question = { kind: 'traded', at: i, hashedSeq, eventId: r.fields?.eventId, otherwise: alone.failure };
+        } else {
+          this.#fail(alone.failure);
+        }
+        continue;
+      }
+      this.#log.append(alone.leaf);
+      this.#last = r;
+      this.#checkHeads();
+    }
+  }
+
+  /** The verdict over everything added; every head must have been added (`through` = Infinity). */
+  finish(): VerifyLogResult {
+    if (this.#headFailure) {
+      return { ok: false, size: 0, root: new MerkleLog().root().toString('hex'), failure: this.#headFailure };
+    }
+    if (this.#question) {
+      const q = this.#question;
+      this.#question = undefined;
+      this.#failure = q.kind === 'gap' ? recordsMissing(q.at, q.foundSeq - 1) : tradedOrAltered(q);
+    }
+    if (this.#stopped && this.#failure) return { ok: false, ...this.#stopped, failure: this.#failure };
+    if (this.#headsThrough !== Number.POSITIVE_INFINITY) {
+      throw new RangeError('finish() needs every head: addHeads(…, Infinity) with the last of them');
+    }
+    const h = this.#pending[this.#next];
+    if (h) {
+      this.#stop();
+      return {
+        ok: false,
+        ...this.#stopped!,
+        failure: {
+          ...recordsMissing(this.#position, h.size - 1, {
+            zh: `签名树头 size ${h.size} 覆盖这些记录，记录被删除`,
+            en: `head size ${h.size} covers them: records deleted`,
+          }),
+          code: 'AUDIT.HEAD_BEYOND_LOG',
+          headSize: h.size,
+        },
+      };
+    }
+    return { ok: true, size: this.#log.size, root: this.#log.root().toString('hex') };
+  }
+
+  /** Checks the heads of the log's current size against its root. */
+  #checkHeads(): void {
+    let root: string | undefined;
+    const size = this.#log.size;
+    while (this.#next < this.#pending.length && this.#pending[this.#next]!.size === size) {
+      const h = this.#pending[this.#next++]!;
+      root ??= size === 0 ? EMPTY_ROOT.toString('hex') : this.#log.root().toString('hex');
+      if (h.rootHash !== root) {
+        const first = Math.min(this.#vouched, Math.max(0, size - 1));
+        const single = size - first === 1 ? this.#last : undefined;
+        this.#fail({
+          code: 'AUDIT.HEAD_MISMATCH',
+          entry: size === 0 ? headEntry(h.size) : seqRange(first, size - 1),
+          ...(size > 0 ? { seq: first } : {}),
+          headSize: h.size,
+          ...eventOf(single?.fields?.eventId),
+          reason: `与签名树头 size ${h.size} 的根不符（记录连同叶哈希被改） the root signed by head size ${h.size} does not match the root recomputed from the records (a record was altered together with its leaf hash, or the head was signed over other records)`,
+        });
+        return;
+      }
+      this.#vouched = size;
+    }
+    // heads already reached are dropped now and then, so that the queue stays one page long
+    if (this.#next > 1024) {
+      this.#pending = this.#pending.slice(this.#next);
+      this.#next = 0;
+    }
+  }
+
+  /** Why the record at position i has seq r.seq: a deleted record, a swapped pair or a duplicate. */
+  #sequence(r: StoredAuditRecord, i: number): void {
+    if (!Number.isSafeInteger(r.seq)) {
+      this.#fail({
+        code: 'AUDIT.SEQUENCE_GAP',
+        entry: `seq ${i}`,
+        seq: i,
+        reason: `位置 ${i} 的序号无效 record at position ${i} has invalid seq ${String(r.seq)}`,
+      });
+    } else if (r.seq < i) {
+      // records before i are in place, so a smaller seq here is one of them again
+      this.#fail(recordDuplicated(r.seq, r.fields?.eventId));
+    } else if (this.#options.ordered) {
+      this.#fail(recordsMissing(i, r.seq - 1));
+    } else {
+      // seq i is missing here: further on (reordered) or gone (deleted)?
+      this.#stop();
+      this.#question = { kind: 'gap', at: i, foundSeq: r.seq };
+    }
+  }
+
+  /** A record read past a failure whose name waits for it. */
+  #answer(r: StoredAuditRecord, position: number): void {
+    const q = this.#question!;
+    if (q.kind === 'gap') {
+      if (r.seq === q.at) this.#settle(recordsReordered(q.at, q.foundSeq, r.fields?.eventId));
+      return;
+    }
+    // as verifyLog's storedAt: the record at position hashedSeq if it has that seq, else the first that has
+    if (r.seq === q.hashedSeq && (position === q.hashedSeq || q.found === undefined)) {
+      q.found = { seq: r.fields?.seq };
+      if (position === q.hashedSeq) {
+        this.#settle(tradedOrAltered(q));
+        return;
+      }
+    }
+    const past = position >= q.hashedSeq || (this.#options.ordered === true && r.seq >= q.hashedSeq);
+    if (past && (q.found !== undefined || this.#options.ordered)) this.#settle(tradedOrAltered(q));
+  }
+
+  #settle(failure: AuditFailure): void {
+    this.#question = undefined;
+    this.#failure = failure;
+  }
+
+  #stop(): void {
+    this.#stopped ??= { size: this.#log.size, root: this.#log.root().toString('hex') };
+  }
+
+  #fail(failure: AuditFailure): void {
+    this.#stop();
+    this.#failure = failure;
+  }
+}
+
+const tradedOrAltered = (q: Extract<OpenQuestion, { kind: 'traded' }>): AuditFailure =>
+  q.found?.seq === q.at ? recordsReordered(q.at, q.hashedSeq, q.eventId) : q.otherwise;
+
+/**
  * Verify a log, in order, in one pass with O(log n) Merkle state:
  *  1. every head's signature (HEAD_SIGNATURE_INVALID, naming the head);
  *  2. record i has seq i — a missing, duplicated or swapped record is SEQUENCE_GAP, naming the seq(s);
@@ -170,7 +469,7 @@ export interface VerifyLogOptions {
  *  4. once the first head.size leaves are in, their root equals head.rootHash (HEAD_MISMATCH, naming the
  *     records since the previous matching head: one of them was altered together with its leaf hash);
  *  5. a head covering more records than exist means records were removed (HEAD_BEYOND_LOG).
- * Stops at the first failure.
+ * Stops at the first failure. The whole log in memory; LogVerifier checks it page by page.
  */
 export function verifyLog(
   records: readonly StoredAuditRecord[],
@@ -178,93 +477,8 @@ export function verifyLog(
   publicKey: KeyObject,
   options: VerifyLogOptions = {},
 ): VerifyLogResult {
-  const log = new MerkleLog();
-  const fail = (failure: AuditFailure): VerifyLogResult => ({
-    ok: false,
-    size: log.size,
-    root: log.root().toString('hex'),
-    failure,
-  });
-
-  for (const h of heads) {
-    if (!verifyTreeHead(h, publicKey)) return fail(headForged(h));
-    if (options.province !== undefined && h.province !== options.province) {
-      return fail(headOfOtherProvince(h, options.province));
-    }
-  }
-  const pending = [...heads].sort((a, b) => a.size - b.size);
-  let next = 0;
-  /** size of the last head whose root matched: records before it are vouched for */
-  let vouched = 0;
-
-  const checkHeads = (): VerifyLogResult | undefined => {
-    let root: string | undefined;
-    while (next < pending.length && pending[next]!.size === log.size) {
-      const h = pending[next++]!;
-      root ??= log.size === 0 ? EMPTY_ROOT.toString('hex') : log.root().toString('hex');
-      if (h.rootHash !== root) {
-        const first = Math.min(vouched, Math.max(0, log.size - 1));
-        const single = log.size - first === 1 ? records[first] : undefined;
-        return fail({
-          code: 'AUDIT.HEAD_MISMATCH',
-          entry: log.size === 0 ? headEntry(h.size) : seqRange(first, log.size - 1),
-          ...(log.size > 0 ? { seq: first } : {}),
-          headSize: h.size,
-          ...eventOf(single?.fields?.eventId),
-          reason: `与签名树头 size ${h.size} 的根不符（记录连同叶哈希被改） the root signed by head size ${h.size} does not match the root recomputed from the records (a record was altered together with its leaf hash, or the head was signed over other records)`,
-        });
-      }
-      vouched = log.size;
-    }
-    return undefined;
-  };
-
-  const atStart = checkHeads();
-  if (atStart) return atStart;
-
-  const storedAt = (seq: number): StoredAuditRecord | undefined =>
-    records[seq]?.seq === seq ? records[seq] : records.find((r) => r.seq === seq);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    if (r.seq !== i) return fail(sequenceFailure(records, i));
-    const checked = checkRecord(r, storedAt);
-    if (checked.failure) return fail(checked.failure);
-    log.append(checked.leaf);
-    const headFailure = checkHeads();
-    if (headFailure) return headFailure;
-  }
-
-  if (next < pending.length) {
-    const h = pending[next]!;
-    return fail({
-      ...recordsMissing(records.length, h.size - 1, {
-        zh: `签名树头 size ${h.size} 覆盖这些记录，记录被删除`,
-        en: `head size ${h.size} covers them: records deleted`,
-      }),
-      code: 'AUDIT.HEAD_BEYOND_LOG',
-      headSize: h.size,
-    });
-  }
-
-  return { ok: true, size: log.size, root: log.root().toString('hex') };
-}
-
-/** Explain why records[i].seq !== i: a deleted record, a swapped pair or a duplicate. */
-function sequenceFailure(records: readonly StoredAuditRecord[], i: number): AuditFailure {
-  const found = records[i]!;
-  if (!Number.isSafeInteger(found.seq)) {
-    return {
-      code: 'AUDIT.SEQUENCE_GAP',
-      entry: `seq ${i}`,
-      seq: i,
-      reason: `位置 ${i} 的序号无效 record at position ${i} has invalid seq ${String(found.seq)}`,
-    };
-  }
-  // records before i are in place, so a smaller seq here is one of them again
-  if (found.seq < i) return recordDuplicated(found.seq, found.fields?.eventId);
-  // found.seq > i: seq i is missing here. Is it further on (reordered) or gone (deleted)?
-  for (let j = i + 1; j < records.length; j++) {
-    if (records[j]!.seq === i) return recordsReordered(i, found.seq, records[j]!.fields?.eventId);
-  }
-  return recordsMissing(i, found.seq - 1);
+  const verifier = new LogVerifier(() => publicKey, options);
+  verifier.addHeads(heads, Number.POSITIVE_INFINITY);
+  verifier.addRecords(records);
+  return verifier.finish();
 }
