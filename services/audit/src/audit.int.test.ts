@@ -266,8 +266,8 @@ describe('the auditor API: trace filters, consistency proofs, export', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="audit-sh-5-14.json"');
     const doc = r.body as AuditExport;
-    expect(doc).toMatchObject({ format: 'yrd-audit-export/1', province: 'sh', range: { fromSeq: 5, toSeq: 14 } });
-    expect(doc.publicKey).toEqual(tb.trust.sh);
+    expect(doc).toMatchObject({ format: 'yrd-audit-export/2', province: 'sh', range: { fromSeq: 5, toSeq: 14 } });
+    expect(doc.keys).toEqual([{ kid: tb.trust.sh.kid, jwk: tb.trust.sh }]);
     expect(doc.records.map((x) => x.seq)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     // the head before the range, those within it, the first covering its end, the latest
     expect(doc.heads.map((h) => h.size)).toEqual([4, 8, 12, 16, N]);

@@ -1,18 +1,25 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { TrustList } from '@yrd/auth';
+import type { ProvinceKey } from '@yrd/auth';
+import { anchorsFrom, type TrustAnchors, type TrustList } from '@yrd/auth';
 import { migrate } from '@yrd/db';
-import { buildHttpApp } from '@yrd/http';
+import { buildHttpApp, publicApiRoutes } from '@yrd/http';
+import { provinces } from '@yrd/region';
 import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
 import { AuditRepo } from './adapters/db.js';
 import { registerAuditGrpc } from './adapters/grpc.js';
 import { auditRoutes } from './adapters/http.js';
-import { AuditIngest } from './adapters/nats.js';
+import { AuditIngest, AuditStateAnnouncer } from './adapters/nats.js';
+import { auditMetricsRoute, LogHealthReporter, serviceHealthOf } from './adapters/operations.js';
+import { publicAuditRoutes } from './adapters/public-http.js';
 import { WitnessRepo } from './adapters/witness-db.js';
 import { NatsWitnessPeers, WitnessLink } from './adapters/witness-nats.js';
 import { AuditLog } from './app/audit-log.js';
 import { CosignatureBook } from './app/cosignatures.js';
+import { LOG_TAMPERED } from './app/log-health.js';
+import { StallWatch } from './app/stall-watch.js';
 import { CounterpartTrace, Witness } from './app/witness.js';
+import { Keyring, type RingKey } from './domain/keyring.js';
 
 export const auditMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -23,9 +30,25 @@ export interface AuditOptions {
    * the regional trust list: with it, this province witnesses the others' heads and co-signs them,
    * and accepts their co-signatures of its own (see app/witness.ts)
    */
-  trust?: TrustList;
+  trust?: TrustList | TrustAnchors;
   /** sign a head this often when appends are unsigned (default 1000 ms) */
   headIntervalMs?: number;
+  /**
+   * verify the whole stored log this often in the background (default one hour; 0 = never), and once
+   * `verifyFirstAfterMs` after the start (default 10 s): edits behind the service's back are found
+   * without anyone asking (app/verify-job.ts)
+   */
+  verifyEveryMs?: number;
+  verifyFirstAfterMs?: number;
+  /**
+   * how long an exchange with another province may wait for that province's head to grow before the
+   * witness raises AUDIT.HEAD_STALLED (default 30 s; see domain/stall.ts)
+   */
+  stallGraceMs?: number;
+  /** how often the log's state is announced to the province's exchange (default 2000 ms) */
+  stateBeatMs?: number;
+  /** redelivery of events the log could not append: first delay, doubling up to the cap (default 1 s, 30 s) */
+  retry?: { firstMs: number; maxMs: number };
 }
 
 export interface RunningAudit extends RunningService {
@@ -37,10 +60,11 @@ export interface RunningAudit extends RunningService {
 export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Promise<RunningAudit> {
   const logger = deps.logger.child({ service: 'audit' });
   await migrate(deps.db, 'audit', auditMigrations);
-  const keys = new Map<string, KeyObject>();
-  for (const [p, jwk] of Object.entries(opts.trust ?? {}))
-    if (jwk) keys.set(p, createPublicKey({ key: jwk, format: 'jwk' }));
+  const anchors = trustAnchorsOf(opts.trust);
+  const keys = keyringOf(anchors, deps.key);
   let link: WitnessLink | undefined;
+  // made after the log (it reads the log's heads); an export asks it for the co-signatures of its heads
+  let book: CosignatureBook | undefined;
   const repo = new AuditRepo(deps.db);
   const log = new AuditLog({
     province: deps.province,
@@ -49,15 +73,40 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
     clock: deps.clock,
     ...(opts.headEvery !== undefined ? { headEvery: opts.headEvery } : {}),
     onHead: (head) => link?.publish(head),
+    ...(anchors
+      ? {
+          witnessing: {
+            cosignaturesOf: (head) => book?.of(head) ?? Promise.resolve([]),
+            quorum: anchors.cosignatureQuorum,
+          },
+          publishedKeys: anchors.provinces[deps.province].keys,
+        }
+      : {}),
+    verification: {
+      // a head is checked with the key its key id names, valid at its time (current and past keys)
+      headKey: (head) => keys.forHead(head),
+      // the stored log no longer holds what was appended: fail closed, as when it cannot append
+      onFailure: (f, job) => {
+        logger.error({ code: f.code, entry: f.entry, job: job.id }, 'verification found the audit log altered');
+        log.health.fail(LOG_TAMPERED, `${f.code} ${f.entry}: ${f.reason}`);
+      },
+      onError: (err, job) => logger.error({ err, job: job.id }, 'verification of the audit log could not finish'),
+    },
   });
+  const reporter = new LogHealthReporter(log.health, logger);
   await log.init();
-  const ingest = new AuditIngest(deps.nc, deps.province, log, logger);
+  // the exchange follows the log's state and refuses while it is failed (fail closed)
+  const announcer = new AuditStateAnnouncer(deps.nc, deps.province, log.health, logger, opts.stateBeatMs);
+  const ingest = new AuditIngest(deps.nc, deps.province, log, logger, opts.retry?.firstMs, opts.retry?.maxMs);
   let headTimer: NodeJS.Timeout | undefined;
   let analyzeTimer: NodeJS.Timeout | undefined;
+  let verifyTimers: NodeJS.Timeout[] = [];
   const http = await buildHttpApp({
     service: 'audit',
     logger,
     verifier: deps.verifier,
+    // metrics are counts and states, no personal data: a scraper needs no user token
+    publicRoutes: [...publicApiRoutes.filter((r) => r.startsWith('/api/audit/')), '/metrics'],
     openapi: { title: 'YRD 审计服务 Audit API', description: '可验证留痕：Merkle 日志、签名树头、包含证明' },
   });
   const witnessRepo = new WitnessRepo(deps.db);
@@ -77,29 +126,66 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
         book: new CosignatureBook(deps.province, keys, (size) => log.headOf(size), witnessRepo, deps.clock),
       }
     : undefined;
+  book = witnessing?.book;
   if (witnessing) link = new WitnessLink(deps.nc, deps.province, log, witnessing.book, witnessing.witness, logger);
   auditRoutes(http, log, witnessing, deps.subjectRefs);
+  auditMetricsRoute(http, {
+    province: deps.province,
+    log,
+    alarms: async () => (witnessing ? (await witnessRepo.alarms()).length : 0),
+  });
+  const stalls = witnessing
+    ? new StallWatch(
+        provinces.filter((p) => p !== deps.province),
+        witnessRepo,
+        repo,
+        logger.child({ component: 'witness' }),
+        deps.clock,
+        opts.stallGraceMs !== undefined ? { graceMs: opts.stallGraceMs } : {},
+      )
+    : undefined;
+  publicAuditRoutes(http, { log, keys, anchors, book: witnessing?.book });
   const running = await runService({
     name: 'audit',
     deps: { ...deps, logger },
     http,
     grpcServiceNames: ['yrd.audit.v1.AuditService'],
     registerGrpc: (s) => registerAuditGrpc(s, log),
+    health: serviceHealthOf(log.health),
     start: async () => {
+      reporter.start();
+      announcer.start();
       await ingest.start();
       await link?.start();
       // the planner's statistics follow the log's growth (PGlite has no autovacuum)
-      await repo.analyze();
+      await repo.analyzeIfStale(log.size);
       analyzeTimer = setInterval(() => {
-        repo.analyze().catch((err: unknown) => logger.warn({ err }, 'analyze of the audit log failed'));
+        repo.analyzeIfStale(log.size).catch((err: unknown) => logger.warn({ err }, 'analyze of the audit log failed'));
       }, 600_000);
       analyzeTimer.unref();
       headTimer = setInterval(() => {
-        log.signHeadIfBehind().catch((err: unknown) => logger.error({ err }, 'signing a tree head failed'));
+        log.signHeadIfBehind().catch((err: unknown) => {
+          // while the log is failed its health has said so once; not again every tick
+          if (log.health.current().status === 'failed') logger.debug({ err }, 'signing a tree head failed');
+          else logger.error({ err }, 'signing a tree head failed');
+        });
       }, opts.headIntervalMs ?? 1000);
       headTimer.unref();
+      stalls?.start();
+      const verifyEvery = opts.verifyEveryMs ?? 3_600_000;
+      if (verifyEvery > 0) {
+        // a pass already running is joined, not doubled
+        const verify = () => void log.verification.start();
+        verifyTimers = [setTimeout(verify, opts.verifyFirstAfterMs ?? 10_000), setInterval(verify, verifyEvery)];
+        for (const t of verifyTimers) t.unref();
+      }
     },
     stop: async () => {
+      await stalls?.stop();
+      announcer.stop();
+      reporter.stop();
+      for (const t of verifyTimers) clearTimeout(t);
+      await log.verification.stop();
       if (headTimer) clearInterval(headTimer);
       if (analyzeTimer) clearInterval(analyzeTimer);
       link?.stop();
@@ -109,4 +195,40 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
     },
   });
   return { ...running, log, ingest, ...(witnessing ? { witness: witnessing.witness } : {}) };
+}
+
+/** The trust list in its current form (a bare map of keys is read as keys valid since always). */
+function trustAnchorsOf(trust: TrustList | TrustAnchors | undefined): TrustAnchors | undefined {
+  if (!trust) return undefined;
+  return 'format' in trust ? (trust as TrustAnchors) : anchorsFrom(trust as TrustList, '1970-01-01T00:00:00.000Z');
+}
+
+/**
+ * Every key of the trust list by province and key id; without one, this province's own key only. A
+ * province whose own key is not in the list it was given refuses to start: its heads would be trusted
+ * by no one.
+ */
+function keyringOf(anchors: TrustAnchors | undefined, own: ProvinceKey): Keyring {
+  const keys: RingKey[] = [];
+  for (const [province, entry] of Object.entries(anchors?.provinces ?? {})) {
+    for (const k of entry.keys) {
+      keys.push({
+        province,
+        kid: k.kid,
+        publicKey: createPublicKey({ key: k.jwk, format: 'jwk' }),
+        validFrom: k.validFrom,
+        validUntil: k.validUntil,
+      });
+    }
+  }
+  const ring = new Keyring(
+    keys.length > 0 ? keys : [{ province: own.province, kid: own.kid, publicKey: own.publicKey }],
+  );
+  const listed = ring.find(own.province, own.kid);
+  if (!listed?.equals(own.publicKey)) {
+    throw new Error(
+      `本省密钥 ${own.kid} 不在信任列表中 this province's key ${own.kid} is not in the trust list it was given: its heads would not verify`,
+    );
+  }
+  return ring;
 }

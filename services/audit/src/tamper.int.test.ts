@@ -1,7 +1,9 @@
 /**
  * Tampering straight in the database — the one thing the service cannot prevent — must not go unseen:
  * after each edit, GET /api/audit/v1/verify and the offline verifier (the CLI, as a child process) fail
- * and name the entry. A real audit service on PGlite, fed through JetStream.
+ * and name the entry, and only it. A real audit service on PGlite, fed through JetStream. It runs
+ * alone, without the other provinces' witnesses, so the CLI is told `--no-witnesses` where the
+ * tampering, not the co-signatures, is under test (cli/verify-export.int.test.ts checks those).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -39,6 +41,7 @@ describe('tampering with the stored audit log is detected and named', () => {
   let db: DatabaseHandle;
   let running: RunningAudit;
   let trustFile: string;
+  let jwkFile: string;
   let goodExport: string;
 
   const get = (path: string) => tb.http(running.httpUrl, auditor, 'GET', path);
@@ -77,8 +80,10 @@ describe('tampering with the stored audit log is detected and named', () => {
       expect(v.ok).toBe(false);
       expect(v.failure).toMatchObject(named.verify);
 
-      const offline = await verifyOffline(await exportTo(`after-${name}.json`), '--key', trustFile);
+      const offline = await verifyOffline(await exportTo(`after-${name}.json`), '--trust', trustFile, '--no-witnesses');
       expect(offline.code, offline.out).toBe(1);
+      // the entry that differs, and only it
+      expect(offline.out.match(/^✗ /gm), offline.out).toHaveLength(1);
       expect(offline.out).toContain(`✗ ${named.offline.entry}: `);
       expect(offline.out).toContain(`[${named.offline.code}]`);
       expect(offline.out).toContain(`first: ${named.offline.entry}`);
@@ -119,26 +124,43 @@ describe('tampering with the stored audit log is detected and named', () => {
     // the region's trust list, as a province node reads it (YRD_TRUST_LIST_FILE)
     trustFile = join(tb.dir, 'trust.json');
     writeFileSync(trustFile, JSON.stringify(tb.trust));
+    jwkFile = join(tb.dir, 'sh.jwk');
+    writeFileSync(jwkFile, JSON.stringify(tb.trust.sh));
     goodExport = await exportTo('before.json');
   });
 
   afterAll(() => tb?.close());
 
-  it('a good export verifies offline (exit 0), with the trust list or, with a warning, its own key', async () => {
-    const trusted = await verifyOffline(goodExport, '--key', trustFile);
+  it('a good export verifies offline (exit 0) with --no-witnesses, with the trust list or, with a warning, its own key', async () => {
+    const trusted = await verifyOffline(goodExport, '--trust', trustFile, '--no-witnesses');
     expect(trusted.code, trusted.out).toBe(0);
     expect(trusted.out).toContain(`province sh, seq 0..${N - 1}, ${N} records`);
     expect(trusted.out).toMatch(/通过 OK: head size 40, root [0-9a-f]{64}/);
     expect(trusted.out).not.toContain('WARNING');
 
-    const selfKeyed = await verifyOffline(goodExport);
+    const selfKeyed = await verifyOffline(goodExport, '--no-witnesses');
     expect(selfKeyed.code).toBe(0);
     expect(selfKeyed.out).toMatch(/WARNING: .*proves nothing by itself/);
 
     // the key in the export is the province's key as the trust list has it
     const doc = JSON.parse(readFileSync(goodExport, 'utf8')) as AuditExport;
-    expect(doc.publicKey).toEqual(tb.trust.sh);
-    expect(doc.format).toBe('yrd-audit-export/1');
+    expect(doc.keys).toEqual([{ kid: 'sh-1', jwk: tb.trust.sh }]);
+    expect(doc.format).toBe('yrd-audit-export/2');
+  });
+
+  it('a province alone, whose heads no witness co-signed, does not pass with the trust list (exit 1)', async () => {
+    // `--key` is the earlier name of `--trust`; the map of one JWK per province is read with a quorum of 2
+    const r = await verifyOffline(goodExport, '--key', trustFile);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('✗ head size 40: ');
+    expect(r.out).toContain('co-signed by 0 other provinces, 2 needed');
+    expect(r.out).toContain('[AUDIT.COSIGNATURES_MISSING]');
+    // nor with its own key, or one JWK, without --no-witnesses: the co-signatures cannot be checked
+    for (const args of [[], ['--trust', jwkFile]]) {
+      const unchecked = await verifyOffline(goodExport, ...args);
+      expect(unchecked.code, unchecked.out).toBe(1);
+      expect(unchecked.out).toContain('co-signatures cannot be checked without the regional trust list');
+    }
   });
 
   it('a file the verifier cannot read or use is exit 2', async () => {
@@ -148,10 +170,12 @@ describe('tampering with the stored audit log is detected and named', () => {
     expect((await verifyOffline(notJson)).code).toBe(2);
     const wrongKey = join(tb.dir, 'wrong-key.json');
     writeFileSync(wrongKey, JSON.stringify({ zj: tb.trust.zj }));
-    const r = await verifyOffline(goodExport, '--key', wrongKey);
+    const r = await verifyOffline(goodExport, '--trust', wrongKey);
     expect(r.code).toBe(2);
-    expect(r.out).toContain('province sh');
+    expect(r.out).toContain('neither a JWK nor a trust list');
     expect((await verifyOffline()).code).toBe(2);
+    expect((await verifyOffline(goodExport, '--trust')).code).toBe(2);
+    expect((await verifyOffline(goodExport, '--witnesses')).code).toBe(2);
   });
 
   it("(a) a record's field changed", async () => {
@@ -185,7 +209,8 @@ describe('tampering with the stored audit log is detected and named', () => {
       {
         // a head per append: the head of size 18 is the first whose root no longer matches
         verify: { code: 'AUDIT.HEAD_MISMATCH', entry: 'seq 17' },
-        offline: { code: 'AUDIT.INCLUSION_INVALID', entry: 'seq 17' },
+        // the export's proof names the leaf the log's tree holds: the record no longer hashes to it
+        offline: { code: 'AUDIT.RECORD_ALTERED', entry: 'seq 17' },
       },
     );
   });
@@ -268,7 +293,7 @@ describe('tampering with the stored audit log is detected and named', () => {
     doc.records.splice(25, 1);
     const file = join(tb.dir, 'hand-edited.json');
     writeFileSync(file, JSON.stringify(doc));
-    const r = await verifyOffline(file, '--key', trustFile);
+    const r = await verifyOffline(file, '--trust', trustFile, '--no-witnesses');
     expect(r.code).toBe(1);
     expect(r.out).toContain(
       '✗ seq 17: 叶哈希与记录字段不符（记录被篡改） leaf hash does not match its fields (record altered)',

@@ -1,4 +1,4 @@
-import { type DatabaseHandle, type SQL, sql } from '@yrd/db';
+import { type DatabaseHandle, isoTimestamp, type SQL, sql } from '@yrd/db';
 import type {
   AuditRecordFields,
   MerkleFrontier,
@@ -30,21 +30,69 @@ type Row = { seq: string | number | bigint; leaf_hash: string; fields: AuditReco
 
 const toRecord = (r: Row): StoredAuditRecord => ({ seq: Number(r.seq), leafHash: r.leaf_hash, fields: r.fields });
 
+type AlterationRow = { id: string | number; tbl: string; op: string; ref: string; at: unknown };
+const toAlteration = (r: AlterationRow): Alteration => ({
+  id: Number(r.id),
+  tbl: r.tbl,
+  op: r.op,
+  ref: r.ref,
+  at: isoTimestamp(r.at),
+});
+
 /** Tree nodes per statement: proofs for a page of records read a few thousand at most. */
 const NODE_BATCH = 500;
 
-/** Multi-row inserts of tree nodes; hashes cross as hex so both drivers agree on the bytes. */
-function insertNodes(nodes: readonly StoredTreeNode[]): SQL[] {
+/**
+ * Multi-row inserts of tree nodes; hashes cross as hex so both drivers agree on the bytes. A backfill
+ * keeps a node already there; an append finds none there (else the stored tree is not the log's, and
+ * the insert fails).
+ */
+function insertNodes(nodes: readonly StoredTreeNode[], existing: 'keep' | 'refuse' = 'keep'): SQL[] {
   const out: SQL[] = [];
   for (let i = 0; i < nodes.length; i += NODE_BATCH) {
     const values = nodes
       .slice(i, i + NODE_BATCH)
       .map((n) => sql`(${n.level}, ${n.index}, decode(${n.hash.toString('hex')}, 'hex'))`);
     out.push(sql`insert into audit.tree_nodes (level, idx, hash) values ${sql.join(values, sql`, `)}
-      on conflict (level, idx) do nothing`);
+      ${existing === 'keep' ? sql`on conflict (level, idx) do nothing` : sql``}`);
   }
   return out;
 }
+
+/** What the log expects to find stored before an append: the state it left after its last one. */
+export interface AppendExpectation {
+  /** the frontier stored after the last append (size 0 and no hashes: nothing stored yet) */
+  frontier: MerkleFrontier;
+  /** the leaf hash of the last record appended (absent for an empty log) */
+  lastLeaf?: string | undefined;
+  /** the last alteration of the stored log this service knows of (see migrations/0007) */
+  alterationsSeen: number;
+}
+
+/** The stored log is not what the log appended: the append is refused and nothing is written. */
+export class LogInconsistency extends Error {
+  override readonly name = 'LogInconsistency';
+}
+
+/** Someone changed what the log had appended (migrations/0007); the append itself went in. */
+export interface Alteration {
+  id: number;
+  tbl: string;
+  op: string;
+  ref: string;
+  at: string;
+}
+
+const sqlStateOf = (err: unknown): string | undefined => {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
+    const c = e as { code?: unknown; sqlState?: unknown; cause?: unknown };
+    if (typeof c.sqlState === 'string') return c.sqlState;
+    if (typeof c.code === 'string' && /^[0-9A-Z]{5}$/.test(c.code)) return c.code;
+    e = c.cause;
+  }
+  return undefined;
+};
 
 /** The audit log's persistence, in SQL that PGlite and PostgreSQL both speak. */
 export class AuditRepo {
@@ -72,28 +120,103 @@ export class AuditRepo {
     return found;
   }
 
-  /** Stores records, the tree nodes they complete and the frontier after the last of them, in one transaction. */
-  async insertMany(recs: StoredAuditRecord[], frontier: MerkleFrontier, nodes: StoredTreeNode[]): Promise<void> {
-    await this.h.db.transaction(async (tx) => {
-      for (const q of insertNodes(nodes)) await tx.execute(q);
-      for (const rec of recs) {
-        const f = rec.fields;
-        await tx.execute(sql`
+  /**
+   * Stores records, the tree nodes they complete and the frontier after the last of them, in one
+   * transaction, if and only if the stored log is still what this service appended: log_state moves
+   * from the expected frontier to the new one by compare-and-set, the last record is there with its
+   * leaf hash, and no seq or tree node is taken. Otherwise it throws LogInconsistency and writes
+   * nothing. Returns the alterations noted since `expect.alterationsSeen` (the append went in).
+   */
+  async insertMany(
+    recs: StoredAuditRecord[],
+    frontier: MerkleFrontier,
+    nodes: StoredTreeNode[],
+    expect: AppendExpectation,
+  ): Promise<Alteration[]> {
+    try {
+      return await this.h.db.transaction(async (tx) => {
+        const was = expect.frontier;
+        const moved = (await tx.execute(
+          was.size === 0
+            ? sql`insert into audit.log_state (id, size, frontier)
+                values (true, ${frontier.size}, ${JSON.stringify(frontier.hashes)}::jsonb)
+                on conflict (id) do nothing returning size`
+            : sql`update audit.log_state set size = ${frontier.size}, frontier = ${JSON.stringify(frontier.hashes)}::jsonb
+                where id and size = ${was.size} and frontier = ${JSON.stringify(was.hashes)}::jsonb returning size`,
+        )) as unknown as { rows: unknown[] };
+        if (moved.rows.length !== 1) {
+          throw new LogInconsistency(
+            `log_state 不是本日志上次写入的状态（期望 size ${was.size}）audit.log_state is not what this log stored after its last append (expected size ${was.size})`,
+          );
+        }
+        if (was.size > 0) {
+          const last = (await tx.execute(
+            sql`select leaf_hash from audit.records where seq = ${was.size - 1}`,
+          )) as unknown as { rows: { leaf_hash: string }[] };
+          if (last.rows[0]?.leaf_hash !== expect.lastLeaf) {
+            throw new LogInconsistency(
+              `最后一条记录 seq ${was.size - 1} ${last.rows[0] ? '已被修改' : '已缺失'} the last record, seq ${was.size - 1}, is ${last.rows[0] ? 'altered' : 'missing'}`,
+            );
+          }
+        }
+        for (const q of insertNodes(nodes, 'refuse')) await tx.execute(q);
+        for (const rec of recs) {
+          const f = rec.fields;
+          await tx.execute(sql`
           insert into audit.records (seq, event_id, leaf_hash, fields, request_id, resource_id, actor_agency,
             requester_province, provider_province, occurred_at, subject_ref, subject_ref_key_id, occurred_ts)
           values (${rec.seq}, ${f.eventId}, ${rec.leafHash}, ${JSON.stringify(f)}::jsonb, ${f.requestId}, ${f.resourceId},
             ${f.actorAgency}, ${f.requesterProvince}, ${f.providerProvince}, ${f.occurredAt}, ${f.subjectRef},
             ${f.subjectRefKeyId ?? ''}, audit.try_timestamptz(${f.occurredAt}))`);
+        }
+        const noted = (await tx.execute(sql`
+          select id, tbl, op, ref, at from audit.alterations where id > ${expect.alterationsSeen} order by id limit 20`)) as unknown as {
+          rows: AlterationRow[];
+        };
+        return noted.rows.map(toAlteration);
+      });
+    } catch (err) {
+      // a seq, an event id or a tree node already taken: the stored log holds what this log did not append
+      if (sqlStateOf(err) === '23505') {
+        throw new LogInconsistency(
+          '序号或树节点已被占用，存储的日志不是本日志写入的 a seq or tree node is already taken: the stored log is not what this log appended',
+          { cause: err },
+        );
       }
-      await tx.execute(sql`
-        insert into audit.log_state (id, size, frontier) values (true, ${frontier.size}, ${JSON.stringify(frontier.hashes)}::jsonb)
-        on conflict (id) do update set size = excluded.size, frontier = excluded.frontier`);
-    });
+      throw err;
+    }
   }
 
-  /** Stores a record, the tree nodes it completes and the frontier after it, in one transaction. */
-  insert(rec: StoredAuditRecord, frontier: MerkleFrontier, nodes: StoredTreeNode[]): Promise<void> {
-    return this.insertMany([rec], frontier, nodes);
+  /** The alterations noted after `afterId` (oldest first, a few), and the last id. */
+  async alterations(afterId = 0): Promise<{ last: number; first: Alteration[] }> {
+    const rows = await this.h.rows<AlterationRow>(
+      sql`select id, tbl, op, ref, at from audit.alterations where id > ${afterId} order by id limit 20`,
+    );
+    const last = await this.h.rows<{ n: string | number | null }>(sql`select max(id) as n from audit.alterations`);
+    return { last: Number(last[0]?.n ?? 0), first: rows.map(toAlteration) };
+  }
+
+  /**
+   * When the oldest allowed exchange with `province` (as requester or provider) that occurred after
+   * `after` occurred: the other side recorded it too, so its head must have grown since (app/stall-watch.ts).
+   */
+  async oldestExchangeWith(province: string, after: Date): Promise<Date | undefined> {
+    const rows = await this.h.rows<{ at: unknown }>(sql`
+      select min(occurred_ts) as at from audit.records
+      where (requester_province = ${province} or provider_province = ${province})
+        and occurred_ts > ${after.toISOString()}::timestamptz
+        and fields->>'outcome' = 'allow' and fields->>'kind' like 'exchange.%'`);
+    const at = isoTimestamp(rows[0]?.at);
+    return at ? new Date(at) : undefined;
+  }
+
+  /** What start checks the stored log against: log_state, the records' extent, the last record. */
+  async logExtent(): Promise<{ maxSeqPlusOne: number; lastLeaf: string | undefined }> {
+    const rows = await this.h.rows<{ seq: string | number; leaf_hash: string }>(
+      sql`select seq, leaf_hash from audit.records order by seq desc limit 1`,
+    );
+    const r = rows[0];
+    return r ? { maxSeqPlusOne: Number(r.seq) + 1, lastLeaf: r.leaf_hash } : { maxSeqPlusOne: 0, lastLeaf: undefined };
   }
 
   /** The stored leaf hashes with seq in [fromSeq, fromSeq + limit), in order (a rebuild reads them in pieces). */
@@ -153,6 +276,25 @@ export class AuditRepo {
     return rows.map(toRecord);
   }
 
+  /**
+   * A page of records for a verification, seq in (after, below) in seq order: keyset paging, so each
+   * page is a short walk of the primary key whatever the log's size, and appends beyond `below` (the
+   * size the verification started at) are left out.
+   */
+  async recordsAfter(after: number, below: number, limit: number): Promise<StoredAuditRecord[]> {
+    const rows = await this.h.rows<Row>(sql`
+      select seq, leaf_hash, fields from audit.records where seq > ${after} and seq < ${below}
+      order by seq limit ${limit}`);
+    return rows.map(toRecord);
+  }
+
+  /** A page of signed heads for a verification, size in (after, through] by size. */
+  async headsAfter(after: number, through: number, limit: number): Promise<SignedTreeHead[]> {
+    const rows = await this.h.rows<{ doc: SignedTreeHead }>(sql`
+      select doc from audit.tree_heads where size > ${after} and size <= ${through} order by size limit ${limit}`);
+    return rows.map((r) => r.doc);
+  }
+
   async find(f: RecordFilters): Promise<StoredAuditRecord[]> {
     const conds = [sql`true`];
     if (f.requestId) conds.push(sql`request_id = ${f.requestId}`);
@@ -185,11 +327,22 @@ export class AuditRepo {
     return rows.map(toRecord);
   }
 
+  /**
+   * Stores a signed head. A head of that size already stored with another root means the log signed
+   * something else at that size before: LogInconsistency (the same root is the same head again).
+   */
   async saveHead(h: SignedTreeHead): Promise<void> {
-    await this.h.db.execute(sql`
+    const res = (await this.h.db.execute(sql`
       insert into audit.tree_heads (size, root_hash, ts, signature, key_id, alg, doc)
       values (${h.size}, ${h.rootHash}, ${h.timestamp}, ${h.signature}, ${h.keyId}, ${h.alg}, ${JSON.stringify(h)}::jsonb)
-      on conflict (size) do nothing`);
+      on conflict (size) do nothing returning size`)) as unknown as { rows: unknown[] };
+    if (res.rows.length > 0) return;
+    const stored = await this.headOf(h.size);
+    if (stored && stored.rootHash !== h.rootHash) {
+      throw new LogInconsistency(
+        `已存储的 size ${h.size} 树头的根不同 a head of size ${h.size} with another root is already stored`,
+      );
+    }
   }
 
   async heads(): Promise<SignedTreeHead[]> {
@@ -200,6 +353,14 @@ export class AuditRepo {
   async headOf(size: number): Promise<SignedTreeHead | undefined> {
     const rows = await this.h.rows<{ doc: SignedTreeHead }>(sql`select doc from audit.tree_heads where size = ${size}`);
     return rows[0]?.doc;
+  }
+
+  /** The position of the first leaf of the stored tree with this hash (hex), if any. */
+  async leafIndex(leafHash: string): Promise<number | undefined> {
+    const rows = await this.h.rows<{ idx: string | number }>(sql`
+      select idx from audit.tree_nodes where level = 0 and hash = decode(${leafHash}, 'hex') order by idx limit 1`);
+    const r = rows[0];
+    return r ? Number(r.idx) : undefined;
   }
 
   /**
@@ -223,6 +384,21 @@ export class AuditRepo {
    */
   async analyze(): Promise<void> {
     await this.h.db.execute(sql`analyze audit.records`);
+  }
+
+  /**
+   * Analyzes the records only when the planner's statistics are missing or behind the log's size by
+   * more than a tenth. On PGlite an analyze runs in the service's thread and at 1M records held it for
+   * seconds at every start, though the statistics of the last run were still good.
+   */
+  async analyzeIfStale(size: number): Promise<boolean> {
+    const rows = await this.h.rows<{ n: string | number | null }>(
+      sql`select reltuples as n from pg_class where oid = 'audit.records'::regclass`,
+    );
+    const known = Number(rows[0]?.n ?? -1);
+    if (known >= 0 && known >= size * 0.9 && (known > 0 || size === 0)) return false;
+    await this.analyze();
+    return true;
   }
 
   async latestHead(): Promise<SignedTreeHead | undefined> {

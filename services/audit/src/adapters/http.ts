@@ -1,4 +1,4 @@
-import { forbidden, invalid } from '@yrd/errors';
+import { forbidden, invalid, notFound, unavailable } from '@yrd/errors';
 import { type HttpApp, principalOf } from '@yrd/http';
 import { isoDateTime } from '@yrd/http/dates';
 import { canonicalKeyValue, isValidIdNumber, type SubjectRefs } from '@yrd/region';
@@ -63,28 +63,11 @@ export function auditRoutes(
   if (subjects) subjectTraceRoute(app, log, subjects);
 
   app.get(
-    '/api/audit/v1/consistency',
-    {
-      schema: {
-        summary: '一致性证明 consistency proof between two signed heads',
-        description:
-          '`to` defaults to the latest head. Both sizes must be sizes of signed heads (size 0 needs none): else 404 AUDIT.HEAD_NOT_FOUND.',
-        querystring: z.object({ from: seq, to: seq.optional() }),
-      },
-    },
-    // only hashes and signed heads, which the province shares anyway (heads/latest): any signed-in user
-    async (req) => {
-      allow(req, log, 'heads');
-      return log.consistency(req.query.from, req.query.to);
-    },
-  );
-
-  app.get(
     '/api/audit/v1/export',
     {
       schema: {
         summary: '导出留痕 export a range of the log with its heads and proofs, for offline checking',
-        description: `Format yrd-audit-export/1 (services/audit/src/domain/export.ts); at most ${MAX_EXPORT_RECORDS} records. Check it with \`npm run audit:verify -- <file> --key <trust list>\`.`,
+        description: `Format yrd-audit-export/2 (docs/audit-format.md): the heads carry the other provinces' co-signatures; at most ${MAX_EXPORT_RECORDS} records. Check it with \`npm run audit:verify -- <file> --trust <trust list from GET /api/audit/v1/trust-list>\`.`,
         querystring: z.object({ fromSeq: seq.optional(), toSeq: seq.optional() }),
       },
     },
@@ -99,20 +82,7 @@ export function auditRoutes(
     },
   );
 
-  app.get('/api/audit/v1/verify', { schema: { summary: '验证日志 verify the whole audit log' } }, async (req) => {
-    allow(req, log, 'verify');
-    return log.verify();
-  });
-
-  app.get(
-    '/api/audit/v1/heads/latest',
-    { schema: { summary: '最新签名树头 the latest signed tree head, with the other provinces’ co-signatures' } },
-    async (req) => {
-      allow(req, log, 'heads');
-      const head = await log.latestHead();
-      return { ...head, cosignatures: witnessing ? await witnessing.book.of(head.size) : [] };
-    },
-  );
+  verifyRoutes(app, log);
 
   app.get(
     '/api/audit/v1/witness',
@@ -175,6 +145,75 @@ function subjectTraceRoute(app: HttpApp, log: AuditLog, subjects: SubjectRefs) {
       }
       const page = await log.trace({ ...window, subjectRefs: refs.map((r) => r.ref) });
       return { subjectRefs: refs.map((r) => ({ keyId: r.keyId, subjectRef: r.ref })), ...page };
+    },
+  );
+}
+
+/**
+ * Verifying the whole log runs as a job off the request path (app/verify-job.ts). `GET /verify`, as
+ * callers have always used it, answers with the verdict of a pass that starts after the request came
+ * in (a pass already running may have read past a change made since; a cached verdict would hide an
+ * edit that left the size as it was), waiting for it up to `wait` seconds, else 202 with the job.
+ */
+function verifyRoutes(app: HttpApp, log: AuditLog) {
+  const jobPath = (id: string) => `/api/audit/v1/verify/${id}`;
+  app.get(
+    '/api/audit/v1/verify',
+    {
+      schema: {
+        summary: '验证日志 verify the whole audit log (a pass from now; waits for its verdict)',
+        description:
+          'Starts a verification from now (or joins the one queued to start next) and waits up to `wait` seconds (default 10, at most 60) for it: 200 with the verdict, else 202 with the job and a Location to ask again.',
+        querystring: z.object({ wait: z.coerce.number().min(0).max(60).default(10) }),
+      },
+    },
+    async (req, reply) => {
+      allow(req, log, 'verify');
+      const job = log.verification.startFresh();
+      const now = (await log.verification.wait(job.id, req.query.wait * 1000)) ?? job;
+      if (now.state === 'finished' && now.result) {
+        return { ...now.result, jobId: now.id, verifiedAt: now.finishedAt };
+      }
+      if (now.state === 'failed')
+        throw unavailable(now.error?.code ?? 'AUDIT.VERIFY_INCOMPLETE', now.error?.message ?? '');
+      reply.status(202).header('location', jobPath(now.id));
+      return now;
+    },
+  );
+
+  app.post(
+    '/api/audit/v1/verify',
+    {
+      schema: {
+        summary: '开始验证日志 start verifying the whole audit log in the background',
+        description: 'Starts a verification, or returns the one running: 202 with the job and its Location.',
+      },
+    },
+    async (req, reply) => {
+      allow(req, log, 'verify');
+      const job = log.verification.start();
+      reply.status(202).header('location', jobPath(job.id));
+      return job;
+    },
+  );
+
+  app.get(
+    '/api/audit/v1/verify/:jobId',
+    {
+      schema: {
+        summary: '验证任务 a verification job: progress, then its verdict',
+        params: z.object({ jobId: z.string().max(100) }),
+      },
+    },
+    async (req) => {
+      allow(req, log, 'verify');
+      const job = log.verification.get(req.params.jobId);
+      if (!job)
+        throw notFound(
+          'AUDIT.VERIFY_JOB_NOT_FOUND',
+          '没有该验证任务 no such verification job (only recent ones are kept)',
+        );
+      return job;
     },
   );
 }

@@ -5,16 +5,19 @@
  */
 import type { JsonWebKey } from 'node:crypto';
 import type { ProvinceKey } from '@yrd/auth';
-import { conflict, invalid, notFound } from '@yrd/errors';
+import { AppError, conflict, invalid, notFound, unavailable } from '@yrd/errors';
 import type { auditV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
-import type { AuditRepo, RecordFilters } from '../adapters/db.js';
+import { type Alteration, type AuditRepo, LogInconsistency, type RecordFilters } from '../adapters/db.js';
 import {
   type AuditExport,
   type AuditFailure,
   type AuditRecordFields,
   buildExport,
+  type Cosignature,
   EMPTY_ROOT,
+  type ExportedKey,
+  endAtWitnessedHead,
   frontierNodes,
   MAX_EXPORT_RECORDS,
   MerkleLog,
@@ -24,9 +27,11 @@ import {
   type StoredTreeNode,
   signTreeHead,
   treeNodeKey,
-  verifyLog,
+  witnessesOf,
 } from '../domain/index.js';
+import { LOG_APPEND_FAILED, LOG_INCONSISTENT, LogHealth } from './log-health.js';
 import { DEFAULT_NODE_CACHE, StoredTree } from './stored-tree.js';
+import { VerifyJobs, type VerifyJobsDeps } from './verify-job.js';
 
 export interface AuditLogDeps {
   province: Province;
@@ -40,8 +45,24 @@ export interface AuditLogDeps {
   headEvery?: number;
   /** every newly signed head, to be published for the other provinces to witness */
   onHead?: (head: SignedTreeHead) => void;
+  /**
+   * The co-signatures other provinces gave a head, over exactly it (app/cosignatures.ts), and how many
+   * an export's last head should carry (the trust list's quorum); `waitMs` (default 3000): how long an
+   * export waits for the witnesses of a head too fresh to have them. Absent: exports carry none.
+   */
+  witnessing?: {
+    cosignaturesOf: (head: SignedTreeHead) => Promise<Cosignature[]>;
+    quorum: number;
+    waitMs?: number;
+  };
+  /** this province's keys as the trust list has them, copied into exports (default: its own key) */
+  publishedKeys?: readonly ExportedKey[];
   /** tree nodes kept in memory for proofs (default DEFAULT_NODE_CACHE); the rest are read from the database */
   nodeCache?: number;
+  /** where the log says whether it can append (default: its own); the province fails closed on it */
+  health?: LogHealth;
+  /** the whole-log verification (app/verify-job.ts): how a head's key is found, pages, what a failure tells */
+  verification?: Partial<Pick<VerifyJobsDeps, 'headKey' | 'pageSize' | 'headPageSize' | 'onFailure' | 'onError'>>;
 }
 
 /** Leaf hashes read per query when the start rebuilds the frontier or fills in tree nodes. */
@@ -114,10 +135,30 @@ export class AuditLog {
   private sinceHead = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly headEvery: number;
+  /** whether the log can append; the province refuses exchanges while it cannot */
+  readonly health: LogHealth;
+  /** whole-log verifications, page by page off the request path (one at a time) */
+  readonly verification: VerifyJobs;
+  /** the leaf hash of the last record appended: the next append finds it stored, or refuses */
+  private lastLeaf: string | undefined;
+  /** the last alteration of the stored log (migrations/0007) already reported */
+  private alterationsSeen = 0;
+  /** set when the stored log is not what this log appended: appends are refused until a restart */
+  private refusal: AppError | undefined;
+  private failures = 0;
 
   constructor(private readonly deps: AuditLogDeps) {
     this.headEvery = Math.max(1, Math.floor(deps.headEvery ?? 64));
     this.tree = new StoredTree(deps.repo, deps.nodeCache ?? DEFAULT_NODE_CACHE);
+    this.health = deps.health ?? new LogHealth(deps.clock);
+    this.verification = new VerifyJobs({
+      headKey: () => deps.key.publicKey,
+      ...deps.verification,
+      province: deps.province,
+      pages: deps.repo,
+      snapshot: () => this.verifyBound(),
+      clock: deps.clock,
+    });
   }
 
   /** The province whose log this is (access to it is decided against it: domain/access.ts). */
@@ -131,12 +172,75 @@ export class AuditLog {
    */
   async init(): Promise<void> {
     await this.exclusive(async () => {
-      const [size, stored] = await Promise.all([this.deps.repo.logSize(), this.deps.repo.frontier()]);
-      this.log = stored && stored.size === size ? MerkleLog.fromFrontier(stored) : await this.frontierFromLeaves();
+      const [extent, stored, altered] = await Promise.all([
+        this.deps.repo.logExtent(),
+        this.deps.repo.frontier(),
+        this.deps.repo.alterations(),
+      ]);
+      // What the log appended is what log_state says, never less: a start that finds fewer records
+      // keeps the stored size (reads go on, appends are refused) instead of reusing seqs.
+      const problems: string[] = [];
+      let restored: MerkleLog | undefined;
+      try {
+        restored = stored ? MerkleLog.fromFrontier(stored) : undefined;
+      } catch {
+        problems.push('audit.log_state 无法读取 audit.log_state is unreadable');
+      }
+      this.log = restored ?? (await this.frontierFromLeaves());
+      if (!stored && extent.maxSeqPlusOne > 0) problems.push('audit.log_state 缺失 audit.log_state is missing');
+      if (restored && restored.size !== extent.maxSeqPlusOne) {
+        problems.push(
+          `audit.log_state 记录 ${restored.size} 条，表中最后一条为 seq ${extent.maxSeqPlusOne - 1} audit.log_state holds ${restored.size} records but the last stored seq is ${extent.maxSeqPlusOne - 1}`,
+        );
+      }
       await this.fillInNodes();
+      problems.push(...(await this.storedTreeDisagrees(extent.lastLeaf)));
+      this.lastLeaf = extent.maxSeqPlusOne === this.log.size ? extent.lastLeaf : undefined;
       this.latest = await this.deps.repo.latestHead();
-      this.sinceHead = this.log.size - (this.latest?.size ?? 0);
+      if (this.latest && this.latest.size > this.log.size) {
+        problems.push(
+          `已签名的树头 size ${this.latest.size} 超出日志的 ${this.log.size} 条 a signed head of size ${this.latest.size} is beyond the log's ${this.log.size} records`,
+        );
+      } else if (this.latest && this.latest.size === this.log.size && this.log.size > 0) {
+        if (this.latest.rootHash !== this.log.root().toString('hex'))
+          problems.push(`最新树头的根与日志不符 the latest head's root is not the log's root at size ${this.log.size}`);
+      }
+      this.sinceHead = Math.max(0, this.log.size - (this.latest?.size ?? 0));
+      this.alterationsSeen = altered.last;
+      if (problems.length > 0) this.refuseAppends(problems.join('; '));
+      else if (altered.first.length > 0) this.health.fail(LOG_INCONSISTENT, describeAlterations(altered.first));
     });
+  }
+
+  /** Where the frontier and the last record disagree with the stored tree nodes (all written together). */
+  private async storedTreeDisagrees(lastLeaf: string | undefined): Promise<string[]> {
+    const size = this.log.size;
+    if (size === 0) return [];
+    const edge = frontierNodes(size);
+    const last = { level: 0, index: size - 1 };
+    const found = new Map(
+      (await this.deps.repo.nodes([...edge, last])).map((n) => [treeNodeKey(n), n.hash.toString('hex')]),
+    );
+    const out: string[] = [];
+    const hashes = this.log.frontier().hashes;
+    if (edge.some((n, i) => found.get(treeNodeKey(n)) !== hashes[i]))
+      out.push('audit.log_state 的边界与存储的默克尔树不符 audit.log_state does not match the stored Merkle tree');
+    if (
+      lastLeaf !== undefined &&
+      found.get(treeNodeKey(last)) !== undefined &&
+      found.get(treeNodeKey(last)) !== lastLeaf
+    )
+      out.push(`最后一条记录 seq ${size - 1} 已被修改 the last record, seq ${size - 1}, is altered`);
+    return out;
+  }
+
+  /** The stored log is not what this log appended: no append until an operator repairs it and restarts. */
+  private refuseAppends(why: string): void {
+    this.refusal = unavailable(
+      LOG_INCONSISTENT,
+      `审计日志不一致，已停止写入，需运维修复后重启 the audit log is inconsistent and no longer appends until an operator repairs it and restarts: ${why}`,
+    );
+    this.health.fail(LOG_INCONSISTENT, why);
   }
 
   /** The frontier recomputed from the stored leaf hashes, in pieces (the stored one is missing or stale). */
@@ -181,21 +285,31 @@ export class AuditLog {
     return this.log.size;
   }
 
+  /** Appends that failed or were refused since start (the metric yrd_audit_append_failures_total). */
+  get appendFailures(): number {
+    return this.failures;
+  }
+
+  /** While the stored log is not what this log appended, every append is refused at once. */
+  private refuseIfInconsistent(): void {
+    if (!this.refusal) return;
+    this.failures++;
+    throw this.refusal;
+  }
+
   /** Appends an event; a second append of the same event id returns the first seq and writes nothing. */
   append(ev: auditV1.AuditEvent): Promise<{ seq: number; duplicate: boolean }> {
     if (!ev.eventId) return Promise.reject(invalid('AUDIT.EVENT_ID_REQUIRED', 'audit event without event_id'));
     return this.exclusive(async () => {
-      const existing = await this.deps.repo.seqOf(ev.eventId);
+      this.refuseIfInconsistent();
+      const existing = await this.failing(() => this.deps.repo.seqOf(ev.eventId));
       if (existing !== undefined) return { seq: existing, duplicate: true };
       const seq = this.log.size;
       const fields = fieldsOf(seq, ev);
       const leaf = recordLeaf(fields);
       const next = MerkleLog.fromFrontier(this.log.frontier());
       const nodes = next.appendNodes(leaf);
-      await this.deps.repo.insert({ seq, leafHash: leaf.toString('hex'), fields }, next.frontier(), nodes);
-      this.log = next;
-      this.sinceHead++;
-      if (this.sinceHead >= this.headEvery) await this.signHeadNow();
+      await this.write([{ seq, leafHash: leaf.toString('hex'), fields }], next, nodes);
       return { seq, duplicate: false };
     });
   }
@@ -208,8 +322,9 @@ export class AuditLog {
    */
   appendMany(evs: auditV1.AuditEvent[]): Promise<({ seq: number; duplicate: boolean } | { invalid: string })[]> {
     return this.exclusive(async () => {
+      this.refuseIfInconsistent();
       const ids = evs.map((e) => e.eventId).filter((id) => id !== '');
-      const known = await this.deps.repo.seqsOf(ids);
+      const known = await this.failing(() => this.deps.repo.seqsOf(ids));
       const next = MerkleLog.fromFrontier(this.log.frontier());
       const records: StoredAuditRecord[] = [];
       const nodes: StoredTreeNode[] = [];
@@ -226,12 +341,50 @@ export class AuditLog {
         return { seq, duplicate: false };
       });
       if (records.length === 0) return out;
-      await this.deps.repo.insertMany(records, next.frontier(), nodes);
-      this.log = next;
-      this.sinceHead += records.length;
-      if (this.sinceHead >= this.headEvery) await this.signHeadNow();
+      await this.write(records, next, nodes);
       return out;
     });
+  }
+
+  /**
+   * Stores appended records if the stored log is still what this log appended (adapters/db.ts
+   * insertMany), and keeps the log's health: a refusal there stops appends for good, any other
+   * failure is passing, and a success ends a passing failure.
+   */
+  private async write(records: StoredAuditRecord[], next: MerkleLog, nodes: StoredTreeNode[]): Promise<void> {
+    const altered = await this.failing(() =>
+      this.deps.repo.insertMany(records, next.frontier(), nodes, {
+        frontier: this.log.frontier(),
+        lastLeaf: this.lastLeaf,
+        alterationsSeen: this.alterationsSeen,
+      }),
+    );
+    this.log = next;
+    this.lastLeaf = records.at(-1)?.leafHash;
+    this.sinceHead += records.length;
+    this.health.recover();
+    const lastAltered = altered.at(-1);
+    if (lastAltered) {
+      this.alterationsSeen = lastAltered.id;
+      this.health.fail(LOG_INCONSISTENT, describeAlterations(altered));
+    }
+    if (this.sinceHead >= this.headEvery) await this.signHeadNow();
+  }
+
+  /** Runs a step of an append, turning its failure into the log's health (and an error that says so). */
+  private async failing<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      this.failures++;
+      if (err instanceof LogInconsistency) {
+        this.refuseAppends(err.message);
+        throw this.refusal ?? err;
+      }
+      const message = err instanceof AppError ? `${err.code} ${err.message}` : (err as Error).message;
+      this.health.fail(LOG_APPEND_FAILED, `写入审计日志失败 appending to the audit log failed: ${message}`);
+      throw err;
+    }
   }
 
   /** Signs a head when appends since the last one are still unsigned (the interval's tick). */
@@ -319,11 +472,43 @@ export class AuditLog {
   }
 
   /**
+   * The inclusion proof of one leaf — by its hash or its seq — against the signed head of size
+   * `treeSize` (default: the latest): an auditor who holds a record (from an export, from the other side
+   * of an exchange) checks it is in the log every witness saw. Only hashes: no record is shown.
+   */
+  inclusion(q: { leafHash?: string | undefined; seq?: number | undefined; treeSize?: number | undefined }): Promise<{
+    seq: number;
+    leafHash: string;
+    head: SignedTreeHead;
+    path: string[];
+  }> {
+    return this.exclusive(async () => {
+      const head = q.treeSize === undefined ? await this.headOverAll() : await this.deps.repo.headOf(q.treeSize);
+      if (!head) throw headNotFound(q.treeSize ?? 0);
+      this.assertWithinLog(head);
+      const seq = q.seq ?? (q.leafHash ? await this.deps.repo.leafIndex(q.leafHash) : undefined);
+      if (seq === undefined) {
+        throw notFound('AUDIT.LEAF_NOT_FOUND', '日志中没有该叶哈希 no leaf with that hash in the log');
+      }
+      if (seq >= head.size) {
+        throw invalid(
+          'AUDIT.RANGE_INVALID',
+          `记录 ${seq} 不在大小为 ${head.size} 的树头之内 record ${seq} is not covered by the head of size ${head.size}`,
+        );
+      }
+      const [leaf] = await this.deps.repo.nodes([{ level: 0, index: seq }]);
+      if (!leaf) throw notFound('AUDIT.LEAF_NOT_FOUND', `日志中没有第 ${seq} 条记录 no leaf ${seq} in the log`);
+      const path = await this.tree.prove(head.size, (tree) => tree.inclusionProof(seq, head.size));
+      return { seq, leafHash: leaf.hash.toString('hex'), head, path: path.map((p) => p.toString('hex')) };
+    });
+  }
+
+  /**
    * A self-contained export of the records seq fromSeq..toSeq (default: from 0 to the last record), with
    * the heads that commit to them and their proofs; see domain/export.ts. At most MAX_EXPORT_RECORDS.
    */
-  export(range: { fromSeq?: number | undefined; toSeq?: number | undefined } = {}): Promise<AuditExport> {
-    return this.exclusive(async () => {
+  async export(range: { fromSeq?: number | undefined; toSeq?: number | undefined } = {}): Promise<AuditExport> {
+    const taken = await this.exclusive(async () => {
       const size = this.log.size;
       if (size === 0) throw invalid('AUDIT.RANGE_BEYOND_LOG', '日志中还没有记录 the log has no records yet');
       const fromSeq = range.fromSeq ?? 0;
@@ -343,12 +528,62 @@ export class AuditLog {
         this.deps.repo.range(fromSeq, toSeq),
         this.deps.repo.headsForExport(fromSeq, toSeq),
       ]);
-      const exportedAt = this.deps.clock().toISOString();
-      const publicKey = this.publicJwk();
-      return this.tree.prove(size, (tree) =>
-        buildExport({ province: this.deps.province, exportedAt, fromSeq, toSeq, publicKey, records, heads, tree }),
-      );
+      return { size, fromSeq, toSeq, records, heads };
     });
+    const { size, fromSeq, toSeq, records } = taken;
+    // outside the lock: appends go on while the witnesses co-sign a fresh head
+    const heads = await this.cosignedHeads(taken.heads, toSeq);
+    // the leaves the log's tree holds, which the proofs start from (a record may have been edited since)
+    const leaves = new Map(
+      (await this.deps.repo.nodes(records.map((r) => ({ level: 0, index: r.seq })))).map((n) => [
+        n.index,
+        n.hash.toString('hex'),
+      ]),
+    );
+    const exportedAt = this.deps.clock().toISOString();
+    const keys = this.deps.publishedKeys ?? [{ kid: this.deps.key.kid, jwk: this.publicJwk() }];
+    return this.exclusive(() =>
+      this.tree.prove(size, (tree) =>
+        buildExport({
+          province: this.deps.province,
+          exportedAt,
+          fromSeq,
+          toSeq,
+          keys,
+          records,
+          heads,
+          tree,
+          treeLeaf: (seq) => leaves.get(seq),
+        }),
+      ),
+    );
+  }
+
+  /**
+   * The export's heads with the co-signatures over each, ending at the largest head covering `toSeq`
+   * that a quorum of witnesses co-signed (domain/export.ts endAtWitnessedHead). When none has them yet
+   * (the head signed for this export is seconds old), asks again for a few seconds, then gives what it
+   * has: the verifier names the head that lacks them.
+   */
+  private async cosignedHeads(
+    heads: readonly SignedTreeHead[],
+    toSeq: number,
+  ): Promise<(SignedTreeHead & { cosignatures: Cosignature[] })[]> {
+    const w = this.deps.witnessing;
+    if (!w) return heads.map((h) => ({ ...h, cosignatures: [] }));
+    const POLL_MS = 250;
+    const withCosignatures = (hs: readonly SignedTreeHead[]) =>
+      Promise.all(hs.map(async (h) => ({ ...h, cosignatures: await w.cosignaturesOf(h) })));
+    const before = await withCosignatures(heads.filter((h) => h.size <= toSeq));
+    let after = await withCosignatures(heads.filter((h) => h.size > toSeq));
+    for (let waited = 0; ; waited += POLL_MS) {
+      const ended = endAtWitnessedHead([...before, ...after], toSeq, w.quorum);
+      if (ended.length < before.length + after.length || waited >= (w.waitMs ?? 3000)) return ended;
+      const last = ended.at(-1);
+      if (last && last.size > toSeq && witnessesOf(last, last.cosignatures).length >= w.quorum) return ended;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      after = await withCosignatures(after);
+    }
   }
 
   /** The head-signing key as the regional trust list has it: a public JWK with its kid. */
@@ -356,13 +591,21 @@ export class AuditLog {
     return { ...this.deps.key.publicKey.export({ format: 'jwk' }), kid: this.deps.key.kid } as JsonWebKey;
   }
 
-  /** Reloads every record and head from storage and checks them against the province's public key. */
+  /**
+   * Checks every stored record and head against the province's key, page by page (app/verify-job.ts),
+   * in a pass that starts now (or right after the one running), and waits for its verdict.
+   */
   async verify(): Promise<VerifyResult> {
-    const [records, heads]: [StoredAuditRecord[], SignedTreeHead[]] = await this.exclusive(() =>
-      Promise.all([this.deps.repo.all(), this.deps.repo.heads()]),
-    );
-    const r = verifyLog(records, heads, this.deps.key.publicKey, { province: this.deps.province });
+    const r = await this.verification.run();
     return { ok: r.ok, size: r.size, root: r.root, ...(r.failure ? { failure: r.failure } : {}) };
+  }
+
+  /**
+   * What a verification starting now covers, taken between appends: the log's size, or the latest
+   * head's when that is larger (records were lost since it was signed, which the pass must name).
+   */
+  private verifyBound(): Promise<number> {
+    return this.exclusive(async () => Math.max(this.log.size, this.latest?.size ?? 0));
   }
 
   /** The latest head when it covers the whole log, else a fresh one that does. */
@@ -385,6 +628,8 @@ export class AuditLog {
       this.sinceHead = 0;
       return this.latest;
     }
+    // never a head smaller than one already signed: the log lost records (init found it), it did not shrink
+    if (this.latest && this.latest.size > this.log.size) this.assertWithinLog(this.latest);
     const size = this.log.size;
     const rootHash = (size === 0 ? EMPTY_ROOT : this.log.root()).toString('hex');
     const head = signTreeHead(
@@ -392,7 +637,13 @@ export class AuditLog {
       this.deps.key.privateKey,
       this.deps.key.kid,
     );
-    await this.deps.repo.saveHead(head);
+    try {
+      await this.deps.repo.saveHead(head);
+    } catch (err) {
+      // another root stored at this size: the log signed something else there before
+      if (err instanceof LogInconsistency) this.refuseAppends(err.message);
+      throw err;
+    }
     this.latest = head;
     this.sinceHead = 0;
     // the other provinces witness it (see app/witness.ts)
@@ -406,6 +657,15 @@ export class AuditLog {
     this.chain = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The alterations noted by the database (migrations/0007), for the operator: what, where, when. */
+function describeAlterations(list: readonly Alteration[]): string {
+  const shown = list
+    .slice(0, 5)
+    .map((a) => `${a.op.toLowerCase()} audit.${a.tbl}${a.ref ? ` ${a.ref}` : ''} at ${a.at}`)
+    .join(', ');
+  return `已存储的日志被改动 the stored log was changed after it was appended: ${shown}${list.length > 5 ? ', …' : ''}`;
 }
 
 function headNotFound(size: number) {
