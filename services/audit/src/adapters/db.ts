@@ -282,10 +282,13 @@ export class AuditRepo {
    * size the verification started at) are left out.
    */
   async recordsAfter(after: number, below: number, limit: number): Promise<StoredAuditRecord[]> {
-    const rows = await this.h.rows<Row>(sql`
-      select seq, leaf_hash, fields from audit.records where seq > ${after} and seq < ${below}
-      order by seq limit ${limit}`);
-    return rows.map(toRecord);
+    // with the tree's leaf at each seq: a record edited together with its leaf hash is named alone
+    const rows = await this.h.rows<Row & { tree_leaf: string | null }>(sql`
+      select r.seq, r.leaf_hash, r.fields, encode(n.hash, 'hex') as tree_leaf
+      from audit.records r left join audit.tree_nodes n on n.level = 0 and n.idx = r.seq
+      where r.seq > ${after} and r.seq < ${below}
+      order by r.seq limit ${limit}`);
+    return rows.map((r) => ({ ...toRecord(r), ...(r.tree_leaf ? { treeLeaf: r.tree_leaf } : {}) }));
   }
 
   /** A page of signed heads for a verification, size in (after, through] by size. */

@@ -151,14 +151,27 @@ function checkRecordAlone(
     };
   }
   if (leaf.toString('hex') !== r.leafHash) return { failure: recordAltered(r.seq, eventId, LEAF_MISMATCH) };
+  // changed together with its stored leaf hash: the tree the heads commit to still holds the original
+  if (r.treeLeaf !== undefined && r.treeLeaf !== r.leafHash) {
+    return { failure: recordAltered(r.seq, eventId, TREE_LEAF_MISMATCH) };
+  }
   return { leaf };
 }
+
+export const TREE_LEAF_MISMATCH =
+  '记录与其叶哈希一同被改，与日志默克尔树中的叶不符（记录被篡改） changed together with its stored leaf hash: the log’s Merkle tree holds another leaf (record altered)';
 
 export interface StoredAuditRecord {
   seq: number;
   /** Stored leaf hash, hex. */
   leafHash: string;
   fields: AuditRecordFields;
+  /**
+   * The leaf the log's stored Merkle tree holds at this seq (audit.tree_nodes level 0), hex, when the
+   * reader has it: a record changed together with its leaf hash is then named alone, rather than as the
+   * run of records since the last head whose root still matched.
+   */
+  treeLeaf?: string | undefined;
 }
 
 export interface VerifyLogResult {

@@ -186,3 +186,23 @@ describe('verifyLog', () => {
     expect(res.size).toBe(100_000);
   }, 60_000);
 });
+
+describe('a record changed together with its stored leaf hash', () => {
+  const altered = (records: StoredAuditRecord[], withTree: boolean) =>
+    records.map((r) => {
+      const treeLeaf = withTree ? { treeLeaf: r.leafHash } : {};
+      if (r.seq !== 17) return { ...r, ...treeLeaf };
+      const fields = { ...r.fields, outcome: 'deny' };
+      return { ...r, fields, leafHash: recordLeaf(fields).toString('hex'), ...treeLeaf };
+    });
+
+  it('without the tree’s leaves: named as the run since the last matching head (sparse heads)', () => {
+    const res = verifyLog(altered(log, false), heads, keys.publicKey);
+    expect(res.failure).toMatchObject({ code: 'AUDIT.HEAD_MISMATCH', entry: 'seq 16..24' });
+  });
+
+  it('with the tree’s leaves: that record alone', () => {
+    const res = verifyLog(altered(log, true), heads, keys.publicKey);
+    expect(res.failure).toMatchObject({ code: 'AUDIT.RECORD_ALTERED', entry: 'seq 17', seq: 17 });
+  });
+});
