@@ -5,42 +5,13 @@
  * both co-signed and passes the check with the trust list.
  */
 import { parseTrustAnchors } from '@yrd/auth';
-import type { auditV1 } from '@yrd/proto';
 import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditExport, checkExport, chooseTrust } from './domain/index.js';
 import { AuditPublisher, type RunningAudit, startAudit } from './index.js';
+import { anExchangeEvent, until } from './test-events.js';
 
-const event = (i: number): auditV1.AuditEvent => ({
-  eventId: `x-ev-${i}`,
-  province: 'sh',
-  kind: 'exchange.query.served',
-  requestId: `x-req-${i}`,
-  resourceId: 'zj.330000-SCJG-0001',
-  actorUser: 'sh-requester',
-  actorAgency: '91310000MA1FL0000X',
-  requesterProvince: 'sh',
-  providerProvince: 'zj',
-  outcome: 'allow',
-  code: '',
-  payloadHash: 'c'.repeat(64),
-  subjectRef: '',
-  grantId: '',
-  consentId: '',
-  occurredAt: new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString(),
-  subjectRefKeyId: '',
-  items: ['name'],
-});
-
-async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const event = (i: number) => anExchangeEvent(i, {}, 'x');
 
 describe('an export carries the co-signatures of its heads', () => {
   let tb: Testbed;

@@ -7,42 +7,13 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { anchorsFrom, loadProvinceKey, type TrustAnchors } from '@yrd/auth';
 import { type DatabaseHandle, openDatabase, sql } from '@yrd/db';
-import type { auditV1 } from '@yrd/proto';
 import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedTreeHead, signTreeHead } from './domain/index.js';
 import { AuditPublisher, type RunningAudit, startAudit } from './index.js';
+import { anExchangeEvent, until } from './test-events.js';
 
-const event = (i: number): auditV1.AuditEvent => ({
-  eventId: `rot-ev-${i}`,
-  province: 'sh',
-  kind: 'exchange.query.served',
-  requestId: `rot-req-${i}`,
-  resourceId: 'zj.330000-SCJG-0001',
-  actorUser: 'sh-requester',
-  actorAgency: '91310000MA1FL0000X',
-  requesterProvince: 'sh',
-  providerProvince: 'zj',
-  outcome: 'allow',
-  code: '',
-  payloadHash: 'c'.repeat(64),
-  subjectRef: '',
-  grantId: `grant-${i}`,
-  consentId: '',
-  occurredAt: new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString(),
-  subjectRefKeyId: '',
-  items: ['name'],
-});
-
-async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const event = (i: number) => anExchangeEvent(i, {}, 'rot');
 
 describe('rotating a province’s head-signing key', () => {
   let tb: Testbed;

@@ -5,7 +5,6 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { type DatabaseHandle, openDatabase, sql } from '@yrd/db';
-import type { auditV1 } from '@yrd/proto';
 import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,27 +21,9 @@ import {
 } from './domain/index.js';
 import { Keyring } from './domain/keyring.js';
 import { AuditPublisher, type RunningAudit, startAudit } from './index.js';
+import { anExchangeEvent, until } from './test-events.js';
 
-const event = (i: number): auditV1.AuditEvent => ({
-  eventId: `w-ev-${i}`,
-  province: 'sh',
-  kind: 'exchange.query.served',
-  requestId: `w-req-${i}`,
-  resourceId: 'zj.330000-SCJG-0001',
-  actorUser: 'sh-requester',
-  actorAgency: '91310000MA1FL0000X',
-  requesterProvince: 'sh',
-  providerProvince: 'zj',
-  outcome: 'allow',
-  code: '',
-  payloadHash: 'b'.repeat(64),
-  subjectRef: '',
-  grantId: `grant-${i}`,
-  consentId: '',
-  occurredAt: new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString(),
-  subjectRefKeyId: '',
-  items: ['name'],
-});
+const event = (i: number) => anExchangeEvent(i, {}, 'w');
 
 /** The trust list's keys, as an auditor holds them (from GET /api/audit/v1/trust-list). */
 const keyringFrom = (tb: Testbed) =>
@@ -53,16 +34,6 @@ const keyringFrom = (tb: Testbed) =>
       publicKey: createPublicKey({ key: jwk, format: 'jwk' }),
     })),
   );
-
-async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('witnesses: provinces co-sign each other’s heads and catch a rewritten history', () => {
   let tb: Testbed;
