@@ -53,6 +53,7 @@ export class NatsWitnessPeers implements WitnessPeers, CounterpartPeers {
 /** Publishes this province's heads, answers the witnesses' lanes, and witnesses the others' heads. */
 export class WitnessLink {
   private readonly subs: { unsubscribe(): void }[] = [];
+  private republish: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -61,6 +62,8 @@ export class WitnessLink {
     private readonly book: CosignatureBook,
     private readonly witness: Witness,
     private readonly logger: Logger,
+    /** how often a head some province has not co-signed yet is published again */
+    private readonly republishMs = 5000,
   ) {}
 
   publish(head: SignedTreeHead) {
@@ -120,9 +123,27 @@ export class WitnessLink {
     // a head signed before the others listened is published again, so they can start witnessing
     const latest = await this.log.latestHead().catch(() => undefined);
     if (latest) this.publish(latest);
+    // A quiet log signs no new head, so a head published before the other provinces were up (or while
+    // a link was down) would never be co-signed, and an export of it never passes the quorum. Until
+    // every other province has co-signed the latest head it is published again, every few seconds.
+    this.republish = setInterval(() => {
+      void this.publishIfUnwitnessed();
+    }, this.republishMs);
+    this.republish.unref();
+  }
+
+  private async publishIfUnwitnessed(): Promise<void> {
+    try {
+      const head = await this.log.latestHead();
+      const cosigned = new Set((await this.book.of(head)).map((c) => c.witness));
+      if (provinces.some((p) => p !== this.me && !cosigned.has(p))) this.publish(head);
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'latest head not republished');
+    }
   }
 
   stop() {
+    if (this.republish) clearInterval(this.republish);
     for (const s of this.subs) s.unsubscribe();
   }
 }
