@@ -155,11 +155,15 @@ export function publicAuditRoutes(app: HttpApp, deps: PublicAuditDeps) {
       schema: {
         summary: '一致性证明 consistency proof between two signed heads',
         description:
-          'Public. `to` defaults to the latest head. Both sizes must be sizes of signed heads (size 0 needs none): else 404 AUDIT.HEAD_NOT_FOUND.',
+          'Public. `to` defaults to the latest head. Both sizes must be sizes of signed heads (size 0 needs none): else 404 AUDIT.HEAD_NOT_FOUND. Each head comes with the co-signatures over exactly it, as from `heads/{size}`.',
         querystring: z.object({ from: size, to: size.optional() }),
       },
     },
-    async (req) => log.consistency(req.query.from, req.query.to),
+    // both heads with their co-signatures, so that the answer alone shows who vouched for each
+    async (req) => {
+      const c = await log.consistency(req.query.from, req.query.to);
+      return { ...(c.from ? { from: await publish(c.from) } : {}), to: await publish(c.to), proof: c.proof };
+    },
   );
 
   app.get(

@@ -1,6 +1,8 @@
 /**
  * Offline verifier for an audit export (yrd-audit-export/2, and /1): needs no service, broker or database.
  *   npm run audit:verify -- <export.json> [--trust <trust-list.json | key.jwk>] [--no-witnesses]
+ * and of what the public routes answer (cli/public-commands.ts):
+ *   npm run audit:verify -- head|inclusion|consistency <file> --trust <trust-list.json> [...]
  * --trust (alias --key): the regional trust list as GET /api/audit/v1/trust-list serves it (or the older
  * map of one JWK per province, read with the default quorum of 2 co-signatures). With it, each head is
  * checked with the key its key id names, valid at its time, and the largest head must carry valid
@@ -11,15 +13,17 @@
  * could not be checked without --no-witnesses. 2: a file cannot be read, is not JSON, or holds no usable
  * key. The checks live in src/domain/export-check.ts; docs/audit-format.md describes the bytes.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseTrustAnchors } from '@yrd/auth';
 import { checkExport, chooseTrust, type GivenTrust, verdict } from '../domain/export-check.js';
+import { readJson } from './files.js';
+import { isPublicCommand, runPublicCheck } from './public-commands.js';
 
 const USAGE =
-  '用法 usage: npm run audit:verify -- <export.json> [--trust <trust-list.json | key.jwk>] [--no-witnesses]';
+  '用法 usage: npm run audit:verify -- <export.json> [--trust <trust-list.json | key.jwk>] [--no-witnesses]\n' +
+  '       npm run audit:verify -- head|inclusion|consistency <file> --trust <trust-list.json> [--record <record.json>] [--from-head <head.json>]';
 
 function main(argv: readonly string[]): number {
+  if (isPublicCommand(argv[0])) return runPublicCheck(argv[0], argv.slice(1), USAGE);
   const args = [...argv];
   let trustFile: string | undefined;
   let noWitnesses = false;
@@ -87,24 +91,6 @@ function givenTrust(v: unknown): { ok: true; given: GivenTrust } | { ok: false; 
       ok: false,
       reason: `既不是 JWK，也不是信任列表 neither a JWK nor a trust list: ${(e as Error).message.slice(0, 600)}`,
     };
-  }
-}
-
-function readJson(file: string, what: string): { ok: true; value: unknown } | { ok: false } {
-  // npm run starts scripts in the repository root; a relative path means the caller's folder
-  const path = resolve(process.env.INIT_CWD ?? process.cwd(), file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    console.error(`无法读取${what} cannot read ${path}: ${(e as Error).message}`);
-    return { ok: false };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (e) {
-    console.error(`${what}不是 JSON ${path} is not JSON: ${(e as Error).message}`);
-    return { ok: false };
   }
 }
 

@@ -323,8 +323,8 @@ function headKeyUnknown(h: SignedTreeHead): ExportFailure {
   };
 }
 
-/** Why a co-signature present on head `h` does not hold, or undefined when it does. */
-function cosignatureFault(c: Cosignature, h: SignedTreeHead, keys: Keyring): string | undefined {
+/** Why a co-signature present on head `h` does not hold, or undefined when it does (also public-check.ts). */
+export function cosignatureFault(c: Cosignature, h: SignedTreeHead, keys: Keyring): string | undefined {
   if (!cosignatureCovers(c, h)) {
     return '不是对该树头的见证签名（大小、根、时间或密钥不同） not over this head (another size, root, time or key id)';
   }
@@ -466,7 +466,7 @@ function ownKeys(doc: unknown): RingKey[] {
   return out;
 }
 
-function keyringOf(anchors: TrustAnchors): Keyring {
+export function keyringOf(anchors: TrustAnchors): Keyring {
   const keys: RingKey[] = [];
   for (const [province, entry] of Object.entries(anchors.provinces)) {
     for (const k of entry.keys) {

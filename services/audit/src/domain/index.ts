@@ -2,6 +2,7 @@ export * from './export.js';
 export * from './export-check.js';
 export * from './merkle.js';
 export * from './note.js';
+export * from './public-check.js';
 export * from './record.js';
 export * from './tree-head.js';
 export * from './verify.js';
