@@ -85,6 +85,8 @@ describe('a province whose audit log cannot append fails closed', () => {
           : undefined;
       },
       `the stream of exchanges to answer ${status} ${code ?? ''}`,
+      // on 2 cores shared with the other test files one exchange can take seconds
+      45_000,
     );
   };
   const recordsIn = async (p: Province) =>

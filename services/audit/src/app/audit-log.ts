@@ -186,7 +186,10 @@ export class AuditLog {
       } catch {
         problems.push('audit.log_state 无法读取 audit.log_state is unreadable');
       }
-      this.log = restored ?? (await this.frontierFromLeaves());
+      // the larger of what log_state says and what the records hold: a frontier whose size was edited
+      // down can still be well formed (when both sizes have as many perfect subtrees), so that check
+      // alone does not stop a start from shrinking the log
+      this.log = restored && restored.size >= extent.maxSeqPlusOne ? restored : await this.frontierFromLeaves();
       if (!stored && extent.maxSeqPlusOne > 0) problems.push('audit.log_state 缺失 audit.log_state is missing');
       if (restored && restored.size !== extent.maxSeqPlusOne) {
         problems.push(
