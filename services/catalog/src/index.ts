@@ -1,4 +1,4 @@
-export { CatalogRepo, type SearchFilters } from './adapters/db.js';
+export { CatalogRepo } from './adapters/db.js';
 export { DutyRepo } from './adapters/duty-db.js';
 export { dutyRoutes } from './adapters/duty-http.js';
 export { readTableFile, writeTableFile } from './adapters/files.js';
@@ -7,6 +7,7 @@ export { synonymRoutes } from './adapters/synonym-http.js';
 export { type AgencyDirectory, CatalogApp } from './app/catalog.js';
 export { type ComplianceView, DutyApp, type DutyStore } from './app/duty.js';
 export { CatalogImports, type ImportJob } from './app/import.js';
+export type { CatalogStore, SearchFilters } from './app/ports.js';
 export { SynonymApp, type SynonymStore } from './app/synonym.js';
 export { classOf, classTable } from './domain/classes.js';
 export {

@@ -1,5 +1,17 @@
 import { type DatabaseHandle, type SQL, sql } from '@yrd/db';
 import type { catalogV1 } from '@yrd/proto';
+import type {
+  CatalogStore,
+  FacetCount,
+  HistoryEntry,
+  ListFilters,
+  ListScope,
+  Origin,
+  SearchFilters,
+  SearchPage,
+  Step,
+  StoredEntry,
+} from '../app/ports.js';
 import { simplifier } from '../domain/fold.js';
 import { searchText } from '../domain/resource.js';
 import { type Fold, indexParts, type SearchQuery, searchIndexVersion, searchQuery } from '../domain/search.js';
@@ -7,37 +19,8 @@ import { SynonymRepo, type SynonymSource } from './synonym-db.js';
 
 type Resource = catalogV1.Resource;
 
-export interface SearchFilters {
-  q?: string | undefined;
-  province?: string | undefined;
-  agency?: string | undefined;
-  sharing?: string | undefined;
-  open?: string | undefined;
-  grade?: string | undefined;
-  domain?: string | undefined;
-  page: number;
-  pageSize: number;
-}
-
-export interface HistoryEntry {
-  seq: number;
-  version: number;
-  action: 'created' | 'updated' | 'submitted' | 'rejected' | 'published' | 'withdrawn';
-  status: string;
-  changedBy: string;
-  changedAt: string;
-  reason: string;
-  changedFields: string[];
-}
-
-export interface FacetCount {
-  value: string;
-  count: number;
-  label?: string;
-}
-
 /** The catalogue's persistence, in SQL that PGlite and PostgreSQL both speak. */
-export class CatalogRepo {
+export class CatalogRepo implements CatalogStore {
   constructor(
     private readonly h: DatabaseHandle,
     /** the synonym table queries are expanded with (this database's, by default) */
@@ -50,7 +33,7 @@ export class CatalogRepo {
     return searchQuery(q, await simplifier(), await this.synonyms.current());
   }
 
-  async get(id: string): Promise<{ resource: Resource; origin: string } | undefined> {
+  async get(id: string): Promise<StoredEntry | undefined> {
     const rows = await this.h.rows<{ doc: Resource; origin: string }>(
       sql`select doc, origin from catalog.resources where id = ${id}`,
     );
@@ -62,7 +45,7 @@ export class CatalogRepo {
    * Inserts or replaces an entry; a local entry also keeps the document of its version and, when a
    * lifecycle step is given, a history row — all in one transaction.
    */
-  async save(r: Resource, origin: 'local' | 'federated', changedBy: string, step?: Step): Promise<void> {
+  async save(r: Resource, origin: Origin, changedBy: string, step?: Step): Promise<void> {
     const fold = await simplifier();
     await this.h.db.transaction((tx) => write(tx, r, origin, changedBy, fold, step));
   }
@@ -70,7 +53,7 @@ export class CatalogRepo {
   /** Many entries in one transaction: all of them or none (seeds, bulk import). */
   async saveMany(
     entries: { resource: Resource; step?: Step }[],
-    origin: 'local' | 'federated',
+    origin: Origin,
     changedBy: string,
     onWritten?: (n: number) => void,
   ): Promise<void> {
@@ -86,8 +69,8 @@ export class CatalogRepo {
     });
   }
 
-  async getMany(ids: string[]): Promise<Map<string, { resource: Resource; origin: string }>> {
-    const found = new Map<string, { resource: Resource; origin: string }>();
+  async getMany(ids: string[]): Promise<Map<string, StoredEntry>> {
+    const found = new Map<string, StoredEntry>();
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
       const rows = await this.h.rows<{ doc: Resource; origin: string }>(
@@ -145,10 +128,7 @@ export class CatalogRepo {
    * Every entry matching the filters, in code order, for export: the regional published view, or
    * this province's own entries in any state (of one agency, or all for the admin).
    */
-  async list(
-    f: Omit<SearchFilters, 'page' | 'pageSize'>,
-    scope: { own: false } | { own: true; agency?: string },
-  ): Promise<Resource[]> {
+  async list(f: ListFilters, scope: ListScope): Promise<Resource[]> {
     const base = !scope.own
       ? sql`status = 'published'`
       : scope.agency
@@ -202,7 +182,7 @@ export class CatalogRepo {
    * domain/search.ts; ranked by the name containing the query outright, then ts_rank over the
    * weighted name / summary / item terms; facets over the same filter.
    */
-  async search(f: SearchFilters): Promise<{ total: number; items: Resource[]; facets: Record<string, FacetCount[]> }> {
+  async search(f: SearchFilters): Promise<SearchPage> {
     const q = await this.query(f.q);
     const where = whereOf(f, q, sql`status = 'published'`);
     const rank = q
@@ -237,7 +217,7 @@ export class CatalogRepo {
 }
 
 /** The filters of a search as SQL, beside `base` (published entries, or one agency's own). */
-function whereOf(f: Omit<SearchFilters, 'page' | 'pageSize'>, q: SearchQuery | undefined, base: SQL) {
+function whereOf(f: ListFilters, q: SearchQuery | undefined, base: SQL) {
   const conds = [base];
   if (q) conds.push(sql`search_vector @@ to_tsquery('simple', ${q.tsquery})`);
   if (f.province) conds.push(sql`province = ${f.province}`);
@@ -249,10 +229,9 @@ function whereOf(f: Omit<SearchFilters, 'page' | 'pageSize'>, q: SearchQuery | u
   return sql.join(conds, sql` and `);
 }
 
-export type Step = Omit<HistoryEntry, 'seq' | 'version' | 'status' | 'changedBy' | 'changedAt'>;
 type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];
 
-async function write(tx: Tx, r: Resource, origin: 'local' | 'federated', changedBy: string, fold: Fold, step?: Step) {
+async function write(tx: Tx, r: Resource, origin: Origin, changedBy: string, fold: Fold, step?: Step) {
   const doc = JSON.stringify(r);
   const p = indexParts(r, fold);
   await tx.execute(sql`

@@ -3,7 +3,6 @@ import type { Principal } from '@yrd/auth';
 import { conflict, forbidden, invalid, notFound } from '@yrd/errors';
 import type { catalogV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
-import type { CatalogRepo, SearchFilters, Step } from '../adapters/db.js';
 import {
   canManage,
   canRead,
@@ -15,6 +14,7 @@ import {
 import { changedFields } from '../domain/changes.js';
 import { type NegativeEntry, negativeMatch } from '../domain/duty.js';
 import { type EntryIssue, entryIssues, type ResourceInput, resourceId } from '../domain/resource.js';
+import type { CatalogStore, SearchFilters, Step } from './ports.js';
 
 type Resource = catalogV1.Resource;
 
@@ -30,7 +30,7 @@ export interface CatalogAnnouncer {
 export class CatalogApp {
   constructor(
     private readonly province: Province,
-    private readonly repo: CatalogRepo,
+    private readonly repo: CatalogStore,
     private readonly agencies: AgencyDirectory,
     private readonly announcer: CatalogAnnouncer,
     private readonly clock: () => Date,

@@ -9,10 +9,10 @@ import type { Principal } from '@yrd/auth';
 import { forbidden, notFound } from '@yrd/errors';
 import type { catalogV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
-import type { Step } from '../adapters/db.js';
 import { resourceId, resourceInput } from '../domain/resource.js';
 import { type Cell, locate, type RowError, readTable } from '../domain/table.js';
 import type { CatalogApp } from './catalog.js';
+import type { Step } from './ports.js';
 
 export type ImportPhase = 'reading' | 'checking' | 'writing' | 'done' | 'failed';
 

@@ -1,22 +1,16 @@
 import { type DatabaseHandle, isoTimestamp, sql } from '@yrd/db';
-import type { consentV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
-import type { GrantStatus, GrantView, Mode } from '../domain/index.js';
-import { type PolicyRules, policyRulesInput } from '../domain/rules.js';
-
-export type Application = consentV1.ApplicationView;
-
-export interface Grant extends GrantView {
-  applicationId: string;
-  resourceVersion: number;
-  revokedAt: string;
-  /** requests per minute the requester may make under the grant */
-  ratePerMinute: number;
-}
-
-export interface StoredConsent extends consentV1.ConsentArtefact {
-  subjectUser: string;
-}
+import type {
+  Application,
+  ApplicationFilter,
+  ApplicationStep,
+  ConsentStore,
+  Grant,
+  RulesVersion,
+  StoredConsent,
+} from '../app/ports.js';
+import type { GrantStatus, Mode } from '../domain/index.js';
+import { policyRulesInput } from '../domain/rules.js';
 
 const iso = isoTimestamp;
 
@@ -117,18 +111,6 @@ function toConsent(r: Row): StoredConsent {
   };
 }
 
-export type ApplicationStep = consentV1.ApplicationStep;
-
-/** One version of the province's rules, with who changed them, when and why. */
-export interface RulesVersion {
-  version: number;
-  rules: PolicyRules;
-  changedBy: string;
-  changedAt: string;
-  reason: string;
-  changedFields: string[];
-}
-
 function toRules(r: Row): RulesVersion {
   const doc = typeof r.doc === 'string' ? (JSON.parse(r.doc) as unknown) : r.doc;
   return {
@@ -152,7 +134,7 @@ async function insertStep(tx: Tx, id: string, s: ApplicationStep) {
 }
 
 /** The consent service's persistence, in SQL that PGlite and PostgreSQL both speak. */
-export class ConsentRepo {
+export class ConsentRepo implements ConsentStore {
   constructor(private readonly h: DatabaseHandle) {}
 
   /** A new application and its first step, in one transaction. */
@@ -230,7 +212,7 @@ export class ConsentRepo {
   }
 
   /** A worklist: applications by stage, of one provider agency or the whole province. */
-  async listApplications(f: { status?: string | undefined; providerAgency?: string | undefined; limit: number }) {
+  async listApplications(f: ApplicationFilter): Promise<Application[]> {
     const conds = [sql`true`];
     if (f.status) conds.push(sql`status = ${f.status}`);
     if (f.providerAgency) conds.push(sql`provider_agency = ${f.providerAgency}`);

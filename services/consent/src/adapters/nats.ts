@@ -9,8 +9,8 @@ import type { Logger } from '@yrd/logger';
 import { laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
 import { consentV1 } from '@yrd/proto';
 import { isProvince, type Province, provinces } from '@yrd/region';
-import type { Application } from '../adapters/db.js';
 import type { ApplicationInput, ConsentApp, ConsentPeers } from '../app/consent.js';
+import type { Application } from '../app/ports.js';
 import type { RevocationCursor, RevocationPage, RevocationPeers, RevocationRegister } from '../app/revocations.js';
 import { type Mode, modes } from '../domain/index.js';
 

@@ -9,8 +9,8 @@ import { auditEvent, sha256Hex } from '@yrd/audit-events';
 import type { Principal } from '@yrd/auth';
 import type { auditV1, consentV1 } from '@yrd/proto';
 import { type Province, provinceOfResourceId } from '@yrd/region';
-import type { Application, Grant, StoredConsent } from '../adapters/db.js';
 import { canonicalJson, signedBytes } from './artefact.js';
+import type { Application, Grant, StoredConsent } from './ports.js';
 
 export const consentAuditKinds = {
   applicationSubmitted: 'consent.application.submitted',

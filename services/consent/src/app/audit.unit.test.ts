@@ -1,6 +1,5 @@
 import { aPrincipal } from '@yrd/testing';
 import { describe, expect, it } from 'vitest';
-import type { Application, Grant, StoredConsent } from '../adapters/db.js';
 import {
   applicationDecided,
   applicationSubmitted,
@@ -9,6 +8,7 @@ import {
   consentRevoked,
   grantRevoked,
 } from './audit.js';
+import type { Application, Grant, StoredConsent } from './ports.js';
 
 // free text and personal data that must never reach an audit event
 const secrets = {

@@ -16,7 +16,6 @@ import type { Logger } from '@yrd/logger';
 import type { auditV1, catalogV1, consentV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId, type SubjectRefs } from '@yrd/region';
 import { z } from 'zod';
-import type { Application, ApplicationStep, ConsentRepo, Grant, RulesVersion, StoredConsent } from '../adapters/db.js';
 import {
   canFetchConsentOverLane,
   canRead,
@@ -68,6 +67,7 @@ import {
   grantRevoked,
   rulesChanged,
 } from './audit.js';
+import type { Application, ApplicationStep, ConsentStore, Grant, RulesVersion, StoredConsent } from './ports.js';
 
 type Resource = catalogV1.Resource;
 
@@ -168,7 +168,7 @@ export class ConsentApp {
 
   constructor(
     private readonly province: Province,
-    private readonly repo: ConsentRepo,
+    private readonly repo: ConsentStore,
     private readonly catalog: ResourceLookup,
     private readonly peers: ConsentPeers,
     private readonly audit: AuditSink,

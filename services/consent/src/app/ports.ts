@@ -1,0 +1,80 @@
+/**
+ * What the consent use cases need from storage: the records they keep and the one interface they
+ * keep them through. They live on the app side so that the app never imports an adapter; the
+ * database adapter (adapters/db.ts) implements `ConsentStore` and is handed in by service.ts.
+ */
+import type { consentV1 } from '@yrd/proto';
+import type { GrantView } from '../domain/index.js';
+import type { PolicyRules } from '../domain/rules.js';
+
+export type Application = consentV1.ApplicationView;
+
+export type ApplicationStep = consentV1.ApplicationStep;
+
+export interface Grant extends GrantView {
+  applicationId: string;
+  resourceVersion: number;
+  revokedAt: string;
+  /** requests per minute the requester may make under the grant */
+  ratePerMinute: number;
+}
+
+export interface StoredConsent extends consentV1.ConsentArtefact {
+  subjectUser: string;
+}
+
+/** One version of the province's rules, with who changed them, when and why. */
+export interface RulesVersion {
+  version: number;
+  rules: PolicyRules;
+  changedBy: string;
+  changedAt: string;
+  reason: string;
+  changedFields: string[];
+}
+
+/** A worklist query: applications by stage, of one provider agency or the whole province. */
+export interface ApplicationFilter {
+  status?: string | undefined;
+  providerAgency?: string | undefined;
+  limit: number;
+}
+
+/** The consent service's storage of applications, grants, consents and rules. */
+export interface ConsentStore {
+  /** A new application and its first step, atomically. */
+  insertApplication(a: Application, step: ApplicationStep): Promise<void>;
+  /** Removes an application nobody has been told of (its audit event could not be published). */
+  withdrawApplication(id: string): Promise<void>;
+  getApplication(id: string): Promise<Application | undefined>;
+  /**
+   * Moves an application one step (with the grant an approval creates) atomically, only from the
+   * stage `from` the step was decided on; false when the application had moved on already.
+   */
+  advance(a: Application, from: string, step: ApplicationStep, grant?: Grant): Promise<boolean>;
+  /** Applications still waiting on someone whose due date has passed. */
+  overdueApplications(at: string, limit?: number): Promise<Application[]>;
+  listApplications(f: ApplicationFilter): Promise<Application[]>;
+
+  currentRules(): Promise<RulesVersion | undefined>;
+  rulesVersion(version: number): Promise<RulesVersion | undefined>;
+  rulesHistory(): Promise<RulesVersion[]>;
+  /** Stores a version of the rules; false when that version number is taken (a concurrent change). */
+  insertRules(r: RulesVersion): Promise<boolean>;
+
+  getGrant(id: string): Promise<Grant | undefined>;
+  revokeGrant(id: string, at: string): Promise<void>;
+  /** Grants and consents past their validity become expired. */
+  expireLapsed(at: string): Promise<{ grants: number; consents: number }>;
+
+  consentsOf(subjectUser: string): Promise<StoredConsent[]>;
+  insertConsent(c: StoredConsent): Promise<void>;
+  /** Removes a consent nobody has been handed yet (its audit event could not be published). */
+  withdrawConsent(id: string): Promise<void>;
+  countConsents(): Promise<number>;
+  getConsent(id: string): Promise<StoredConsent | undefined>;
+  consentUsed(id: string): Promise<boolean>;
+  /** Records the one fetch of a once-only consent; false when it was already used (a racing fetch). */
+  useConsent(id: string, at: string, requester: string): Promise<boolean>;
+  revokeConsent(id: string, at: string): Promise<void>;
+}
