@@ -1,4 +1,12 @@
 import { type DatabaseHandle, isoTimestamp, type SQL, sql } from '@yrd/db';
+import {
+  type Alteration,
+  type AppendExpectation,
+  type AuditLogStore,
+  LogInconsistency,
+  type PendingExchanges,
+  type RecordFilters,
+} from '../app/ports.js';
 import type {
   AuditRecordFields,
   MerkleFrontier,
@@ -7,24 +15,6 @@ import type {
   StoredTreeNode,
   TreeNode,
 } from '../domain/index.js';
-
-export interface RecordFilters {
-  requestId?: string | undefined;
-  resourceId?: string | undefined;
-  /** requester province or requesting agency (credit code) */
-  requester?: string | undefined;
-  /** the hashed data-subject reference (64 hex), never an ID number */
-  subjectRef?: string | undefined;
-  /** any of these references (one person under every known subject key id, see @yrd/region subject-ref) */
-  subjectRefs?: readonly string[] | undefined;
-  /** occurredAt at or after this instant (ISO 8601) */
-  from?: string | undefined;
-  /** occurredAt before this instant (ISO 8601): half-open, so consecutive windows do not overlap */
-  to?: string | undefined;
-  /** only records after this seq (the previous page's `next`) */
-  after?: number | undefined;
-  limit: number;
-}
 
 type Row = { seq: string | number | bigint; leaf_hash: string; fields: AuditRecordFields };
 
@@ -59,30 +49,6 @@ function insertNodes(nodes: readonly StoredTreeNode[], existing: 'keep' | 'refus
   return out;
 }
 
-/** What the log expects to find stored before an append: the state it left after its last one. */
-export interface AppendExpectation {
-  /** the frontier stored after the last append (size 0 and no hashes: nothing stored yet) */
-  frontier: MerkleFrontier;
-  /** the leaf hash of the last record appended (absent for an empty log) */
-  lastLeaf?: string | undefined;
-  /** the last alteration of the stored log this service knows of (see migrations/0007) */
-  alterationsSeen: number;
-}
-
-/** The stored log is not what the log appended: the append is refused and nothing is written. */
-export class LogInconsistency extends Error {
-  override readonly name = 'LogInconsistency';
-}
-
-/** Someone changed what the log had appended (migrations/0007); the append itself went in. */
-export interface Alteration {
-  id: number;
-  tbl: string;
-  op: string;
-  ref: string;
-  at: string;
-}
-
 const sqlStateOf = (err: unknown): string | undefined => {
   let e: unknown = err;
   for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
@@ -95,7 +61,7 @@ const sqlStateOf = (err: unknown): string | undefined => {
 };
 
 /** The audit log's persistence, in SQL that PGlite and PostgreSQL both speak. */
-export class AuditRepo {
+export class AuditRepo implements AuditLogStore, PendingExchanges {
   constructor(private readonly h: DatabaseHandle) {}
 
   async seqOf(eventId: string): Promise<number | undefined> {

@@ -1,6 +1,5 @@
 import { type DatabaseHandle, isoTimestamp, sql } from '@yrd/db';
-import type { CosignatureStore } from '../app/cosignatures.js';
-import type { WitnessAlarm, WitnessStore } from '../app/witness.js';
+import type { CosignatureStore, WitnessAlarm, WitnessStore } from '../app/ports.js';
 import type { Cosignature, SignedTreeHead, WitnessedHead } from '../domain/index.js';
 
 type Exec = { rows: Record<string, unknown>[] };

@@ -8,7 +8,6 @@ import type { ProvinceKey } from '@yrd/auth';
 import { AppError, conflict, invalid, notFound, unavailable } from '@yrd/errors';
 import type { auditV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
-import { type Alteration, type AuditRepo, LogInconsistency, type RecordFilters } from '../adapters/db.js';
 import {
   type AuditExport,
   type AuditFailure,
@@ -30,12 +29,13 @@ import {
   witnessesOf,
 } from '../domain/index.js';
 import { LOG_APPEND_FAILED, LOG_INCONSISTENT, LogHealth } from './log-health.js';
+import { type Alteration, type AuditLogStore, LogInconsistency, type RecordFilters } from './ports.js';
 import { DEFAULT_NODE_CACHE, StoredTree } from './stored-tree.js';
 import { VerifyJobs, type VerifyJobsDeps } from './verify-job.js';
 
 export interface AuditLogDeps {
   province: Province;
-  repo: AuditRepo;
+  repo: AuditLogStore;
   key: ProvinceKey;
   clock: () => Date;
   /**
@@ -350,7 +350,7 @@ export class AuditLog {
   }
 
   /**
-   * Stores appended records if the stored log is still what this log appended (adapters/db.ts
+   * Stores appended records if the stored log is still what this log appended (AuditLogStore
    * insertMany), and keeps the log's health: a refusal there stops appends for good, any other
    * failure is passing, and a success ends a passing failure.
    */

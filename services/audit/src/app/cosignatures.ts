@@ -8,12 +8,7 @@ import { invalid } from '@yrd/errors';
 import type { Province } from '@yrd/region';
 import { type Cosignature, cosignatureCovers, type SignedTreeHead, verifyCosignature } from '../domain/index.js';
 import type { Keyring } from '../domain/keyring.js';
-
-export interface CosignatureStore {
-  addCosignature(c: Cosignature, at: string): Promise<boolean>;
-  /** the co-signatures stored for a head of this size and root (the caller checks the rest) */
-  cosignaturesOf(head: { size: number; rootHash: string }): Promise<Cosignature[]>;
-}
+import type { CosignatureStore } from './ports.js';
 
 export class CosignatureBook {
   constructor(

@@ -8,13 +8,7 @@ import type { Logger } from '@yrd/logger';
 import type { Province } from '@yrd/region';
 import type { SignedTreeHead } from '../domain/index.js';
 import { DEFAULT_STALL_GRACE_MS, HEAD_STALLED, judgeStall } from '../domain/stall.js';
-import type { WitnessStore } from './witness.js';
-
-/** This province's own log, as far as the watch reads it. */
-export interface PendingExchanges {
-  /** when the oldest allowed exchange with `province` that occurred after `after` occurred */
-  oldestExchangeWith(province: Province, after: Date): Promise<Date | undefined>;
-}
+import type { PendingExchanges, WitnessStore } from './ports.js';
 
 export interface StallWatchOptions {
   /** how long an exchange may wait for the other province's head to grow (default 30 s) */

@@ -5,20 +5,8 @@
  * proof shares, stay cached, and memory no longer grows with the log.
  */
 import { conflict } from '@yrd/errors';
-import {
-  type MerkleProver,
-  NodeTree,
-  ProofPlanner,
-  type StoredTreeNode,
-  type TreeNode,
-  treeNodeKey,
-} from '../domain/index.js';
-
-/** Where the nodes are kept (the audit repo). */
-export interface TreeNodeStore {
-  /** the stored nodes among `refs`; absent ones are left out */
-  nodes(refs: readonly TreeNode[]): Promise<StoredTreeNode[]>;
-}
+import { type MerkleProver, NodeTree, ProofPlanner, type TreeNode, treeNodeKey } from '../domain/index.js';
+import type { TreeNodeStore } from './ports.js';
 
 /** Nodes kept in memory: ~200 bytes each, so the default is about 3 MiB whatever the log's size. */
 export const DEFAULT_NODE_CACHE = 16_384;

@@ -7,7 +7,8 @@ import {
   type TreeNode,
   treeNodeKey,
 } from '../domain/index.js';
-import { StoredTree, type TreeNodeStore } from './stored-tree.js';
+import type { TreeNodeStore } from './ports.js';
+import { StoredTree } from './stored-tree.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

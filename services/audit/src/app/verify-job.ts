@@ -10,22 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { unavailable } from '@yrd/errors';
-import {
-  type AuditFailure,
-  type HeadKey,
-  LogVerifier,
-  type SignedTreeHead,
-  type StoredAuditRecord,
-  type VerifyLogResult,
-} from '../domain/index.js';
-
-/** The pages a job reads (adapters/db.ts AuditRepo). */
-export interface VerifyPages {
-  /** records with seq in (after, below), in seq order, at most `limit` */
-  recordsAfter(after: number, below: number, limit: number): Promise<StoredAuditRecord[]>;
-  /** signed heads with size in (after, through], by size, at most `limit` */
-  headsAfter(after: number, through: number, limit: number): Promise<SignedTreeHead[]>;
-}
+import { type AuditFailure, type HeadKey, LogVerifier, type VerifyLogResult } from '../domain/index.js';
+import type { VerifyPages } from './ports.js';
 
 /**
  * How long a page may hold the thread, ms. Pages are sized to it as the job goes: on PGlite, which

@@ -9,7 +9,8 @@ import {
 } from '../domain/index.js';
 import { rootOf } from '../domain/merkle.js';
 import { aStoredRecord } from '../domain/test-builders.js';
-import { VerifyJobs, type VerifyJobsDeps, type VerifyJobView, type VerifyPages } from './verify-job.js';
+import type { VerifyPages } from './ports.js';
+import { VerifyJobs, type VerifyJobsDeps, type VerifyJobView } from './verify-job.js';
 
 const keys = generateKeyPairSync('ed25519');
 

@@ -15,26 +15,10 @@ import {
   judgeHead,
   proofNeeded,
   type SignedTreeHead,
-  type WitnessedHead,
 } from '../domain/index.js';
 import type { Keyring } from '../domain/keyring.js';
 import type { TracePage } from './audit-log.js';
-
-export interface WitnessAlarm {
-  province: string;
-  code: string;
-  message: string;
-  head: SignedTreeHead;
-  raisedAt: string;
-}
-
-export interface WitnessStore {
-  witnessed(province: string): Promise<WitnessedHead | undefined>;
-  allWitnessed(): Promise<(WitnessedHead & { seenAt: string })[]>;
-  keep(h: WitnessedHead, at: string): Promise<void>;
-  raise(a: WitnessAlarm): Promise<void>;
-  alarms(): Promise<WitnessAlarm[]>;
-}
+import type { WitnessStore } from './ports.js';
 
 /** The other provinces' audit services, over the audit lanes. */
 export interface WitnessPeers {
