@@ -14,7 +14,7 @@ import {
   JetStreamApiError,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { unavailable } from '@yrd/errors';
+import { unauthenticated, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import {
   ensureStream,
@@ -27,8 +27,8 @@ import {
   subjects,
 } from '@yrd/nats';
 import { consentV1, feedV1 } from '@yrd/proto';
-import type { Province } from '@yrd/region';
-import type { ProviderFeeds } from '../app/feeds.js';
+import { isProvince, type Province } from '@yrd/region';
+import { decode, type ProviderFeeds } from '../app/feeds.js';
 import type { RequesterFeeds } from '../app/subscriber.js';
 import type {
   FeedLog,
@@ -199,18 +199,32 @@ export class FeedLaneOps {
     return op !== undefined && laneOps.has(op);
   }
 
-  handle(from: string | undefined, op: string | undefined, data: Uint8Array): Promise<Uint8Array> {
+  /** `from` is the other province, as the lane the broker delivered on names it; never a payload field. */
+  async handle(from: string | undefined, op: string | undefined, data: Uint8Array): Promise<Uint8Array> {
+    if (!this.handles(op)) throw new Error(`not a subscription op: ${op ?? ''}`);
+    if (!isProvince(from))
+      throw unauthenticated('EXCHANGE.UNKNOWN_LANE', '请求通道无效 request did not arrive on a member lane');
+    // each op's message is decoded here; one that does not parse is refused as EXCHANGE.MALFORMED_REQUEST
     switch (op) {
-      case 'subscribe':
-        return this.provider.subscribe(from, data);
-      case 'unsubscribe':
-        return this.provider.unsubscribe(from, data);
-      case 'deliver':
-        return this.requester.deliver(from, data);
-      case 'ended':
-        return this.requester.ended(from, data);
+      case 'subscribe': {
+        const reply = await this.provider.subscribe(from, decode(feedV1.SubscribeRequest, data));
+        return feedV1.SubscribeReply.encode(reply).finish();
+      }
+      case 'unsubscribe': {
+        const state = await this.provider.unsubscribe(from, decode(feedV1.UnsubscribeRequest, data));
+        return feedV1.SubscriptionState.encode(state).finish();
+      }
+      case 'deliver': {
+        // with the bytes as they came: the requester's record hashes them, as the provider's did
+        const ack = await this.requester.deliver(from, { message: decode(feedV1.DeliverBatch, data), bytes: data });
+        return feedV1.DeliverAck.encode(ack).finish();
+      }
+      case 'ended': {
+        const state = await this.requester.ended(from, decode(feedV1.SubscriptionState, data));
+        return feedV1.SubscriptionState.encode(state).finish();
+      }
       default:
-        return Promise.reject(new Error(`not a subscription op: ${op ?? ''}`));
+        throw new Error(`not a subscription op: ${op ?? ''}`);
     }
   }
 }

@@ -1,12 +1,21 @@
 /**
  * The exchange over NATS: requests travel on the requester's lane into the provider province
  * (`xchg.P.from.R.exchange.<mode>`). Audit events go through @yrd/audit-events to the province's
- * own JetStream stream, acknowledged before anyone answers.
+ * own JetStream stream, acknowledged before anyone answers. The protobuf encoding and the subjects
+ * stay here: the use cases take and return typed messages.
  */
+import { invalid, unauthenticated } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { isBrokerUp, laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
-import type { Province } from '@yrd/region';
-import { brokerUnavailable, type ExchangeMode, type ProviderApp, type ProviderTransport } from '../app/exchange.js';
+import { exchangeV1 } from '@yrd/proto';
+import { isProvince, type Province } from '@yrd/region';
+import {
+  brokerUnavailable,
+  type ExchangeMode,
+  type ProviderApp,
+  type ProviderTransport,
+  type ReceivedReply,
+} from '../app/exchange.js';
 
 export class NatsProviderTransport implements ProviderTransport {
   constructor(
@@ -14,13 +23,20 @@ export class NatsProviderTransport implements ProviderTransport {
     private readonly timeoutMs = 5000,
   ) {}
 
-  send(provider: Province, requester: Province, mode: ExchangeMode, data: Uint8Array): Promise<Uint8Array> {
+  async send(
+    provider: Province,
+    requester: Province,
+    mode: ExchangeMode,
+    req: exchangeV1.ExchangeRequest,
+  ): Promise<ReceivedReply> {
     // a request in flight when the connection drops is refused then, not at its timeout
-    return request(this.nc, subjects.lane(provider, requester, 'exchange', mode), data, {
-      timeoutMs: this.timeoutMs,
-      unavailableCode: 'EXCHANGE.PROVIDER_UNAVAILABLE',
-      brokerDown: brokerUnavailable,
-    });
+    const bytes = await request(
+      this.nc,
+      subjects.lane(provider, requester, 'exchange', mode),
+      exchangeV1.ExchangeRequest.encode(req).finish(),
+      { timeoutMs: this.timeoutMs, unavailableCode: 'EXCHANGE.PROVIDER_UNAVAILABLE', brokerDown: brokerUnavailable },
+    );
+    return { reply: exchangeV1.ExchangeReply.decode(bytes), bytes };
   }
 
   isUp(): boolean {
@@ -57,10 +73,26 @@ export class ExchangeLanes {
         const from = laneRequester(m.subject);
         const op = m.subject.split('.')[5];
         if (this.feeds?.handles(op)) return this.feeds.handle(from, op, m.data);
-        return this.provider.handle(from, op, m.data);
+        return this.exchange(from, op, m.data);
       },
     );
     await this.nc.flush();
+  }
+
+  /** A query or verification on `xchg.<this>.from.<R>.exchange.<mode>`; what does not parse is refused unheard. */
+  private async exchange(from: string | undefined, op: string | undefined, data: Uint8Array): Promise<Uint8Array> {
+    if (!isProvince(from))
+      throw unauthenticated('EXCHANGE.UNKNOWN_LANE', '请求通道无效 request did not arrive on a member lane');
+    if (op !== 'query' && op !== 'verify')
+      throw invalid('EXCHANGE.UNKNOWN_MODE', `不支持的交换方式 unknown mode ${op ?? ''}`);
+    let req: exchangeV1.ExchangeRequest;
+    try {
+      req = exchangeV1.ExchangeRequest.decode(data);
+    } catch (err) {
+      throw invalid('EXCHANGE.MALFORMED_REQUEST', '请求无法解析 malformed exchange request', { cause: err });
+    }
+    const reply = await this.provider.handle(from, op, req);
+    return exchangeV1.ExchangeReply.encode(reply).finish();
   }
 
   stop() {

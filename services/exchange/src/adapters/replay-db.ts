@@ -1,9 +1,14 @@
 import { type DatabaseHandle, sql } from '@yrd/db';
+import { exchangeV1 } from '@yrd/proto';
 import type { Begun, ReplayScope, ReplayStore } from '../app/replays.js';
 
 type Exec = { rows: Record<string, unknown>[] };
 
-/** The provider's record of answered request ids (see migrations/0004_served.sql and 0005). */
+/**
+ * The provider's record of answered request ids (see migrations/0004_served.sql and 0005). A reply
+ * is kept as its protobuf encoding; encoding what is read back gives the bytes first sent, so the
+ * requester hashes a retry's answer as it hashed the first one.
+ */
 export class ReplayRepo implements ReplayStore {
   constructor(private readonly h: DatabaseHandle) {}
 
@@ -27,12 +32,13 @@ export class ReplayRepo implements ReplayStore {
     if (!row) return this.begin(s, fingerprint, claim, at, leaseUntil); // abandoned meanwhile
     if (row.fingerprint !== fingerprint) return { state: 'mismatch' };
     if (row.status !== 'served') return { state: 'in_progress' };
-    return { state: 'done', reply: new Uint8Array(Buffer.from(row.reply, 'base64')) };
+    return { state: 'done', reply: exchangeV1.ExchangeReply.decode(Buffer.from(row.reply, 'base64')) };
   }
 
-  async complete(s: ReplayScope, claim: string, reply: Uint8Array): Promise<void> {
+  async complete(s: ReplayScope, claim: string, reply: exchangeV1.ExchangeReply): Promise<void> {
+    const bytes = exchangeV1.ExchangeReply.encode(reply).finish();
     await this.h.db.execute(sql`
-      update exchange.served set status = 'served', reply = ${Buffer.from(reply).toString('base64')}
+      update exchange.served set status = 'served', reply = ${Buffer.from(bytes).toString('base64')}
       where requester_province = ${s.province} and requester_agency = ${s.agency} and request_id = ${s.requestId}
         and claim = ${claim} and status = 'serving'`);
   }

@@ -6,36 +6,40 @@
  */
 import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
-import {
-  type AppError,
-  asAppError,
-  conflict,
-  forbidden,
-  invalid,
-  notFound,
-  rateLimited,
-  unauthenticated,
-  unavailable,
-} from '@yrd/errors';
+import { type AppError, conflict, forbidden, invalid, notFound, rateLimited, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
-import { type MaskProfile, maskRecord, parseMaskProfile } from '@yrd/masking';
 import { type consentV1, exchangeV1 } from '@yrd/proto';
-import { isProvince, type Province, provinceOfResourceId, type SubjectRefs } from '@yrd/region';
+import { type Province, provinceOfResourceId, type SubjectRefs } from '@yrd/region';
 import { canonicalJson, subjectFields } from '../domain/canonical.js';
 import { denialError } from '../domain/denial.js';
 import { type Bucket, take } from '../domain/rate-limit.js';
+import { releasable, release } from '../domain/release.js';
 import type { ReplayScope, ReplayStore } from './replays.js';
 import type { DataSource } from './sources.js';
-import { allowEventId, newAttemptId, type PendingEvent, recordRefusal } from './trail.js';
+import { allowEventId, newAttemptId, type PendingEvent, refusalOnRecord, type Trail } from './trail.js';
 
 export type ExchangeMode = 'query' | 'verify';
 export const exchangeModes = ['query', 'verify'] as const;
 export const maxRecords = 100;
 
+/**
+ * A reply as it arrived: the message, and the bytes it came as. The audit record hashes the bytes,
+ * the same bytes the provider hashed, so the two provinces' records can be matched.
+ */
+export interface ReceivedReply {
+  reply: exchangeV1.ExchangeReply;
+  bytes: Uint8Array;
+}
+
 /** Carries a request to the provider province over the requester's lane (NATS in production). */
 export interface ProviderTransport {
   /** rejects at once with EXCHANGE.BROKER_UNAVAILABLE when the broker is, or goes, down meanwhile */
-  send(provider: Province, requester: Province, mode: ExchangeMode, data: Uint8Array): Promise<Uint8Array>;
+  send(
+    provider: Province,
+    requester: Province,
+    mode: ExchangeMode,
+    req: exchangeV1.ExchangeRequest,
+  ): Promise<ReceivedReply>;
   /** whether the broker the lanes (and the audit trail) run on is up, as far as this node knows */
   isUp(): boolean;
 }
@@ -142,8 +146,8 @@ export class RequesterApp {
       consentId: input.consentId ?? '',
       items: mode === 'verify' ? Object.keys(input.claims ?? {}) : (input.items ?? []),
     };
-    let data: Uint8Array;
-    try {
+    const note = { context: { requestId }, unrecorded: 'audit of a failed exchange could not be recorded' };
+    const { reply, bytes } = await refusalOnRecord(this.trail(), ev, note, async () => {
       // cut off from the broker nothing can be sent or recorded: say so now, not after the timeouts
       if (!this.transport.isUp()) throw brokerUnavailable();
       // nor while this province's audit log cannot append (fail closed)
@@ -155,22 +159,9 @@ export class RequesterApp {
           `提供方（${provider}）交换服务当前不在线，请稍后重试 the provider's exchange is down`,
         );
       }
-      data = await this.transport.send(provider, this.province, mode, exchangeV1.ExchangeRequest.encode(req).finish());
-    } catch (err) {
-      const e = asAppError(err);
-      await recordRefusal(
-        this.audit,
-        ev,
-        e,
-        this.clock(),
-        this.logger,
-        { requestId },
-        'audit of a failed exchange could not be recorded',
-      );
-      throw e;
-    }
-    const reply = exchangeV1.ExchangeReply.decode(data);
-    const payloadHash = sha256Hex(data);
+      return this.transport.send(provider, this.province, mode, req);
+    });
+    const payloadHash = sha256Hex(bytes);
     // One allow per answer received: a retry the provider answers from its replay store gets the same
     // bytes and so the same id (one record, as at the provider); any other answer has its own.
     const answer = sha256Hex(canonicalJson([fingerprint(mode, principal, req), provider, payloadHash]));
@@ -188,6 +179,10 @@ export class RequesterApp {
       { code: 'EXCHANGE.AUDIT_UNAVAILABLE', message: '留痕失败，未返回数据 audit trail unavailable, nothing returned' },
     );
     return { provider, reply };
+  }
+
+  private trail(): Trail {
+    return { audit: this.audit, logger: this.logger, clock: this.clock };
   }
 }
 
@@ -218,20 +213,14 @@ export class ProviderApp {
 
   /**
    * Serves one request that arrived on `xchg.<this>.from.<R>.exchange.<mode>`. The requesting
-   * province is R, as the broker delivered it; nothing in the payload can change that.
+   * province is R, as the broker delivered it (the NATS adapter reads it off the lane); nothing in
+   * the payload can change that.
    */
-  async handle(requester: string | undefined, op: string | undefined, data: Uint8Array): Promise<Uint8Array> {
-    if (!isProvince(requester))
-      throw unauthenticated('EXCHANGE.UNKNOWN_LANE', '请求通道无效 request did not arrive on a member lane');
-    if (op !== 'query' && op !== 'verify')
-      throw invalid('EXCHANGE.UNKNOWN_MODE', `不支持的交换方式 unknown mode ${op ?? ''}`);
-    let req: exchangeV1.ExchangeRequest;
-    try {
-      req = exchangeV1.ExchangeRequest.decode(data);
-    } catch (err) {
-      throw invalid('EXCHANGE.MALFORMED_REQUEST', '请求无法解析 malformed exchange request', { cause: err });
-    }
-    const mode: ExchangeMode = op;
+  async handle(
+    requester: Province,
+    mode: ExchangeMode,
+    req: exchangeV1.ExchangeRequest,
+  ): Promise<exchangeV1.ExchangeReply> {
     // this arrival: its refusal or its allow is recorded under its own id (trail.ts)
     const attempt = newAttemptId();
     // the subject's reference, once: the audit records and the consent decision both name it
@@ -249,10 +238,20 @@ export class ProviderApp {
       consentId: req.consentId,
       items: mode === 'verify' ? Object.keys(req.claims) : req.items,
     };
-    let out: { bytes: Uint8Array; reply: exchangeV1.ExchangeReply };
     // request ids are the requesting agency's: the lane names the province, the token the agency
     let claimed: ReplayScope | undefined;
-    try {
+    const note = {
+      context: { requestId: req.requestId },
+      unrecorded: 'audit of a refused exchange could not be recorded',
+      failed: 'exchange failed',
+      attempt,
+      undo: async () => {
+        if (claimed) await this.abandon(claimed, attempt);
+      },
+    };
+    // a retry is answered with the reply given before; anything else is served now
+    type Answer = { replayed: exchangeV1.ExchangeReply } | { served: exchangeV1.ExchangeReply };
+    const answer = await refusalOnRecord<Answer>(this.trail(), ev, note, async () => {
       if (!/^[\w.:-]{1,200}$/.test(req.requestId))
         throw invalid('EXCHANGE.MALFORMED_REQUEST', 'request id is missing or malformed');
       // while this province's audit log cannot append, nothing is served (the requester answers 503)
@@ -272,7 +271,8 @@ export class ProviderApp {
         at,
         new Date(at.getTime() + this.leaseMs),
       );
-      if (begun?.state === 'done') return begun.reply; // a retry: the same answer, not served or logged again
+      // a retry: the same answer, not served or logged again
+      if (begun?.state === 'done') return { replayed: begun.reply };
       if (begun?.state === 'mismatch') {
         throw conflict(
           'EXCHANGE.REQUEST_ID_REUSED',
@@ -286,23 +286,10 @@ export class ProviderApp {
         );
       }
       if (begun?.state === 'new') claimed = scope;
-      out = await this.serve(principal, mode, req, subject.subjectRef);
-    } catch (err) {
-      if (claimed) await this.release(claimed, attempt);
-      const e = asAppError(err);
-      if (e.kind === 'internal') this.logger.error({ err, requestId: req.requestId }, 'exchange failed');
-      await recordRefusal(
-        this.audit,
-        ev,
-        e,
-        this.clock(),
-        this.logger,
-        { requestId: req.requestId },
-        'audit of a refused exchange could not be recorded',
-        attempt,
-      );
-      throw e;
-    }
+      return { served: await this.serve(principal, mode, req, subject.subjectRef) };
+    });
+    if ('replayed' in answer) return answer.replayed;
+    const reply = answer.served;
     try {
       // acknowledged before anything is answered: no data leaves without its own allow record
       await this.audit.publish(
@@ -311,30 +298,34 @@ export class ProviderApp {
           eventId: allowEventId(ev.eventId, attempt),
           outcome: 'allow',
           code: '',
-          grantId: out.reply.grantId,
-          items: out.reply.items,
-          payloadHash: sha256Hex(out.bytes),
+          grantId: reply.grantId,
+          items: reply.items,
+          payloadHash: replyHash(reply),
           occurredAt: this.clock(),
         }),
         { code: 'EXCHANGE.AUDIT_UNAVAILABLE', message: '留痕失败，未提供数据 audit trail unavailable, nothing served' },
       );
     } catch (err) {
-      if (claimed) await this.release(claimed, attempt);
+      if (claimed) await this.abandon(claimed, attempt);
       throw err;
     }
     if (claimed) {
       try {
-        await this.replays?.complete(claimed, attempt, out.bytes);
+        await this.replays?.complete(claimed, attempt, reply);
       } catch (err) {
         // served and on record: the answer goes; a retry is served afresh once the lease runs out
         this.logger.error({ err, requestId: claimed.requestId }, 'reply not kept for retries');
       }
     }
-    return out.bytes;
+    return reply;
+  }
+
+  private trail(): Trail {
+    return { audit: this.audit, logger: this.logger, clock: this.clock };
   }
 
   /** Lets a request id go after a refusal; if that fails, its lease frees it in time. */
-  private async release(scope: ReplayScope, attempt: string) {
+  private async abandon(scope: ReplayScope, attempt: string) {
     try {
       await this.replays?.abandon(scope, attempt);
     } catch (err) {
@@ -357,7 +348,12 @@ export class ProviderApp {
     }
   }
 
-  private async serve(principal: Principal, mode: ExchangeMode, req: exchangeV1.ExchangeRequest, subjectRef: string) {
+  private async serve(
+    principal: Principal,
+    mode: ExchangeMode,
+    req: exchangeV1.ExchangeRequest,
+    subjectRef: string,
+  ): Promise<exchangeV1.ExchangeReply> {
     if (provinceOfResourceId(req.resourceId) !== this.province) {
       throw notFound('EXCHANGE.RESOURCE_NOT_FOUND', `本省无此资源 no resource ${req.resourceId} in ${this.province}`);
     }
@@ -383,63 +379,57 @@ export class ProviderApp {
       subjectRef,
       at: this.clock().toISOString(),
     });
+    const reasons = () => decision.reasons.map((r) => ({ ruleId: r.ruleId, code: r.code, message: r.message }));
     if (!decision.allow) {
       throw denialError(
         decision.denialCode || 'EXCHANGE.DENIED',
         decision.reasons[0]?.message || '未获授权 not authorised',
         {
-          reasons: decision.reasons.map((r) => ({ ruleId: r.ruleId, code: r.code, message: r.message })),
+          reasons: reasons(),
         },
       );
     }
     this.takeRate(decision);
-    const granted = new Set(decision.allowedItems);
-    const items = requested.length > 0 ? requested.filter((i) => granted.has(i)) : [...decision.allowedItems];
-    if (mode === 'verify') {
-      const notGranted = claimed.filter((i) => !granted.has(i));
-      if (notGranted.length > 0) {
-        throw forbidden(
-          decision.denialCode || 'EXCHANGE.ITEM_NOT_GRANTED',
-          `未授权的核验项 items not granted: ${notGranted.join(', ')}`,
-          {
-            reasons: decision.reasons.map((r) => ({ ruleId: r.ruleId, code: r.code, message: r.message })),
-          },
-        );
-      }
+    const scope = releasable(mode, requested, decision);
+    if (!scope.ok) {
+      throw forbidden(
+        decision.denialCode || 'EXCHANGE.ITEM_NOT_GRANTED',
+        `未授权的核验项 items not granted: ${scope.notGranted.join(', ')}`,
+        { reasons: reasons() },
+      );
     }
     if (!(await this.sources.has(req.resourceId))) {
       throw notFound('EXCHANGE.RESOURCE_NOT_FOUND', `本省未提供该资源数据 no data behind ${req.resourceId}`);
     }
     const limit = Math.min(req.limit > 0 ? req.limit : maxRecords, maxRecords);
-    // the source sees only the granted items; whatever it returns is still minimised and masked below
+    // the source sees only the granted items; whatever it returns is still minimised and masked
     const found = await this.sources.find({
       resourceId: req.resourceId,
       key: req.key,
-      items,
+      items: scope.items,
       limit,
       requestId: req.requestId,
     });
-    // Profile names come over gRPC as strings: one this version does not know redacts the item.
-    const masking: Record<string, MaskProfile> = {};
-    for (const m of decision.masking) if (granted.has(m.item)) masking[m.item] = parseMaskProfile(m.profile);
-    const reply: exchangeV1.ExchangeReply = {
+    const out = release(mode, scope, found, req.claims);
+    return {
       requestId: req.requestId,
-      records: [],
-      results: {},
-      items,
-      masking: mode === 'query' ? masking : {},
+      records: out.records.map((fields) => ({ fields })),
+      results: out.results,
+      items: scope.items,
+      masking: out.masking,
       problem: undefined,
       providerProvince: this.province,
       grantId: decision.grantId || req.grantId,
     };
-    if (mode === 'query') {
-      // Only the granted items leave, each masked; one without a profile is redacted.
-      reply.records = found.map((r) => ({ fields: maskRecord(r, items, masking) }));
-    } else {
-      for (const i of claimed) reply.results[i] = found.some((r) => r[i] !== undefined && r[i] === req.claims[i]);
-    }
-    return { bytes: exchangeV1.ExchangeReply.encode(reply).finish(), reply };
   }
+}
+
+/**
+ * The hash of a reply as it travels: its protobuf encoding, the bytes the NATS adapter sends and
+ * the requester hashes on arrival (the encoding is deterministic), so both records match.
+ */
+function replyHash(reply: exchangeV1.ExchangeReply): string {
+  return sha256Hex(exchangeV1.ExchangeReply.encode(reply).finish());
 }
 
 /** What makes a request the same request: who asks, for what, how (never stored in the clear). */

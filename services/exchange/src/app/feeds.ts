@@ -8,10 +8,10 @@
 
 import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type TokenVerifier } from '@yrd/auth';
-import { asAppError, conflict, forbidden, invalid, notFound, unauthenticated } from '@yrd/errors';
+import { conflict, forbidden, invalid, notFound } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { feedV1 } from '@yrd/proto';
-import { isProvince, type Province, provinceOfResourceId } from '@yrd/region';
+import { type Province, provinceOfResourceId } from '@yrd/region';
 import { denialError } from '../domain/denial.js';
 import { endCodes, eventIdPattern, feedToken, isSubscriptionIdOf } from '../domain/subscription.js';
 import { authorizeRequest, Delivery, type DeliveryContext, settleEnd, verdictOf } from './delivery.js';
@@ -26,7 +26,7 @@ import type {
   SubscriptionLanes,
   SubscriptionStore,
 } from './subscriptions.js';
-import { recordRefusal } from './trail.js';
+import { refusalOnRecord } from './trail.js';
 
 export const maxEventsPerPublish = 1000;
 
@@ -160,11 +160,10 @@ export class ProviderFeeds {
 
   /**
    * op `subscribe` on `xchg.<this>.from.<R>.exchange.subscribe`: R is the lane the broker delivered
-   * on. Allowed → a durable consumer from now on, the subscription stored, its delivery started.
+   * on (the NATS adapter reads it off the lane). Allowed → a durable consumer from now on, the
+   * subscription stored, its delivery started.
    */
-  async subscribe(from: string | undefined, data: Uint8Array): Promise<Uint8Array> {
-    const requester = laneProvince(from);
-    const req = decode(feedV1.SubscribeRequest, data);
+  async subscribe(requester: Province, req: feedV1.SubscribeRequest): Promise<feedV1.SubscribeReply> {
     const ev: PendingEvent = {
       eventId: `${req.subscriptionId}:${this.province}:provider`,
       province: this.province,
@@ -176,8 +175,13 @@ export class ProviderFeeds {
       grantId: req.grantId,
       items: req.items,
     };
-    let created: { sub: Subscription; bytes: Uint8Array };
-    try {
+    const note = {
+      context: { subscriptionId: req.subscriptionId },
+      unrecorded: 'refused subscribe not audited',
+      failed: 'subscribe failed',
+    };
+    const trail = { audit: this.audit, logger: this.logger, clock: this.clock };
+    const { sub, reply } = await refusalOnRecord(trail, ev, note, async () => {
       if (!isSubscriptionIdOf(req.subscriptionId, requester))
         throw invalid('EXCHANGE.MALFORMED_REQUEST', 'subscription id is missing or malformed');
       const principal = await this.verifier.verify(req.requesterToken, audiences.exchange(this.province), {
@@ -185,22 +189,8 @@ export class ProviderFeeds {
       });
       ev.actorUser = principal.sub;
       ev.actorAgency = principal.agency;
-      created = await this.create(requester, principal, req);
-    } catch (err) {
-      const e = asAppError(err);
-      if (e.kind === 'internal') this.logger.error({ err, subscriptionId: req.subscriptionId }, 'subscribe failed');
-      await recordRefusal(
-        this.audit,
-        ev,
-        e,
-        this.clock(),
-        this.logger,
-        { subscriptionId: req.subscriptionId },
-        'refused subscribe not audited',
-      );
-      throw e;
-    }
-    const { sub, bytes } = created;
+      return this.create(requester, principal, req);
+    });
     try {
       await this.audit.publish(
         auditEvent({
@@ -209,7 +199,8 @@ export class ProviderFeeds {
           code: '',
           grantId: sub.grantId,
           items: sub.grantedItems,
-          payloadHash: sha256Hex(bytes),
+          // the reply's encoding: the bytes the NATS adapter sends and the requester hashes
+          payloadHash: sha256Hex(feedV1.SubscribeReply.encode(reply).finish()),
           occurredAt: sub.createdAt,
         }),
         {
@@ -224,7 +215,7 @@ export class ProviderFeeds {
       throw err;
     }
     this.deliver(sub);
-    return bytes;
+    return reply;
   }
 
   private async create(requester: Province, principal: Principal, req: feedV1.SubscribeRequest) {
@@ -284,13 +275,11 @@ export class ProviderFeeds {
       providerProvince: this.province,
       createdAt: sub.createdAt,
     };
-    return { sub, bytes: feedV1.SubscribeReply.encode(reply).finish() };
+    return { sub, reply };
   }
 
   /** op `unsubscribe`: the subscribing agency (and only it) ends its subscription. */
-  async unsubscribe(from: string | undefined, data: Uint8Array): Promise<Uint8Array> {
-    const requester = laneProvince(from);
-    const req = decode(feedV1.UnsubscribeRequest, data);
+  async unsubscribe(requester: Province, req: feedV1.UnsubscribeRequest): Promise<feedV1.SubscriptionState> {
     const principal = await this.verifier.verify(req.requesterToken, audiences.exchange(this.province), {
       expectProvince: requester,
     });
@@ -313,14 +302,13 @@ export class ProviderFeeds {
       ended = { ...sub, status: 'ended', endCode: endCodes.cancelled, endReason: 'cancelled', endedAt: at };
       await settleEnd(this.ctx, ended, false);
     }
-    const state: feedV1.SubscriptionState = {
+    return {
       subscriptionId: ended.id,
       status: ended.status,
       code: ended.endCode,
       message: ended.endReason,
       endedAt: ended.endedAt,
     };
-    return feedV1.SubscriptionState.encode(state).finish();
   }
 
   /**
@@ -349,18 +337,11 @@ export class ProviderFeeds {
   }
 }
 
-function laneProvince(from: string | undefined): Province {
-  if (!isProvince(from))
-    throw unauthenticated('EXCHANGE.UNKNOWN_LANE', '请求通道无效 request did not arrive on a member lane');
-  return from;
-}
-
-function decode<T>(codec: { decode(b: Uint8Array): T }, data: Uint8Array): T {
+/** A protobuf message that came from the other province; one that does not parse is refused. */
+export function decode<T>(codec: { decode(b: Uint8Array): T }, data: Uint8Array): T {
   try {
     return codec.decode(data);
   } catch (err) {
     throw invalid('EXCHANGE.MALFORMED_REQUEST', '请求无法解析 malformed request', { cause: err });
   }
 }
-
-export { decode, laneProvince };

@@ -7,6 +7,8 @@
  * another request. A request being served holds a lease: when the process serving it died, the
  * lease runs out and a retry is served afresh, instead of being refused as in progress for good.
  */
+import type { exchangeV1 } from '@yrd/proto';
+
 export interface ReplayScope {
   /** the requesting province, as the lane it came on names it */
   province: string;
@@ -17,7 +19,7 @@ export interface ReplayScope {
 
 export type Begun =
   | { state: 'new' }
-  | { state: 'done'; reply: Uint8Array }
+  | { state: 'done'; reply: exchangeV1.ExchangeReply }
   | { state: 'mismatch' }
   | { state: 'in_progress' };
 
@@ -28,7 +30,7 @@ export interface ReplayStore {
    */
   begin(scope: ReplayScope, fingerprint: string, claim: string, at: Date, leaseUntil: Date): Promise<Begun>;
   /** Stores the reply given, if `claim` still holds the request. */
-  complete(scope: ReplayScope, claim: string, reply: Uint8Array): Promise<void>;
+  complete(scope: ReplayScope, claim: string, reply: exchangeV1.ExchangeReply): Promise<void>;
   /** Lets the request go (it was refused or failed), if `claim` still holds it. */
   abandon(scope: ReplayScope, claim: string): Promise<void>;
   forgetBefore(at: Date): Promise<number>;

@@ -8,15 +8,16 @@
 import { randomUUID } from 'node:crypto';
 import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type ProvinceKey, signToken } from '@yrd/auth';
-import { asAppError, conflict, forbidden, notFound, unavailable } from '@yrd/errors';
+import { conflict, forbidden, notFound, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { feedV1 } from '@yrd/proto';
 import { type Province, provinceOfResourceId } from '@yrd/region';
 import { canUseSubscription, subscriptionListFilter } from '../domain/access.js';
 import { endCodes, receives, subscriptionId } from '../domain/subscription.js';
 import type { AuditGate } from './exchange.js';
-import { decode, laneProvince } from './feeds.js';
+import { decode } from './feeds.js';
 import type {
+  Arrived,
   Liveness,
   PendingEvent,
   ReceivedEvent,
@@ -24,7 +25,7 @@ import type {
   SubscriptionLanes,
   SubscriptionStore,
 } from './subscriptions.js';
-import { recordRefusal } from './trail.js';
+import { refusalOnRecord } from './trail.js';
 
 export interface SubscribeInput {
   resourceId: string;
@@ -89,8 +90,15 @@ export class RequesterFeeds {
     };
     // stored before asking: the provider may deliver before its answer is back here
     await this.store.insert(pending);
-    let data: Uint8Array;
-    try {
+    const note = {
+      context: { subscriptionId: id },
+      unrecorded: 'refused subscription not audited',
+      // refused or unanswered: nothing stays here. Had the provider made it after all, its first
+      // delivery finds no subscription and the provider ends it (EXCHANGE.SUBSCRIPTION_UNKNOWN).
+      undo: () => this.store.remove('requester', id),
+    };
+    const trail = { audit: this.audit, logger: this.logger, clock: this.clock };
+    const data = await refusalOnRecord(trail, ev, note, async () => {
       if (this.liveness?.isDown(provider)) {
         throw unavailable(
           'EXCHANGE.PROVIDER_UNAVAILABLE',
@@ -106,28 +114,8 @@ export class RequesterFeeds {
         items: pending.items,
         requesterToken,
       };
-      data = await this.lanes.toProvider(
-        provider,
-        this.province,
-        'subscribe',
-        feedV1.SubscribeRequest.encode(req).finish(),
-      );
-    } catch (err) {
-      const e = asAppError(err);
-      // refused or unanswered: nothing stays here. Had the provider made it after all, its first
-      // delivery finds no subscription and the provider ends it (EXCHANGE.SUBSCRIPTION_UNKNOWN).
-      await this.store.remove('requester', id);
-      await recordRefusal(
-        this.audit,
-        ev,
-        e,
-        this.clock(),
-        this.logger,
-        { subscriptionId: id },
-        'refused subscription not audited',
-      );
-      throw e;
-    }
+      return this.lanes.toProvider(provider, this.province, 'subscribe', feedV1.SubscribeRequest.encode(req).finish());
+    });
     const reply = decode(feedV1.SubscribeReply, data);
     const decided = { grantedItems: reply.items, masking: reply.masking, grantId: reply.grantId || pending.grantId };
     await this.store.activate(id, decided);
@@ -199,19 +187,19 @@ export class RequesterFeeds {
     const sub = await this.get(by, id);
     if (sub.status === 'ended') return sub;
     const state = decode(feedV1.SubscriptionState, await this.askProvider(by, sub, 'unsubscribe'));
-    await this.ended(sub.providerProvince, feedV1.SubscriptionState.encode(state).finish(), by);
+    await this.ended(sub.providerProvince, state, by);
     return (await this.store.get('requester', id)) ?? sub;
   }
 
   /**
    * op `deliver` on `xchg.<this>.from.<P>.exchange.deliver`: a batch from the provider P named by
-   * the lane. Only P can deliver to a subscription to P; a redelivered event is stored once.
+   * the lane (the NATS adapter reads it off the lane). Only P can deliver to a subscription to P; a
+   * redelivered event is stored once.
    */
-  async deliver(from: string | undefined, data: Uint8Array): Promise<Uint8Array> {
-    const provider = laneProvince(from);
+  async deliver(provider: Province, arrived: Arrived<feedV1.DeliverBatch>): Promise<feedV1.DeliverAck> {
     const refused = this.auditGate?.refusal();
     if (refused) throw refused;
-    const batch = decode(feedV1.DeliverBatch, data);
+    const batch = arrived.message;
     const sub = await this.store.get('requester', batch.subscriptionId);
     if (!sub || sub.providerProvince !== provider) {
       throw notFound(endCodes.unknown, `本省无此订阅 no subscription ${batch.subscriptionId} here`);
@@ -232,7 +220,7 @@ export class RequesterFeeds {
           grantId: batch.grantId,
           items: batch.items,
           // the same bytes the provider hashed: the two records can be matched
-          payloadHash: sha256Hex(data),
+          payloadHash: sha256Hex(arrived.bytes),
           occurredAt: this.clock(),
         }),
         { code: 'EXCHANGE.AUDIT_UNAVAILABLE', message: '留痕失败，未接收 audit trail unavailable, not received' },
@@ -243,10 +231,8 @@ export class RequesterFeeds {
         throw notFound(endCodes.unknown, `本省无此订阅 no subscription ${batch.subscriptionId} here`);
       case 'ended':
         throw conflict(endCodes.ended, `订阅已终止 subscription ${batch.subscriptionId} has ended`);
-      case 'stored': {
-        const ack: feedV1.DeliverAck = { subscriptionId: sub.id, stored: out.stored, duplicates: out.duplicates };
-        return feedV1.DeliverAck.encode(ack).finish();
-      }
+      case 'stored':
+        return { subscriptionId: sub.id, stored: out.stored, duplicates: out.duplicates };
       default: {
         const never: never = out;
         throw new Error(`unexpected receive outcome ${JSON.stringify(never)}`);
@@ -255,9 +241,7 @@ export class RequesterFeeds {
   }
 
   /** op `ended`: the provider stopped delivering, and why. Taken once; the same news again is fine. */
-  async ended(from: string | undefined, data: Uint8Array, by?: Principal): Promise<Uint8Array> {
-    const provider = laneProvince(from);
-    const state = decode(feedV1.SubscriptionState, data);
+  async ended(provider: Province, state: feedV1.SubscriptionState, by?: Principal): Promise<feedV1.SubscriptionState> {
     const sub = await this.store.get('requester', state.subscriptionId);
     if (!sub || sub.providerProvince !== provider) {
       throw notFound(endCodes.unknown, `本省无此订阅 no subscription ${state.subscriptionId} here`);
@@ -285,14 +269,13 @@ export class RequesterFeeds {
       );
     }
     const current = (await this.store.get('requester', sub.id)) ?? sub;
-    const reply: feedV1.SubscriptionState = {
+    return {
       subscriptionId: current.id,
       status: receives(current.status) ? 'active' : 'ended',
       code: current.endCode,
       message: current.endReason,
       endedAt: current.endedAt,
     };
-    return feedV1.SubscriptionState.encode(reply).finish();
   }
 
   private async askProvider(by: Principal, sub: Subscription, op: 'unsubscribe'): Promise<Uint8Array> {

@@ -122,6 +122,15 @@ export interface FeedLog {
 export type ProviderOp = 'subscribe' | 'unsubscribe';
 export type RequesterOp = 'deliver' | 'ended';
 
+/**
+ * A message as it arrived on a lane, with the bytes it came as: the audit record hashes those bytes,
+ * as the sending province hashed them, so the two records can be matched.
+ */
+export interface Arrived<T> {
+  message: T;
+  bytes: Uint8Array;
+}
+
 /** The lanes between the two provinces of a subscription (NATS in production). */
 export interface SubscriptionLanes {
   /** on the requester's lane into the provider */

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AuditEventInit, type AuditSink, auditEvent } from '@yrd/audit-events';
-import type { AppError } from '@yrd/errors';
+import { type AppError, asAppError } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 
 /** An audit event before its outcome is known; stamped when it is recorded. */
@@ -54,5 +54,47 @@ export async function recordRefusal(
     // the record itself, in the log instead (hashes and codes only, as in the trail; no subject)
     const { subjectRef: _subject, ...fields } = record;
     logger.error({ err: auditErr, ...context, unrecorded: fields }, what);
+  }
+}
+
+/** Where a step's refusals go: the province's audit sink, the log for one that cannot be recorded. */
+export interface Trail {
+  audit: AuditSink;
+  logger: Logger;
+  clock: () => Date;
+}
+
+export interface RefusalNote {
+  /** log fields naming the request (never the subject) */
+  context: Record<string, unknown>;
+  /** the log message of a refusal that could not be recorded */
+  unrecorded: string;
+  /** the log message of an unexpected failure (kind internal), logged with its error; none: not logged */
+  failed?: string;
+  /** the attempt the refusal belongs to (default: a new one) */
+  attempt?: string;
+  /** runs first on any refusal: what the step holds or left behind goes before the record is made */
+  undo?: () => Promise<void>;
+}
+
+/**
+ * Runs one step of the exchange — asking the provider, or serving what was asked — so that no
+ * refusal is silent: whatever the step throws is recorded as this step's deny or error (best
+ * effort, see recordRefusal) and thrown on as an AppError.
+ */
+export async function refusalOnRecord<T>(
+  trail: Trail,
+  ev: PendingEvent,
+  note: RefusalNote,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (note.undo) await note.undo();
+    const e = asAppError(err);
+    if (note.failed !== undefined && e.kind === 'internal') trail.logger.error({ err, ...note.context }, note.failed);
+    await recordRefusal(trail.audit, ev, e, trail.clock(), trail.logger, note.context, note.unrecorded, note.attempt);
+    throw e;
   }
 }

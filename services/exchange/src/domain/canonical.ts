@@ -1,4 +1,4 @@
-import { canonicalJson } from '@yrd/proto';
+import { canonicalJson } from '@yrd/proto/messages';
 import type { SubjectRefs } from '@yrd/region';
 
 /** The canonical JSON of a record key: the same key always gives the same string (and hash). */
