@@ -1,5 +1,5 @@
 /** What changed between two versions of an entry, for the history (pure). */
-import { canonicalJson as canonical, type catalogV1 } from '@yrd/proto';
+import { canonicalJson as canonical, type catalogV1 } from '@yrd/proto/messages';
 
 // canonical JSON: a document read back from jsonb has its keys in another order
 

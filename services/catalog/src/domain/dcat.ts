@@ -5,7 +5,7 @@
  * has no term for — sharing tier, grade, data items, legal basis — is in the `yrd:` namespace.
  * The context is inline, so a processor needs no network to expand it.
  */
-import type { catalogV1 } from '@yrd/proto';
+import type { catalogV1 } from '@yrd/proto/messages';
 import { type Province, provinceInfo } from '@yrd/region';
 import { classOf } from './classes.js';
 

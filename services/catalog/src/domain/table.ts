@@ -4,7 +4,7 @@
  * writes this layout and import reads it, so an exported file can be edited and imported back.
  * Headers are Chinese, as in the 编制指南's templates; English field names are accepted too.
  */
-import type { catalogV1 } from '@yrd/proto';
+import type { catalogV1 } from '@yrd/proto/messages';
 
 type Resource = catalogV1.Resource;
 
