@@ -1,4 +1,3 @@
-import { createPublicKey } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { ProvinceKey } from '@yrd/auth';
 import { anchorsFrom, type TrustAnchors, type TrustList } from '@yrd/auth';
@@ -19,7 +18,7 @@ import { CosignatureBook } from './app/cosignatures.js';
 import { LOG_TAMPERED } from './app/log-health.js';
 import { StallWatch } from './app/stall-watch.js';
 import { CounterpartTrace, Witness } from './app/witness.js';
-import { Keyring, type RingKey } from './domain/keyring.js';
+import { Keyring, keyringFrom } from './domain/keyring.js';
 
 export const auditMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -209,21 +208,9 @@ function trustAnchorsOf(trust: TrustList | TrustAnchors | undefined): TrustAncho
  * by no one.
  */
 function keyringOf(anchors: TrustAnchors | undefined, own: ProvinceKey): Keyring {
-  const keys: RingKey[] = [];
-  for (const [province, entry] of Object.entries(anchors?.provinces ?? {})) {
-    for (const k of entry.keys) {
-      keys.push({
-        province,
-        kid: k.kid,
-        publicKey: createPublicKey({ key: k.jwk, format: 'jwk' }),
-        validFrom: k.validFrom,
-        validUntil: k.validUntil,
-      });
-    }
-  }
-  const ring = new Keyring(
-    keys.length > 0 ? keys : [{ province: own.province, kid: own.kid, publicKey: own.publicKey }],
-  );
+  const ring = anchors
+    ? keyringFrom(anchors)
+    : new Keyring([{ province: own.province, kid: own.kid, publicKey: own.publicKey }]);
   const listed = ring.find(own.province, own.kid);
   if (!listed?.equals(own.publicKey)) {
     throw new Error(

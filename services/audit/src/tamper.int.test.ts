@@ -5,33 +5,16 @@
  * alone, without the other provinces' witnesses, so the CLI is told `--no-witnesses` where the
  * tampering, not the co-signatures, is under test (cli/verify-export.int.test.ts checks those).
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { auditEvent } from '@yrd/audit-events';
 import type { Principal } from '@yrd/auth';
 import { type DatabaseHandle, type SQL, sql } from '@yrd/db';
 import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyOffline } from './cli/run-cli.js';
 import { type AuditExport, type AuditRecordFields, recordLeaf } from './domain/index.js';
 import { AuditPublisher, type RunningAudit, startAudit } from './index.js';
-
-const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const cliPath = fileURLToPath(new URL('./cli/verify-export.ts', import.meta.url));
-
-/** Runs the offline verifier exactly as `npm run audit:verify` does; never throws on a non-zero exit. */
-async function verifyOffline(...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: repoRoot });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
-}
 
 const N = 40;
 const auditor: Principal = aPrincipal({ province: 'sh', sub: 'sh-auditor', roles: ['auditor'] });

@@ -5,31 +5,15 @@
  * checks each as a child process. A record that was altered, a trust list asking for more witnesses, a
  * tampered proof and a kept head of another history fail (exit 1), naming what fails.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { anchorsFrom } from '@yrd/auth';
 import type { auditV1 } from '@yrd/proto';
 import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditPublisher, type RunningAudit, startAudit } from '../index.js';
-
-const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
-const cliPath = fileURLToPath(new URL('./verify-export.ts', import.meta.url));
-
-async function verifyOffline(...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: repoRoot });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
-}
+import { verifyOffline } from './run-cli.js';
 
 const event = (i: number): auditV1.AuditEvent => ({
   eventId: `pc-ev-${i}`,

@@ -4,29 +4,13 @@
  * consistent with itself; given the trust list, the CLI fails it (exit 1) naming the head no witness
  * co-signed. The honest export passes.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anExportOf, aProvinceLog, aRegion, cosigned } from '../domain/export-test-builders.js';
 import { aStoredRecord } from '../domain/test-builders.js';
-
-const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
-const cliPath = fileURLToPath(new URL('./verify-export.ts', import.meta.url));
-
-async function verifyOffline(...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: repoRoot });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
-}
+import { verifyOffline } from './run-cli.js';
 
 const N = 40;
 

@@ -1,9 +1,9 @@
 // Checking an audit export offline. Pure: the parsed document and what the auditor trusts come in, a
 // verdict that names every failing entry comes out; reading files, printing and exit codes are the CLI's.
-import { createPublicKey, type JsonWebKey, KeyObject } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import type { TrustAnchors } from '@yrd/auth';
 import { auditExportSchema, EXPORT_FORMAT, EXPORT_FORMAT_V1 } from './export.js';
-import { Keyring, type RingKey } from './keyring.js';
+import { ed25519Key, Keyring, keyringFrom, type RingKey } from './keyring.js';
 import { verifyConsistency, verifyInclusion } from './merkle.js';
 import type { AuditRecordFields } from './record.js';
 import type { SignedTreeHead } from './tree-head.js';
@@ -391,7 +391,7 @@ export function chooseTrust(doc: unknown, given?: GivenTrust, opts: { noWitnesse
   const own = ownKeys(doc);
   try {
     if (given && 'anchors' in given) {
-      const ring = keyringOf(given.anchors);
+      const ring = keyringFrom(given.anchors);
       const mine = province !== undefined ? ring.of(province) : [];
       if (mine.length === 0) {
         return {
@@ -411,7 +411,7 @@ export function chooseTrust(doc: unknown, given?: GivenTrust, opts: { noWitnesse
       };
     }
     if (given) {
-      const key = ed25519(given.jwk);
+      const key = ed25519Key(given.jwk);
       const kid = typeof given.jwk.kid === 'string' ? given.jwk.kid : undefined;
       return {
         ok: true,
@@ -455,7 +455,7 @@ function ownKeys(doc: unknown): RingKey[] {
       out.push({
         province,
         kid: typeof k.kid === 'string' ? k.kid : '',
-        publicKey: ed25519(k.jwk),
+        publicKey: ed25519Key(k.jwk),
         validFrom: typeof k.validFrom === 'string' ? k.validFrom : undefined,
         validUntil: typeof k.validUntil === 'string' ? k.validUntil : undefined,
       });
@@ -464,35 +464,6 @@ function ownKeys(doc: unknown): RingKey[] {
     }
   }
   return out;
-}
-
-export function keyringOf(anchors: TrustAnchors): Keyring {
-  const keys: RingKey[] = [];
-  for (const [province, entry] of Object.entries(anchors.provinces)) {
-    for (const k of entry.keys) {
-      keys.push({
-        province,
-        kid: k.kid,
-        publicKey: ed25519(k.jwk as Record<string, unknown>),
-        validFrom: k.validFrom,
-        validUntil: k.validUntil,
-      });
-    }
-  }
-  return new Keyring(keys);
-}
-
-function ed25519(jwk: Record<string, unknown>): KeyObject {
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-  } catch (e) {
-    throw new TypeError(`公钥无效 not a usable public key: ${(e as Error).message}`);
-  }
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new TypeError(`公钥不是 Ed25519 the key is ${String(key.asymmetricKeyType)}, heads are signed with Ed25519`);
-  }
-  return key;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,7 +1,8 @@
 // The provinces' public head-signing keys, current and past, by key id: what a head or a co-signature is
 // checked against. A key signs only within its validity, so a retired key cannot vouch for a head dated
 // after it was retired (a stolen old key can only re-sign the past, which the witnesses already hold).
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { TrustAnchors } from '@yrd/auth';
 
 export interface RingKey {
   province: string;
@@ -51,4 +52,35 @@ export class Keyring {
   get provinces(): string[] {
     return [...new Set([...this.byId.values()].map((k) => k.province))];
   }
+}
+
+/** A public JWK as an Ed25519 KeyObject; a TypeError that says why when it is not one. */
+export function ed25519Key(jwk: Record<string, unknown> | JsonWebKey): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  } catch (e) {
+    throw new TypeError(`公钥无效 not a usable public key: ${(e as Error).message}`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new TypeError(`公钥不是 Ed25519 the key is ${String(key.asymmetricKeyType)}, heads are signed with Ed25519`);
+  }
+  return key;
+}
+
+/** Every key of the regional trust list, by province and key id, with its validity. */
+export function keyringFrom(anchors: TrustAnchors): Keyring {
+  const keys: RingKey[] = [];
+  for (const [province, entry] of Object.entries(anchors.provinces)) {
+    for (const k of entry.keys) {
+      keys.push({
+        province,
+        kid: k.kid,
+        publicKey: ed25519Key(k.jwk),
+        validFrom: k.validFrom,
+        validUntil: k.validUntil,
+      });
+    }
+  }
+  return new Keyring(keys);
 }

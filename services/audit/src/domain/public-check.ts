@@ -7,8 +7,9 @@
 import { verify } from 'node:crypto';
 import type { TrustAnchors } from '@yrd/auth';
 import { z } from 'zod';
-import { cosignatureFault, type ExportFailureCode, keyringOf } from './export-check.js';
+import { cosignatureFault, type ExportFailureCode } from './export-check.js';
 import type { Keyring } from './keyring.js';
+import { keyringFrom } from './keyring.js';
 import { EMPTY_ROOT, verifyConsistency, verifyInclusion } from './merkle.js';
 import {
   auditOrigin,
@@ -47,7 +48,7 @@ export interface PublicTrust {
 
 /** Throws TypeError when a key of the list is not a usable Ed25519 public key. */
 export function publicTrust(anchors: TrustAnchors): PublicTrust {
-  return { keys: keyringOf(anchors), quorum: anchors.cosignatureQuorum };
+  return { keys: keyringFrom(anchors), quorum: anchors.cosignatureQuorum };
 }
 
 export interface HeadCheck {
