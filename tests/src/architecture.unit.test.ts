@@ -307,6 +307,12 @@ describe('the dependency rule', () => {
       expected: [],
     },
     {
+      name: 'canonical JSON comes from @yrd/canonical, which domain/ may import',
+      file: 'services/audit/src/domain/record.ts',
+      source: "import { canonicalJson } from '@yrd/canonical';\nimport type { auditV1 } from '@yrd/proto/messages';",
+      expected: [],
+    },
+    {
       name: 'a barrel that loads a transport is flagged, whatever is imported from it',
       file: 'services/exchange/src/domain/canonical.ts',
       source: "import { canonicalJson } from '@yrd/proto';",
@@ -435,10 +441,24 @@ describe('the repository', () => {
     expect(workspace.loadsIo('@yrd/proto')).toContain("'@grpc/grpc-js'");
     expect(workspace.loadsIo('@yrd/audit-events')).toBeDefined();
     expect(workspace.loadsIo('@yrd/proto/messages')).toBeUndefined();
+    expect(workspace.loadsIo('@yrd/canonical')).toBeUndefined();
     expect(workspace.loadsIo('@yrd/http/dates')).toBeUndefined();
     expect(workspace.loadsIo('@yrd/errors')).toBeUndefined();
     expect(workspace.serviceOf('@yrd/catalog')).toBe('catalog');
     expect(workspace.serviceOf('@yrd/audit-events')).toBeUndefined();
+  });
+
+  it('@yrd/canonical, the pure package domain/ gets canonical JSON from, imports nothing but its own files', () => {
+    const sources = sourcesUnder('packages/canonical/src').filter((f) => !f.endsWith('.test.ts'));
+    expect(sources.length).toBeGreaterThan(0);
+    const outside = sources.flatMap((f) =>
+      factsOf(f, read(f))
+        .imports.filter((i) => !i.specifier.startsWith('./'))
+        .map((i) => `${f}: import '${i.specifier}'`),
+    );
+    expect(outside, 'no package, no node: builtin, no path out of src').toEqual([]);
+    const json = JSON.parse(read('packages/canonical/package.json')) as { dependencies?: object };
+    expect(Object.keys(json.dependencies ?? {})).toEqual([]);
   });
 
   it('imports point inward in every service', () => {

@@ -10,6 +10,7 @@
  * trace computes the references under every known key (and the legacy unkeyed hash of old logs).
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { canonicalJson } from '@yrd/canonical';
 import { isValidIdNumber } from './id-number.js';
 
 /** The key id of references written before keyed references existed: plain SHA-256, no key. */
@@ -66,11 +67,13 @@ export function canonicalKey(key: Readonly<Record<string, string>>): Record<stri
   return out;
 }
 
-/** Canonical JSON of a string map: keys sorted by UTF-16 code units, as @yrd/proto canonicalJson writes it. */
-function canonicalMapJson(map: Readonly<Record<string, string>>): string {
-  const names = Object.keys(map).sort();
-  return `{${names.map((n) => `${JSON.stringify(n)}:${JSON.stringify(map[n])}`).join(',')}}`;
-}
+/**
+ * Canonical JSON (RFC 8785) of a string map, the bytes a key's reference covers. For a map of strings
+ * it writes what the hand-written encoder used here before wrote (keys sorted by UTF-16 code units,
+ * names and values as JSON.stringify quotes them), so references in old logs still match; a lone
+ * surrogate, which that one escaped, is now refused (@yrd/http refuses it in any request first).
+ */
+const canonicalMapJson = (map: Readonly<Record<string, string>>): string => canonicalJson(map);
 
 /** What a key refers to: a person when it holds a valid ID number, else the key itself. */
 type Subject = { kind: 'person'; idNumber: string } | { kind: 'key'; json: string };

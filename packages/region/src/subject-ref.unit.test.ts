@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CanonicalJsonError } from '@yrd/canonical';
 import { describe, expect, it } from 'vitest';
 import { makeIdNumber } from './id-number.js';
 import {
@@ -92,6 +93,27 @@ describe('references to people under the regional subject key', () => {
     const legacyKey = createHash('sha256').update('{"booking_no":"B-1"}').digest('hex');
     expect(after.allOfKey({ booking_no: 'B-1' })).toContainEqual({ keyId: legacySubjectKeyId, ref: legacyKey });
     expect(() => rotateSubjectKeyring(ring2, 'rk-1')).toThrow(SubjectKeyringError);
+  });
+
+  it('keeps the references of a non-ID key that the hand-written encoder made before @yrd/canonical', () => {
+    // pinned from the encoder this file had before (issue 12): the RFC 8785 encoder writes the same
+    // bytes for every map of well-formed strings, so stored references and legacy hashes still match
+    const refs = new SubjectRefs({
+      current: 'rk-1',
+      keys: { 'rk-1': 'eXJkLXJlZ2lvbi10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE' },
+    });
+    const key = { 预订号: 'B-2026-0001', booking_no: ' Ｂ-1 ', 'a"b': 'c\\d\n', z: '😀' };
+    expect(refs.ofKey(key)).toEqual({
+      keyId: 'rk-1',
+      ref: 'ca76184d55b888c8b0314d4635bcc46607a1492a26c4adedd47fca9127379ee4',
+    });
+    expect(refs.allOfKey(key).map((r) => r.ref)).toEqual([
+      'ca76184d55b888c8b0314d4635bcc46607a1492a26c4adedd47fca9127379ee4',
+      '34b5c856f2804b283a089cb15036fffda84951c53eba00562012ebdbae66bfdd',
+      'f090026ff15e0d97de7e2374905e1f7e251a50228b17f0bfa848e08c706edfea',
+    ]);
+    // a lone surrogate has no UTF-8 form: refused rather than given a reference nobody can reproduce
+    expect(() => refs.ofKey({ booking_no: 'B\ud800' })).toThrow(CanonicalJsonError);
   });
 
   it.each([

@@ -1,89 +1,26 @@
 // Canonical encoding of audit records for hashing. Pure functions, no I/O.
 import { createHash } from 'node:crypto';
+import { CanonicalJsonError, canonicalJson } from '@yrd/canonical';
 import { leafHash } from './merkle.js';
 
 /**
- * Canonical JSON: object keys sorted by UTF-16 code units (Array.prototype.sort order, as RFC 8785),
- * no whitespace, arrays in order, strings and numbers as JSON.stringify writes them.
- * Rejects undefined (also as an object property or array hole), functions, symbols, bigint,
- * non-finite numbers, cycles and non-plain objects (Date, Map, Buffer, class instances…), so that
- * what is hashed is exactly what a JSON round trip preserves.
+ * Canonical JSON (RFC 8785) is @yrd/canonical's, the one encoder the platform signs and hashes
+ * with; tree heads and payload hashes use it. Re-exported for the rest of the audit service.
  */
-export function canonicalJson(value: unknown): string {
-  return write(value, []);
-}
+export { CanonicalJsonError, canonicalJson };
 
 // Characters JSON.stringify escapes: '"', '\\', controls, and (well-formed JSON.stringify) lone surrogates.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
-/** JSON.stringify for a string, skipping the call for the common string that needs no escaping. */
+/**
+ * A record field as JSON.stringify quotes it, for the record encoding below. Unlike canonicalJson it
+ * escapes a lone surrogate (`\ud800`) rather than refusing it: the leaves of logs already written
+ * were computed so, and must verify as they are. (Fields come decoded from protobuf, whose UTF-8
+ * never yields one.)
+ */
 function quote(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
-}
-
-/** Thrown by canonicalJson; `at` is a JSONPath-like location such as `.items[2]`. */
-export class CanonicalJsonError extends TypeError {
-  constructor(
-    readonly problem: string,
-    readonly at = '',
-  ) {
-    super(`canonicalJson: ${problem} at $${at}`);
-    this.name = 'CanonicalJsonError';
-  }
-}
-
-function within(at: string, e: unknown): unknown {
-  return e instanceof CanonicalJsonError ? new CanonicalJsonError(e.problem, at + e.at) : e;
-}
-
-function write(value: unknown, ancestors: object[]): string {
-  switch (typeof value) {
-    case 'string':
-      return quote(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalJsonError('non-finite number');
-      return JSON.stringify(value);
-    case 'object':
-      break;
-    default:
-      throw new CanonicalJsonError(`${typeof value} is not allowed`);
-  }
-  if (value === null) return 'null';
-  if (ancestors.includes(value)) throw new CanonicalJsonError('cycle');
-  ancestors.push(value);
-  let out: string;
-  if (Array.isArray(value)) {
-    out = '[';
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) throw new CanonicalJsonError('array hole', `[${i}]`);
-      try {
-        out += (i > 0 ? ',' : '') + write(value[i], ancestors);
-      } catch (e) {
-        throw within(`[${i}]`, e);
-      }
-    }
-    out += ']';
-  } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw new CanonicalJsonError('non-plain object');
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).sort();
-    out = '{';
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      try {
-        out += `${i > 0 ? ',' : ''}${quote(key)}:${write(obj[key], ancestors)}`;
-      } catch (e) {
-        throw within(`.${key}`, e);
-      }
-    }
-    out += '}';
-  }
-  ancestors.pop();
-  return out;
 }
 
 /** Hex SHA-256 of the canonical JSON (UTF-8) of a payload. Records keep this, never the payload. */
@@ -174,7 +111,8 @@ const RECORD_KEYS = [...STRING_FIELDS, ...OPTIONAL_STRING_FIELDS, 'seq', 'items'
 
 /**
  * Canonical JSON of the record's fields (the bytes, UTF-8, that the leaf hashes). Identical to
- * canonicalJson(recordFields(record)), written directly because verification runs it once per record.
+ * canonicalJson(recordFields(record)) wherever that accepts the fields (it refuses a lone surrogate,
+ * which this escapes, see quote), written directly because verification runs it once per record.
  * Throws TypeError when malformed.
  */
 export function recordCanonicalJson(record: AuditRecordFields): string {

@@ -1,5 +1,10 @@
-/** Canonical bytes: what a consent artefact's signature covers, and what audit events of consent facts hash. */
-import { canonicalJson, type consentV1 } from '@yrd/proto';
+/**
+ * Canonical bytes: what a consent artefact's signature covers, and what audit events of consent facts
+ * hash. The encoder is @yrd/canonical's (RFC 8785); artefacts signed by the lenient encoder it
+ * replaced still verify (artefact.unit.test.ts says why).
+ */
+import { canonicalJson } from '@yrd/canonical';
+import type { consentV1 } from '@yrd/proto';
 
 export { canonicalJson };
 
