@@ -1,9 +1,20 @@
 export { canonicalJson } from './app/artefact.js';
-export { ConsentApp, provinceOfId } from './app/consent.js';
+export {
+  Applications,
+  Authorization,
+  ConsentApp,
+  Consents,
+  Grants,
+  ProvinceRules,
+  provinceOfId,
+} from './app/consent.js';
 export * from './domain/index.js';
 export {
+  buildConsent,
+  type ConsentModule,
   type ConsentOptions,
   consentMigrations,
+  consentOptionsSchema,
   type RunningConsent,
   type SeedConsent,
   startConsent,

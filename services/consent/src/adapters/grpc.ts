@@ -1,9 +1,11 @@
 import { call, catalogV1, consentV1, type grpc, insecureClient, unary } from '@yrd/proto';
-import type { ConsentApp, ResourceLookup } from '../app/consent.js';
+import type { Authorization } from '../app/authorize.js';
+import { TtlCache } from '../app/cache.js';
+import type { ResourceLookup } from '../app/ports.js';
 
-export function registerConsentGrpc(server: grpc.Server, consent: ConsentApp) {
+export function registerConsentGrpc(server: grpc.Server, authorization: Authorization) {
   const impl: consentV1.ConsentServiceServer = {
-    authorize: unary('consent.Authorize', (req: consentV1.AuthorizeRequest) => consent.authorize(req)),
+    authorize: unary('consent.Authorize', (req: consentV1.AuthorizeRequest) => authorization.authorize(req)),
   };
   server.addService(consentV1.ConsentServiceService, impl);
 }
@@ -17,41 +19,29 @@ export function registerConsentGrpc(server: grpc.Server, consent: ConsentApp) {
  */
 export class GrpcCatalog implements ResourceLookup {
   private readonly client: catalogV1.CatalogServiceClient;
-  private readonly cache = new Map<
-    string,
-    { at: number; answer: Promise<catalogV1.GetResourceResponse | undefined> }
-  >();
+  private readonly cache: TtlCache<string, catalogV1.GetResourceResponse | undefined>;
 
-  constructor(
-    address: string,
-    private readonly ttlMs = 2000,
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(address: string, ttlMs = 2000, now: () => number = Date.now) {
     this.client = insecureClient(catalogV1.CatalogServiceClient, address);
+    this.cache = new TtlCache({ ttlMs, now });
   }
 
   async get(id: string): Promise<catalogV1.Resource | undefined> {
     return (await this.lookup(id))?.resource;
   }
 
+  /** concurrent lookups of one entry share one call; a failed call is not kept */
   lookup(id: string): Promise<catalogV1.GetResourceResponse | undefined> {
-    const hit = this.cache.get(id);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.answer;
-    // concurrent lookups of one entry share one call; a failed call is not kept
-    const answer = this.fetch(id);
-    this.cache.set(id, { at: this.now(), answer });
-    answer.catch(() => this.cache.delete(id));
-    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value ?? '');
-    return answer;
+    return this.cache.get(id, (key) => this.fetch(key));
   }
 
   /** The catalogue changed this entry: the next lookup asks again. */
   forget(id: string) {
-    this.cache.delete(id);
+    this.cache.forget(id);
   }
 
   forgetAll() {
-    this.cache.clear();
+    this.cache.forgetAll();
   }
 
   private async fetch(id: string): Promise<catalogV1.GetResourceResponse | undefined> {

@@ -2,7 +2,10 @@ import { type HttpApp, principalOf, requireRoles } from '@yrd/http';
 import { isoDateTime } from '@yrd/http/dates';
 import { provinces } from '@yrd/region';
 import { z } from 'zod';
-import type { ConsentApp } from '../app/consent.js';
+import type { Applications } from '../app/applications.js';
+import type { Consents } from '../app/consents.js';
+import type { Grants } from '../app/grants.js';
+import type { ProvinceRules } from '../app/rules.js';
 import { modes } from '../domain/index.js';
 import { policyRulesInput } from '../domain/rules.js';
 import { applicationStatuses } from '../domain/workflow.js';
@@ -50,13 +53,21 @@ export const consentBody = z.object({
   fetchType: z.enum(['once', 'periodic']).default('periodic'),
 });
 
-export function consentRoutes(app: HttpApp, consent: ConsentApp) {
+/** The use cases the HTTP API serves. */
+export interface ConsentRouteUseCases {
+  applications: Applications;
+  grants: Grants;
+  consents: Consents;
+  rules: ProvinceRules;
+}
+
+export function consentRoutes(app: HttpApp, { applications, grants, consents, rules }: ConsentRouteUseCases) {
   app.post(
     '/api/consent/v1/applications',
     { schema: { summary: '共享申请 a requester applies for a conditional resource', body: applicationBody } },
     async (req, reply) => {
       const by = requireRoles(req, 'requester');
-      const created = await consent.submitApplication(by, req.body);
+      const created = await applications.submit(by, req.body);
       reply.status(201);
       return created;
     },
@@ -65,13 +76,13 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
   app.get(
     '/api/consent/v1/applications/:id',
     { schema: { summary: '申请详情 one application (read from the provider province)', params: id } },
-    async (req) => consent.getApplication(principalOf(req), req.params.id),
+    async (req) => applications.get(principalOf(req), req.params.id),
   );
 
   app.post(
     '/api/consent/v1/applications/:id/decision',
     { schema: { summary: '审核 the provider’s reviewer approves or rejects', params: id, body: decisionBody } },
-    async (req) => consent.decideApplication(requireRoles(req, 'reviewer'), req.params.id, req.body),
+    async (req) => applications.decide(requireRoles(req, 'reviewer'), req.params.id, req.body),
   );
 
   app.post(
@@ -84,7 +95,7 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
       },
     },
     async (req) =>
-      consent.complianceReview(requireRoles(req, 'admin'), req.params.id, {
+      applications.complianceReview(requireRoles(req, 'admin'), req.params.id, {
         decision: req.body.decision,
         reason: req.body.reason,
       }),
@@ -100,7 +111,7 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
       },
     },
     async (req) =>
-      consent.secondApproval(requireRoles(req, 'admin'), req.params.id, {
+      applications.secondApproval(requireRoles(req, 'admin'), req.params.id, {
         decision: req.body.decision,
         reason: req.body.reason,
       }),
@@ -115,7 +126,7 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
         body: z.object({ reason: z.string().max(2000) }),
       },
     },
-    async (req) => consent.requestCoordination(requireRoles(req, 'requester'), req.params.id, req.body.reason),
+    async (req) => applications.requestCoordination(requireRoles(req, 'requester'), req.params.id, req.body.reason),
   );
 
   app.post(
@@ -128,7 +139,7 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
       },
     },
     async (req) =>
-      consent.coordinate(requireRoles(req, 'admin'), req.params.id, {
+      applications.coordinate(requireRoles(req, 'admin'), req.params.id, {
         decision: req.body.decision,
         reason: req.body.reason,
         ...(req.body.legalDuty === undefined ? {} : { legalDuty: req.body.legalDuty }),
@@ -149,13 +160,13 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
         }),
       },
     },
-    async (req) => ({ applications: await consent.listApplications(principalOf(req), req.query) }),
+    async (req) => ({ applications: await applications.list(principalOf(req), req.query) }),
   );
 
   app.get(
     '/api/consent/v1/rules',
     { schema: { summary: '管理规则 the province’s rules in force, with their version' } },
-    async () => consent.rules(),
+    async () => rules.inForce(),
   );
 
   app.put(
@@ -166,13 +177,13 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
         body: rulesBody,
       },
     },
-    async (req) => consent.updateRules(principalOf(req), req.body.rules, req.body.reason),
+    async (req) => rules.update(principalOf(req), req.body.rules, req.body.reason),
   );
 
   app.get(
     '/api/consent/v1/rules/history',
     { schema: { summary: '规则变更记录 every version of the rules: who, when, why, what changed' } },
-    async () => ({ versions: await consent.rulesHistory() }),
+    async () => ({ versions: await rules.history() }),
   );
 
   app.get(
@@ -183,24 +194,24 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
         params: z.object({ version: z.coerce.number().int().min(0) }),
       },
     },
-    async (req) => consent.rulesAt(req.params.version),
+    async (req) => rules.at(req.params.version),
   );
 
   app.get('/api/consent/v1/grants/:id', { schema: { summary: '授权详情 one grant', params: id } }, async (req) =>
-    consent.getGrant(principalOf(req), req.params.id),
+    grants.get(principalOf(req), req.params.id),
   );
 
   app.delete(
     '/api/consent/v1/grants/:id',
     { schema: { summary: '撤销授权 the provider’s reviewer revokes a grant', params: id } },
-    async (req) => consent.revokeGrant(requireRoles(req, 'reviewer'), req.params.id),
+    async (req) => grants.revoke(requireRoles(req, 'reviewer'), req.params.id),
   );
 
   app.post(
     '/api/consent/v1/consents',
     { schema: { summary: '出具授权书 a data subject consents', body: consentBody } },
     async (req, reply) => {
-      const created = await consent.createConsent(requireRoles(req, 'subject'), req.body);
+      const created = await consents.create(requireRoles(req, 'subject'), req.body);
       reply.status(201);
       return created;
     },
@@ -209,18 +220,18 @@ export function consentRoutes(app: HttpApp, consent: ConsentApp) {
   app.get(
     '/api/consent/v1/consents',
     { schema: { summary: '我的授权书 a data subject lists their consents' } },
-    async (req) => ({ consents: await consent.myConsents(requireRoles(req, 'subject')) }),
+    async (req) => ({ consents: await consents.mine(requireRoles(req, 'subject')) }),
   );
 
   app.get(
     '/api/consent/v1/consents/:id',
     { schema: { summary: '授权书详情 one of my consents', params: id } },
-    async (req) => consent.getConsent(requireRoles(req, 'subject'), req.params.id),
+    async (req) => consents.get(requireRoles(req, 'subject'), req.params.id),
   );
 
   app.delete(
     '/api/consent/v1/consents/:id',
     { schema: { summary: '撤回授权书 the data subject revokes a consent', params: id } },
-    async (req) => consent.revokeConsent(requireRoles(req, 'subject'), req.params.id),
+    async (req) => consents.revoke(requireRoles(req, 'subject'), req.params.id),
   );
 }

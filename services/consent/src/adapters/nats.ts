@@ -9,8 +9,9 @@ import type { Logger } from '@yrd/logger';
 import { laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
 import { consentV1 } from '@yrd/proto';
 import { isProvince, type Province, provinces } from '@yrd/region';
-import type { ApplicationInput, ConsentApp, ConsentPeers } from '../app/consent.js';
-import type { Application } from '../app/ports.js';
+import type { Applications } from '../app/applications.js';
+import type { Consents } from '../app/consents.js';
+import type { Application, ApplicationInput, ConsentPeers } from '../app/ports.js';
 import type { RevocationCursor, RevocationPage, RevocationPeers, RevocationRegister } from '../app/revocations.js';
 import { type Mode, modes } from '../domain/index.js';
 
@@ -143,7 +144,7 @@ export class ConsentLanes {
     private readonly nc: NatsConnection,
     private readonly province: Province,
     private readonly verifier: TokenVerifier,
-    private readonly consent: ConsentApp,
+    private readonly useCases: { applications: Applications; consents: Consents },
     private readonly logger: Logger,
     private readonly revocations: RevocationRegister,
   ) {}
@@ -166,7 +167,7 @@ export class ConsentLanes {
             const ms = s.modes.length === 0 ? ['query'] : s.modes;
             const bad = ms.filter((x) => !(modes as readonly string[]).includes(x));
             if (bad.length > 0) throw invalid('REQUEST.INVALID', `unknown modes: ${bad.join(', ')}`);
-            const app = await this.consent.acceptApplication(by, {
+            const app = await this.useCases.applications.accept(by, {
               resourceId: s.resourceId,
               purpose: s.purpose,
               legalBasis: s.legalBasis,
@@ -180,17 +181,19 @@ export class ConsentLanes {
           case 'get': {
             const l = consentV1.ApplicationLookup.decode(m.data);
             const by = await principal(l.token);
-            return consentV1.ApplicationView.encode(await this.consent.getApplicationFor(requester, by, l.id)).finish();
+            return consentV1.ApplicationView.encode(
+              await this.useCases.applications.getFor(requester, by, l.id),
+            ).finish();
           }
           case 'coordinate': {
             const c = consentV1.CoordinationRequest.decode(m.data);
             const by = await principal(c.token);
-            const { application } = await this.consent.acceptCoordination(by, c.id, c.reason);
+            const { application } = await this.useCases.applications.acceptCoordination(by, c.id, c.reason);
             return consentV1.ApplicationView.encode(application).finish();
           }
           case 'consent': {
             const l = consentV1.ConsentLookup.decode(m.data);
-            return consentV1.ConsentArtefact.encode(await this.consent.consentFor(requester, l.id)).finish();
+            return consentV1.ConsentArtefact.encode(await this.useCases.consents.forLane(requester, l.id)).finish();
           }
           case 'revocations': {
             // ids and times only, what the revocation stream already tells every province: no token

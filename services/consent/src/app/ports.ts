@@ -1,10 +1,14 @@
 /**
- * What the consent use cases need from storage: the records they keep and the one interface they
- * keep them through. They live on the app side so that the app never imports an adapter; the
- * database adapter (adapters/db.ts) implements `ConsentStore` and is handed in by service.ts.
+ * What the consent use cases need from outside: the records they keep and the one interface they
+ * keep them through, the catalogue, the revocation register and the other provinces. They live on
+ * the app side so that the app never imports an adapter; the adapters implement them (the database
+ * adapter `ConsentStore`, the gRPC catalogue `ResourceLookup`, the NATS lanes `ConsentPeers`) and
+ * service.ts hands them in.
  */
-import type { consentV1 } from '@yrd/proto';
-import type { GrantView } from '../domain/index.js';
+import type { Principal } from '@yrd/auth';
+import type { catalogV1, consentV1 } from '@yrd/proto';
+import type { Province } from '@yrd/region';
+import type { GrantView, Mode } from '../domain/index.js';
 import type { PolicyRules } from '../domain/rules.js';
 
 export type Application = consentV1.ApplicationView;
@@ -77,4 +81,40 @@ export interface ConsentStore {
   /** Records the one fetch of a once-only consent; false when it was already used (a racing fetch). */
   useConsent(id: string, at: string, requester: string): Promise<boolean>;
   revokeConsent(id: string, at: string): Promise<void>;
+}
+
+/** The local catalogue (own entries plus the regional view of the others' published ones). */
+export interface ResourceLookup {
+  /** undefined when the catalogue has no such published entry */
+  get(id: string): Promise<catalogV1.Resource | undefined>;
+  /** the entry and, when the province's 负面清单 covers it, that line */
+  lookup?(id: string): Promise<catalogV1.GetResourceResponse | undefined>;
+}
+
+/** The revocation register: grants and consents revoked anywhere in the region (see revocations.ts). */
+export interface RevocationCheck {
+  isRevoked(id: string): boolean;
+}
+
+/** What a requester asks for in an application (共享申请). */
+export interface ApplicationInput {
+  resourceId: string;
+  purpose: string;
+  legalBasis: string;
+  items: string[];
+  validUntil: string;
+  modes: Mode[];
+  /** requests per minute asked for under the grant (default 60) */
+  ratePerMinute?: number | undefined;
+}
+
+/** The consent services of the other provinces, reached over the consent lanes. */
+export interface ConsentPeers {
+  apply(provider: Province, by: Principal, input: ApplicationInput): Promise<Application>;
+  getApplication(provider: Province, by: Principal, id: string): Promise<Application>;
+  fetchConsent(issuer: Province, id: string): Promise<consentV1.ConsentArtefact>;
+  /** asks the provider province's data authority to coordinate a rejected application */
+  requestCoordination(provider: Province, by: Principal, id: string, reason: string): Promise<Application>;
+  /** tells every province that a grant or consent is revoked */
+  announceRevocation(kind: 'grant' | 'consent', id: string, at: string): Promise<void>;
 }

@@ -10,7 +10,8 @@
 import type { Logger } from '@yrd/logger';
 import type { consentV1 } from '@yrd/proto';
 import { type Province, provinces } from '@yrd/region';
-import { provinceOfId, type RevocationCheck } from './consent.js';
+import { provinceOfId } from './ids.js';
+import type { RevocationCheck } from './ports.js';
 
 export const revocationKinds = ['grant', 'consent'] as const;
 export type RevocationKind = (typeof revocationKinds)[number];

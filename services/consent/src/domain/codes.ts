@@ -2,6 +2,8 @@
 // and audit records, so renaming one is a breaking change. Add, never rename.
 
 export const ruleIds = {
+  /** the request names a catalogue entry there is none of: nothing else can be judged */
+  resource: 'R-RESOURCE',
   coreLocal: 'R-CORE-LOCAL',
   sharingNone: 'R-SHARING-NONE',
   negativeList: 'R-NEGATIVE-LIST',
@@ -22,6 +24,8 @@ export type RuleId = (typeof ruleIds)[keyof typeof ruleIds];
 
 /** Codes that refuse a request. */
 export const denialCodes = {
+  /** the catalogue has no published entry of that id (the exchange answers it as 404) */
+  unknownResource: 'CONSENT.UNKNOWN_RESOURCE',
   coreDataLocal: 'CONSENT.CORE_DATA_LOCAL',
   notShared: 'CONSENT.NOT_SHARED',
   negativeList: 'CONSENT.NEGATIVE_LIST',

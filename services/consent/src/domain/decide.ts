@@ -12,12 +12,14 @@ import {
   type Decision,
   type DecisionInput,
   type GrantView,
+  isUnknownResource,
   isUnresolved,
   type Mode,
   type Reason,
   type RequesterKind,
   type ResourcePolicyView,
   type SharingMode,
+  type UnknownResource,
   type UnresolvedConsent,
 } from './types.js';
 
@@ -86,9 +88,12 @@ export function sharingModesFor(mode: Mode): readonly SharingMode[] {
   }
 }
 
+/** The input of a request whose catalogue entry was found: what every rule but R-RESOURCE reads. */
+type JudgedInput = Omit<DecisionInput, 'resource'> & { resource: ResourcePolicyView };
+
 /** Everything the rules need, worked out once. */
 interface Context {
-  input: DecisionInput;
+  input: JudgedInput;
   path: AccessPath;
   crossProvince: boolean;
   itemsByName: ReadonlyMap<string, DataItemPolicyView>;
@@ -108,7 +113,11 @@ type Denial = Reason & { code: DenialCode };
 
 type Rule = (ctx: Context) => Denial[];
 
-export function decide(input: DecisionInput): Decision {
+export function decide(given: DecisionInput): Decision {
+  const { resource } = given;
+  // without the entry there is nothing to judge the rest against
+  if (isUnknownResource(resource)) return refusal([unknownResourceProblem(resource)]);
+  const input: JudgedInput = { ...given, resource };
   const ctx = buildContext(input);
   const denialRules: readonly Rule[] = [
     ruleCoreLocal,
@@ -122,16 +131,7 @@ export function decide(input: DecisionInput): Decision {
     ruleConsent,
   ];
   const denials = denialRules.flatMap((rule) => rule(ctx));
-  const first = denials[0];
-  if (first !== undefined) {
-    return {
-      allow: false,
-      allowedItems: [],
-      masking: {},
-      reasons: denials,
-      denialCode: first.code,
-    };
-  }
+  if (denials.length > 0) return refusal(denials);
 
   const masking: Record<string, MaskProfile> = {};
   for (const item of ctx.allowed) {
@@ -148,7 +148,18 @@ export function decide(input: DecisionInput): Decision {
   };
 }
 
-function buildContext(input: DecisionInput): Context {
+/** A refusal lists every denial; its code is the first one's. */
+function refusal(denials: Denial[]): Decision {
+  return {
+    allow: false,
+    allowedItems: [],
+    masking: {},
+    reasons: denials,
+    ...(denials[0] ? { denialCode: denials[0].code } : {}),
+  };
+}
+
+function buildContext(input: JudgedInput): Context {
   const { resource, requester, grant } = input;
   const path = accessPath(requester.kind, resource);
   const crossProvince = requester.province !== resource.province;
@@ -200,6 +211,15 @@ function buildContext(input: DecisionInput): Context {
 /** Unconditionally open data is general-grade and carries no personal information. */
 function isOpenable(item: DataItemPolicyView): boolean {
   return item.grade === 'general' && !item.personalInfo && !item.sensitivePersonalInfo;
+}
+
+function unknownResourceProblem(resource: UnknownResource): Denial {
+  return deny(
+    ruleIds.resource,
+    denialCodes.unknownResource,
+    `目录中无资源 ${resource.id}`,
+    `no catalogue entry ${resource.id}`,
+  );
 }
 
 const ruleCoreLocal: Rule = ({ input: { resource, requester }, crossProvince }) =>
@@ -366,7 +386,7 @@ function explicitGrantProblems(ctx: Context, grant: GrantView): Denial[] {
   return reasons;
 }
 
-function ownershipProblems(input: DecisionInput, grant: GrantView): Denial[] {
+function ownershipProblems(input: JudgedInput, grant: GrantView): Denial[] {
   const { requester } = input;
   if (grant.requesterAgency === requester.agency && grant.requesterProvince === requester.province) return [];
   return [

@@ -348,6 +348,12 @@ interface DenialCase {
 
 const denialCases: DenialCase[] = [
   {
+    label: 'a resource the catalogue does not have',
+    input: input({ resource: { id: 'zj.330000-SCJG-9999', unknown: true } }),
+    code: d.unknownResource,
+    mentions: ['目录中无资源 zj.330000-SCJG-9999', 'no catalogue entry zj.330000-SCJG-9999'],
+  },
+  {
     label: 'core resource to another province',
     input: input({ resource: resource({ grade: 'core' }) }),
     code: d.coreDataLocal,
@@ -464,6 +470,21 @@ const denialCases: DenialCase[] = [
       consent: consentFor(personalResource(), requester(), { fetchType: 'once', used: true }),
     }),
     code: d.consentUsed,
+  },
+  {
+    label: 'a once-only consent a racing fetch spent after it was read (Authorize decides again)',
+    input: sensitiveInput({
+      consent: consentFor(personalResource(), requester(), { fetchType: 'once', used: true }),
+      requestedItems: ['id_number'],
+    }),
+    code: d.consentUsed,
+    mentions: ['consent-1', '单次授权', 'one fetch'],
+  },
+  {
+    label: 'a consent the revocation register holds (not read from its issuer)',
+    input: sensitiveInput({ consent: { id: 'sh-consent-1', unresolved: 'revoked' } }),
+    code: d.consentRevoked,
+    mentions: ['sh-consent-1'],
   },
   {
     label: 'consent past its validity',
@@ -598,6 +619,67 @@ describe('decide: denials', () => {
 // ---------------------------------------------------------------------------------------------
 // Modes.
 // ---------------------------------------------------------------------------------------------
+
+// Refusals Authorize once made beside decide(): an entry the catalogue lacks (R-RESOURCE), and a
+// once-only consent another fetch spent between the read and the claim. Their rule, code and text
+// are what Authorize answered before, so the wire and the audit trail see no change.
+describe('decide: R-RESOURCE and a once-only consent spent meanwhile', () => {
+  it('refuses an unknown entry on that alone, whatever else is wrong with the request', () => {
+    const decision = decide(
+      input({
+        resource: { id: 'zj.330000-SCJG-9999', unknown: true },
+        purpose: '',
+        mode: 'subscribe',
+        grant: grant({ status: 'revoked' }),
+        consent: { id: 'sh-consent-1', unresolved: 'forged' },
+      }),
+    );
+    expect(decision).toEqual({
+      allow: false,
+      allowedItems: [],
+      masking: {},
+      reasons: [
+        {
+          ruleId: 'R-RESOURCE',
+          code: 'CONSENT.UNKNOWN_RESOURCE',
+          message: '目录中无资源 zj.330000-SCJG-9999 / no catalogue entry zj.330000-SCJG-9999',
+        },
+      ],
+      denialCode: 'CONSENT.UNKNOWN_RESOURCE',
+    });
+  });
+
+  it.each([
+    { label: 'sensitive items', given: sensitiveInput, ruleId: ruleIds.sensitiveConsent },
+    { label: "the entry's own conditions", given: identityInput, ruleId: ruleIds.subjectConsent },
+  ])(
+    'a once-only consent relied on for $label, spent by another fetch → CONSENT_USED under $ruleId',
+    ({ given, ruleId }) => {
+      const res = given().resource;
+      if ('unknown' in res) throw new Error('the builders name a known entry');
+      const once = consentFor(res, given().requester, { fetchType: 'once', used: false });
+      const allowed = decide(given({ consent: once }));
+      const reliedOn = allowed.reasons.find((r) => r.code === noteCodes.consented);
+      expect(allowed.allow).toBe(true);
+      expect(reliedOn?.ruleId).toBe(ruleId);
+
+      const spent = decide(given({ consent: { ...once, used: true } }));
+      expect(spent).toEqual({
+        allow: false,
+        allowedItems: [],
+        masking: {},
+        reasons: [
+          {
+            ruleId,
+            code: denialCodes.consentUsed,
+            message: '授权书 consent-1 为单次授权，已使用 / Consent consent-1 was for one fetch and has been used',
+          },
+        ],
+        denialCode: denialCodes.consentUsed,
+      });
+    },
+  );
+});
 
 describe('decide: R-MODE', () => {
   it.each<[Mode, SharingMode[], boolean]>([

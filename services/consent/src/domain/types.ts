@@ -65,6 +65,16 @@ export interface ResourcePolicyView {
   subjectConsent: boolean;
 }
 
+/** A catalogue entry a request names that the catalogue does not have (or no longer publishes). */
+export interface UnknownResource {
+  id: string;
+  unknown: true;
+}
+
+export function isUnknownResource(r: ResourcePolicyView | UnknownResource): r is UnknownResource {
+  return 'unknown' in r;
+}
+
 /** 授权: the approved scope of an application for a conditional resource. */
 export interface GrantView {
   id: string;
@@ -129,7 +139,8 @@ export interface Requester {
 
 export interface DecisionInput {
   requester: Requester;
-  resource: ResourcePolicyView;
+  /** The entry as the catalogue has it, or the id of one it does not have (refused, nothing else judged). */
+  resource: ResourcePolicyView | UnknownResource;
   /** Empty means everything the grant (conditional) or the resource (unconditional) allows. */
   requestedItems: readonly string[];
   mode: Mode;
