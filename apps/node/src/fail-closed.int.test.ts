@@ -6,6 +6,7 @@
  * answers 503 EXCHANGE.AUDIT_UNAVAILABLE on the side whose log failed, and no event is acknowledged
  * that is not in the log. A repair and a restart (or, for a passing failure, the database back) ends it.
  */
+import { AUDIT_CONSUMER, AuditPublisher, type RunningAudit, startAudit } from '@yrd/audit';
 import { auditEvent } from '@yrd/audit-events';
 import type { Principal } from '@yrd/auth';
 import { type DatabaseHandle, openDatabase, sql } from '@yrd/db';
@@ -15,8 +16,6 @@ import { checkHealth, consentV1, startGrpcServer, unary } from '@yrd/proto';
 import type { Province } from '@yrd/region';
 import { aPrincipal, auditEventsIn, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_CONSUMER } from './adapters/nats.js';
-import { AuditPublisher, type RunningAudit, startAudit } from './index.js';
 
 const resourceId = 'zj.330000-SCJG-00001';
 const creditCode = '91330106MA2H7K3L1X';
@@ -71,7 +70,7 @@ describe('a province whose audit log cannot append fails closed', () => {
     const res = await fetch(`${audit[p]?.httpUrl}/healthz`);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const metrics = async (p: Province) => (await fetch(`${audit[p]?.httpUrl}/metrics`)).text();
+  const metrics = async (p: Province) => (await fetch(`${audit[p]?.adminUrl}/metrics`)).text();
   const failedGauge = (p: Province, code: string) =>
     new RegExp(`yrd_audit_log_failed\\{(?=[^}]*code="${code}")(?=[^}]*province="${p}")[^}]*\\} 1`);
   /** waits for the next exchanges of the steady stream to be answered with `status` */
@@ -411,6 +410,6 @@ describe('witnesses raise AUDIT.HEAD_STALLED when a province’s head stops whil
     // once per stall, not every tick (the watch looks every 600 ms)
     await new Promise((r) => setTimeout(r, 2000));
     expect((await alarms()).filter((a) => a.code === 'AUDIT.HEAD_STALLED')).toHaveLength(1);
-    expect(await (await fetch(`${sh.httpUrl}/metrics`)).text()).toMatch(/yrd_audit_witness_alarms\{province="sh"\} 1/);
+    expect(await (await fetch(`${sh.adminUrl}/metrics`)).text()).toMatch(/yrd_audit_witness_alarms\{province="sh"\} 1/);
   });
 });

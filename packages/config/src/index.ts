@@ -19,6 +19,29 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, 
   return result.data;
 }
 
+/**
+ * A service's options, given in code (by the node, a test, a bench), checked once when the service is
+ * built: a wrong one throws a ConfigError whose lines name each field at fault — `what` says whose
+ * options they are, in Chinese and English.
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(options)'}: ${i.message}`);
+  throw new ConfigError(`${what}:\n${lines.join('\n')}`);
+}
+
+/** setTimeout and setInterval hold at most 2^31 − 1 ms; a longer wait fires at once, every millisecond. */
+export const maxTimerMs = 2_147_483_647;
+
+/** A wait or a period in whole milliseconds, at least `min` (default 1), at most what a timer holds. */
+export const timerMs = (min = 1) =>
+  z
+    .number({ error: '须为毫秒数 must be a number of milliseconds' })
+    .int({ error: '须为整数毫秒 must be whole milliseconds' })
+    .min(min, { error: min > 0 ? '须大于 0 must be greater than 0' : '不得为负 must not be negative' })
+    .max(maxTimerMs, { error: '不得超过 2147483647 毫秒 must be at most 2147483647 ms (24.8 days)' });
+
 /** "true"/"1"/"yes" → true; anything else false; absent → the default. */
 export const envBool = (def: boolean) =>
   z

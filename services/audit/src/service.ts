@@ -4,12 +4,13 @@ import { anchorsFrom, type TrustAnchors, type TrustList } from '@yrd/auth';
 import { migrate } from '@yrd/db';
 import { buildHttpApp, publicApiRoutes } from '@yrd/http';
 import { provinces } from '@yrd/region';
-import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
+import { type RunningService, runService, type ServiceDeps, type ServiceModule } from '@yrd/runtime';
 import { AuditRepo } from './adapters/db.js';
 import { registerAuditGrpc } from './adapters/grpc.js';
 import { auditRoutes } from './adapters/http.js';
+import { auditMetrics } from './adapters/metrics.js';
 import { AuditIngest, AuditStateAnnouncer } from './adapters/nats.js';
-import { auditMetricsRoute, LogHealthReporter, serviceHealthOf } from './adapters/operations.js';
+import { LogHealthReporter, serviceHealthOf } from './adapters/operations.js';
 import { publicAuditRoutes } from './adapters/public-http.js';
 import { WitnessRepo } from './adapters/witness-db.js';
 import { NatsWitnessPeers, WitnessLink } from './adapters/witness-nats.js';
@@ -19,36 +20,11 @@ import { LOG_TAMPERED } from './app/log-health.js';
 import { StallWatch } from './app/stall-watch.js';
 import { CounterpartTrace, Witness } from './app/witness.js';
 import { Keyring, keyringFrom } from './domain/keyring.js';
+import { type AuditOptions, parseAuditOptions } from './options.js';
 
 export const auditMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
-export interface AuditOptions {
-  /** sign a tree head every N appends (default 64) */
-  headEvery?: number;
-  /**
-   * the regional trust list: with it, this province witnesses the others' heads and co-signs them,
-   * and accepts their co-signatures of its own (see app/witness.ts)
-   */
-  trust?: TrustList | TrustAnchors;
-  /** sign a head this often when appends are unsigned (default 1000 ms) */
-  headIntervalMs?: number;
-  /**
-   * verify the whole stored log this often in the background (default one hour; 0 = never), and once
-   * `verifyFirstAfterMs` after the start (default 10 s): edits behind the service's back are found
-   * without anyone asking (app/verify-job.ts)
-   */
-  verifyEveryMs?: number;
-  verifyFirstAfterMs?: number;
-  /**
-   * how long an exchange with another province may wait for that province's head to grow before the
-   * witness raises AUDIT.HEAD_STALLED (default 30 s; see domain/stall.ts)
-   */
-  stallGraceMs?: number;
-  /** how often the log's state is announced to the province's exchange (default 2000 ms) */
-  stateBeatMs?: number;
-  /** redelivery of events the log could not append: first delay, doubling up to the cap (default 1 s, 30 s) */
-  retry?: { firstMs: number; maxMs: number };
-}
+export { type AuditOptions, auditOptionsSchema } from './options.js';
 
 export interface RunningAudit extends RunningService {
   log: AuditLog;
@@ -56,7 +32,20 @@ export interface RunningAudit extends RunningService {
   witness?: Witness;
 }
 
-export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Promise<RunningAudit> {
+/** The audit service built but not listening: its module for runService, and the use cases tests drive. */
+export interface AuditModule extends ServiceModule {
+  log: AuditLog;
+  ingest: AuditIngest;
+  witness?: Witness;
+}
+
+/**
+ * Everything the audit service is but listening: options checked, schema migrated, the log read back
+ * and its routes registered. Nothing runs in the background until `start()` (JetStream ingestion, the
+ * witness, the verify job, the stall watch, head signing), so a test can `http.inject()` into it.
+ */
+export async function buildAudit(deps: ServiceDeps, options: AuditOptions = {}): Promise<AuditModule> {
+  const opts = parseAuditOptions(options);
   const logger = deps.logger.child({ service: 'audit' });
   await migrate(deps.db, 'audit', auditMigrations);
   const anchors = trustAnchorsOf(opts.trust);
@@ -104,8 +93,8 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
     service: 'audit',
     logger,
     verifier: deps.verifier,
-    // metrics are counts and states, no personal data: a scraper needs no user token
-    publicRoutes: [...publicApiRoutes.filter((r) => r.startsWith('/api/audit/')), '/metrics'],
+    // GET /metrics is on the admin port (runService), not here
+    publicRoutes: publicApiRoutes.filter((r) => r.startsWith('/api/audit/')),
     openapi: { title: 'YRD 审计服务 Audit API', description: '可验证留痕：Merkle 日志、签名树头、包含证明' },
   });
   const witnessRepo = new WitnessRepo(deps.db);
@@ -128,8 +117,11 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
   book = witnessing?.book;
   if (witnessing) link = new WitnessLink(deps.nc, deps.province, log, witnessing.book, witnessing.witness, logger);
   auditRoutes(http, log, witnessing, deps.subjectRefs);
-  auditMetricsRoute(http, {
+  auditMetrics(deps.metrics, {
     province: deps.province,
+    nc: deps.nc,
+    ingest,
+    clock: deps.clock,
     log,
     alarms: async () => (witnessing ? (await witnessRepo.alarms()).length : 0),
   });
@@ -144,9 +136,8 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
       )
     : undefined;
   publicAuditRoutes(http, { log, keys, anchors, book: witnessing?.book });
-  const running = await runService({
+  return {
     name: 'audit',
-    deps: { ...deps, logger },
     http,
     grpcServiceNames: ['yrd.audit.v1.AuditService'],
     registerGrpc: (s) => registerAuditGrpc(s, log),
@@ -192,8 +183,17 @@ export async function startAudit(deps: ServiceDeps, opts: AuditOptions = {}): Pr
       // what came in since the last head is covered before the service goes
       await log.signHeadIfBehind();
     },
-  });
-  return { ...running, log, ingest, ...(witnessing ? { witness: witnessing.witness } : {}) };
+    log,
+    ingest,
+    ...(witnessing ? { witness: witnessing.witness } : {}),
+  };
+}
+
+/** The audit service, listening: built, then run (HTTP + gRPC, then its background work). */
+export async function startAudit(deps: ServiceDeps, options: AuditOptions = {}): Promise<RunningAudit> {
+  const { log, ingest, witness, ...module } = await buildAudit(deps, options);
+  const running = await runService({ ...module, deps: { ...deps, logger: deps.logger.child({ service: 'audit' }) } });
+  return { ...running, log, ingest, ...(witness ? { witness } : {}) };
 }
 
 /** The trust list in its current form (a bare map of keys is read as keys valid since always). */

@@ -2,15 +2,18 @@
  * Access inside a province follows the agency (issue 10 §2), through HTTP: another agency's draft,
  * its history, a version never published and a withdrawn entry are not there (404) for anyone but
  * the providing agency's publishers and the province admin; a published entry is the region's.
+ * Asked through `http.inject()` on a catalogue built but never listening.
  */
 import type { Principal } from '@yrd/auth';
-import { agencyCode, aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
+import { agencyCode, aPrincipal, createTestbed, type Reply, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningCatalog, startCatalog } from './index.js';
+import { buildCatalog, type CatalogModule } from './index.js';
 
 const agencies = { nameOf: (code: string) => (code.startsWith('11') ? '测试单位' : undefined) };
 const ZJ_DSJJ = agencyCode('zj', 2);
 const ZJ_SCJG = agencyCode('zj', 3);
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 const users = {
   dsjjPublisher: aPrincipal({ province: 'zj', sub: 'zj-dsjj-pub', agency: ZJ_DSJJ, roles: ['publisher'] }),
@@ -45,9 +48,20 @@ function input(code: string, o: Record<string, unknown> = {}) {
 
 describe('catalogue entries follow the agency, not only the province', () => {
   let tb: Testbed;
-  let zj: RunningCatalog;
-  const at = (who: Principal, method: string, path: string, body?: unknown) =>
-    tb.http(zj.httpUrl, who, method, `/api/catalog/v1${path}`, body);
+  let zj: CatalogModule;
+  const call = async (who: Principal, method: Method, url: string, body?: unknown): Promise<Reply> => {
+    const res = await zj.http.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${await tb.token(who)}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, String(v));
+    return { status: res.statusCode, headers, body: res.json() };
+  };
+  const at = (who: Principal, method: Method, path: string, body?: unknown) =>
+    call(who, method, `/api/catalog/v1${path}`, body);
   const expectAnswer = async (p: ReturnType<typeof at>, status: number, code?: string) => {
     const res = await p;
     expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -60,7 +74,8 @@ describe('catalogue entries follow the agency, not only the province', () => {
 
   beforeAll(async () => {
     tb = await createTestbed();
-    zj = await tb.started(startCatalog(await tb.deps('zj'), { agencies, resyncMs: 600_000 }));
+    zj = await buildCatalog(await tb.deps('zj'), { agencies });
+    tb.defer(() => zj.http.close());
   });
   afterAll(() => tb?.close());
 
@@ -94,7 +109,7 @@ describe('catalogue entries follow the agency, not only the province', () => {
     }
     // the own-entries export of another agency does not list it; the admin's does
     const exported = async (who: Principal) =>
-      (await tb.http(zj.httpUrl, who, 'GET', '/api/catalog/v1/export?format=dcat&scope=own')).body;
+      (await call(who, 'GET', '/api/catalog/v1/export?format=dcat&scope=own')).body;
     expect(JSON.stringify(await exported(users.scjgPublisher))).not.toContain('330000-DSJ-00201');
     expect(JSON.stringify(await exported(users.zjAdmin))).toContain('330000-DSJ-00201');
   });

@@ -25,4 +25,16 @@ export { type EntryIssue, entryIssues, type ResourceInput, resourceInput } from 
 export { type SearchQuery, type SearchSynonym, searchIndexVersion, searchQuery } from './domain/search.js';
 export { type SynonymInput, type SynonymLine, synonymInput } from './domain/synonym.js';
 export { columns, entryRows } from './domain/table.js';
-export { type CatalogOptions, catalogMigrations, type RunningCatalog, startCatalog } from './service.js';
+export {
+  type CatalogOptions,
+  catalogOptionsSchema,
+  type ParsedCatalogOptions,
+  parseCatalogOptions,
+} from './options.js';
+export {
+  buildCatalog,
+  type CatalogModule,
+  catalogMigrations,
+  type RunningCatalog,
+  startCatalog,
+} from './service.js';

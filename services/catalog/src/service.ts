@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
-import type { catalogV1 } from '@yrd/proto';
-import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
+import { type RunningService, runService, type ServiceDeps, type ServiceModule } from '@yrd/runtime';
 import { CatalogRepo } from './adapters/db.js';
 import { DutyRepo } from './adapters/duty-db.js';
 import { dutyRoutes } from './adapters/duty-http.js';
@@ -13,25 +12,20 @@ import { CatalogFederation, NatsCatalogAnnouncer } from './adapters/nats.js';
 import { SynonymRepo } from './adapters/synonym-db.js';
 import { synonymRoutes } from './adapters/synonym-http.js';
 import { transferRoutes } from './adapters/transfer-http.js';
-import { type AgencyDirectory, CatalogApp } from './app/catalog.js';
+import { CatalogApp } from './app/catalog.js';
 import { DutyApp } from './app/duty.js';
 import { CatalogImports } from './app/import.js';
 import { SynonymApp } from './app/synonym.js';
 import { simplifier } from './domain/fold.js';
+import { type CatalogOptions, parseCatalogOptions } from './options.js';
 
 export const catalogMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
-export interface CatalogOptions {
-  agencies: AgencyDirectory;
-  seed?: catalogV1.Resource[];
-  resyncMs?: number;
-  /**
-   * Where users reach this catalogue (the province's edge or the gateway in front of it), without a
-   * trailing slash: every link it hands out (DCAT, `Location`) starts with it. A function when the
-   * origin is known only once it listens. Absent: the catalogue's own HTTP origin, which is right
-   * only when callers talk to the catalogue directly (a service on its own, in tests).
-   */
-  publicBaseUrl?: string | (() => string);
+/** The catalogue built, not listening: its HTTP app for `inject()`, and the use cases tests and the node drive. */
+export interface CatalogModule extends ServiceModule {
+  app: CatalogApp;
+  imports: CatalogImports;
+  federation: CatalogFederation;
 }
 
 export interface RunningCatalog extends RunningService {
@@ -40,7 +34,13 @@ export interface RunningCatalog extends RunningService {
   federation: CatalogFederation;
 }
 
-export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Promise<RunningCatalog> {
+/**
+ * Everything the catalogue needs except listening: the schema migrated, the index brought up to date,
+ * the seed loaded, routes and gRPC registered. Federation (NATS subscriptions, the resync timer) is
+ * background work and starts only in `start()`.
+ */
+export async function buildCatalog(deps: ServiceDeps, options: CatalogOptions): Promise<CatalogModule> {
+  const opts = parseCatalogOptions(options);
   const logger = deps.logger.child({ service: 'catalog' });
   await migrate(deps.db, 'catalog', catalogMigrations);
   const synonyms = new SynonymRepo(deps.db);
@@ -65,22 +65,30 @@ export async function startCatalog(deps: ServiceDeps, opts: CatalogOptions): Pro
   });
   catalogRoutes(http, app);
   const imports = new CatalogImports(deps.province, app, deps.clock, randomUUID);
-  let ownOrigin = '';
   const configuredBase = opts.publicBaseUrl;
-  const publicBaseUrl = typeof configuredBase === 'function' ? configuredBase : () => configuredBase ?? ownOrigin;
+  const publicBaseUrl = typeof configuredBase === 'function' ? configuredBase : () => configuredBase ?? '';
   transferRoutes(http, app, imports, { province: deps.province, clock: deps.clock, publicBaseUrl });
   const dutyApp = new DutyApp(deps.province, duties, opts.agencies, deps.clock, () => announcer.announcePolicyChange());
   dutyRoutes(http, dutyApp);
   synonymRoutes(http, new SynonymApp(deps.province, synonyms, simplifier, deps.clock, randomUUID));
-  const running = await runService({
+  return {
     name: 'catalog',
-    deps: { ...deps, logger },
     http,
     grpcServiceNames: ['yrd.catalog.v1.CatalogService'],
     registerGrpc: (s) => registerCatalogGrpc(s, app),
     start: () => federation.start(),
     stop: async () => federation.stop(),
-  });
+    app,
+    imports,
+    federation,
+  };
+}
+
+/** Builds the catalogue and makes it listen; without a configured public base URL, links start with its own origin. */
+export async function startCatalog(deps: ServiceDeps, options: CatalogOptions): Promise<RunningCatalog> {
+  let ownOrigin = '';
+  const built = await buildCatalog(deps, { ...options, publicBaseUrl: options.publicBaseUrl ?? (() => ownOrigin) });
+  const running = await runService({ ...built, deps: { ...deps, logger: deps.logger.child({ service: 'catalog' }) } });
   ownOrigin = running.httpUrl;
-  return { ...running, app, imports, federation };
+  return { ...running, app: built.app, imports: built.imports, federation: built.federation };
 }

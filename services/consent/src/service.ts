@@ -1,48 +1,49 @@
 import { fileURLToPath } from 'node:url';
 import { AuditPublisher } from '@yrd/audit-events';
-import type { TrustList } from '@yrd/auth';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
 import { subjects } from '@yrd/nats';
 import { catalogV1 } from '@yrd/proto';
-import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
+import { type RunningService, runService, type ServiceDeps, type ServiceModule } from '@yrd/runtime';
 import { ConsentRepo } from './adapters/db.js';
 import { GrpcCatalog, registerConsentGrpc } from './adapters/grpc.js';
 import { consentRoutes } from './adapters/http.js';
+import { consentMetrics } from './adapters/metrics.js';
 import { ConsentLanes, NatsConsentPeers, RevocationListener } from './adapters/nats.js';
 import { RevocationRepo } from './adapters/revocation-db.js';
-import { ConsentApp, type ConsentInput } from './app/consent.js';
+import { ConsentApp } from './app/consent.js';
 import { RevocationRegister } from './app/revocations.js';
+import { type ConsentOptions, parseConsentOptions } from './options.js';
+
+export { type ConsentOptions, consentOptionsSchema, type SeedConsent } from './options.js';
 
 export const consentMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
-/** A consent to load at first start (demo data): issued as if the subject had signed it. */
-export interface SeedConsent extends ConsentInput {
-  /** `subjectRef`: the person's reference, as their province puts it in their token */
-  subject: { sub: string; name?: string; subjectRef?: string };
-}
-
-export interface ConsentOptions {
-  /** the regional trust list: verifies consent artefacts issued by other provinces */
-  trust: TrustList;
-  seedConsents?: SeedConsent[];
-  /** how often overdue applications are expired and escalated (default every minute) */
-  sweepMs?: number;
-  /** how often the revocation register catches up with every province (default every 30 s) */
-  revocationCatchUpMs?: number;
-}
-
 export interface RunningConsent extends RunningService {
+  /** the use cases (`app.applications`, `app.grants`, `app.consents`, `app.rules`, `app.authorization`) */
   app: ConsentApp;
   /** the revocation register (撤销登记): what was revoked anywhere in the region */
   revocations: RevocationRegister;
 }
 
-export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Promise<RunningConsent> {
+/** The consent service built but not listening: its module for runService, and the use cases tests drive. */
+export interface ConsentModule extends ServiceModule {
+  app: ConsentApp;
+  revocations: RevocationRegister;
+}
+
+/**
+ * Everything the consent service is but listening: options checked, schema migrated, the province's
+ * audit stream ensured (every fact, a seeded consent included, is recorded there), the revocation
+ * register read back and the routes registered. Nothing runs in the background until `start()` (the
+ * consent lanes, catalogue-change and revocation subscriptions, seeding, the overdue sweep), so a
+ * test can `http.inject()` into it.
+ */
+export async function buildConsent(deps: ServiceDeps, options: ConsentOptions): Promise<ConsentModule> {
+  const opts = parseConsentOptions(options);
   const logger = deps.logger.child({ service: 'consent' });
   await migrate(deps.db, 'consent', consentMigrations);
   const repo = new ConsentRepo(deps.db);
-  // the province's audit stream exists before the first fact (a seeded consent included) is recorded
   const audit = new AuditPublisher(deps.nc, deps.province);
   await audit.ensure();
   const catalog = new GrpcCatalog(deps.grpcAddress.catalog);
@@ -58,19 +59,19 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
   // what this province heard of before it stopped refuses from the first Authorize on
   await revocations.load();
   const listener = new RevocationListener(deps.nc, revocations, logger, opts.revocationCatchUpMs);
-  const app = new ConsentApp(
-    deps.province,
+  const app = new ConsentApp({
+    province: deps.province,
     repo,
     catalog,
     peers,
     audit,
-    deps.key,
-    deps.subjectRefs,
-    opts.trust,
-    deps.clock,
+    key: deps.key,
+    subjectRefs: deps.subjectRefs,
+    trust: opts.trust,
+    clock: deps.clock,
     logger,
     revocations,
-  );
+  });
   let sweeper: NodeJS.Timeout | undefined;
   const lanes = new ConsentLanes(deps.nc, deps.province, deps.verifier, app, logger, revocations);
   const http = await buildHttpApp({
@@ -80,12 +81,12 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
     openapi: { title: 'YRD 授权服务 Consent API', description: '共享申请、审核、授权、授权书与授权决策' },
   });
   consentRoutes(http, app);
-  const running = await runService({
+  consentMetrics(deps.metrics, { db: deps.db, clock: deps.clock });
+  return {
     name: 'consent',
-    deps: { ...deps, logger },
     http,
     grpcServiceNames: ['yrd.consent.v1.ConsentService'],
-    registerGrpc: (s) => registerConsentGrpc(s, app),
+    registerGrpc: (s) => registerConsentGrpc(s, app.authorization),
     start: async () => {
       await lanes.start();
       // a changed or withdrawn entry of this province is read afresh by the next decision
@@ -103,7 +104,7 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
         },
       });
       await listener.start();
-      const seeded = await app.seedConsents(
+      const seeded = await app.consents.seed(
         (opts.seedConsents ?? []).map(({ subject, ...input }) => ({
           subject: {
             sub: subject.sub,
@@ -119,7 +120,7 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
       );
       if (seeded > 0) logger.info({ consents: seeded }, 'consents seeded');
       sweeper = setInterval(() => {
-        app
+        app.applications
           .sweepOverdue()
           .then((ids) => {
             if (ids.length > 0) logger.info({ applications: ids.length }, 'overdue applications escalated');
@@ -135,6 +136,14 @@ export async function startConsent(deps: ServiceDeps, opts: ConsentOptions): Pro
       catalogChanges?.unsubscribe();
       catalog.close();
     },
-  });
+    app,
+    revocations,
+  };
+}
+
+/** The consent service, listening: built, then run (HTTP + gRPC, then its background work). */
+export async function startConsent(deps: ServiceDeps, options: ConsentOptions): Promise<RunningConsent> {
+  const { app, revocations, ...module } = await buildConsent(deps, options);
+  const running = await runService({ ...module, deps: { ...deps, logger: deps.logger.child({ service: 'consent' }) } });
   return { ...running, app, revocations };
 }

@@ -3,39 +3,52 @@
  * reports the node's health, and — in dev mode only — hands out tokens for the seed users.
  */
 import replyFrom from '@fastify/reply-from';
-import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
-import { forbidden, notFound } from '@yrd/errors';
+import { audiences, signToken } from '@yrd/auth';
+import { forbidden, notFound, unavailable } from '@yrd/errors';
 import { buildHttpApp, publicApiRoutes } from '@yrd/http';
-import type { Logger } from '@yrd/logger';
-import type { Province, ServiceName } from '@yrd/region';
-import { context, injectTraceContext, trace } from '@yrd/telemetry';
+import { context, injectTraceContext, metricsRegistry, serveMetrics, trace } from '@yrd/telemetry';
 import { z } from 'zod';
+import { type EdgeOptions, parseEdgeOptions } from './options.js';
 
-export interface DevUser {
-  id: string;
-  name: string;
-  agency: string;
-  province: Province;
-  roles: Principal['roles'];
-  kind: Principal['kind'];
-  subjectRef?: string;
+export { type DevUser, devUserSchema, type EdgeOptions, edgeOptionsSchema } from './options.js';
+
+/** The edge's app, built and not listening: tests call `inject()` on it. */
+export type EdgeApp = Awaited<ReturnType<typeof assemble>>;
+
+/**
+ * Everything the edge is but listening: options checked, the token check, the health route, the dev
+ * routes (dev mode only) and the proxy to each service. Nothing is contacted until a request comes.
+ */
+export function buildEdge(options: EdgeOptions): Promise<EdgeApp> {
+  return assemble(parseEdgeOptions(options));
 }
 
-export interface EdgeOptions {
-  province: Province;
-  logger: Logger;
-  verifier: TokenVerifier;
-  key: ProvinceKey;
-  /** base URL of each service's HTTP API */
-  upstreams: Record<ServiceName, string>;
-  /** dev mode: seed users and the dev-token route; never in production (checked by config) */
-  devUsers?: DevUser[];
-  tokenTtlSeconds?: number;
-  host?: string;
-  port: number;
+/** The edge, listening on its public port, with GET /metrics on its admin port. */
+export async function startEdge(options: EdgeOptions) {
+  const opts = parseEdgeOptions(options);
+  const registry = opts.metrics ?? metricsRegistry({ province: opts.province, service: 'edge' });
+  const app = await assemble({ ...opts, metrics: registry });
+  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  let admin: Awaited<ReturnType<typeof serveMetrics>>;
+  try {
+    admin = await serveMetrics(registry, { host: opts.host ?? '127.0.0.1', port: opts.adminPort ?? 0 });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    adminUrl: admin.url,
+    stop: async () => {
+      await app.close();
+      await admin.close();
+    },
+  };
 }
 
-export async function startEdge(opts: EdgeOptions) {
+async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
   const logger = opts.logger.child({ service: 'edge' });
   const dev = opts.devUsers !== undefined;
   const app = await buildHttpApp({
@@ -44,6 +57,7 @@ export async function startEdge(opts: EdgeOptions) {
     verifier: opts.verifier,
     publicRoutes: [...publicApiRoutes, ...(dev ? ['/api/auth/v1/dev-users', '/api/auth/v1/dev-token'] : [])],
     openapi: { title: `YRD ${opts.province} edge` },
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
   });
   await app.register(replyFrom, { undici: { connections: 64, pipelining: 1 } });
   // the edge forwards bodies it does not read itself (a catalogue import in CSV or XLSX) as they came;
@@ -118,6 +132,16 @@ export async function startEdge(opts: EdgeOptions) {
           ...injectTraceContext({}, req.span ? trace.setSpan(context.active(), req.span) : context.active()),
           'x-request-id': req.id,
         }),
+        // a service that cannot be reached (down, refusing, reset, timed out) is the node's outage, not
+        // the caller's fault nor an internal error: 503 with a stable code, as every refusal is written
+        onError: (r, { error }) => {
+          req.log.warn({ upstream: name, err: error }, 'upstream not reachable');
+          r.send(
+            unavailable('HTTP.UPSTREAM_UNAVAILABLE', `服务暂不可用 the ${name} service is not reachable`, {
+              cause: error,
+            }),
+          );
+        },
       });
     app.all(`/api/${name}/*`, { schema: { hide: true } }, handler);
     // the routes anyone may read are matched on their own (a static or parametric route wins over the
@@ -127,8 +151,5 @@ export async function startEdge(opts: EdgeOptions) {
     }
   }
 
-  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port });
-  const addr = app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  return { url: `http://${opts.host ?? '127.0.0.1'}:${port}`, stop: () => app.close() };
+  return app;
 }

@@ -2,22 +2,25 @@
  * Access inside a province follows the agency (issue 10 §2), through HTTP: a subscription is its
  * subscribing agency's, and for another agency of the same province (or its admin) it does not exist
  * (404, for a read, its events and a cancellation alike); a data source is configured by the
- * providing agency or the admin, and each publisher lists only its own agency's.
+ * providing agency or the admin, and each publisher lists only its own agency's. Asked through
+ * `http.inject()` on exchanges built but never listening.
  */
 import type { Principal } from '@yrd/auth';
 import { envSecrets } from '@yrd/config';
 import { notFound } from '@yrd/errors';
 import { catalogV1, startGrpcServer, unary } from '@yrd/proto';
-import { agencyCode, aPrincipal, aResource, createTestbed, type Testbed } from '@yrd/testing';
+import { agencyCode, aPrincipal, aResource, createTestbed, type Reply, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubscriptionRepo } from './adapters/subscription-db.js';
 import type { Subscription } from './app/subscriptions.js';
-import { type RunningExchange, startExchange } from './index.js';
+import { buildExchange, type ExchangeModule } from './index.js';
 
 const SH_JTW = agencyCode('sh', 4);
 const SH_DSJ = agencyCode('sh', 5);
 const ZJ_DSJJ = agencyCode('zj', 2);
 const ZJ_SCJG = agencyCode('zj', 3);
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 const users = {
   jtwRequester: aPrincipal({ province: 'sh', sub: 'sh-jtw-req', agency: SH_JTW, roles: ['requester'] }),
@@ -58,12 +61,32 @@ const jtwSubscription: Subscription = {
 
 describe('exchange records follow the agency, not only the province', () => {
   let tb: Testbed;
-  let sh: RunningExchange;
-  let zj: RunningExchange;
-  const subs = (who: Principal, method: string, path = '') =>
-    tb.http(sh.httpUrl, who, method, `/api/exchange/v1/subscriptions${path}`);
-  const sources = (who: Principal, method: string, resourceId?: string, body?: unknown) =>
-    tb.http(zj.httpUrl, who, method, `/api/exchange/v1/sources${resourceId ? `/${resourceId}` : ''}`, body);
+  let sh: ExchangeModule;
+  let zj: ExchangeModule;
+  const call = async (at: ExchangeModule, who: Principal, method: Method, url: string, body?: unknown) => {
+    const res = await at.http.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${await tb.token(who)}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, String(v));
+    return { status: res.statusCode, headers, body: res.json() } satisfies Reply;
+  };
+  const subs = (who: Principal, method: Method, path = '') =>
+    call(sh, who, method, `/api/exchange/v1/subscriptions${path}`);
+  const sources = (who: Principal, method: Method, resourceId?: string, body?: unknown) =>
+    call(zj, who, method, `/api/exchange/v1/sources${resourceId ? `/${resourceId}` : ''}`, body);
+  /** built, never started: stop() closes its gRPC clients, then its HTTP app closes */
+  const built = async (building: Promise<ExchangeModule>) => {
+    const exchange = await building;
+    tb.defer(async () => {
+      await exchange.stop?.();
+      await exchange.http.close();
+    });
+    return exchange;
+  };
 
   beforeAll(async () => {
     tb = await createTestbed();
@@ -82,10 +105,10 @@ describe('exchange records follow the agency, not only the province', () => {
     );
     tb.defer(() => catalog.stop());
     const shDeps = await tb.deps('sh', { grpcAddress: { consent: '127.0.0.1:1' } });
-    sh = await tb.started(startExchange(shDeps, {}));
+    sh = await built(buildExchange(shDeps, {}));
     expect(await new SubscriptionRepo(shDeps.db).insert(jtwSubscription)).toBe(true);
-    zj = await tb.started(
-      startExchange(
+    zj = await built(
+      buildExchange(
         await tb.deps('zj', { grpcAddress: { consent: '127.0.0.1:1', catalog: `127.0.0.1:${catalog.port}` } }),
         { sources: { secrets: envSecrets({}), production: false } },
       ),

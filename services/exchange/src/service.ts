@@ -3,13 +3,14 @@ import { AuditPublisher } from '@yrd/audit-events';
 import type { SecretResolver } from '@yrd/config';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
-import { type RunningService, runService, type ServiceDeps } from '@yrd/runtime';
+import { type RunningService, runService, type ServiceDeps, type ServiceModule } from '@yrd/runtime';
 import { AuditLogState } from './adapters/audit-state.js';
 import { GrpcCatalogEntries } from './adapters/catalog.js';
-import { DatasetRepo, type DatasetSeed } from './adapters/db.js';
+import { DatasetRepo } from './adapters/db.js';
 import { GrpcPolicyDecider, registerExchangeGrpc } from './adapters/grpc.js';
 import { exchangeRoutes } from './adapters/http.js';
 import { HttpConnector } from './adapters/http-connector.js';
+import { exchangeMetrics } from './adapters/metrics.js';
 import { ExchangeLanes, NatsProviderTransport } from './adapters/nats.js';
 import { Presence } from './adapters/presence.js';
 import { ReplayRepo } from './adapters/replay-db.js';
@@ -17,29 +18,16 @@ import { SourceRepo } from './adapters/sources-db.js';
 import { sourceRoutes } from './adapters/sources-http.js';
 import { ProviderApp, RequesterApp } from './app/exchange.js';
 import { CachedSourceStore, DataSources, SourceAdmin } from './app/sources.js';
-import { buildFeeds, type FeedOptions, type Feeds } from './feeds.js';
+import { buildFeeds, type Feeds } from './feeds.js';
+import { type ExchangeOptions, parseExchangeOptions } from './options.js';
 
 export const exchangeMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
-export interface ExchangeOptions {
-  /** records this province serves; loaded once, when the table is empty */
-  datasets?: DatasetSeed[];
-  /** how long a requester waits for the provider province (default 5000 ms) */
-  timeoutMs?: number;
-  /**
-   * how long a request being served holds its id (default 6 × timeoutMs): a crash leaves the id
-   * held no longer than this, after which a retry is served
-   */
-  replayLeaseMs?: number;
-  /** how often this exchange announces it is up (default 1000 ms); silent for 3 beats = down */
-  presenceBeatMs?: number;
-  /**
-   * data sources: how a source's secretRef is looked up (none: it never resolves), and whether this
-   * is production, where plain http to another host is refused
-   */
-  sources?: { secrets?: SecretResolver; production?: boolean };
-  /** subscriptions (订阅): delivery tunables, timeouts and feed retention */
-  feeds?: FeedOptions;
+/** The exchange built, not listening: its HTTP app for `inject()`, and the use cases tests and the node drive. */
+export interface ExchangeModule extends ServiceModule {
+  requester: RequesterApp;
+  provider: ProviderApp;
+  feeds: Feeds;
 }
 
 export interface RunningExchange extends RunningService {
@@ -48,7 +36,14 @@ export interface RunningExchange extends RunningService {
   feeds: Feeds;
 }
 
-export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {}): Promise<RunningExchange> {
+/**
+ * Everything the exchange needs except listening: the schema migrated, the datasets loaded, the
+ * audit stream ensured, routes and gRPC registered. Lanes, presence, the audit state watch, feed
+ * consumers and the replay sweep are background work and start only in `start()`. `stop()` also
+ * closes the gRPC clients made here: call it on an exchange only built, too.
+ */
+export async function buildExchange(deps: ServiceDeps, options: ExchangeOptions = {}): Promise<ExchangeModule> {
+  const opts = parseExchangeOptions(options);
   const logger = deps.logger.child({ service: 'exchange' });
   await migrate(deps.db, 'exchange', exchangeMigrations);
   const repo = new DatasetRepo(deps.db);
@@ -56,8 +51,10 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
     const n = await repo.seed(opts.datasets);
     if (n > 0) logger.info({ records: n }, 'exchange datasets seeded');
   }
-  const audit = new AuditPublisher(deps.nc, deps.province);
-  await audit.ensure();
+  const publisher = new AuditPublisher(deps.nc, deps.province);
+  await publisher.ensure();
+  // every record published is an exchange step to count (adapters/metrics.ts)
+  const audit = exchangeMetrics(deps.metrics, { province: deps.province, nc: deps.nc, audit: publisher });
   const policy = new GrpcPolicyDecider(deps.grpcAddress.consent);
   const presence = new Presence(deps.nc, deps.province, logger, opts.presenceBeatMs);
   // this province's audit log, as its audit service announces it: the exchange fails closed on it
@@ -116,9 +113,8 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
   exchangeRoutes(http, requester);
   sourceRoutes(http, sourceAdmin);
   feeds.routes(http);
-  const running = await runService({
+  return {
     name: 'exchange',
-    deps: { ...deps, logger },
     http,
     grpcServiceNames: ['yrd.exchange.v1.ExchangeService'],
     registerGrpc: (s) => registerExchangeGrpc(s, requester),
@@ -144,6 +140,15 @@ export async function startExchange(deps: ServiceDeps, opts: ExchangeOptions = {
       policy.close();
       catalog.close();
     },
-  });
-  return { ...running, requester, provider, feeds };
+    requester,
+    provider,
+    feeds,
+  };
+}
+
+/** Builds the exchange and makes it listen. */
+export async function startExchange(deps: ServiceDeps, options: ExchangeOptions = {}): Promise<RunningExchange> {
+  const built = await buildExchange(deps, options);
+  const running = await runService({ ...built, deps: { ...deps, logger: deps.logger.child({ service: 'exchange' }) } });
+  return { ...running, requester: built.requester, provider: built.provider, feeds: built.feeds };
 }
