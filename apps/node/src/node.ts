@@ -28,6 +28,7 @@ import { connectProvince, type NatsConnection, type NatsCredentials } from '@yrd
 import { defaultPorts, type Province, type ServiceName, type SubjectKeyring, SubjectRefs } from '@yrd/region';
 import type { RunningService, ServiceDeps } from '@yrd/runtime';
 import { seedsFor, users as seedUsers } from '@yrd/seeds';
+import { metricsRegistry } from '@yrd/telemetry';
 import { seedToResource } from './seed-mapping.js';
 
 export interface ProvinceNodeConfig {
@@ -70,6 +71,8 @@ export interface ProvinceNode {
   province: Province;
   /** the edge's own origin */
   url: string;
+  /** the edge's admin listener (GET /metrics); each service's is in `services[name].adminUrl` */
+  adminUrl: string;
   /** where users reach the edge (configured, or the edge's own origin): links start with it */
   publicBaseUrl: string;
   services: Record<string, RunningService>;
@@ -149,7 +152,14 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
       key,
       subjectRefs,
       grpcAddress,
-      ports: { http: port(defaults.http[service]), grpc: port(defaults.grpc[service]) },
+      ports: {
+        http: port(defaults.http[service]),
+        grpc: port(defaults.grpc[service]),
+        admin: port(defaults.admin[service]),
+      },
+      // one registry per service, never prom-client's global one: a process may hold several
+      // provinces (the demo, the tests), and each service is scraped on its own admin port
+      metrics: metricsRegistry({ province, service }),
       clock,
     });
 
@@ -238,6 +248,8 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
           }
         : {}),
       port: port(defaults.edge),
+      adminPort: port(defaults.admin.edge),
+      metrics: metricsRegistry({ province, service: 'edge' }),
     });
     cleanups.push(() => edge.stop());
     publicBaseUrl = cfg.publicBaseUrl ?? edge.url;
@@ -245,6 +257,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     return {
       province,
       url: edge.url,
+      adminUrl: edge.adminUrl,
       publicBaseUrl,
       services,
       verifier,

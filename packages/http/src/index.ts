@@ -11,7 +11,20 @@ import swagger from '@fastify/swagger';
 import { bearer, type Principal, type Role, type TokenVerifier } from '@yrd/auth';
 import { AppError, asAppError, type ErrorKind, forbidden, invalid, statusFor, toProblem } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
-import { context, extractTraceContext, type Span, SpanKind, SpanStatusCode, trace, tracer } from '@yrd/telemetry';
+import {
+  type Counter,
+  context,
+  counter,
+  extractTraceContext,
+  type Histogram,
+  histogram,
+  type Registry,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  tracer,
+} from '@yrd/telemetry';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -30,6 +43,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
     span: Span | undefined;
+    /** the stable code of the problem+json this request was answered with, for the refusal count */
+    problemCode: string | undefined;
   }
 }
 
@@ -42,6 +57,56 @@ export interface HttpAppOptions {
   publicRoutes?: string[];
   openapi?: { title: string; description?: string };
   bodyLimit?: number;
+  /** the service's registry: request counts and latency by route template, refusals by code */
+  metrics?: Registry;
+}
+
+interface HttpMetrics {
+  requests: Counter<'method' | 'route' | 'status_code'>;
+  duration: Histogram<'method' | 'route' | 'status_code'>;
+  problems: Counter<'code' | 'status_code'>;
+}
+
+function httpMetrics(registry: Registry): HttpMetrics {
+  return {
+    requests: counter(registry, {
+      name: 'http_server_requests_total',
+      help: 'HTTP requests answered, by method, route template and status code',
+      labelNames: ['method', 'route', 'status_code'],
+    }),
+    duration: histogram(registry, {
+      name: 'http_server_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by method, route template and status code',
+      labelNames: ['method', 'route', 'status_code'],
+    }),
+    problems: counter(registry, {
+      name: 'yrd_http_problems_total',
+      help: 'Error answers (problem+json) by stable code and status code',
+      labelNames: ['code', 'status_code'],
+    }),
+  };
+}
+
+/** Where an app's metrics go; set by `buildHttpApp({ metrics })` or later by `observeHttp`. */
+const metricsSlots = new WeakMap<object, { metrics?: HttpMetrics }>();
+
+/**
+ * Counts the app's requests into `registry` from now on. The hook is installed by `buildHttpApp`
+ * (hooks added after routes are registered in plugins would miss them); this only says where the
+ * counts go, so `runService` can hand every service its registry without each service's wiring
+ * passing it in.
+ */
+export function observeHttp(app: HttpApp, registry: Registry): void {
+  const slot = metricsSlots.get(app);
+  if (slot) slot.metrics = httpMetrics(registry);
+}
+
+/**
+ * The route label: fastify's route template (`/api/catalog/v1/resources/:id`), never the URL, which
+ * may carry ids or personal data; a request no route matched is `unmatched`.
+ */
+export function routeLabel(req: FastifyRequest): string {
+  return req.is404 ? 'unmatched' : (req.routeOptions.url ?? 'unmatched');
 }
 
 export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
@@ -68,6 +133,9 @@ export async function buildHttpApp(opts: HttpAppOptions) {
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', undefined);
   app.decorateRequest('span', undefined);
+  app.decorateRequest('problemCode', undefined);
+  const slot: { metrics?: HttpMetrics } = opts.metrics ? { metrics: httpMetrics(opts.metrics) } : {};
+  metricsSlots.set(app, slot);
 
   await app.register(swagger, {
     openapi: {
@@ -169,6 +237,7 @@ export async function buildHttpApp(opts: HttpAppOptions) {
       `HTTP.STATUS_${status}`,
       `${STATUS_CODES[status] ?? 'error'} (HTTP ${status})`,
     );
+    req.problemCode = err.code;
     reply.type('application/problem+json');
     reply.removeHeader('content-length');
     reply.removeHeader('content-encoding');
@@ -178,6 +247,15 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     req.span?.setAttribute('http.response.status_code', reply.statusCode);
     if (reply.statusCode >= 500) req.span?.setStatus({ code: SpanStatusCode.ERROR });
     req.span?.end();
+    const m = slot.metrics;
+    if (m) {
+      const status = String(reply.statusCode);
+      const labels = { method: req.method, route: routeLabel(req), status_code: status };
+      m.requests.inc(labels);
+      m.duration.observe(labels, reply.elapsedTime / 1000);
+      // an error answer passed through from the service behind the edge is counted by that service
+      if (req.problemCode) m.problems.inc({ code: req.problemCode, status_code: status });
+    }
     req.log.info(
       { method: req.method, url: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
@@ -247,6 +325,7 @@ export type HttpApp = Awaited<ReturnType<typeof buildHttpApp>>;
 
 export function sendProblem(reply: FastifyReply, err: AppError, req: FastifyRequest, statusOverride?: number) {
   const problem = toProblem(err, req.id);
+  req.problemCode = err.code;
   const status = statusOverride ?? statusFor(err.kind).http;
   // a rate limit says when to come back (RFC 9110 Retry-After, in seconds)
   const retryAfter = err.details?.retryAfterSeconds;

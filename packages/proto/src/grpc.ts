@@ -5,7 +5,15 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { AppError, asAppError, fromWire, kindForGrpc, statusFor } from '@yrd/errors';
-import { extractTraceContext, injectTraceContext, SpanKind, withSpan } from '@yrd/telemetry';
+import {
+  counter,
+  extractTraceContext,
+  histogram,
+  injectTraceContext,
+  type Registry,
+  SpanKind,
+  withSpan,
+} from '@yrd/telemetry';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
 
 export { grpc };
@@ -19,9 +27,9 @@ export interface GrpcServerHandle {
 
 export async function startGrpcServer(
   register: (server: grpc.Server) => void,
-  opts: { host?: string; port: number; serviceNames: string[] },
+  opts: { host?: string; port: number; serviceNames: string[]; metrics?: Registry },
 ): Promise<GrpcServerHandle> {
-  const server = new grpc.Server();
+  const server = new grpc.Server(opts.metrics ? { interceptors: [grpcMetrics(opts.metrics)] } : {});
   const health = new HealthImplementation({ '': 'NOT_SERVING' });
   for (const n of opts.serviceNames) health.setStatus(n, 'NOT_SERVING');
   health.addToServer(server);
@@ -52,6 +60,35 @@ export async function startGrpcServer(
           resolve();
         });
       }),
+  };
+}
+
+/**
+ * Counts every call the server answers (health checks included) by method path and status code,
+ * with its latency: an interceptor sees the status actually sent, whatever handler sent it. The
+ * method path names the service and method (`/yrd.consent.v1.ConsentService/Authorize`): a fixed set.
+ */
+function grpcMetrics(registry: Registry): grpc.ServerInterceptor {
+  const handled = counter(registry, {
+    name: 'grpc_server_handled_total',
+    help: 'gRPC calls answered, by method and status code',
+    labelNames: ['grpc_method', 'grpc_code'],
+  });
+  const duration = histogram(registry, {
+    name: 'grpc_server_handling_seconds',
+    help: 'Time to answer a gRPC call, by method and status code',
+    labelNames: ['grpc_method', 'grpc_code'],
+  });
+  return (method, call) => {
+    const start = performance.now();
+    return new grpc.ServerInterceptingCall(call, {
+      sendStatus: (status, next) => {
+        const labels = { grpc_method: method.path, grpc_code: grpc.status[status.code] ?? String(status.code) };
+        handled.inc(labels);
+        duration.observe(labels, (performance.now() - start) / 1000);
+        next(status);
+      },
+    });
   };
 }
 

@@ -29,7 +29,9 @@ export type ServiceName = (typeof services)[number];
 
 /**
  * Default ports of a province node: edge on the base port, each service's HTTP on base+1..4 and
- * its gRPC on base+5..8 (e.g. 上海: edge 7310, catalog 7311 / gRPC 7315).
+ * its gRPC on base+5..8 (e.g. 上海: edge 7310, catalog 7311 / gRPC 7315). The admin ports
+ * (GET /metrics, never proxied by the edge) mirror them 1000 higher: edge base+1000, each service
+ * base+1001..1004 (上海: edge 8310, catalog 8311 … audit 8314).
  */
 export function defaultPorts(p: Province, offset = 0) {
   const b = provinceInfo[p].basePort + offset;
@@ -37,7 +39,13 @@ export function defaultPorts(p: Province, offset = 0) {
     edge: b,
     http: { catalog: b + 1, consent: b + 2, exchange: b + 3, audit: b + 4 },
     grpc: { catalog: b + 5, consent: b + 6, exchange: b + 7, audit: b + 8 },
-  } satisfies { edge: number; http: Record<ServiceName, number>; grpc: Record<ServiceName, number> };
+    admin: { edge: b + 1000, catalog: b + 1001, consent: b + 1002, exchange: b + 1003, audit: b + 1004 },
+  } satisfies {
+    edge: number;
+    http: Record<ServiceName, number>;
+    grpc: Record<ServiceName, number>;
+    admin: Record<ServiceName | 'edge', number>;
+  };
 }
 
 /** Resource ids carry their province: `zj.330000-SCJG-0001` style; the prefix names the provider. */

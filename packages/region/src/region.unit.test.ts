@@ -35,6 +35,14 @@ describe('province defaults', () => {
     expect(p.edge).toBe(7330);
     expect(p.http.catalog).toBe(7331);
     expect(p.grpc.audit).toBe(7338);
+    expect(p.admin).toEqual({ edge: 8330, catalog: 8331, consent: 8332, exchange: 8333, audit: 8334 });
+  });
+  it('gives every listener of the four provinces its own port', () => {
+    const all = (['sh', 'js', 'zj', 'ah'] as const).flatMap((pr) => {
+      const p = defaultPorts(pr);
+      return [p.edge, ...Object.values(p.http), ...Object.values(p.grpc), ...Object.values(p.admin)];
+    });
+    expect(new Set(all).size).toBe(all.length);
   });
   it('reads the provider province off a resource id', () => {
     expect(provinceOfResourceId('zj.330000-SCJG-00001')).toBe('zj');

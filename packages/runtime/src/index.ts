@@ -5,11 +5,12 @@
  */
 import type { ProvinceKey, TokenVerifier } from '@yrd/auth';
 import type { DatabaseHandle } from '@yrd/db';
-import type { HttpApp } from '@yrd/http';
+import { type HttpApp, observeHttp } from '@yrd/http';
 import type { Logger } from '@yrd/logger';
-import { type BrokerState, brokerState, type NatsConnection, onBrokerChange } from '@yrd/nats';
+import { type BrokerState, brokerState, type NatsConnection, observeNats, onBrokerChange } from '@yrd/nats';
 import { type GrpcServerHandle, type grpc, startGrpcServer } from '@yrd/proto';
 import type { Province, ServiceName, SubjectRefs } from '@yrd/region';
+import { type AdminServer, type Registry, serveMetrics } from '@yrd/telemetry';
 
 export interface ServiceDeps {
   province: Province;
@@ -22,7 +23,14 @@ export interface ServiceDeps {
   subjectRefs: SubjectRefs;
   /** host:port of the sibling services' gRPC servers in the same province */
   grpcAddress: Record<ServiceName, string>;
-  ports: { http: number; grpc: number };
+  /** `admin` serves GET /metrics (absent or 0: a free port, as in tests) */
+  ports: { http: number; grpc: number; admin?: number };
+  /**
+   * the service's own Prometheus registry (default labels province and service), scraped on the admin
+   * port; adapters count into it too. Never prom-client's global registry: one process may run several
+   * provinces' services (the demo, the tests).
+   */
+  metrics: Registry;
   host?: string;
   /** time comes in from outside so use cases and tests control it */
   clock: () => Date;
@@ -32,6 +40,8 @@ export interface RunningService {
   name: ServiceName;
   httpUrl: string;
   grpcPort: number;
+  /** the admin listener: GET /metrics */
+  adminUrl: string;
   stop(): Promise<void>;
 }
 
@@ -53,9 +63,12 @@ export interface ServiceHealth {
   onChange(listener: () => void): () => void;
 }
 
-export async function runService(opts: {
+/**
+ * A service built but not listening: what each service's `buildX(deps, options)` returns. Tests drive
+ * `http.inject()` on it; `runService` makes it listen (HTTP + gRPC) and starts its background work.
+ */
+export interface ServiceModule {
   name: ServiceName;
-  deps: ServiceDeps;
   http: HttpApp;
   grpcServiceNames: string[];
   registerGrpc: (server: grpc.Server) => void;
@@ -65,10 +78,16 @@ export async function runService(opts: {
   stop?: () => Promise<void>;
   /** the service's own health: while unhealthy, /healthz answers 503 with its code and gRPC NOT_SERVING */
   health?: ServiceHealth;
-}): Promise<RunningService> {
+}
+
+export async function runService(opts: ServiceModule & { deps: ServiceDeps }): Promise<RunningService> {
   const { deps } = opts;
   const host = deps.host ?? '127.0.0.1';
   let grpcHandle: GrpcServerHandle | undefined;
+  let admin: AdminServer | undefined;
+  const { metrics } = deps;
+  observeHttp(opts.http, metrics);
+  observeNats(deps.nc, metrics);
   // A service cut off from its broker can neither audit nor reach the other provinces: it is
   // degraded, answered 503 (problem+json, as every error answer) so the edge's aggregate and any
   // probe see it.
@@ -106,17 +125,21 @@ export async function runService(opts: {
       host,
       port: deps.ports.grpc,
       serviceNames: opts.grpcServiceNames,
+      metrics,
     });
+    admin = await serveMetrics(metrics, { host, port: deps.ports.admin ?? 0 });
     await opts.start?.();
   } catch (err) {
+    await admin?.close();
     await grpcHandle?.stop();
     await opts.http.close();
     throw err;
   }
   const addr = opts.http.server.address();
   const httpPort = typeof addr === 'object' && addr ? addr.port : deps.ports.http;
-  deps.logger.info({ http: httpPort, grpc: grpcHandle.port }, `${opts.name} ready`);
+  deps.logger.info({ http: httpPort, grpc: grpcHandle.port, admin: admin.port }, `${opts.name} ready`);
   const g = grpcHandle;
+  const a = admin;
   // the standard gRPC health check follows the broker connection too, as /healthz does
   const serving = (state: BrokerState) => {
     const status = state === 'connected' && !opts.health?.unhealthy() ? 'SERVING' : 'NOT_SERVING';
@@ -134,11 +157,13 @@ export async function runService(opts: {
     name: opts.name,
     httpUrl: `http://${host}:${httpPort}`,
     grpcPort: g.port,
+    adminUrl: a.url,
     stop: async () => {
       unwatch();
       await opts.http.close();
       await opts.stop?.();
       await g.stop();
+      await a.close();
     },
   };
 }

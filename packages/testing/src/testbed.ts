@@ -22,6 +22,7 @@ import { silentLogger } from '@yrd/logger';
 import { connectProvince, type NatsConnection, type RunningNats, startNatsServer } from '@yrd/nats';
 import { generateSubjectKeyring, type Province, provinces, type ServiceName, SubjectRefs } from '@yrd/region';
 import type { ServiceDeps } from '@yrd/runtime';
+import { metricsRegistry } from '@yrd/telemetry';
 
 /** A service's HTTP reply as a test reads it. */
 export interface Reply {
@@ -117,7 +118,9 @@ export async function createTestbed(): Promise<Testbed> {
         key: key(p),
         subjectRefs,
         grpcAddress: { catalog: '', consent: '', exchange: '', audit: '', ...(opts.grpcAddress ?? {}) },
-        ports: { http: 0, grpc: 0 },
+        ports: { http: 0, grpc: 0, admin: 0 },
+        // a registry of its own per deps: several provinces' services share this process
+        metrics: metricsRegistry({ province: p }),
         clock: opts.clock ?? (() => new Date()),
       };
     },

@@ -7,6 +7,7 @@ import { auditEvent } from '@yrd/audit-events';
 import type { Principal } from '@yrd/auth';
 import { type DatabaseHandle, sql } from '@yrd/db';
 import type { auditV1 } from '@yrd/proto';
+import { metricsRegistry } from '@yrd/telemetry';
 import { aPrincipal, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerifyJobView } from './app/verify-job.js';
@@ -158,7 +159,9 @@ describe('the background verification after start', () => {
     await first.stop();
     await deps.db.db.execute(sql`delete from audit.records where seq = 77`);
 
-    const running = await tb.started(startAudit(deps, { verifyEveryMs: 3_600_000, verifyFirstAfterMs: 50 }));
+    // a restart is a new process: its metrics start afresh in a registry of their own
+    const restarted = { ...deps, metrics: metricsRegistry({ province: 'sh' }) };
+    const running = await tb.started(startAudit(restarted, { verifyEveryMs: 3_600_000, verifyFirstAfterMs: 50 }));
     let job: VerifyJobView | undefined;
     for (let t = 0; t < 200 && !job; t++) {
       job = running.log.verification.latestFinished();

@@ -1,12 +1,11 @@
 /**
  * What an operator sees of the audit log's health: /healthz and gRPC health (through runService's
  * health hook), one error line when the log fails and a reminder at most every minute while it stays
- * failed, and Prometheus metrics at GET /metrics.
+ * failed, and the log's Prometheus series (scraped at GET /metrics on the service's admin port).
  */
-import type { HttpApp } from '@yrd/http';
 import type { Logger } from '@yrd/logger';
 import type { ServiceHealth } from '@yrd/runtime';
-import { Counter, Gauge, metricsRegistry, scrape } from '@yrd/telemetry';
+import { Counter, Gauge, type Registry } from '@yrd/telemetry';
 import type { AuditLog } from '../app/audit-log.js';
 import { type LogHealth, type LogState, logFailureCodes } from '../app/log-health.js';
 
@@ -77,12 +76,12 @@ export class LogHealthReporter {
   }
 }
 
-/** GET /metrics: the log's state, size and append failures, and the witness's alarms. */
-export function auditMetricsRoute(
-  http: HttpApp,
-  opts: { province: string; log: AuditLog; alarms: () => Promise<number> },
-): void {
-  const registry = metricsRegistry({ province: opts.province });
+/**
+ * The log's state, size and append failures, and the witness's alarms, in the service's registry.
+ * They were once answered at GET /metrics on the public port; now the admin port serves the whole
+ * registry (packages/runtime), out of the edge's reach.
+ */
+export function logMetrics(registry: Registry, opts: { log: AuditLog; alarms: () => Promise<number> }): void {
   const { log } = opts;
   new Gauge({
     name: 'yrd_audit_log_failed',
@@ -122,10 +121,5 @@ export function auditMetricsRoute(
     async collect() {
       this.set(await opts.alarms());
     },
-  });
-  http.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
-    const { contentType, body } = await scrape(registry);
-    reply.type(contentType);
-    return body;
   });
 }
