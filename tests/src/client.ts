@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '@yrd/logger';
+import { type Logger, silentLogger } from '@yrd/logger';
 import { type Region, startRegion } from '@yrd/node';
 import { type Province, provinces } from '@yrd/region';
 
@@ -81,10 +81,13 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10
 }
 
 /** The four-province region on its seeds, in memory on random ports, for one test file. */
-export async function startSeededRegion(name: string): Promise<{ region: Region; stop: () => Promise<void> }> {
+export async function startSeededRegion(
+  name: string,
+  opts: { logger?: Logger } = {},
+): Promise<{ region: Region; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), `yrd-e2e-${name}-`));
   const region = await startRegion({
-    logger: silentLogger(),
+    logger: opts.logger ?? silentLogger(),
     dataDir: dir,
     inMemory: true,
     ports: 'random',

@@ -1,9 +1,12 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@yrd/logger';
 import type { Region } from '@yrd/node';
 import { checkHealth } from '@yrd/proto';
 import { agencyBySlug, demoBookingNo, demoCompany, demoSubject } from '@yrd/seeds';
-import { InMemorySpanExporter, initTelemetry } from '@yrd/telemetry';
+import { InMemorySpanExporter, initTelemetry, parseScrape, type Sample, SpanKind, scrapedNames } from '@yrd/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, RegionClient, startSeededRegion } from './client.js';
+import { dashboardMetricNames } from './observability.js';
 
 const booking = 'zj.330000-DSJ-00001'; // 浙里办场馆预约记录: conditional, personal items
 const grantedItems = ['booking_no', 'venue', 'person_name', 'phone', 'visit_date'];
@@ -24,10 +27,18 @@ describe('the four-province journey', () => {
   let grantId: string;
 
   const spans = new InMemorySpanExporter();
+  /** what the region logs at info and above, one JSON object a line */
+  const logLines: string[] = [];
+  const logSink = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
 
   beforeAll(async () => {
     initTelemetry({ serviceName: 'yrd-e2e', exporter: spans });
-    started = await startSeededRegion('journey');
+    started = await startSeededRegion('journey', { logger: createLogger({ name: 'yrd-e2e', level: 'info' }, logSink) });
     region = started.region;
     api = new RegionClient(region);
   });
@@ -188,7 +199,8 @@ describe('the four-province journey', () => {
       (s) => s.attributes['yrd.request_id'] === 'e2e-query-0001' && s.attributes['yrd.service'] === 'edge',
     );
     expect(edge).toBeDefined();
-    const trace = finished.filter((s) => s.spanContext().traceId === edge?.spanContext().traceId).map((s) => s.name);
+    const traceId = edge?.spanContext().traceId;
+    const trace = finished.filter((s) => s.spanContext().traceId === traceId).map((s) => s.name);
     expect(trace).toEqual(
       expect.arrayContaining([
         'POST /api/exchange/v1/queries', // the 上海 exchange service behind the edge
@@ -197,6 +209,38 @@ describe('the four-province journey', () => {
         'consent.Authorize', // 浙江's policy decision over gRPC (the catalogue entry may come from its 2 s cache)
       ]),
     );
+
+    // the trace goes on through JetStream: each province's audit service appends its record of the
+    // exchange in a consumer span under the send of that record
+    const appended = ['audit.sh.exchange.query.requested', 'audit.zj.exchange.query.served'];
+    const inTrace = await eventually(
+      async () => {
+        const all = spans.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+        const names = new Set(all.map((s) => s.name));
+        return appended.every((subject) => names.has(`process ${subject}`)) ? all : undefined;
+      },
+      15_000,
+      'the audit appends of both provinces in the trace',
+    );
+    for (const subject of appended) {
+      const consumer = inTrace.find((s) => s.name === `process ${subject}`);
+      expect(consumer?.kind).toBe(SpanKind.CONSUMER);
+      expect(consumer?.attributes['messaging.consumer.group.name']).toBe('audit-log');
+      const send = inTrace.find((s) => s.spanContext().spanId === consumer?.parentSpanContext?.spanId);
+      expect({ name: send?.name, kind: send?.kind }).toEqual({ name: `send ${subject}`, kind: SpanKind.PRODUCER });
+    }
+
+    // and the log lines written while answering carry the trace: the request lines of the edge and
+    // the 上海 exchange, each with the id of a span of this trace
+    const spanIds = new Set(inTrace.map((s) => s.spanContext().spanId));
+    const requestLines = logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.reqId === 'e2e-query-0001' && l.msg === 'request');
+    expect(requestLines.length).toBeGreaterThanOrEqual(2);
+    for (const line of requestLines) {
+      expect(line.trace_id).toBe(traceId);
+      expect(spanIds.has(String(line.span_id))).toBe(true);
+    }
   });
 
   it('both provinces audited the exchange, and their logs verify', async () => {
@@ -455,5 +499,86 @@ describe('the four-province journey', () => {
       });
       expectProblem(foreign, 401, 'AUTH.WRONG_PROVINCE');
     });
+  });
+
+  it('each service counts the journey on its admin /metrics, and the dashboard names only series that exist', async () => {
+    const scrapeOf = async (url: string) => {
+      const res = await fetch(`${url}/metrics`);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const samplesOf = async (url: string) => parseScrape(await scrapeOf(url));
+    const value = (all: Sample[], name: string, labels: Record<string, string>) =>
+      all
+        .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+        .reduce((sum, s) => sum + s.value, 0);
+    const sh = region.nodes.sh;
+    const zj = region.nodes.zj;
+
+    // 上海 asked 浙江 (allowed) and was refused without a grant; 浙江 served it
+    const shExchange = await samplesOf(sh.services.exchange?.adminUrl ?? '');
+    const pair = { requester_province: 'sh', provider_province: 'zj', mode: 'query' };
+    expect(value(shExchange, 'yrd_exchanges_total', { ...pair, step: 'requested', outcome: 'allow' })).toBeGreaterThan(
+      0,
+    );
+    expect(value(shExchange, 'yrd_exchange_refusals_total', { code: 'CONSENT.NO_GRANT' })).toBeGreaterThan(0);
+    expect(
+      value(shExchange, 'yrd_http_problems_total', { code: 'CONSENT.NO_GRANT', status_code: '403' }),
+    ).toBeGreaterThan(0);
+    // by route template, with the province and service every series carries
+    expect(
+      value(shExchange, 'http_server_requests_total', {
+        method: 'POST',
+        route: '/api/exchange/v1/queries',
+        status_code: '200',
+        province: 'sh',
+        service: 'exchange',
+      }),
+    ).toBeGreaterThan(0);
+    const zjExchange = await samplesOf(zj.services.exchange?.adminUrl ?? '');
+    expect(value(zjExchange, 'yrd_exchanges_total', { ...pair, step: 'served', outcome: 'allow' })).toBeGreaterThan(0);
+    expect(
+      zjExchange.some((s) => s.name === 'yrd_nats_requests_handled_total' && s.labels.outcome === 'ok' && s.value > 0),
+    ).toBe(true);
+    const zjConsent = await samplesOf(zj.services.consent?.adminUrl ?? '');
+    expect(
+      zjConsent.some((s) => s.name === 'grpc_server_handled_total' && /Authorize$/.test(s.labels.grpc_method ?? '')),
+    ).toBe(true);
+    expect(zjConsent.filter((s) => s.name === 'yrd_consent_applications_pending').map((s) => s.labels.stage)).toContain(
+      'submitted',
+    );
+    // the edge counts what it forwarded by its own route template
+    const shEdge = await samplesOf(sh.adminUrl);
+    expect(value(shEdge, 'http_server_requests_total', { route: '/api/exchange/*', service: 'edge' })).toBeGreaterThan(
+      0,
+    );
+    // both audit logs hold the exchange; the append lag was measured
+    for (const node of [sh, zj]) {
+      const audit = node.services.audit?.adminUrl ?? '';
+      await eventually(async () => (value(await samplesOf(audit), 'yrd_audit_log_size', {}) > 0 ? true : undefined));
+      const auditNow = await samplesOf(audit);
+      expect(value(auditNow, 'yrd_audit_append_lag_seconds_count', {})).toBeGreaterThan(0);
+      // the ingestion consumer's lag is read from the broker at the scrape
+      expect(
+        auditNow.filter((s) => s.name === 'yrd_jetstream_consumer_messages' && s.labels.consumer === 'audit-log'),
+      ).toHaveLength(2);
+    }
+
+    // the admin port is not the public one, and the edge does not hand /metrics out
+    expect(sh.services.exchange?.adminUrl).not.toBe(sh.services.exchange?.httpUrl);
+    const viaEdge = await api.call('sh', 'GET', '/metrics');
+    expect(viaEdge.status).toBeGreaterThanOrEqual(400);
+
+    // every series the dashboard queries exists in a real scrape of the two provinces' ten listeners
+    const urls = [sh, zj].flatMap((n) => [n.adminUrl, ...Object.values(n.services).map((s) => s.adminUrl)]);
+    const texts = await Promise.all(urls.map(scrapeOf));
+    const scraped = new Set(texts.flatMap((t) => [...scrapedNames(t)]));
+    const missing = [...dashboardMetricNames()].filter((n) => !scraped.has(n));
+    expect(missing).toEqual([]);
+    // no personal data in a name or a label: not the query key, not the person
+    for (const t of texts) {
+      expect(t).not.toContain(demoBookingNo);
+      expect(t).not.toContain(demoSubject.idNumber);
+    }
   });
 });

@@ -38,6 +38,8 @@ const config = parseConfig(
     YRD_PUBLIC_BASE_URL_AH: envPublicBaseUrl(),
     /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; unset = no export */
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+    /** default: beside the traces endpoint (…/v1/traces → …/v1/metrics) */
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z.string().url().optional(),
     NODE_ENV: z.string().optional(),
   }),
   process.env,
@@ -92,7 +94,11 @@ async function main() {
   const dataDir = resolve(config.YRD_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const logger = createLogger({ name: 'yrd-demo', level: config.YRD_LOG_LEVEL });
-  const telemetry = initTelemetry({ serviceName: 'yrd-demo', otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+  const telemetry = initTelemetry({
+    serviceName: 'yrd-demo',
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    otlpMetricsEndpoint: config.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
+  });
 
   // Ctrl-C reaches this process only: the nats-server runs in a process group of its own (see
   // @yrd/nats), so the nodes drain while it is still up and it is stopped last. A repeated signal

@@ -34,6 +34,8 @@ const config = parseConfig(
     YRD_SEED: envBool(false),
     YRD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+    /** default: beside the traces endpoint (…/v1/traces → …/v1/metrics) */
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z.string().url().optional(),
     NODE_ENV: z.string().optional(),
   }),
   process.env,
@@ -44,6 +46,7 @@ const logger = createLogger({ name: `yrd-node-${config.YRD_PROVINCE}`, level: co
 const telemetry = initTelemetry({
   serviceName: `yrd-node-${config.YRD_PROVINCE}`,
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+  otlpMetricsEndpoint: config.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
 });
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
 

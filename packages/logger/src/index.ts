@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
@@ -154,6 +155,16 @@ export interface LoggerConfig {
   base?: Record<string, unknown>;
 }
 
+/**
+ * The trace a line is written in: `trace_id` and `span_id` of the active span (the OpenTelemetry
+ * log data model's names), so a log line leads to its trace and back. Nothing outside a span.
+ */
+export function traceFields(): { trace_id: string; span_id: string } | Record<string, never> {
+  const span = trace.getActiveSpan()?.spanContext();
+  if (!span || !trace.isSpanContextValid(span)) return {};
+  return { trace_id: span.traceId, span_id: span.spanId };
+}
+
 /** One root logger per service; components take `logger.child({ component })`. */
 export function createLogger(cfg: LoggerConfig, destination?: pino.DestinationStream): Logger {
   const options: LoggerOptions = {
@@ -162,6 +173,8 @@ export function createLogger(cfg: LoggerConfig, destination?: pino.DestinationSt
     base: { ...(cfg.base ?? {}) },
     redact: { paths: redactPaths, censor },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // children inherit it: every line written inside a span carries the trace
+    mixin: traceFields,
     // errors become safe plain objects here; pino's own error serializer would rebuild messages and
     // stacks from the causes (the parameters with them), so it is not used
     formatters: { log: (obj) => scrub(obj, 0, new WeakSet()) as Record<string, unknown> },

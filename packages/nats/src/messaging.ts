@@ -17,7 +17,18 @@ import {
 } from '@nats-io/transport-node';
 import { AppError, asAppError, fromWire, statusFor, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
-import { extractTraceContext, injectTraceContext, SpanKind, withSpan } from '@yrd/telemetry';
+import {
+  type Counter,
+  counter,
+  extractTraceContext,
+  gauge,
+  type Histogram,
+  histogram,
+  injectTraceContext,
+  type Registry,
+  SpanKind,
+  withSpan,
+} from '@yrd/telemetry';
 import { unlessBrokerDown } from './health.js';
 
 const CODE = 'Yrd-Error-Code';
@@ -45,6 +56,34 @@ function tracedHeaders(extra?: Record<string, string>): MsgHdrs {
   return h;
 }
 
+interface NatsMetrics {
+  handled: Counter<'subject' | 'outcome'>;
+  duration: Histogram<'subject' | 'outcome'>;
+}
+
+/** Each connection's registry (a service has its own connection); set by `observeNats`. */
+const registries = new WeakMap<NatsConnection, NatsMetrics>();
+
+/**
+ * Counts the requests `serve` handles on this connection into `registry`: by the subscription's
+ * subject pattern (`xchg.zj.from.*.>`), never the subject a message arrived on, which may carry
+ * ids; and by outcome (`ok` or the error's stable code).
+ */
+export function observeNats(nc: NatsConnection, registry: Registry): void {
+  registries.set(nc, {
+    handled: counter(registry, {
+      name: 'yrd_nats_requests_handled_total',
+      help: 'NATS requests served, by subscription subject pattern and outcome (ok or the stable error code)',
+      labelNames: ['subject', 'outcome'],
+    }),
+    duration: histogram(registry, {
+      name: 'yrd_nats_request_duration_seconds',
+      help: 'Time to answer a NATS request, by subscription subject pattern and outcome',
+      labelNames: ['subject', 'outcome'],
+    }),
+  });
+}
+
 /**
  * Serves `subject` (with a queue group so replicas share load). A handler's AppError becomes an
  * error reply; anything else is logged and answered as INTERNAL without detail.
@@ -58,13 +97,25 @@ export function serve(
   const sub = nc.subscribe(subject, { ...(opts.queue ? { queue: opts.queue } : {}) });
   void (async () => {
     for await (const m of sub) {
-      void handleOne(m, opts, handler);
+      void handleOne(m, opts, handler).then((outcome) => {
+        const metrics = registries.get(nc);
+        if (!metrics) return;
+        const labels = { subject, outcome: outcome.code };
+        metrics.handled.inc(labels);
+        metrics.duration.observe(labels, (performance.now() - outcome.start) / 1000);
+      });
     }
   })();
   return sub;
 }
 
-async function handleOne(m: Msg, opts: { logger: Logger; spanName?: string }, handler: Handler) {
+async function handleOne(
+  m: Msg,
+  opts: { logger: Logger; spanName?: string },
+  handler: Handler,
+): Promise<{ code: string; start: number }> {
+  const start = performance.now();
+  let code = 'ok';
   const parent = extractTraceContext(headerRecord(m.headers));
   await withSpan(
     opts.spanName ?? `nats ${m.subject}`,
@@ -79,6 +130,7 @@ async function handleOne(m: Msg, opts: { logger: Logger; spanName?: string }, ha
         m.respond(out);
       } catch (err) {
         const e = asAppError(err);
+        code = e.code;
         if (e.kind === 'internal') opts.logger.error({ err, subject: m.subject }, 'nats handler failed');
         const status = statusFor(e.kind).http;
         // a 503 status on an empty reply is how NATS says "no responders": the requester would see
@@ -95,6 +147,7 @@ async function handleOne(m: Msg, opts: { logger: Logger; spanName?: string }, ha
       }
     },
   );
+  return { code, start };
 }
 
 export interface RequestOptions {
@@ -170,6 +223,90 @@ function mapRequestError(err: unknown, subject: string, code: string): AppError 
   });
 }
 
+export interface ConsumerLagTarget {
+  stream: string;
+  /** one durable consumer; absent: every consumer of the stream, summed (e.g. one per subscription) */
+  consumer?: string;
+  /** the `consumer` label: a fixed name, never a per-subscription id */
+  label: string;
+}
+
+/** Each registry's consumers to report, read by the one gauge's collect(). */
+const lagTargets = new WeakMap<Registry, { nc: NatsConnection; target: ConsumerLagTarget }[]>();
+
+/**
+ * JetStream consumer lag in `registry`: messages not yet delivered (`pending`) and delivered but
+ * not yet acknowledged (`ack_pending`), asked of the server at each scrape. A scrape waits at most
+ * `timeoutMs` for the server; a failed or late answer leaves the series out of that scrape and is
+ * counted in `yrd_jetstream_consumer_info_errors_total`, so the scrape itself never fails on it.
+ */
+export function observeConsumerLag(
+  registry: Registry,
+  nc: NatsConnection,
+  target: ConsumerLagTarget,
+  timeoutMs = 1000,
+): void {
+  const targets = lagTargets.get(registry) ?? [];
+  lagTargets.set(registry, [...targets, { nc, target }]);
+  if (targets.length > 0) return;
+  // the scrape asks every metric at once: the error count waits for this scrape's answers, so a
+  // failure shows in the same scrape (the gauge is registered first and starts asking first)
+  let asking: Promise<void> = Promise.resolve();
+  gauge(registry, {
+    name: 'yrd_jetstream_consumer_messages',
+    help: 'JetStream consumer lag: messages pending delivery (pending) or acknowledgement (ack_pending)',
+    labelNames: ['stream', 'consumer', 'state'],
+    async collect() {
+      this.reset();
+      asking = Promise.all(
+        (lagTargets.get(registry) ?? []).map(async ({ nc: conn, target: t }) => {
+          try {
+            const { pending, ackPending } = await withTimeout(consumerLag(conn, t), timeoutMs);
+            this.set({ stream: t.stream, consumer: t.label, state: 'pending' }, pending);
+            this.set({ stream: t.stream, consumer: t.label, state: 'ack_pending' }, ackPending);
+          } catch {
+            errors.inc({ stream: t.stream, consumer: t.label });
+          }
+        }),
+      ).then(() => undefined);
+      await asking;
+    },
+  });
+  const errors = counter(registry, {
+    name: 'yrd_jetstream_consumer_info_errors_total',
+    help: 'Consumer lag the broker did not report in time at a scrape, by stream and consumer',
+    labelNames: ['stream', 'consumer'],
+    async collect() {
+      await asking;
+    },
+  });
+}
+
+async function consumerLag(nc: NatsConnection, t: ConsumerLagTarget): Promise<{ pending: number; ackPending: number }> {
+  const jsm = await jetstreamManager(nc);
+  if (t.consumer) {
+    const info = await jsm.consumers.info(t.stream, t.consumer);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending };
+  }
+  let pending = 0;
+  let ackPending = 0;
+  for await (const info of jsm.consumers.list(t.stream)) {
+    pending += info.num_pending;
+    ackPending += info.num_ack_pending;
+  }
+  return { pending, ackPending };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** Ensures the province's audit stream exists (idempotent). */
 export async function ensureStream(
   nc: NatsConnection,
@@ -192,15 +329,33 @@ export async function ensureStream(
   }
 }
 
-/** Publishes to JetStream and waits for the server's ack; `msgId` deduplicates retries. */
+/**
+ * Publishes to JetStream and waits for the server's ack; `msgId` deduplicates retries. The send is
+ * a PRODUCER span whose context travels in the message headers: whoever consumes the message later
+ * continues the trace from it (`messageTrace` in @yrd/telemetry).
+ */
 export async function publishDurable(
   js: JetStreamClient,
   subject: string,
   data: Uint8Array,
   msgId: string,
 ): Promise<{ seq: number; duplicate: boolean }> {
-  const ack = await js.publish(subject, data, { msgID: msgId, headers: tracedHeaders() });
-  return { seq: ack.seq, duplicate: ack.duplicate };
+  return withSpan(
+    `send ${subject}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'nats',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': subject,
+      },
+    },
+    async (span) => {
+      const ack = await js.publish(subject, data, { msgID: msgId, headers: tracedHeaders() });
+      span.setAttribute('yrd.jetstream.duplicate', ack.duplicate);
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    },
+  );
 }
 
 export { headerRecord, jetstream, jetstreamManager };

@@ -11,7 +11,7 @@ import { envSecrets } from '@yrd/config';
 import { notFound } from '@yrd/errors';
 import type { NatsConnection } from '@yrd/nats';
 import { catalogV1, consentV1, startGrpcServer, unary } from '@yrd/proto';
-import { InMemorySpanExporter, initTelemetry } from '@yrd/telemetry';
+import { InMemorySpanExporter, initTelemetry, type ReadableSpan, SpanKind, SpanStatusCode } from '@yrd/telemetry';
 import {
   agencyCode,
   aPrincipal,
@@ -133,6 +133,13 @@ async function closedPort(): Promise<number> {
 }
 
 const newTraceId = () => randomBytes(16).toString('hex');
+const spans = new InMemorySpanExporter();
+
+/** The outbound HTTP spans (the undici instrumentation's) of one trace. */
+const clientSpans = (traceId: string): ReadableSpan[] =>
+  spans
+    .getFinishedSpans()
+    .filter((s) => s.spanContext().traceId === traceId && s.kind === SpanKind.CLIENT && 'url.full' in s.attributes);
 
 describe('a resource served from the provider agency’s own system (HTTP connector)', () => {
   let tb: Testbed;
@@ -165,8 +172,8 @@ describe('a resource served from the provider agency’s own system (HTTP connec
   };
 
   beforeAll(async () => {
-    // a real W3C propagator, so trace context is written into the agency request
-    initTelemetry({ serviceName: 'http-connector-test', exporter: new InMemorySpanExporter() });
+    // the SDK as the services run it: W3C propagation, and the undici instrumentation on outbound HTTP
+    initTelemetry({ serviceName: 'http-connector-test', exporter: spans });
     tb = await createTestbed();
     agency = await startAgencySystem(3000);
     tb.defer(() => agency.stop());
@@ -247,8 +254,25 @@ describe('a resource served from the provider agency’s own system (HTTP connec
     });
     expect(call.headers['x-request-id']).toBe('req-src-ok');
     expect(call.headers.authorization).toBe(`Bearer ${token}`);
-    // the trace the requester started in 上海 reaches the agency system in 浙江
+    // the trace the requester started in 上海 reaches the agency system in 浙江, one traceparent only
     expect(call.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+
+    // the call is the undici instrumentation's client span, and the agency saw it as its parent
+    const [client, ...more] = clientSpans(traceId);
+    expect(more).toEqual([]);
+    expect(client?.name).toBe('POST');
+    expect(client?.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'url.full': `${agency.base}/ok`,
+      'server.address': '127.0.0.1',
+      'server.port': Number(new URL(agency.base).port),
+      'http.response.status_code': 200,
+    });
+    expect(String(call.headers.traceparent).split('-')[2]).toBe(client?.spanContext().spanId);
+    // under 浙江's span for the lane request, which says what was asked for
+    const parent = spans.getFinishedSpans().find((s) => s.spanContext().spanId === client?.parentSpanContext?.spanId);
+    expect(parent?.name).toBe('nats xchg.zj.from.sh.exchange.query');
+    expect(parent?.attributes['yrd.resource_id']).toBe(resourceId);
   });
 
   it('answers a verification from the agency’s records, without returning them', async () => {
@@ -275,7 +299,8 @@ describe('a resource served from the provider agency’s own system (HTTP connec
 
   it('calls with GET and a named header when configured so', async () => {
     await configure('/ok', { method: 'GET', headerName: 'X-Api-Key' });
-    const res = await query('req-src-get');
+    const traceId = newTraceId();
+    const res = await query('req-src-get', {}, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
     expect(res.status).toBe(200);
     expect(res.body.records).toEqual([maskedAgencyRecord]);
     const call = agency.seen.at(-1) as Seen;
@@ -286,6 +311,12 @@ describe('a resource served from the provider agency’s own system (HTTP connec
     expect(u.searchParams.getAll('items')).toEqual(granted);
     expect(call.headers['x-api-key']).toBe(token);
     expect(call.headers.authorization).toBeUndefined();
+    // the key (personal data in general) is in the query string: the span records the URL without it
+    const [client] = clientSpans(traceId);
+    expect(client?.name).toBe('GET');
+    expect(client?.attributes['url.full']).toBe(`${agency.base}/ok`);
+    expect(client?.attributes['url.query']).toBe('REDACTED');
+    expect(JSON.stringify(client?.attributes)).not.toContain(creditCode);
   });
 
   it('a slow agency system gives 503 EXCHANGE.SOURCE_UNAVAILABLE within about the timeout, never a hang', async () => {
@@ -323,9 +354,18 @@ describe('a resource served from the provider agency’s own system (HTTP connec
     ['a 404', '/nowhere'],
   ])('%s from the agency system is 503 EXCHANGE.SOURCE_BAD_REPLY', async (_why, path) => {
     await configure(path);
-    const res = await query(`req-src-bad-${path.slice(1)}`);
+    const traceId = newTraceId();
+    const res = await query(
+      `req-src-bad-${path.slice(1)}`,
+      {},
+      { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    );
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('EXCHANGE.SOURCE_BAD_REPLY');
+    // an error status is an error on the client span; a 2xx with a bad body is a good HTTP call
+    const [client] = clientSpans(traceId);
+    const status = client?.attributes['http.response.status_code'];
+    expect(client?.status.code).toBe(Number(status) >= 400 ? SpanStatusCode.ERROR : SpanStatusCode.UNSET);
     // nothing of the agency's answer reaches the requester
     expect(JSON.stringify(res.body)).not.toContain('database down');
   });

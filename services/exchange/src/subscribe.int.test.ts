@@ -10,6 +10,7 @@ import { type RunningConsent, startConsent } from '@yrd/consent';
 import { type DatabaseHandle, openDatabase, sql } from '@yrd/db';
 import { feedStream, jetstreamManager, type NatsConnection, request, subjects } from '@yrd/nats';
 import { feedV1 } from '@yrd/proto';
+import { InMemorySpanExporter, initTelemetry, type ReadableSpan, SpanKind } from '@yrd/telemetry';
 import { aDataItem, agencyCode, aPrincipal, aResource, auditEventsIn, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedOptions } from './feeds.js';
@@ -180,7 +181,10 @@ describe('subscriptions between 上海 (requester) and 浙江 (provider)', () =>
     return id;
   };
 
+  const spans = new InMemorySpanExporter();
+
   beforeAll(async () => {
+    initTelemetry({ serviceName: 'subscribe-test', exporter: spans });
     tb = await createTestbed();
     for (const p of ['zj', 'sh'] as const) {
       db[p] = await openDatabase();
@@ -261,6 +265,59 @@ describe('subscriptions between 上海 (requester) and 浙江 (provider)', () =>
     expect(receivedEv.map((e) => e.payloadHash).sort()).toEqual(delivered.map((e) => e.payloadHash).sort());
     const all = JSON.stringify([...zjEv, ...shEv]);
     for (const secret of ['周明远', '13812345678', 'WB2026000001', '杭州—上海']) expect(all).not.toContain(secret);
+  });
+
+  it('the publisher’s trace goes on through the feed stream to the delivery, the requester and both audit trails', async () => {
+    const res = await subscribe({ resourceId: waybills.id, purpose, grantId: grants.subscribe });
+    expect(res.status).toBe(201);
+    const id = String(res.body.id);
+    const traceId = `${'f'.repeat(31)}1`;
+    const published = await tb.http(
+      zjExchange().httpUrl,
+      users.zjPublisher,
+      'POST',
+      `/api/exchange/v1/feeds/${waybills.id}/events`,
+      { events: [waybill(90)] },
+      { traceparent: `00-${traceId}-${'a'.repeat(15)}1-01` },
+    );
+    expect(published.status).toBe(202);
+    await received(id, 1);
+
+    // every subscription to the resource delivers the event, each in this trace: follow this one's
+    const chain = () => {
+      const inTrace = spans.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+      const child = (parent: ReadableSpan | undefined, name: string) =>
+        inTrace.find((s) => s.name === name && s.parentSpanContext?.spanId === parent?.spanContext().spanId);
+      // 浙江's delivery of this subscription is a consumer span under the send of the event it carries
+      const delivery = inTrace.find(
+        (s) => s.kind === SpanKind.CONSUMER && s.attributes['messaging.consumer.group.name'] === id,
+      );
+      const send = inTrace.find((s) => s.spanContext().spanId === delivery?.parentSpanContext?.spanId);
+      // under it: the lane into 上海, 上海 taking the batch in, and the records both sides send to their trails
+      const lane = child(delivery, 'nats request xchg.sh.from.zj.exchange.deliver');
+      const taken = child(lane, 'nats xchg.sh.from.zj.exchange.deliver');
+      const shRecord = child(taken, 'send audit.sh.exchange.subscribe.received');
+      const zjRecord = child(delivery, 'send audit.zj.exchange.subscribe.delivered');
+      return shRecord && zjRecord ? { delivery, send, lane, taken, shRecord, zjRecord } : undefined;
+    };
+    const { delivery, send, lane, taken, shRecord, zjRecord } = await eventually(
+      async () => chain(),
+      10_000,
+      'the delivery chain in the publisher’s trace',
+    );
+    expect(delivery?.name).toMatch(/^process feed\.zj\./);
+    expect(delivery?.attributes['messaging.batch.message_count']).toBe(1);
+    expect({ name: send?.name, kind: send?.kind }).toEqual({
+      name: delivery?.name.replace(/^process/, 'send'),
+      kind: SpanKind.PRODUCER,
+    });
+    expect(delivery?.links.map((l) => l.context.spanId)).toEqual([send?.spanContext().spanId]);
+    expect([lane?.kind, taken?.kind, shRecord.kind, zjRecord.kind]).toEqual([
+      SpanKind.CLIENT,
+      SpanKind.SERVER,
+      SpanKind.PRODUCER,
+      SpanKind.PRODUCER,
+    ]);
   });
 
   it('refuses a subscription without a grant, under a grant without subscribe, of a resource not offered by subscription, and of sensitive data without a legal duty', async () => {

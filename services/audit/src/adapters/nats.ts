@@ -4,13 +4,38 @@
  * Delivery is at least once; the log dedupes by event id, so each event is in the log exactly once.
  * An event is acknowledged only once it is in the log: while the log cannot append, JetStream keeps
  * the events and hands them out again, later each time (backoff up to 30 s), and nothing is lost.
+ *
+ * The trace goes on through the stream: each event's append is a CONSUMER span whose parent is the
+ * send span its publisher wrote into the message headers, so the trace of an exchange holds the
+ * append in its province's log. Events are appended a batch at a time, and one span cannot have
+ * several parents, so each event has its own span, lasting from the start of its batch's append to
+ * its ack (or nak, or term); the batch itself runs in the only event's span when it holds one event,
+ * and in no span otherwise (a batch of many traces belongs to none of them).
  */
 import { AckPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { asAppError } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
-import { auditStream, ensureStream, jetstream, jetstreamManager, type NatsConnection, subjects } from '@yrd/nats';
+import {
+  auditStream,
+  ensureStream,
+  headerRecord,
+  jetstream,
+  jetstreamManager,
+  type NatsConnection,
+  subjects,
+} from '@yrd/nats';
 import { auditV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
+import {
+  context,
+  messageTrace,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  tracer,
+} from '@yrd/telemetry';
 import type { AuditLog } from '../app/audit-log.js';
 import type { LogHealth, LogState } from '../app/log-health.js';
 
@@ -36,6 +61,9 @@ export class AuditIngest {
 
   /** failed appends in a row (0 after a success): the redelivery delay grows with it */
   private failures = 0;
+
+  /** told of the events each batch appended, duplicates left out (the append-lag metric) */
+  onAppended: ((events: auditV1.AuditEvent[]) => void) | undefined;
 
   /** How long JetStream waits before handing failed events out again. */
   get retryDelay(): number {
@@ -81,26 +109,68 @@ export class AuditIngest {
     })().catch((err) => this.logger.error({ err }, 'audit consumer stopped'));
   }
 
+  /** One CONSUMER span per event, continuing the trace its publisher sent it in. */
+  private processSpan(m: JsMsg, batchSize: number): Span {
+    const sent = messageTrace(headerRecord(m.headers));
+    return tracer().startSpan(
+      `process ${m.subject}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': m.subject,
+          'messaging.consumer.group.name': AUDIT_CONSUMER,
+          'messaging.batch.message_count': batchSize,
+          'yrd.jetstream.seq': m.seq,
+          'yrd.jetstream.redelivered': m.redelivered,
+        },
+      },
+      sent?.context ?? ROOT_CONTEXT,
+    );
+  }
+
   private async appendBatch(batch: JsMsg[]) {
-    const decoded: { m: JsMsg; ev: auditV1.AuditEvent }[] = [];
-    for (const m of batch) {
+    const spans = batch.map((m) => this.processSpan(m, batch.length));
+    const within = <T>(span: Span | undefined, fn: () => T): T =>
+      context.with(span ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT, fn);
+    const decoded: { m: JsMsg; ev: auditV1.AuditEvent; span: Span | undefined }[] = [];
+    batch.forEach((m, i) => {
+      const span = spans[i];
       try {
-        decoded.push({ m, ev: auditV1.AuditEvent.decode(m.data) });
+        decoded.push({ m, ev: auditV1.AuditEvent.decode(m.data), span });
       } catch (err) {
-        this.logger.error({ err, subject: m.subject, seq: m.seq }, 'undecodable audit event dropped');
+        within(span, () =>
+          this.logger.error({ err, subject: m.subject, seq: m.seq }, 'undecodable audit event dropped'),
+        );
+        span?.setStatus({ code: SpanStatusCode.ERROR, message: 'AUDIT.UNDECODABLE' });
         m.term();
+        span?.end();
       }
-    }
+    });
     try {
-      const results = await this.log.appendMany(decoded.map((d) => d.ev));
+      const results = await within(decoded.length === 1 ? decoded[0]?.span : undefined, () =>
+        this.log.appendMany(decoded.map((d) => d.ev)),
+      );
       results.forEach((r, i) => {
         const d = decoded[i];
         if (!d) return;
         if ('invalid' in r) {
-          this.logger.error({ eventId: d.ev.eventId, reason: r.invalid }, 'invalid audit event dropped');
+          within(d.span, () =>
+            this.logger.error({ eventId: d.ev.eventId, reason: r.invalid }, 'invalid audit event dropped'),
+          );
+          d.span?.setStatus({ code: SpanStatusCode.ERROR, message: 'AUDIT.INVALID_EVENT' });
           d.m.term();
         } else d.m.ack();
       });
+      this.onAppended?.(
+        decoded
+          .filter((_d, i) => {
+            const r = results[i];
+            return r !== undefined && !('invalid' in r) && !r.duplicate;
+          })
+          .map((d) => d.ev),
+      );
       this.failures = 0;
     } catch (err) {
       this.failures++;
@@ -111,7 +181,12 @@ export class AuditIngest {
         { code: e.code, events: decoded.length, delay },
         'appending audit events failed; redelivery later',
       );
-      for (const d of decoded) d.m.nak(delay);
+      for (const d of decoded) {
+        d.span?.setStatus({ code: SpanStatusCode.ERROR, message: e.code });
+        d.m.nak(delay);
+      }
+    } finally {
+      for (const d of decoded) d.span?.end();
     }
   }
 

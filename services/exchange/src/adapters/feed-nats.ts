@@ -5,6 +5,11 @@
  * after it was made. The two provinces talk on lanes only: the requester on its lane into the
  * provider (`subscribe`, `unsubscribe`), the provider on its lane into the requester (`deliver`,
  * `ended`) — every province exports a lane to every other, so both directions exist.
+ *
+ * Traces go on through the stream: each event carries the send span of its publish in its headers,
+ * and a delivery attempt runs in a CONSUMER span placed by `batchPlacement` — under the publish when
+ * the whole batch was published in one trace, on its own otherwise (a batch of several traces has no
+ * one parent), linked to every event's publish either way.
  */
 import {
   AckPolicy,
@@ -19,6 +24,7 @@ import type { Logger } from '@yrd/logger';
 import {
   ensureStream,
   feedStream,
+  headerRecord,
   jetstream,
   jetstreamManager,
   type NatsConnection,
@@ -28,6 +34,7 @@ import {
 } from '@yrd/nats';
 import { consentV1, feedV1 } from '@yrd/proto';
 import { isProvince, type Province } from '@yrd/region';
+import { batchPlacement, messageTrace, SpanKind, withSpan } from '@yrd/telemetry';
 import { decode, type ProviderFeeds } from '../app/feeds.js';
 import type { RequesterFeeds } from '../app/subscriber.js';
 import type {
@@ -101,7 +108,7 @@ export class JetStreamFeedLog implements FeedLog {
 
   async reader(subscriptionId: string): Promise<FeedReader> {
     const consumer = await jetstream(this.nc).consumers.get(this.stream, subscriptionId);
-    return new JetStreamReader(consumer, this.logger);
+    return new JetStreamReader(consumer, subscriptionId, this.logger);
   }
 
   async close(subscriptionId: string): Promise<void> {
@@ -123,6 +130,7 @@ export class JetStreamFeedLog implements FeedLog {
 class JetStreamReader implements FeedReader {
   constructor(
     private readonly consumer: Consumer,
+    private readonly subscriptionId: string,
     private readonly logger: Logger,
   ) {}
 
@@ -147,6 +155,8 @@ class JetStreamReader implements FeedReader {
       }
     }
     if (kept.length === 0) return undefined;
+    const { parent, links } = batchPlacement(kept.map((m) => messageTrace(headerRecord(m.headers))));
+    const subject = kept[0]?.subject ?? '';
     return {
       events,
       ack: async () => {
@@ -160,6 +170,23 @@ class JetStreamReader implements FeedReader {
       release: () => {
         for (const m of kept) m.nak();
       },
+      within: (work) =>
+        withSpan(
+          `process ${subject}`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent,
+            links,
+            attributes: {
+              'messaging.system': 'nats',
+              'messaging.operation.type': 'process',
+              'messaging.destination.name': subject,
+              'messaging.consumer.group.name': this.subscriptionId,
+              'messaging.batch.message_count': kept.length,
+            },
+          },
+          work,
+        ),
     };
   }
 }

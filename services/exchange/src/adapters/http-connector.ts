@@ -7,7 +7,8 @@
  *   POST {url}                                   (method POST, the default)
  *     content-type: application/json
  *     x-request-id: <the exchange's request id>  (the same id is in both provinces' audit trails)
- *     traceparent, tracestate                    (W3C trace context of the exchange call)
+ *     traceparent, tracestate                    (W3C trace context of the exchange call, written
+ *                                                 by the undici instrumentation with its client span)
  *     authorization: Bearer <secret>             (or `<headerName>: <secret>`; only with a secretRef)
  *     {"resourceId": "zj.330000-SCJG-00001", "key": {"credit_code": "9133…"},
  *      "items": ["company_name", "legal_representative"], "limit": 100}
@@ -28,7 +29,7 @@
 import type { SecretResolver } from '@yrd/config';
 import { AppError, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
-import { injectTraceContext, SpanKind, withSpan } from '@yrd/telemetry';
+import { trace } from '@yrd/telemetry';
 import { z } from 'zod';
 import type { SourceConnector, SourceQuery, SourceRecord } from '../app/sources.js';
 import type { HttpSourceSettings } from '../domain/sources.js';
@@ -127,36 +128,28 @@ export class HttpConnector implements SourceConnector {
     this.maxReplyBytes = opts.maxReplyBytes ?? defaultMaxReplyBytes;
   }
 
-  find(s: HttpSourceSettings, q: SourceQuery): Promise<SourceRecord[]> {
+  async find(s: HttpSourceSettings, q: SourceQuery): Promise<SourceRecord[]> {
     const origin = new URL(s.url).origin;
     // the origin only: with GET the key is in the query string, and the key is personal data
     const logCtx = { resourceId: q.resourceId, requestId: q.requestId, origin, method: s.method };
-    return withSpan(
-      'exchange.source.fetch',
-      {
-        kind: SpanKind.CLIENT,
-        attributes: { 'http.request.method': s.method, 'server.address': origin, 'yrd.resource_id': q.resourceId },
-      },
-      async () => {
-        const t0 = performance.now();
-        try {
-          const records = await this.call(s, q, logCtx);
-          return records;
-        } catch (err) {
-          const e = err instanceof AppError ? err : unavailable(SOURCE_UNAVAILABLE, String(err), { cause: err });
-          this.opts.logger.warn(
-            { ...logCtx, code: e.code, ms: Math.round(performance.now() - t0), err: e.cause ?? e.message },
-            'provider agency system call failed',
-          );
-          throw e;
-        }
-      },
-    );
+    // the HTTP client span itself (method, origin and path, status, error) is the undici
+    // instrumentation's, a child of the span this runs in, which says what was asked for
+    trace.getActiveSpan()?.setAttribute('yrd.resource_id', q.resourceId);
+    const t0 = performance.now();
+    try {
+      return await this.call(s, q, logCtx);
+    } catch (err) {
+      const e = err instanceof AppError ? err : unavailable(SOURCE_UNAVAILABLE, String(err), { cause: err });
+      this.opts.logger.warn(
+        { ...logCtx, code: e.code, ms: Math.round(performance.now() - t0), err: e.cause ?? e.message },
+        'provider agency system call failed',
+      );
+      throw e;
+    }
   }
 
   private async call(s: HttpSourceSettings, q: SourceQuery, logCtx: Record<string, unknown>) {
     const headers: Record<string, string> = { accept: 'application/json', 'x-request-id': q.requestId };
-    injectTraceContext(headers);
     if (s.secretRef !== undefined) {
       const secret = this.opts.secrets(s.secretRef);
       if (!secret) {

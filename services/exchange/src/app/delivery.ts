@@ -240,7 +240,7 @@ export class Delivery {
         break;
       }
       for (;;) {
-        const outcome = await this.exclusive(() => this.attempt(batch)).catch((err: unknown) => {
+        const outcome = await this.exclusive(() => batch.within(() => this.attempt(batch))).catch((err: unknown) => {
           this.ctx.logger.error({ err, subscriptionId: this.sub.id }, 'delivery attempt failed');
           return 'retry' as const;
         });

@@ -101,6 +101,11 @@ export interface PulledBatch {
   keepAlive(): void;
   /** not delivered: JetStream hands the events out again at once */
   release(): void;
+  /**
+   * Runs work on the batch (a delivery attempt) in the trace its events were published in, so the
+   * publisher's trace goes on to the requester's store and audit log.
+   */
+  within<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface FeedReader {
