@@ -103,8 +103,15 @@ for (const w of workspaces) {
     }
   }
 }
-for (const w of workspaces) {
-  if (!w.hasTsconfig) problems.push(`${w.dir}: no tsconfig.json (every workspace is a TypeScript project)`);
+// every workspace is a TypeScript project; a new one gets the usual tsconfig.json
+for (const w of workspaces.filter((w) => !w.hasTsconfig)) {
+  if (check) {
+    problems.push(`${w.dir}: no tsconfig.json (every workspace is a TypeScript project)`);
+  } else {
+    const base = toPosix(posix.relative(w.dir, 'tsconfig.base.json'));
+    writeFileSync(join(root, w.dir, 'tsconfig.json'), `${format({ extends: base, include: ['src/**/*.ts'] })}\n`);
+    console.log(`wrote ${w.dir}/tsconfig.json`);
+  }
 }
 
 /** The workspaces each one depends on, as a graph over directories. */
@@ -186,7 +193,10 @@ if (problems.length === 0) {
   }
 }
 
-for (const w of warnings) console.error(`tsconfig-references: warning: ${w}`);
+// An undeclared workspace import still resolves (through the root node_modules), but tsc then checks
+// that workspace's sources again inside the importer, outside the build graph: --check refuses it.
+if (check) problems.push(...warnings);
+else for (const w of warnings) console.error(`tsconfig-references: warning: ${w}`);
 if (problems.length > 0) {
   for (const p of problems) console.error(`tsconfig-references: ${p}`);
   if (check) console.error('tsconfig-references: run `node scripts/tsconfig-references.mjs` to write them');

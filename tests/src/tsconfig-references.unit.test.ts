@@ -164,6 +164,31 @@ describe('tsconfig references', () => {
     expect(r.err).toContain('warning: packages/auth imports @yrd/region but its package.json does not depend on it');
     expect(r.err).toContain('warning: packages/auth imports @yrd/errors but its package.json does not depend on it');
     expect(r.err).not.toContain('@yrd/db');
+    // the check refuses it: tsc would check @yrd/region's sources again inside packages/auth
+    const checked = run('--check', '--root', root);
+    expect(checked.code).toBe(1);
+    expect(checked.err).toContain(
+      'tsconfig-references: packages/auth imports @yrd/region but its package.json does not depend on it',
+    );
+  });
+
+  it('give a new workspace the usual tsconfig.json', () => {
+    const root = tree(['packages/*'], {
+      'packages/errors': { name: '@yrd/errors' },
+      'packages/client': { name: '@yrd/client', dependencies: { '@yrd/errors': '*' } },
+    });
+    rmSync(join(root, 'packages/client/tsconfig.json'));
+    const missing = run('--check', '--root', root);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('packages/client: no tsconfig.json');
+
+    expect(run('--root', root).code).toBe(0);
+    expect(readJson(join(root, 'packages/client/tsconfig.json'))).toEqual({
+      extends: '../../tsconfig.base.json',
+      include: ['src/**/*.ts'],
+      references: [{ path: '../errors' }],
+    });
+    expect(run('--check', '--root', root).code).toBe(0);
   });
 
   it('refuse an unknown argument', () => {
