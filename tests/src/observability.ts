@@ -52,5 +52,6 @@ export function dashboardMetricNames(d: Dashboard = dashboard()): Set<string> {
 /** The admin ports the collector's Prometheus receiver scrapes. */
 export function collectorScrapePorts(): number[] {
   const text = readFileSync(`${folder}otel-collector.yaml`, 'utf8');
-  return [...text.matchAll(/- targets: \['[^']*:(\d+)'\]/g)].map((m) => Number(m[1]));
+  // one target per line, in either quoting (biome formats the file with double quotes)
+  return [...text.matchAll(/- targets: \[\s*["'][^"']*:(\d+)["']\s*\]/g)].map((m) => Number(m[1]));
 }
