@@ -28,14 +28,22 @@ import {
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth, urlProblem } from './input.js';
+import { documentingSerializerCompiler, documentTransform, routeTransform } from './openapi.js';
 
 export { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth } from './input.js';
+export {
+  documentTransform,
+  fastifyPath,
+  httpMethods,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  problemMediaType,
+  problemResponse,
+} from './openapi.js';
 export { publicApiRoutes } from './public-routes.js';
 export type { ZodTypeProvider };
 
@@ -130,13 +138,14 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(documentingSerializerCompiler);
   app.decorateRequest('principal', undefined);
   app.decorateRequest('span', undefined);
   app.decorateRequest('problemCode', undefined);
   const slot: { metrics?: HttpMetrics } = opts.metrics ? { metrics: httpMetrics(opts.metrics) } : {};
   metricsSlots.set(app, slot);
 
+  const open = new Set(['/healthz', ...(opts.publicRoutes ?? [])]);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -148,7 +157,8 @@ export async function buildHttpApp(opts: HttpAppOptions) {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: routeTransform(opts.service),
+    transformObject: documentTransform(open),
   });
 
   // JSON bodies: fastify's own parser (which refuses __proto__ and constructor.prototype), after a
@@ -265,7 +275,6 @@ export async function buildHttpApp(opts: HttpAppOptions) {
 
   if (opts.verifier) {
     const verifier = opts.verifier;
-    const open = new Set(['/healthz', ...(opts.publicRoutes ?? [])]);
     app.addHook('preHandler', async (req) => {
       const url = req.routeOptions.url ?? '';
       // API descriptions are public
@@ -454,4 +463,4 @@ export function requireRoles(req: FastifyRequest, ...roles: Role[]): Principal {
 }
 
 /** Problem schema for OpenAPI responses. */
-export { problemSchema } from './problem.js';
+export { type Problem, problemSchema } from './problem.js';

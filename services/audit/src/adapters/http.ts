@@ -1,5 +1,5 @@
 import { forbidden, invalid, notFound, unavailable } from '@yrd/errors';
-import { type HttpApp, principalOf } from '@yrd/http';
+import { type HttpApp, principalOf, problemResponse } from '@yrd/http';
 import { isoDateTime } from '@yrd/http/dates';
 import { canonicalKeyValue, isValidIdNumber, type SubjectRefs } from '@yrd/region';
 import { z } from 'zod';
@@ -8,6 +8,14 @@ import type { CosignatureBook } from '../app/cosignatures.js';
 import type { CounterpartTrace, Witness } from '../app/witness.js';
 import { type AuditAction, auditAccess } from '../domain/access.js';
 import { MAX_EXPORT_RECORDS } from '../domain/index.js';
+import {
+  auditExportSchema,
+  subjectTraceSchema,
+  traceAnswerSchema,
+  verdictSchema,
+  verifyJobSchema,
+  witnessReportSchema,
+} from './http-schemas.js';
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const instant = isoDateTime;
@@ -24,6 +32,8 @@ export function auditRoutes(
     '/api/audit/v1/records',
     {
       schema: {
+        operationId: 'traceAuditRecords',
+        response: { 200: traceAnswerSchema },
         summary: '留痕查询 trace audit records with inclusion proofs',
         description:
           'Filters combine with AND. `from` is inclusive and `to` exclusive, on occurredAt. A full page carries `next`: pass it as `after`.',
@@ -66,6 +76,8 @@ export function auditRoutes(
     '/api/audit/v1/export',
     {
       schema: {
+        operationId: 'exportAuditLog',
+        response: { 200: auditExportSchema },
         summary: '导出留痕 export a range of the log with its heads and proofs, for offline checking',
         description: `Format yrd-audit-export/2 (docs/audit-format.md): the heads carry the other provinces' co-signatures; at most ${MAX_EXPORT_RECORDS} records. Check it with \`npm run audit:verify -- <file> --trust <trust list from GET /api/audit/v1/trust-list>\`.`,
         querystring: z.object({ fromSeq: seq.optional(), toSeq: seq.optional() }),
@@ -88,6 +100,8 @@ export function auditRoutes(
     '/api/audit/v1/witness',
     {
       schema: {
+        operationId: 'getWitnessReport',
+        response: { 200: witnessReportSchema },
         summary: '见证 what this province witnessed of the others’ logs, and any alarm (a rewritten history)',
       },
     },
@@ -109,6 +123,8 @@ function subjectTraceRoute(app: HttpApp, log: AuditLog, subjects: SubjectRefs) {
     '/api/audit/v1/records/by-subject',
     {
       schema: {
+        operationId: 'traceAuditRecordsBySubject',
+        response: { 200: subjectTraceSchema },
         summary: '按数据主体追溯 trace one person by ID number or query key, across subject key rotations',
         description:
           'Give `idNumber` (居民身份证号码) or `key` (a query key, e.g. a booking number), not both. The answer lists the references searched (one per known key id, and the legacy unkeyed ones) and the records carrying any of them, as `GET /api/audit/v1/records` does.',
@@ -161,6 +177,12 @@ function verifyRoutes(app: HttpApp, log: AuditLog) {
     '/api/audit/v1/verify',
     {
       schema: {
+        operationId: 'verifyAuditLog',
+        response: {
+          200: verdictSchema,
+          202: verifyJobSchema,
+          503: problemResponse('验证未完成 the verification could not run to the end'),
+        },
         summary: '验证日志 verify the whole audit log (a pass from now; waits for its verdict)',
         description:
           'Starts a verification from now (or joins the one queued to start next) and waits up to `wait` seconds (default 10, at most 60) for it: 200 with the verdict, else 202 with the job and a Location to ask again.',
@@ -185,6 +207,8 @@ function verifyRoutes(app: HttpApp, log: AuditLog) {
     '/api/audit/v1/verify',
     {
       schema: {
+        operationId: 'startAuditLogVerification',
+        response: { 202: verifyJobSchema },
         summary: '开始验证日志 start verifying the whole audit log in the background',
         description: 'Starts a verification, or returns the one running: 202 with the job and its Location.',
       },
@@ -201,6 +225,8 @@ function verifyRoutes(app: HttpApp, log: AuditLog) {
     '/api/audit/v1/verify/:jobId',
     {
       schema: {
+        operationId: 'getAuditLogVerification',
+        response: { 200: verifyJobSchema },
         summary: '验证任务 a verification job: progress, then its verdict',
         params: z.object({ jobId: z.string().max(100) }),
       },

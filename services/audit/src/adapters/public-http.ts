@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { TrustAnchors } from '@yrd/auth';
 import { notFound } from '@yrd/errors';
-import type { HttpApp } from '@yrd/http';
+import { type HttpApp, problemResponse } from '@yrd/http';
 import { z } from 'zod';
 import type { AuditLog } from '../app/audit-log.js';
 import type { CosignatureBook } from '../app/cosignatures.js';
@@ -25,6 +25,7 @@ import {
   witnessName,
 } from '../domain/index.js';
 import type { Keyring } from '../domain/keyring.js';
+import { consistencySchema, inclusionSchema, publishedHeadSchema, trustListSchema } from './http-schemas.js';
 
 const size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -60,6 +61,8 @@ export function publicAuditRoutes(app: HttpApp, deps: PublicAuditDeps) {
     '/api/audit/v1/trust-list',
     {
       schema: {
+        operationId: 'getTrustList',
+        response: { 200: trustListSchema, 404: problemResponse('本节点未配置区域信任列表 no trust list on this node') },
         summary: '区域信任列表 the regional trust list: every province’s head-signing keys, current and past',
         description:
           'Public. Each key with its key id, validity and the C2SP verifier keys (`vkey` for heads, `witnessVkey` for co-signatures) that signed-note tools read. Every province serves the same list: compare `sha256` across them.',
@@ -104,6 +107,8 @@ export function publicAuditRoutes(app: HttpApp, deps: PublicAuditDeps) {
     '/api/audit/v1/heads/latest',
     {
       schema: {
+        operationId: 'getLatestSignedHead',
+        response: { 200: publishedHeadSchema },
         summary: '最新签名树头 the latest signed tree head, with the co-signatures over exactly it',
         description: 'Public. `note` is the head as a C2SP checkpoint with its signature and co-signature lines.',
       },
@@ -115,6 +120,8 @@ export function publicAuditRoutes(app: HttpApp, deps: PublicAuditDeps) {
     '/api/audit/v1/heads/:size',
     {
       schema: {
+        operationId: 'getSignedHead',
+        response: { 200: publishedHeadSchema },
         summary: '签名树头 the signed head of a given size, with the co-signatures over exactly it',
         params: z.object({ size }),
       },
@@ -135,6 +142,11 @@ export function publicAuditRoutes(app: HttpApp, deps: PublicAuditDeps) {
     '/api/audit/v1/checkpoint',
     {
       schema: {
+        operationId: 'getCheckpoint',
+        response: {
+          200: { description: 'C2SP checkpoint (signed note)', content: { 'text/plain': { schema: z.string() } } },
+          404: problemResponse('最新树头不是检查点格式 the latest head predates checkpoints'),
+        },
         summary: '检查点 the latest head as a C2SP checkpoint (text/plain signed note)',
         description: 'Public. Verify with any signed-note tool given the verifier keys of the trust list.',
       },
@@ -153,6 +165,8 @@ export function publicAuditRoutes(app: HttpApp, deps: PublicAuditDeps) {
     '/api/audit/v1/consistency',
     {
       schema: {
+        operationId: 'getConsistencyProof',
+        response: { 200: consistencySchema, 404: problemResponse('没有该大小的签名树头 no signed head of that size') },
         summary: '一致性证明 consistency proof between two signed heads',
         description:
           'Public. `to` defaults to the latest head. Both sizes must be sizes of signed heads (size 0 needs none): else 404 AUDIT.HEAD_NOT_FOUND. Each head comes with the co-signatures over exactly it, as from `heads/{size}`.',
@@ -170,6 +184,8 @@ export function publicAuditRoutes(app: HttpApp, deps: PublicAuditDeps) {
     '/api/audit/v1/proofs/inclusion',
     {
       schema: {
+        operationId: 'getInclusionProof',
+        response: { 200: inclusionSchema, 404: problemResponse('没有该叶或签名树头 no such leaf or signed head') },
         summary: '包含证明 inclusion proof of a leaf against a signed head of your choosing',
         description:
           'Public. Give `leafHash` (hex, as in an export or a trace) or `seq`; `treeSize` is the size of a signed head (default: the latest). The answer holds the head with its co-signatures: check the path leads from the leaf to its root (RFC 9162 §2.1.3.2).',

@@ -1,7 +1,8 @@
-import { type HttpApp, principalOf, requireRoles } from '@yrd/http';
+import { type HttpApp, principalOf, problemResponse, requireRoles } from '@yrd/http';
 import { z } from 'zod';
 import type { DutyApp } from '../app/duty.js';
 import { dutyInput, negativeEntryInput } from '../domain/duty.js';
+import { complianceSchema, dutySchema, negativeEntrySchema } from './http-schemas.js';
 
 const idParams = z.object({ id: z.string().max(100) });
 const trailQuery = z.object({
@@ -24,6 +25,8 @@ export function dutyRoutes(app: HttpApp, duties: DutyApp) {
     '/api/catalog/v1/duties',
     {
       schema: {
+        operationId: 'listDuties',
+        response: { 200: z.object({ items: z.array(dutySchema) }) },
         summary: '共享责任清单 the duty list: what each agency must catalogue',
         querystring: trailQuery.extend({ agency: z.string().max(50).optional() }),
       },
@@ -38,7 +41,14 @@ export function dutyRoutes(app: HttpApp, duties: DutyApp) {
 
   app.post(
     '/api/catalog/v1/duties',
-    { schema: { summary: '列入责任清单 the province admin adds a duty', body: dutyInput } },
+    {
+      schema: {
+        operationId: 'addDuty',
+        response: { 409: problemResponse('责任清单已有该项 the duty is already listed'), 201: dutySchema },
+        summary: '列入责任清单 the province admin adds a duty',
+        body: dutyInput,
+      },
+    },
     async (req, reply) => {
       const duty = await duties.addDuty(req.body, principalOf(req));
       reply.status(201);
@@ -48,13 +58,27 @@ export function dutyRoutes(app: HttpApp, duties: DutyApp) {
 
   app.delete(
     '/api/catalog/v1/duties/:id',
-    { schema: { summary: '移出责任清单 the province admin removes a duty (a reason is required)', ...removal } },
+    {
+      schema: {
+        operationId: 'removeDuty',
+        response: { 200: dutySchema },
+        summary: '移出责任清单 the province admin removes a duty (a reason is required)',
+        ...removal,
+      },
+    },
     async (req) => duties.removeDuty(req.params.id, req.body?.reason ?? req.query.reason ?? '', principalOf(req)),
   );
 
   app.get(
     '/api/catalog/v1/negative-list',
-    { schema: { summary: '负面清单 classes and entries that must not be shared', querystring: trailQuery } },
+    {
+      schema: {
+        operationId: 'listNegativeList',
+        response: { 200: z.object({ items: z.array(negativeEntrySchema) }) },
+        summary: '负面清单 classes and entries that must not be shared',
+        querystring: trailQuery,
+      },
+    },
     async (req) => ({
       items: await duties.negativeList(requireRoles(req, 'publisher', 'admin'), {
         includeRemoved: req.query.includeRemoved === 'true',
@@ -66,6 +90,8 @@ export function dutyRoutes(app: HttpApp, duties: DutyApp) {
     '/api/catalog/v1/negative-list',
     {
       schema: {
+        operationId: 'addNegativeListEntry',
+        response: { 409: problemResponse('负面清单已有该项 already on the negative list'), 201: negativeEntrySchema },
         summary: '列入负面清单 the province admin lists a class or an entry, with reason and legal basis',
         body: negativeEntryInput,
       },
@@ -81,6 +107,8 @@ export function dutyRoutes(app: HttpApp, duties: DutyApp) {
     '/api/catalog/v1/negative-list/:id',
     {
       schema: {
+        operationId: 'removeNegativeListEntry',
+        response: { 200: negativeEntrySchema },
         summary: '移出负面清单 the province admin removes a negative-list entry (a reason is required)',
         ...removal,
       },
@@ -92,6 +120,8 @@ export function dutyRoutes(app: HttpApp, duties: DutyApp) {
     '/api/catalog/v1/compliance',
     {
       schema: {
+        operationId: 'getAgencyCompliance',
+        response: { 200: complianceSchema },
         summary: '履责情况 per-agency compliance: duties fulfilled or missing, and negative-list violations',
         querystring: z.object({ agency: z.string().max(50).optional() }),
       },

@@ -1,9 +1,10 @@
-import { type HttpApp, principalOf, requireRoles } from '@yrd/http';
+import { type HttpApp, principalOf, problemResponse, requireRoles } from '@yrd/http';
 import { provinces } from '@yrd/region';
 import { z } from 'zod';
 import type { CatalogApp } from '../app/catalog.js';
 import { classTable, gradeLabel } from '../domain/classes.js';
 import { grades, resourceInput, tiers } from '../domain/resource.js';
+import { classTableSchema, historySchema, resourceSchema, searchPageSchema } from './http-schemas.js';
 
 /** The filters of a regional search (and of an export). */
 export const searchFilters = z.object({
@@ -21,6 +22,8 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
     '/api/catalog/v1/resources',
     {
       schema: {
+        operationId: 'searchResources',
+        response: { 200: searchPageSchema },
         summary: '检索区域目录 search the regional catalogue',
         querystring: searchFilters.extend({
           page: z.coerce.number().int().min(1).max(10_000).default(1),
@@ -36,7 +39,13 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
 
   app.get(
     '/api/catalog/v1/classes',
-    { schema: { summary: '资源分类表 the class-code table (类/项/目/细目) with grade floors' } },
+    {
+      schema: {
+        operationId: 'listResourceClasses',
+        response: { 200: classTableSchema },
+        summary: '资源分类表 the class-code table (类/项/目/细目) with grade floors',
+      },
+    },
     async () => ({
       classes: classTable().map((c) => ({ ...c, ...(c.floor ? { floorLabel: gradeLabel(c.floor) } : {}) })),
     }),
@@ -45,7 +54,12 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
   app.get(
     '/api/catalog/v1/resources/:id',
     {
-      schema: { summary: '目录条目详情 one entry with its data items', params: z.object({ id: z.string().max(100) }) },
+      schema: {
+        operationId: 'getResource',
+        response: { 200: resourceSchema },
+        summary: '目录条目详情 one entry with its data items',
+        params: z.object({ id: z.string().max(100) }),
+      },
     },
     async (req) => catalog.get(req.params.id, principalOf(req)),
   );
@@ -54,6 +68,11 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
     '/api/catalog/v1/resources',
     {
       schema: {
+        operationId: 'createResource',
+        response: {
+          409: problemResponse('该资源代码已在目录中 the resource code is already catalogued'),
+          201: resourceSchema,
+        },
         summary: '编目 a publisher creates an entry (draft)',
         body: resourceInput,
       },
@@ -69,6 +88,8 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
     '/api/catalog/v1/resources/:id/publish',
     {
       schema: {
+        operationId: 'publishResource',
+        response: { 200: resourceSchema },
         summary: '发布 the province admin publishes an entry (审核 in one step); publishers submit instead',
         params: z.object({ id: z.string().max(100) }),
       },
@@ -82,6 +103,8 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
     '/api/catalog/v1/resources/:id',
     {
       schema: {
+        operationId: 'updateResource',
+        response: { 200: resourceSchema },
         summary: '变更 change an entry: a new version (a published entry stays published)',
         params: idParams,
         body: resourceInput,
@@ -94,6 +117,8 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
     '/api/catalog/v1/resources/:id/withdraw',
     {
       schema: {
+        operationId: 'withdrawResource',
+        response: { 200: resourceSchema },
         summary: '撤销 withdraw an entry from the regional catalogue (a reason is required)',
         params: idParams,
         body: z.object({ reason: z.string().max(2000) }),
@@ -104,7 +129,14 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
 
   app.get(
     '/api/catalog/v1/resources/:id/history',
-    { schema: { summary: '变更记录 who changed what and when', params: idParams } },
+    {
+      schema: {
+        operationId: 'getResourceHistory',
+        response: { 200: historySchema },
+        summary: '变更记录 who changed what and when',
+        params: idParams,
+      },
+    },
     async (req) => ({
       id: req.params.id,
       history: await catalog.history(req.params.id, requireRoles(req, 'publisher', 'admin')),
@@ -115,6 +147,8 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
     '/api/catalog/v1/resources/:id/versions/:version',
     {
       schema: {
+        operationId: 'getResourceVersion',
+        response: { 200: resourceSchema },
         summary: '历史版本 one version of an entry as it was',
         params: z.object({ id: z.string().max(100), version: z.coerce.number().int().min(1) }),
       },
@@ -124,7 +158,14 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
 
   app.post(
     '/api/catalog/v1/resources/:id/submit',
-    { schema: { summary: '提交审核 the provider agency submits a draft for review', params: idParams } },
+    {
+      schema: {
+        operationId: 'submitResource',
+        response: { 200: resourceSchema },
+        summary: '提交审核 the provider agency submits a draft for review',
+        params: idParams,
+      },
+    },
     async (req) => catalog.submit(req.params.id, requireRoles(req, 'publisher', 'admin')),
   );
 
@@ -132,6 +173,8 @@ export function catalogRoutes(app: HttpApp, catalog: CatalogApp) {
     '/api/catalog/v1/resources/:id/review',
     {
       schema: {
+        operationId: 'reviewResource',
+        response: { 200: resourceSchema },
         summary: '审核 the province admin publishes a submitted entry or sends it back with a reason',
         params: idParams,
         body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().max(2000).default('') }),

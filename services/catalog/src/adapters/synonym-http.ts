@@ -1,7 +1,8 @@
-import { type HttpApp, principalOf, requireRoles } from '@yrd/http';
+import { type HttpApp, principalOf, problemResponse, requireRoles } from '@yrd/http';
 import { z } from 'zod';
 import type { SynonymApp } from '../app/synonym.js';
 import { noControl, synonymInput } from '../domain/synonym.js';
+import { synonymLineSchema } from './http-schemas.js';
 
 /** Line ids are seed-NN or UUIDs; anything else cannot name one. */
 const idParams = z.object({ id: z.string().regex(/^[\w-]{1,100}$/, 'a synonym line id') });
@@ -13,6 +14,8 @@ export function synonymRoutes(app: HttpApp, synonyms: SynonymApp) {
     '/api/catalog/v1/search-synonyms',
     {
       schema: {
+        operationId: 'listSearchSynonyms',
+        response: { 200: z.object({ items: z.array(synonymLineSchema) }) },
         summary: '检索同义词表 the synonym and short-form table search expands queries with',
         querystring: z.object({
           includeRemoved: z.enum(['true', 'false']).default('false').describe('also the removed lines (the trail)'),
@@ -28,7 +31,14 @@ export function synonymRoutes(app: HttpApp, synonyms: SynonymApp) {
 
   app.post(
     '/api/catalog/v1/search-synonyms',
-    { schema: { summary: '添加同义词 the province admin adds a synonym or short form', body: synonymInput } },
+    {
+      schema: {
+        operationId: 'addSearchSynonym',
+        response: { 409: problemResponse('同义词表已有该行 the line is already in the table'), 201: synonymLineSchema },
+        summary: '添加同义词 the province admin adds a synonym or short form',
+        body: synonymInput,
+      },
+    },
     async (req, reply) => {
       const line = await synonyms.add(req.body, principalOf(req));
       reply.status(201);
@@ -40,6 +50,8 @@ export function synonymRoutes(app: HttpApp, synonyms: SynonymApp) {
     '/api/catalog/v1/search-synonyms/:id',
     {
       schema: {
+        operationId: 'removeSearchSynonym',
+        response: { 200: synonymLineSchema },
         summary: '移出同义词表 the province admin removes a line (a reason is required)',
         params: idParams,
         querystring: z.object({ reason }),

@@ -9,6 +9,14 @@ import { toDcat } from '../domain/dcat.js';
 import { columns, entryRows } from '../domain/table.js';
 import { formatOf, mediaTypes, readTableFile, tableFormats, writeTableFile } from './files.js';
 import { searchFilters } from './http.js';
+import {
+  csvAnswerSchema,
+  dcatSchema,
+  fileAnswerSchema,
+  fileSchema,
+  importJobSchema,
+  xlsxMediaType,
+} from './http-schemas.js';
 
 /** Large enough for a whole agency's catalogue (100,000 item rows is about 30 MB of CSV). */
 const uploadLimit = 64 * 1024 * 1024;
@@ -36,7 +44,19 @@ export function transferRoutes(
     '/api/catalog/v1/imports',
     {
       bodyLimit: uploadLimit,
+      config: {
+        requestMedia: {
+          'text/csv': { schema: z.string(), description: '导入模板 the import layout, UTF-8' },
+          [xlsxMediaType]: { schema: fileSchema },
+          'application/octet-stream': { schema: fileSchema, description: 'with ?format=csv or xlsx' },
+        },
+      },
       schema: {
+        operationId: 'importResources',
+        response: {
+          200: importJobSchema.describe('wait=true: the finished job'),
+          202: importJobSchema.describe('the job to poll (Location)'),
+        },
         summary: '批量导入 import entries from a CSV or XLSX file (one row per data item); all or nothing',
         description:
           'Send the file as the body (text/csv or the XLSX media type). New resource codes become drafts; existing ones a new version when a cell changed. Without wait=true the answer is 202 with a job to poll.',
@@ -80,6 +100,8 @@ export function transferRoutes(
     '/api/catalog/v1/imports/:id',
     {
       schema: {
+        operationId: 'getImport',
+        response: { 200: importJobSchema },
         summary: '导入进度 progress and row errors of an import',
         params: z.object({ id: z.string().max(64) }),
       },
@@ -91,6 +113,17 @@ export function transferRoutes(
     '/api/catalog/v1/export',
     {
       schema: {
+        operationId: 'exportCatalog',
+        response: {
+          200: {
+            description: '目录文件 the catalogue as a file (Content-Disposition: attachment)',
+            content: {
+              'text/csv': { schema: csvAnswerSchema },
+              [xlsxMediaType]: { schema: fileAnswerSchema },
+              'application/ld+json': { schema: dcatSchema },
+            },
+          },
+        },
         summary: '导出目录 export as CSV, XLSX (the import layout) or DCAT JSON-LD',
         description:
           'scope=region: the regional published catalogue; scope=own: this province’s own entries in every state (a publisher’s agency, or all for the admin).',

@@ -1,4 +1,4 @@
-import { type HttpApp, principalOf, requireRoles } from '@yrd/http';
+import { type HttpApp, principalOf, problemResponse, requireRoles } from '@yrd/http';
 import { isoDateTime } from '@yrd/http/dates';
 import { provinces } from '@yrd/region';
 import { z } from 'zod';
@@ -9,6 +9,13 @@ import type { ProvinceRules } from '../app/rules.js';
 import { modes } from '../domain/index.js';
 import { policyRulesInput } from '../domain/rules.js';
 import { applicationStatuses } from '../domain/workflow.js';
+import {
+  applicationSchema,
+  consentSchema,
+  decidedApplicationSchema,
+  grantSchema,
+  rulesVersionSchema,
+} from './http-schemas.js';
 
 const id = z.object({ id: z.string().min(1).max(200) });
 const itemNames = z.array(z.string().min(1).max(64)).min(1).max(500);
@@ -64,7 +71,17 @@ export interface ConsentRouteUseCases {
 export function consentRoutes(app: HttpApp, { applications, grants, consents, rules }: ConsentRouteUseCases) {
   app.post(
     '/api/consent/v1/applications',
-    { schema: { summary: '共享申请 a requester applies for a conditional resource', body: applicationBody } },
+    {
+      schema: {
+        operationId: 'submitApplication',
+        response: {
+          409: problemResponse('无需申请或有效期已过 no application needed (unconditional), or the validity has ended'),
+          201: applicationSchema,
+        },
+        summary: '共享申请 a requester applies for a conditional resource',
+        body: applicationBody,
+      },
+    },
     async (req, reply) => {
       const by = requireRoles(req, 'requester');
       const created = await applications.submit(by, req.body);
@@ -75,13 +92,28 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
 
   app.get(
     '/api/consent/v1/applications/:id',
-    { schema: { summary: '申请详情 one application (read from the provider province)', params: id } },
+    {
+      schema: {
+        operationId: 'getApplication',
+        response: { 200: applicationSchema },
+        summary: '申请详情 one application (read from the provider province)',
+        params: id,
+      },
+    },
     async (req) => applications.get(principalOf(req), req.params.id),
   );
 
   app.post(
     '/api/consent/v1/applications/:id/decision',
-    { schema: { summary: '审核 the provider’s reviewer approves or rejects', params: id, body: decisionBody } },
+    {
+      schema: {
+        operationId: 'decideApplication',
+        response: { 200: decidedApplicationSchema },
+        summary: '审核 the provider’s reviewer approves or rejects',
+        params: id,
+        body: decisionBody,
+      },
+    },
     async (req) => applications.decide(requireRoles(req, 'reviewer'), req.params.id, req.body),
   );
 
@@ -89,6 +121,8 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
     '/api/consent/v1/applications/:id/compliance',
     {
       schema: {
+        operationId: 'reviewApplicationCompliance',
+        response: { 200: decidedApplicationSchema },
         summary: '符合性审查 the data authority passes an application on to the provider, or fails it with a reason',
         params: id,
         body: reasoned(['pass', 'fail'] as const),
@@ -105,6 +139,8 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
     '/api/consent/v1/applications/:id/second-approval',
     {
       schema: {
+        operationId: 'secondApproveApplication',
+        response: { 200: decidedApplicationSchema },
         summary: '二级审批 the data authority approves important data after the provider, or refuses with a reason',
         params: id,
         body: reasoned(['approve', 'reject'] as const),
@@ -121,6 +157,8 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
     '/api/consent/v1/applications/:id/coordination',
     {
       schema: {
+        operationId: 'requestCoordination',
+        response: { 200: applicationSchema },
         summary: '申请协调 after a rejection, the requester asks the data authority to coordinate, citing its duty',
         params: id,
         body: z.object({ reason: z.string().max(2000) }),
@@ -133,6 +171,8 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
     '/api/consent/v1/applications/:id/coordination/decision',
     {
       schema: {
+        operationId: 'decideCoordination',
+        response: { 200: decidedApplicationSchema },
         summary: '协调结论 the data authority decides a coordination or an overdue, escalated application',
         params: id,
         body: reasoned(['approve', 'reject'] as const).extend({ legalDuty: z.boolean().optional() }),
@@ -150,6 +190,8 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
     '/api/consent/v1/applications',
     {
       schema: {
+        operationId: 'listApplications',
+        response: { 200: z.object({ applications: z.array(applicationSchema) }) },
         summary: '待办 a worklist of applications at the provider, overdue ones flagged',
         querystring: z.object({
           status: z.enum(applicationStatuses).optional(),
@@ -165,7 +207,13 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
 
   app.get(
     '/api/consent/v1/rules',
-    { schema: { summary: '管理规则 the province’s rules in force, with their version' } },
+    {
+      schema: {
+        operationId: 'getRules',
+        response: { 200: rulesVersionSchema },
+        summary: '管理规则 the province’s rules in force, with their version',
+      },
+    },
     async () => rules.inForce(),
   );
 
@@ -173,6 +221,8 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
     '/api/consent/v1/rules',
     {
       schema: {
+        operationId: 'updateRules',
+        response: { 409: problemResponse('规则已被他人修改 the rules changed meanwhile'), 200: rulesVersionSchema },
         summary: '修改规则 the province admin changes the rules: a new version, kept and audited',
         body: rulesBody,
       },
@@ -182,7 +232,13 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
 
   app.get(
     '/api/consent/v1/rules/history',
-    { schema: { summary: '规则变更记录 every version of the rules: who, when, why, what changed' } },
+    {
+      schema: {
+        operationId: 'getRulesHistory',
+        response: { 200: z.object({ versions: z.array(rulesVersionSchema) }) },
+        summary: '规则变更记录 every version of the rules: who, when, why, what changed',
+      },
+    },
     async () => ({ versions: await rules.history() }),
   );
 
@@ -190,6 +246,8 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
     '/api/consent/v1/rules/versions/:version',
     {
       schema: {
+        operationId: 'getRulesVersion',
+        response: { 200: rulesVersionSchema },
         summary: '历史规则 one version of the rules (0: the defaults)',
         params: z.object({ version: z.coerce.number().int().min(0) }),
       },
@@ -197,19 +255,35 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
     async (req) => rules.at(req.params.version),
   );
 
-  app.get('/api/consent/v1/grants/:id', { schema: { summary: '授权详情 one grant', params: id } }, async (req) =>
-    grants.get(principalOf(req), req.params.id),
+  app.get(
+    '/api/consent/v1/grants/:id',
+    { schema: { operationId: 'getGrant', response: { 200: grantSchema }, summary: '授权详情 one grant', params: id } },
+    async (req) => grants.get(principalOf(req), req.params.id),
   );
 
   app.delete(
     '/api/consent/v1/grants/:id',
-    { schema: { summary: '撤销授权 the provider’s reviewer revokes a grant', params: id } },
+    {
+      schema: {
+        operationId: 'revokeGrant',
+        response: { 200: grantSchema },
+        summary: '撤销授权 the provider’s reviewer revokes a grant',
+        params: id,
+      },
+    },
     async (req) => grants.revoke(requireRoles(req, 'reviewer'), req.params.id),
   );
 
   app.post(
     '/api/consent/v1/consents',
-    { schema: { summary: '出具授权书 a data subject consents', body: consentBody } },
+    {
+      schema: {
+        operationId: 'giveConsent',
+        response: { 201: consentSchema },
+        summary: '出具授权书 a data subject consents',
+        body: consentBody,
+      },
+    },
     async (req, reply) => {
       const created = await consents.create(requireRoles(req, 'subject'), req.body);
       reply.status(201);
@@ -219,19 +293,39 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
 
   app.get(
     '/api/consent/v1/consents',
-    { schema: { summary: '我的授权书 a data subject lists their consents' } },
+    {
+      schema: {
+        operationId: 'listConsents',
+        response: { 200: z.object({ consents: z.array(consentSchema) }) },
+        summary: '我的授权书 a data subject lists their consents',
+      },
+    },
     async (req) => ({ consents: await consents.mine(requireRoles(req, 'subject')) }),
   );
 
   app.get(
     '/api/consent/v1/consents/:id',
-    { schema: { summary: '授权书详情 one of my consents', params: id } },
+    {
+      schema: {
+        operationId: 'getConsent',
+        response: { 200: consentSchema },
+        summary: '授权书详情 one of my consents',
+        params: id,
+      },
+    },
     async (req) => consents.get(requireRoles(req, 'subject'), req.params.id),
   );
 
   app.delete(
     '/api/consent/v1/consents/:id',
-    { schema: { summary: '撤回授权书 the data subject revokes a consent', params: id } },
+    {
+      schema: {
+        operationId: 'revokeConsent',
+        response: { 200: consentSchema },
+        summary: '撤回授权书 the data subject revokes a consent',
+        params: id,
+      },
+    },
     async (req) => consents.revoke(requireRoles(req, 'subject'), req.params.id),
   );
 }

@@ -1,6 +1,7 @@
-import { type HttpApp, requireRoles } from '@yrd/http';
+import { type HttpApp, problemResponse, requireRoles } from '@yrd/http';
 import { z } from 'zod';
 import type { RequesterApp } from '../app/exchange.js';
+import { queryResultSchema, verificationResultSchema } from './http-schemas.js';
 
 const keyValues = z
   .record(z.string().min(1).max(100), z.string().max(500))
@@ -19,6 +20,14 @@ export function exchangeRoutes(app: HttpApp, requester: RequesterApp) {
     '/api/exchange/v1/queries',
     {
       schema: {
+        operationId: 'runQuery',
+        response: {
+          409: problemResponse(
+            '请求编号已用于另一请求或正在处理 the request id was used for another request, or is being served',
+          ),
+          429: problemResponse('超出授权的调用频次 over the grant’s rate: see Retry-After'),
+          200: queryResultSchema,
+        },
         summary: '查询 query a resource of any member province (masked, granted items only)',
         body: z.object({ ...common, items: z.array(z.string().min(1).max(100)).max(200).optional() }),
       },
@@ -41,6 +50,14 @@ export function exchangeRoutes(app: HttpApp, requester: RequesterApp) {
     '/api/exchange/v1/verifications',
     {
       schema: {
+        operationId: 'runVerification',
+        response: {
+          409: problemResponse(
+            '请求编号已用于另一请求或正在处理 the request id was used for another request, or is being served',
+          ),
+          429: problemResponse('超出授权的调用频次 over the grant’s rate: see Retry-After'),
+          200: verificationResultSchema,
+        },
         summary: '核验 verify claims against a provider’s records (no data returned)',
         body: z.object({ ...common, claims: keyValues }),
       },

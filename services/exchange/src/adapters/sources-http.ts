@@ -2,6 +2,7 @@ import { type HttpApp, principalOf } from '@yrd/http';
 import { z } from 'zod';
 import type { SourceAdmin } from '../app/sources.js';
 import { sourceInput } from '../domain/sources.js';
+import { dataSourceSchema } from './http-schemas.js';
 
 const params = z.object({ resourceId: z.string().min(1).max(200) });
 
@@ -14,6 +15,8 @@ export function sourceRoutes(app: HttpApp, sources: SourceAdmin) {
     '/api/exchange/v1/sources',
     {
       schema: {
+        operationId: 'listDataSources',
+        response: { 200: z.object({ items: z.array(dataSourceSchema) }) },
         summary: '数据源 configured data sources (admin: all; publisher: its agency’s); unlisted = embedded',
       },
     },
@@ -24,6 +27,8 @@ export function sourceRoutes(app: HttpApp, sources: SourceAdmin) {
     '/api/exchange/v1/sources/:resourceId',
     {
       schema: {
+        operationId: 'configureDataSource',
+        response: { 200: dataSourceSchema },
         summary: '配置数据源 point a resource at the providing agency’s system (http) or the embedded data',
         params,
         body: sourceInput,
@@ -34,7 +39,14 @@ export function sourceRoutes(app: HttpApp, sources: SourceAdmin) {
 
   app.delete(
     '/api/exchange/v1/sources/:resourceId',
-    { schema: { summary: '恢复内置数据 back to the embedded datasets', params } },
+    {
+      schema: {
+        operationId: 'removeDataSource',
+        response: { 200: dataSourceSchema },
+        summary: '恢复内置数据 back to the embedded datasets',
+        params,
+      },
+    },
     async (req) => sources.reset(principalOf(req), req.params.resourceId, req.id),
   );
 }

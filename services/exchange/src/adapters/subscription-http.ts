@@ -1,8 +1,9 @@
-import { type HttpApp, requireRoles } from '@yrd/http';
+import { type HttpApp, problemResponse, requireRoles } from '@yrd/http';
 import { z } from 'zod';
 import { maxEventsPerPublish, type ProviderFeeds } from '../app/feeds.js';
 import type { RequesterFeeds } from '../app/subscriber.js';
 import type { ReceivedEvent, Subscription } from '../app/subscriptions.js';
+import { publishedEventsSchema, subscriptionEventsSchema, subscriptionSchema } from './http-schemas.js';
 
 const id = z.object({ id: z.string().min(1).max(100) });
 const itemName = z.string().min(1).max(100);
@@ -73,6 +74,8 @@ export function subscriptionRoutes(app: HttpApp, requester: RequesterFeeds, prov
     '/api/exchange/v1/subscriptions',
     {
       schema: {
+        operationId: 'subscribe',
+        response: { 409: problemResponse('订阅已存在 the subscription exists'), 201: subscriptionSchema },
         summary: '订阅 subscribe to a resource’s change feed of any member province (granted items, masked)',
         body: subscribeBody,
       },
@@ -87,13 +90,26 @@ export function subscriptionRoutes(app: HttpApp, requester: RequesterFeeds, prov
 
   app.get(
     '/api/exchange/v1/subscriptions',
-    { schema: { summary: '本单位的订阅 the subscriptions of the caller’s agency, newest first' } },
+    {
+      schema: {
+        operationId: 'listSubscriptions',
+        response: { 200: z.object({ items: z.array(subscriptionSchema) }) },
+        summary: '本单位的订阅 the subscriptions of the caller’s agency, newest first',
+      },
+    },
     async (req) => ({ items: (await requester.list(requireRoles(req, 'requester'))).map(view) }),
   );
 
   app.get(
     '/api/exchange/v1/subscriptions/:id',
-    { schema: { summary: '订阅状态 one subscription (the subscribing agency only)', params: id } },
+    {
+      schema: {
+        operationId: 'getSubscription',
+        response: { 200: subscriptionSchema },
+        summary: '订阅状态 one subscription (the subscribing agency only)',
+        params: id,
+      },
+    },
     async (req) => view(await requester.get(requireRoles(req, 'requester'), req.params.id)),
   );
 
@@ -101,6 +117,8 @@ export function subscriptionRoutes(app: HttpApp, requester: RequesterFeeds, prov
     '/api/exchange/v1/subscriptions/:id/events',
     {
       schema: {
+        operationId: 'listSubscriptionEvents',
+        response: { 200: subscriptionEventsSchema },
         summary: '订阅事件 received events after a cursor, oldest first (the subscribing agency only)',
         params: id,
         querystring: eventsQuery,
@@ -122,7 +140,14 @@ export function subscriptionRoutes(app: HttpApp, requester: RequesterFeeds, prov
 
   app.delete(
     '/api/exchange/v1/subscriptions/:id',
-    { schema: { summary: '取消订阅 the subscribing agency ends its subscription', params: id } },
+    {
+      schema: {
+        operationId: 'cancelSubscription',
+        response: { 200: subscriptionSchema },
+        summary: '取消订阅 the subscribing agency ends its subscription',
+        params: id,
+      },
+    },
     async (req) => view(await requester.cancel(requireRoles(req, 'requester'), req.params.id)),
   );
 
@@ -130,6 +155,8 @@ export function subscriptionRoutes(app: HttpApp, requester: RequesterFeeds, prov
     '/api/exchange/v1/feeds/:resourceId/events',
     {
       schema: {
+        operationId: 'publishFeedEvents',
+        response: { 202: publishedEventsSchema },
         summary: '发布变更事件 the providing agency publishes change events of its resource into the feed',
         params: z.object({ resourceId: z.string().min(1).max(200) }),
         body: publishBody,

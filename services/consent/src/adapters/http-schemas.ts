@@ -1,0 +1,113 @@
+/**
+ * The consent service's answers as the OpenAPI document describes them (response schemas only: they
+ * document what the handlers return, see documentingSerializerCompiler in @yrd/http).
+ */
+import { z } from 'zod';
+import { policyRulesInput } from '../domain/rules.js';
+
+const step = z.object({
+  seq: z.number().int(),
+  action: z.string(),
+  fromStatus: z.string(),
+  toStatus: z.string(),
+  actorUser: z.string(),
+  actorAgency: z.string(),
+  at: z.string(),
+  reason: z.string(),
+});
+
+export const applicationSchema = z
+  .object({
+    id: z.string(),
+    requesterUser: z.string(),
+    requesterAgency: z.string(),
+    requesterProvince: z.string(),
+    resourceId: z.string(),
+    resourceVersion: z.number().int(),
+    providerProvince: z.string(),
+    purpose: z.string(),
+    legalBasis: z.string(),
+    items: z.array(z.string()),
+    modes: z.array(z.string()).describe('query | verify | subscribe'),
+    validUntil: z.string(),
+    status: z
+      .string()
+      .describe(
+        'compliance_review 符合性审查 | submitted 待审核 | second_approval 二级审批 | coordination 协调 | approved | rejected | expired',
+      ),
+    reason: z.string(),
+    decidedBy: z.string(),
+    decidedAt: z.string(),
+    grantId: z.string().describe('the grant an approval created; empty before'),
+    dueAt: z.string().describe('the open stage’s deadline (working days under the rules)'),
+    createdAt: z.string(),
+    grade: z.string(),
+    firstApprovedBy: z.string(),
+    legalDuty: z.boolean(),
+    coordinated: z.boolean(),
+    escalated: z.boolean(),
+    rulesVersion: z.number().int(),
+    steps: z.array(step),
+    overdue: z.boolean(),
+    providerAgency: z.string(),
+    ratePerMinute: z.number().int(),
+  })
+  .meta({ id: 'Application' });
+
+export const grantSchema = z
+  .object({
+    id: z.string(),
+    applicationId: z.string(),
+    requesterAgency: z.string(),
+    requesterProvince: z.string(),
+    resourceId: z.string(),
+    resourceVersion: z.number().int(),
+    items: z.array(z.string()).readonly(),
+    purpose: z.string(),
+    modes: z.array(z.enum(['query', 'verify', 'subscribe'])).readonly(),
+    validFrom: z.string(),
+    validUntil: z.string(),
+    status: z.enum(['active', 'revoked', 'expired']),
+    legalDuty: z.boolean().optional().describe('履行法定职责'),
+    revokedAt: z.string(),
+    ratePerMinute: z.number().int(),
+  })
+  .meta({ id: 'Grant' });
+
+export const consentSchema = z
+  .object({
+    id: z.string(),
+    subjectRef: z.string().describe('the hashed reference to the person, never the ID number'),
+    subjectUser: z.string(),
+    requesterAgency: z.string(),
+    requesterProvince: z.string(),
+    resourceId: z.string(),
+    items: z.array(z.string()),
+    purpose: z.string(),
+    validUntil: z.string(),
+    status: z.string().describe('active | revoked | expired'),
+    signature: z.string().describe('base64url Ed25519 over the canonical JSON of the signed fields'),
+    keyId: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string(),
+    fetchType: z.string().describe('once | periodic'),
+    alg: z.string(),
+  })
+  .meta({ id: 'Consent' });
+
+export const rulesVersionSchema = z
+  .object({
+    version: z.number().int().describe('0: the defaults'),
+    rules: policyRulesInput,
+    changedBy: z.string(),
+    changedAt: z.string(),
+    reason: z.string(),
+    changedFields: z.array(z.string()),
+  })
+  .meta({ id: 'RulesVersion' });
+
+/** A decision on an application: the application as it now stands, and the grant an approval created. */
+export const decidedApplicationSchema = z.object({
+  application: applicationSchema,
+  grant: grantSchema.optional().describe('present when the decision approved the application'),
+});
