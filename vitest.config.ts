@@ -12,6 +12,8 @@ export default defineConfig({
             'packages/**/src/**/*.unit.test.ts',
             'services/**/src/**/*.unit.test.ts',
             'seeds/**/*.unit.test.ts',
+            // the web console's pure parts (its screens are tested in a browser: tests/src/console.e2e.test.ts)
+            'apps/console/src/**/*.unit.test.ts',
             // the architecture check (imports point inward) reads the whole repository
             'tests/src/**/*.unit.test.ts',
           ],

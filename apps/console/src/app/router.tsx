@@ -1,0 +1,28 @@
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { loadLoginPage, RequireSession } from '../auth';
+import { AppShell } from '../shell/AppShell';
+
+// Each screen is its own chunk: a page loads the code of that page and the shell, no more.
+const LoginPage = lazy(loadLoginPage);
+const CatalogSearchPage = lazy(() => import('../pages/CatalogSearchPage'));
+const ResourcePage = lazy(() => import('../pages/ResourcePage'));
+const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/',
+    element: (
+      <RequireSession>
+        <AppShell />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/catalog" replace /> },
+      { path: 'catalog', element: <CatalogSearchPage /> },
+      { path: 'catalog/:id', element: <ResourcePage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
