@@ -83,7 +83,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10
 /** The four-province region on its seeds, in memory on random ports, for one test file. */
 export async function startSeededRegion(
   name: string,
-  opts: { logger?: Logger } = {},
+  opts: { logger?: Logger; consoleDir?: string } = {},
 ): Promise<{ region: Region; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), `yrd-e2e-${name}-`));
   const region = await startRegion({
@@ -93,6 +93,7 @@ export async function startSeededRegion(
     ports: 'random',
     devMode: true,
     seed: true,
+    ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
   });
   return {
     region,

@@ -11,6 +11,7 @@ import { assertDevModeAllowed, envBool, envPublicBaseUrl, envSecrets, parseConfi
 import { createLogger } from '@yrd/logger';
 import { natsInstallHint } from '@yrd/nats';
 import {
+  ensureConsoleBuilt,
   generateRegionKeys,
   generateRegionSecrets,
   type Region,
@@ -41,6 +42,8 @@ const config = parseConfig(
     /** default: beside the traces endpoint (…/v1/traces → …/v1/metrics) */
     OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z.string().url().optional(),
     NODE_ENV: z.string().optional(),
+    /** false: the API only; the console (控制台) is neither built nor served */
+    YRD_CONSOLE: envBool(true),
   }),
   process.env,
 );
@@ -89,6 +92,34 @@ function loadSecrets(dir: string): { secrets: RegionSecrets; keySource: RegionKe
   return { secrets, keySource };
 }
 
+/**
+ * The console each edge serves at `/`, built first when there is no build yet or a source is newer
+ * than it. A failed build leaves the API running without the console, and says why.
+ */
+async function prepareConsole(): Promise<string | undefined> {
+  const started = Date.now();
+  let built = false;
+  try {
+    const dir = await ensureConsoleBuilt({
+      onStart: (why) => {
+        built = true;
+        console.log(
+          `控制台 console: ${why === 'stale' ? 'sources changed, rebuilding' : 'building'} apps/console (vite)…`,
+        );
+      },
+      // vite's steps, not its list of every file written
+      onLine: (line) => {
+        if (!/^\s*dist\//.test(line)) console.log(`  ${line.trim()}`);
+      },
+    });
+    if (built) console.log(`控制台 console: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return dir;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n控制台构建失败，仅提供接口 the API runs without the console`);
+    return undefined;
+  }
+}
+
 async function main() {
   const started = Date.now();
   const dataDir = resolve(config.YRD_DATA_DIR);
@@ -129,6 +160,7 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  const consoleDir = config.YRD_CONSOLE ? await prepareConsole() : undefined;
   try {
     region = await startRegion({
       logger,
@@ -146,6 +178,7 @@ async function main() {
         ah: config.YRD_PUBLIC_BASE_URL_AH,
       },
       exchangeSources: { secrets: envSecrets(process.env), production: config.NODE_ENV === 'production' },
+      consoleDir,
     });
   } catch (err) {
     const message = (err as Error).message;
@@ -164,12 +197,14 @@ async function main() {
   const sh = region.nodes.sh.url;
   const publicNote = (n: { url: string; publicBaseUrl: string }) =>
     n.publicBaseUrl === n.url ? '' : `  (public: ${n.publicBaseUrl})`;
+  // the console is served at the root of the edge's own origin (its scripts are under /assets/)
+  const consoleNote = (n: { url: string }) => (consoleDir ? `  控制台 console ${n.url}/` : '');
   const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
   console.log(`
 长三角数据共享交换平台 YRD Data Exchange — four-province demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${rss} MB)
-${provinces.map((p) => `  ${provinceInfo[p].name.padEnd(4, '\u3000')} ${p}  ${region.nodes[p].url}${publicNote(region.nodes[p])}`).join('\n')}
+${provinces.map((p) => `  ${provinceInfo[p].name.padEnd(4, '\u3000')} ${p}  ${region.nodes[p].url}${publicNote(region.nodes[p])}${consoleNote(region.nodes[p])}`).join('\n')}
   NATS         ${region.nats.url} (accounts SH, JS, ZJ, AH)
-
+${consoleDir ? `\nOpen a province's console (控制台) in a browser, e.g. ${sh}/ , and sign in as one of its seed users.\n` : ''}
 Get a token (dev mode), then call the API:
   curl -fsS ${sh}/api/auth/v1/dev-users
   TOKEN=$(curl -fsS -X POST ${sh}/api/auth/v1/dev-token -H 'content-type: application/json' -d '{"user":"sh-rsj-requester"}' | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0,"utf8")).token)')

@@ -1,3 +1,10 @@
+export {
+  buildConsole,
+  ConsoleBuildError,
+  consoleBuildState,
+  consoleDist,
+  ensureConsoleBuilt,
+} from './console-build.js';
 export { type ProvinceNode, type ProvinceNodeConfig, startProvinceNode } from './node.js';
 export {
   generateRegionKeys,

@@ -65,6 +65,8 @@ export interface ProvinceNodeConfig {
    * a trailing slash; every link the platform hands out starts with it. Absent: the edge's own origin.
    */
   publicBaseUrl?: string | undefined;
+  /** the built console (apps/console/dist) the edge serves at `/`; absent: the API only */
+  consoleDir?: string | undefined;
 }
 
 export interface ProvinceNode {
@@ -247,9 +249,11 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
             })),
           }
         : {}),
+      ...(cfg.publicBaseUrl ? { publicBaseUrl: cfg.publicBaseUrl } : {}),
       port: port(defaults.edge),
       adminPort: port(defaults.admin.edge),
       metrics: metricsRegistry({ province, service: 'edge' }),
+      ...(cfg.consoleDir ? { consoleDir: cfg.consoleDir } : {}),
     });
     cleanups.push(() => edge.stop());
     publicBaseUrl = cfg.publicBaseUrl ?? edge.url;

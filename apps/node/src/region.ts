@@ -69,6 +69,8 @@ export interface RegionOptions {
   exchangeSources?: { secrets: SecretResolver; production: boolean };
   /** each province's public base URL (see ProvinceNodeConfig); absent: its edge's own origin */
   publicBaseUrls?: Partial<Record<Province, string>>;
+  /** the built console every province's edge serves at `/` (see ProvinceNodeConfig) */
+  consoleDir?: string | undefined;
 }
 
 export interface Region {
@@ -122,6 +124,7 @@ export async function startRegion(opts: RegionOptions): Promise<Region> {
         ...(opts.clock ? { clock: opts.clock } : {}),
         ...(opts.exchangeSources ? { exchangeSources: opts.exchangeSources } : {}),
         publicBaseUrl: opts.publicBaseUrls?.[p],
+        consoleDir: opts.consoleDir,
       });
     }
     // every node is up: let each catalogue pull the others' entries now rather than on its timer

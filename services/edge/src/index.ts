@@ -5,10 +5,12 @@
 import replyFrom from '@fastify/reply-from';
 import { audiences, signToken } from '@yrd/auth';
 import { forbidden, notFound, unavailable } from '@yrd/errors';
-import { buildHttpApp, publicApiRoutes } from '@yrd/http';
+import { buildHttpApp, problemResponse, publicApiRoutes } from '@yrd/http';
 import { context, injectTraceContext, metricsRegistry, serveMetrics, trace } from '@yrd/telemetry';
 import { z } from 'zod';
-import { type EdgeOptions, parseEdgeOptions } from './options.js';
+import { consoleRoutes, serveConsole } from './console.js';
+import { docsRoutes, registerApiReference } from './openapi.js';
+import { devUserSchema, type EdgeOptions, parseEdgeOptions } from './options.js';
 
 export { type DevUser, devUserSchema, type EdgeOptions, edgeOptionsSchema } from './options.js';
 
@@ -48,6 +50,12 @@ export async function startEdge(options: EdgeOptions) {
   };
 }
 
+const healthSchema = z.object({
+  status: z.string().describe('ok | degraded'),
+  province: z.string(),
+  services: z.record(z.string(), z.string()).describe('ok, down or the status a service answered'),
+});
+
 async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
   const logger = opts.logger.child({ service: 'edge' });
   const dev = opts.devUsers !== undefined;
@@ -55,7 +63,12 @@ async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
     service: 'edge',
     logger,
     verifier: opts.verifier,
-    publicRoutes: [...publicApiRoutes, ...(dev ? ['/api/auth/v1/dev-users', '/api/auth/v1/dev-token'] : [])],
+    publicRoutes: [
+      ...publicApiRoutes,
+      ...(dev ? ['/api/auth/v1/dev-users', '/api/auth/v1/dev-token'] : []),
+      ...docsRoutes,
+      ...(opts.consoleDir ? consoleRoutes : []),
+    ],
     openapi: { title: `YRD ${opts.province} edge` },
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   });
@@ -66,33 +79,67 @@ async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
     done(null, body),
   );
 
-  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
-    const checks = await Promise.all(
-      Object.entries(opts.upstreams).map(async ([name, url]) => {
-        try {
-          const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1500) });
-          return [name, r.ok ? 'ok' : `status ${r.status}`] as const;
-        } catch {
-          return [name, 'down'] as const;
-        }
-      }),
-    );
-    const ok = checks.every(([, s]) => s === 'ok');
-    reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'degraded', province: opts.province, services: Object.fromEntries(checks) };
-  });
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['edge'],
+        summary: '健康状况 the node’s health: each service behind this origin (503 when one is not ok)',
+        response: {
+          200: healthSchema,
+          503: problemResponse('一项或多项服务不可用 a service behind this origin is not ok'),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const checks = await Promise.all(
+        Object.entries(opts.upstreams).map(async ([name, url]) => {
+          try {
+            const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1500) });
+            return [name, r.ok ? 'ok' : `status ${r.status}`] as const;
+          } catch {
+            return [name, 'down'] as const;
+          }
+        }),
+      );
+      const ok = checks.every(([, s]) => s === 'ok');
+      reply.status(ok ? 200 : 503);
+      return { status: ok ? 'ok' : 'degraded', province: opts.province, services: Object.fromEntries(checks) };
+    },
+  );
 
   if (opts.devUsers) {
     const users = opts.devUsers;
-    app.get('/api/auth/v1/dev-users', { schema: { summary: '开发模式：演示用户 seed users (dev mode)' } }, async () =>
-      users.map(({ subjectRef: _ref, ...u }) => u),
+    app.get(
+      '/api/auth/v1/dev-users',
+      {
+        schema: {
+          operationId: 'listDevUsers',
+          tags: ['auth'],
+          summary: '开发模式：演示用户 seed users (dev mode)',
+          response: { 200: z.array(devUserSchema.omit({ subjectRef: true })) },
+        },
+      },
+      async () => users.map(({ subjectRef: _ref, ...u }) => u),
     );
     app.post(
       '/api/auth/v1/dev-token',
       {
         schema: {
+          operationId: 'issueDevToken',
+          tags: ['auth'],
           summary: '开发模式：签发令牌 token for a seed user (dev mode)',
           body: z.object({ user: z.string().min(1).max(100) }),
+          response: {
+            200: z.object({
+              token: z.string().describe('a bearer token (JWT) signed by this province'),
+              user: devUserSchema,
+              expiresIn: z.number().int().describe('seconds'),
+            }),
+            403: problemResponse('该用户属于其他省份 the user belongs to another province: ask its own'),
+            404: problemResponse('没有该演示用户 no such seed user'),
+          },
         },
       },
       async (req) => {
@@ -121,6 +168,14 @@ async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
       },
     );
   }
+
+  if (opts.consoleDir) await app.register(serveConsole, { dir: opts.consoleDir });
+
+  await registerApiReference(app, {
+    province: opts.province,
+    upstreams: opts.upstreams,
+    publicBaseUrl: opts.publicBaseUrl,
+  });
 
   // The services check the token again (defence in depth); the edge forwards it unchanged.
   for (const [name, upstream] of Object.entries(opts.upstreams)) {

@@ -74,6 +74,10 @@ export const edgeOptionsSchema = z
     port: port.optional(),
     /** GET /metrics on its own listener, not proxied and not behind the token check (absent: a free port) */
     adminPort: port.optional(),
+    /** the province's public base URL, the `servers` of its API document (absent: the origin asked) */
+    publicBaseUrl: upstream.optional(),
+    /** the built console (index.html and assets/) served at `/`; absent: no console, the API only */
+    consoleDir: z.string().min(1).optional(),
     /** the edge's registry (absent: its own, labelled with the province) */
     metrics: z
       .custom<Registry>((v) => hasMethods(v, ['metrics', 'registerMetric']), {

@@ -45,6 +45,7 @@ describe('the edge’s options', () => {
         port: 7310,
         adminPort: 0,
         metrics: metricsRegistry(),
+        consoleDir: '/srv/yrd/console',
       }),
     ],
   ])('accepts %s', (_what, options) => {
@@ -80,6 +81,7 @@ describe('the edge’s options', () => {
     ['port', anEdge({ port: 70000 })],
     ['adminPort', anEdge({ adminPort: -1 })],
     ['metrics', anEdge({ metrics: {} })],
+    ['consoleDir', anEdge({ consoleDir: '' })],
   ])('refuses a wrong %s, naming it', (field, options) => {
     expect(edgeOptionsSchema.safeParse(options).success).toBe(false);
     expect(() => parseEdgeOptions(options)).toThrow(

@@ -1,0 +1,92 @@
+/**
+ * The console in a real browser: Debian's chromium driven by playwright-core (no browser download;
+ * `.ci/run` installs chromium and a CJK font), with what every browser test checks on every screen —
+ * no error in the page's console, no serious or critical accessibility violation (axe-core) — and a
+ * screenshot of each screen for the README (docs/screenshots).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+export const screenshotDir = join(root, 'docs', 'screenshots');
+/** Debian's chromium package */
+export const chromiumPath = '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  // --no-sandbox: CI runs as root in a container, where chromium's sandbox cannot start
+  return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+}
+
+/**
+ * What a page reports going wrong: console errors and uncaught exceptions. A refusal the test provokes
+ * on purpose is logged by chromium as a failed resource load; `expectRefusal` lets exactly those through.
+ */
+export function watchErrors(page: Page) {
+  const errors: string[] = [];
+  const expected: RegExp[] = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const refused = /the server responded with a status of 4\d\d/.test(m.text());
+    const url = m.location().url;
+    if (refused && expected.some((e) => e.test(url))) return;
+    errors.push(`console error: ${m.text()} (${url})`);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  return {
+    errors,
+    /** a 4xx answer to a URL matching `url` is the refusal under test, not an error */
+    expectRefusal(url: RegExp) {
+      expected.push(url);
+    },
+  };
+}
+
+/** The serious and critical accessibility violations on the page as it is now, one line each. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
+}
+
+/** Saves what the page shows as docs/screenshots/<name>.png (the README embeds them); `fullPage`: all of it, scrolled. */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, animations: 'disabled', caret: 'hide', fullPage: opts.fullPage ?? false });
+  return path;
+}
+
+/**
+ * The JavaScript a first visit loads before anything else: the entry script of the built index.html
+ * and the modules it preloads, each gzipped as a server would send it.
+ */
+export function initialScripts(dist: string): {
+  files: { file: string; gzipBytes: number }[];
+  gzipBytes: number;
+  rawBytes: number;
+} {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const files = [
+    ...html.matchAll(/<script[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g),
+  ].map((m) => m[1] as string);
+  const sizes = [...new Set(files)].map((file) => {
+    const body = readFileSync(join(dist, file.replace(/^\//, '')));
+    return { file, rawBytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length };
+  });
+  return {
+    files: sizes.map(({ file, gzipBytes }) => ({ file, gzipBytes })),
+    gzipBytes: sizes.reduce((n, s) => n + s.gzipBytes, 0),
+    rawBytes: sizes.reduce((n, s) => n + s.rawBytes, 0),
+  };
+}
