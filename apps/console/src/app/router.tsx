@@ -7,6 +7,8 @@ import { AppShell } from '../shell/AppShell';
 const LoginPage = lazy(loadLoginPage);
 const CatalogSearchPage = lazy(() => import('../pages/CatalogSearchPage'));
 const ResourcePage = lazy(() => import('../pages/ResourcePage'));
+const WorklistPage = lazy(() => import('../pages/WorklistPage'));
+const ConsentsPage = lazy(() => import('../pages/ConsentsPage'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
 
 export const router = createBrowserRouter([
@@ -22,6 +24,8 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/catalog" replace /> },
       { path: 'catalog', element: <CatalogSearchPage /> },
       { path: 'catalog/:id', element: <ResourcePage /> },
+      { path: 'worklist', element: <WorklistPage /> },
+      { path: 'my/consents', element: <ConsentsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -28,8 +28,8 @@ const screens: (NavEntry & { roles: readonly Role[] | 'everyone' })[] = [
   { key: 'reviewQueue', path: '/review', ready: false, roles: ['admin'] },
   { key: 'myApplications', path: '/my/applications', ready: false, roles: ['requester'] },
   { key: 'myGrants', path: '/my/grants', ready: false, roles: ['requester'] },
-  { key: 'worklist', path: '/worklist', ready: false, roles: ['reviewer'] },
-  { key: 'myConsents', path: '/my/consents', ready: false, roles: ['subject'] },
+  { key: 'worklist', path: '/worklist', ready: true, roles: ['reviewer'] },
+  { key: 'myConsents', path: '/my/consents', ready: true, roles: ['subject'] },
   { key: 'whoUsedMyData', path: '/my/data-use', ready: false, roles: ['subject'] },
   { key: 'audit', path: '/audit', ready: false, roles: ['auditor'] },
 ];
