@@ -52,6 +52,9 @@ export async function buildConsole(onLine: (line: string) => void = () => {}): P
   const code = await new Promise<number | string | null>((done) => {
     const child = spawn('npm', ['run', 'build', '--silent', '-w', '@yrd/console'], {
       cwd: repoRoot,
+      // always the production build (React's, minified): a caller under vitest has NODE_ENV=test,
+      // which would make vite build React's development bundle, half as large again
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines = (chunk: Buffer) => {
