@@ -90,3 +90,15 @@ export function initialScripts(dist: string): {
     rawBytes: sizes.reduce((n, s) => n + s.rawBytes, 0),
   };
 }
+
+/**
+ * Signs in on the dev login page already open: antd's Select filters the users as one types, Enter
+ * picks the one left, then 登录.
+ */
+export async function signIn(page: Page, user: { name: string; id: string }): Promise<void> {
+  await page.getByRole('combobox', { name: '演示用户' }).click();
+  await page.keyboard.type(user.name);
+  await page.getByRole('option', { name: new RegExp(`${user.name} .*${user.id}`) }).waitFor({ state: 'attached' });
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: '登录' }).click();
+}

@@ -8,7 +8,7 @@
 import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, watchErrors } from './browser.js';
+import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
 import { RegionClient, startSeededRegion } from './client.js';
 
 const subject = { id: 'sh-subject-01', name: '李四海' };
@@ -58,13 +58,7 @@ describe('我的授权书: a data subject gives and revokes a consent in the bro
 
   it('the subject signs in and opens 我的授权书 from the menu: the seeded consents are listed', async () => {
     await page.goto(`${origin}/`);
-    await page.getByRole('combobox', { name: '演示用户' }).click();
-    await page.keyboard.type(subject.name);
-    await page
-      .getByRole('option', { name: new RegExp(`${subject.name} .*${subject.id}`) })
-      .waitFor({ state: 'attached' });
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: '登录' }).click();
+    await signIn(page, subject);
     await page.getByRole('link', { name: '我的授权书' }).click();
     await page.getByRole('heading', { name: '我的授权书', level: 1 }).waitFor();
     // 李四海's two seeded consents (scenarios 2 and 4), both active

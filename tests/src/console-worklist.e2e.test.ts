@@ -8,7 +8,7 @@
 import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, watchErrors } from './browser.js';
+import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
 import { RegionClient, startSeededRegion } from './client.js';
 
 const requester = 'sh-dsj-requester';
@@ -56,13 +56,7 @@ describe('the reviewer’s worklist in a browser', () => {
 
   it('the 浙江 reviewer signs in and sees the application in 待办, with its deadline', async () => {
     await page.goto(`${origin}/`);
-    await page.getByRole('combobox', { name: '演示用户' }).click();
-    await page.keyboard.type(reviewer.name);
-    await page
-      .getByRole('option', { name: new RegExp(`${reviewer.name} .*${reviewer.id}`) })
-      .waitFor({ state: 'attached' });
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: '登录' }).click();
+    await signIn(page, reviewer);
     await page.getByRole('heading', { name: '目录检索' }).waitFor();
     await page.getByRole('menuitem', { name: '待办' }).click();
     await page.getByRole('heading', { name: '待办' }).waitFor();

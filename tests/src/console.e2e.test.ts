@@ -9,7 +9,7 @@
 import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialScripts, launchChromium, screenshot, seriousViolations, watchErrors } from './browser.js';
+import { initialScripts, launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
 import { RegionClient, startSeededRegion } from './client.js';
 
 const requester = { id: 'sh-rsj-requester', name: '朱建平' };
@@ -60,14 +60,7 @@ describe('the console in a browser', () => {
   });
 
   it('a 上海 requester signs in with the dev login', async () => {
-    // antd's Select: typing filters the users, Enter picks the one left
-    await page.getByRole('combobox', { name: '演示用户' }).click();
-    await page.keyboard.type(requester.name);
-    await page
-      .getByRole('option', { name: new RegExp(`${requester.name} .*${requester.id}`) })
-      .waitFor({ state: 'attached' });
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: '登录' }).click();
+    await signIn(page, requester);
     await page.getByRole('heading', { name: '目录检索' }).waitFor();
     await page.getByText(requester.name).first().waitFor();
   });
