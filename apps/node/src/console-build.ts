@@ -11,8 +11,13 @@ import { join, resolve } from 'node:path';
 const repoRoot = resolve(import.meta.dirname, '../../..');
 /** the console's source folder */
 export const consoleApp = join(repoRoot, 'apps', 'console');
-/** the console's build: the folder an edge's `consoleDir` names */
-export const consoleDist = join(consoleApp, 'dist');
+/**
+ * the console's build: the folder an edge's `consoleDir` names (YRD_CONSOLE_DIST puts it elsewhere,
+ * e.g. so that two checkouts' browser tests running at once do not build into one folder)
+ */
+export const consoleDist = process.env.YRD_CONSOLE_DIST
+  ? resolve(process.env.YRD_CONSOLE_DIST)
+  : join(consoleApp, 'dist');
 
 /** what the build is made from: a change to any of them makes it out of date */
 const sources = [
@@ -50,13 +55,17 @@ export class ConsoleBuildError extends Error {
 export async function buildConsole(onLine: (line: string) => void = () => {}): Promise<string> {
   const output: string[] = [];
   const code = await new Promise<number | string | null>((done) => {
-    const child = spawn('npm', ['run', 'build', '--silent', '-w', '@yrd/console'], {
-      cwd: repoRoot,
-      // always the production build (React's, minified): a caller under vitest has NODE_ENV=test,
-      // which would make vite build React's development bundle, half as large again
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'npm',
+      ['run', 'build', '--silent', '-w', '@yrd/console', '--', '--outDir', consoleDist, '--emptyOutDir'],
+      {
+        cwd: repoRoot,
+        // always the production build (React's, minified): a caller under vitest has NODE_ENV=test,
+        // which would make vite build React's development bundle, half as large again
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const lines = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (!line.trim()) continue;

@@ -1,6 +1,13 @@
 import { lazy } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
+import { routes as adminRoutes } from '../admin/routes';
+import { routes as auditorRoutes } from '../auditor/routes';
 import { loadLoginPage, RequireSession } from '../auth';
+import { routes as dataUseRoutes } from '../dataUse/routes';
+import { routes as exchangeRoutes } from '../exchange/routes';
+import { routes as overviewRoutes } from '../overview/routes';
+import { routes as publisherRoutes } from '../publisher/routes';
+import { routes as requesterRoutes } from '../requester/routes';
 import { AppShell } from '../shell/AppShell';
 
 // Each screen is its own chunk: a page loads the code of that page and the shell, no more.
@@ -26,6 +33,13 @@ export const router = createBrowserRouter([
       { path: 'catalog/:id', element: <ResourcePage /> },
       { path: 'worklist', element: <WorklistPage /> },
       { path: 'my/consents', element: <ConsentsPage /> },
+      ...publisherRoutes,
+      ...adminRoutes,
+      ...requesterRoutes,
+      ...exchangeRoutes,
+      ...auditorRoutes,
+      ...dataUseRoutes,
+      ...overviewRoutes,
       { path: '*', element: <NotFoundPage /> },
     ],
   },

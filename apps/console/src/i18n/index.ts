@@ -1,13 +1,56 @@
 /**
- * The console's languages: 中文 (zh-CN) first, English second. Every UI string lives in the two JSON
- * files beside this one; the chosen language is remembered in localStorage and followed by antd's
+ * The console's languages: 中文 (zh-CN) first, English second. Every UI string lives in the JSON
+ * files beside this one and in areas/; the chosen language is remembered in localStorage and followed by antd's
  * locale (app/Providers.tsx), the page's `lang` and the date formats (languages.ts).
  */
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
-import en from './en.json';
+import adminEn from './areas/admin.en.json';
+import adminZh from './areas/admin.zh-CN.json';
+import auditorEn from './areas/auditor.en.json';
+import auditorZh from './areas/auditor.zh-CN.json';
+import dataUseEn from './areas/dataUse.en.json';
+import dataUseZh from './areas/dataUse.zh-CN.json';
+import exchangeEn from './areas/exchange.en.json';
+import exchangeZh from './areas/exchange.zh-CN.json';
+import overviewEn from './areas/overview.en.json';
+import overviewZh from './areas/overview.zh-CN.json';
+import publisherEn from './areas/publisher.en.json';
+import publisherZh from './areas/publisher.zh-CN.json';
+import requesterEn from './areas/requester.en.json';
+import requesterZh from './areas/requester.zh-CN.json';
+import reviewEn from './areas/review.en.json';
+import reviewZh from './areas/review.zh-CN.json';
+import commonEn from './en.json';
 import { initialLanguage, isLanguage, type Language, languages, rememberLanguage } from './languages';
-import zhCN from './zh-CN.json';
+import commonZh from './zh-CN.json';
+
+/**
+ * The strings: the common ones (zh-CN.json, en.json) and one pair of files per area of the console
+ * (areas/<area>.<language>.json, each holding the one top-level key `<area>`).
+ */
+const zhCN = {
+  ...commonZh,
+  ...publisherZh,
+  ...adminZh,
+  ...requesterZh,
+  ...exchangeZh,
+  ...auditorZh,
+  ...dataUseZh,
+  ...overviewZh,
+  ...reviewZh,
+};
+const en = {
+  ...commonEn,
+  ...publisherEn,
+  ...adminEn,
+  ...requesterEn,
+  ...exchangeEn,
+  ...auditorEn,
+  ...dataUseEn,
+  ...overviewEn,
+  ...reviewEn,
+};
 
 export * from './languages';
 

@@ -7,10 +7,15 @@ import type { Role } from '../vocabulary';
 
 export type NavKey =
   | 'search'
+  | 'overview'
   | 'myEntries'
   | 'reviewQueue'
+  | 'duties'
+  | 'compliance'
+  | 'rules'
   | 'myApplications'
   | 'myGrants'
+  | 'subscriptions'
   | 'worklist'
   | 'myConsents'
   | 'whoUsedMyData'
@@ -22,16 +27,23 @@ export interface NavEntry {
   ready: boolean;
 }
 
+const staff: readonly Role[] = ['publisher', 'reviewer', 'requester', 'auditor', 'admin'];
+
 const screens: (NavEntry & { roles: readonly Role[] | 'everyone' })[] = [
   { key: 'search', path: '/catalog', ready: true, roles: 'everyone' },
-  { key: 'myEntries', path: '/my/entries', ready: false, roles: ['publisher'] },
-  { key: 'reviewQueue', path: '/review', ready: false, roles: ['admin'] },
-  { key: 'myApplications', path: '/my/applications', ready: false, roles: ['requester'] },
-  { key: 'myGrants', path: '/my/grants', ready: false, roles: ['requester'] },
-  { key: 'worklist', path: '/worklist', ready: true, roles: ['reviewer'] },
+  { key: 'overview', path: '/overview', ready: true, roles: staff },
+  { key: 'myEntries', path: '/my/entries', ready: true, roles: ['publisher'] },
+  { key: 'reviewQueue', path: '/review', ready: true, roles: ['admin'] },
+  { key: 'duties', path: '/admin/duties', ready: true, roles: ['admin'] },
+  { key: 'compliance', path: '/admin/compliance', ready: true, roles: ['admin'] },
+  { key: 'rules', path: '/admin/rules', ready: true, roles: ['admin'] },
+  { key: 'myApplications', path: '/my/applications', ready: true, roles: ['requester'] },
+  { key: 'myGrants', path: '/my/grants', ready: true, roles: ['requester'] },
+  { key: 'subscriptions', path: '/my/subscriptions', ready: true, roles: ['requester'] },
+  { key: 'worklist', path: '/worklist', ready: true, roles: ['reviewer', 'admin'] },
   { key: 'myConsents', path: '/my/consents', ready: true, roles: ['subject'] },
-  { key: 'whoUsedMyData', path: '/my/data-use', ready: false, roles: ['subject'] },
-  { key: 'audit', path: '/audit', ready: false, roles: ['auditor'] },
+  { key: 'whoUsedMyData', path: '/my/data-use', ready: true, roles: ['subject'] },
+  { key: 'audit', path: '/audit', ready: true, roles: ['auditor'] },
 ];
 
 export function menuFor(roles: readonly Role[]): NavEntry[] {
