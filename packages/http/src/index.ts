@@ -32,6 +32,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth, urlProblem } from './input.js';
+import { bilingualIssueMessage } from './issue-message.js';
 import { documentingSerializerCompiler, documentTransform, routeTransform } from './openapi.js';
 
 export { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth } from './input.js';
@@ -300,7 +301,7 @@ export async function buildHttpApp(opts: HttpAppOptions) {
       // a message may quote the input: each is cut short, and a flood of issues is cut to the first few
       const issues = err.validation.slice(0, maxIssues).map((v) => ({
         path: excerpt(v.instancePath || '/', 120),
-        message: excerpt(v.message ?? 'invalid', 200),
+        message: excerpt(bilingualIssueMessage(v), 240),
       }));
       return sendProblem(
         reply,
