@@ -255,6 +255,15 @@ describe('catalogue routes through inject(): each refusal and one success', () =
     { name: 'export own: another province’s admin', as: 'shAdmin', method: 'GET', path: '/export?scope=own', status: 403, code: 'CATALOG.WRONG_PROVINCE' },
     { name: 'export: ok', as: 'zjRequester', method: 'GET', path: '/export?format=csv', status: 200 },
 
+    // 本单位目录: own entries in every state
+    { name: 'own entries: no token', as: 'nobody', method: 'GET', path: '/own-resources', status: 401, code: 'AUTH.MISSING_TOKEN' },
+    { name: 'own entries: a requester', as: 'zjRequester', method: 'GET', path: '/own-resources', status: 403, code: 'AUTH.ROLE_REQUIRED' },
+    { name: 'own entries: another province’s admin', as: 'shAdmin', method: 'GET', path: '/own-resources', status: 403, code: 'CATALOG.WRONG_PROVINCE' },
+    { name: 'own entries: no such state', as: 'dsjjPublisher', method: 'GET', path: '/own-resources?status=archived', status: 400, code: 'REQUEST.INVALID' },
+    { name: 'own entries: page size 0', as: 'dsjjPublisher', method: 'GET', path: '/own-resources?pageSize=0', status: 400, code: 'REQUEST.INVALID' },
+    { name: 'own entries: q too long', as: 'dsjjPublisher', method: 'GET', path: `/own-resources?q=${tooLong}`, status: 400, code: 'REQUEST.INVALID' },
+    { name: 'own entries: ok', as: 'dsjjPublisher', method: 'GET', path: '/own-resources?status=draft&q=场馆', status: 200 },
+
     // 共享责任清单
     { name: 'duties: no token', as: 'nobody', method: 'GET', path: '/duties', status: 401, code: 'AUTH.MISSING_TOKEN' },
     { name: 'duties: a requester', as: 'zjRequester', method: 'GET', path: '/duties', status: 403, code: 'AUTH.ROLE_REQUIRED' },
@@ -350,6 +359,30 @@ describe('catalogue routes through inject(): each refusal and one success', () =
     const started = await send('dsjjPublisher', 'POST', '/imports', undefined, await csvOf());
     expect(started.status).toBe(202);
     expect(started.location).toBe(`/api/catalog/v1/imports/${String(started.body.id)}`);
+  });
+
+  it('own entries: the agency’s in one state, newest change first, with the count of each state', async () => {
+    type Page = {
+      total: number;
+      items: { id: string; status: string; updatedAt: string }[];
+      counts: Record<string, number>;
+    };
+    const page = async (as: Who, query: string) =>
+      (await send(as, 'GET', `/own-resources${query}`)).body as unknown as Page;
+    const all = await page('dsjjPublisher', '?pageSize=100');
+    const draft = all.counts.draft;
+    expect(all.total).toBe(Object.values(all.counts).reduce((a, b) => a + b, 0));
+    expect(all.items.map((i) => i.id)).toEqual(expect.arrayContaining([ids.draft, ids.withdrawn, published.id]));
+    const times = all.items.map((i) => i.updatedAt);
+    expect(times).toEqual([...times].sort().reverse());
+    const drafts = await page('dsjjPublisher', '?status=draft');
+    expect(drafts.total).toBe(draft);
+    expect(drafts.items.every((i) => i.status === 'draft')).toBe(true);
+    expect(drafts.counts).toEqual(all.counts);
+    // by resource code, and another agency's publisher sees none of these
+    expect((await page('dsjjPublisher', '?q=DSJ-00002')).items.map((i) => i.id)).toEqual([ids.draft]);
+    expect((await page('scjgPublisher', '?pageSize=100')).items.some((i) => i.id === ids.draft)).toBe(false);
+    expect((await page('zjAdmin', '?pageSize=100')).total).toBe(all.total);
   });
 
   it('the success rows changed what they say', async () => {

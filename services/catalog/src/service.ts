@@ -9,6 +9,7 @@ import { dutyRoutes } from './adapters/duty-http.js';
 import { registerCatalogGrpc } from './adapters/grpc.js';
 import { catalogRoutes } from './adapters/http.js';
 import { CatalogFederation, NatsCatalogAnnouncer } from './adapters/nats.js';
+import { ownRoutes } from './adapters/own-http.js';
 import { SynonymRepo } from './adapters/synonym-db.js';
 import { synonymRoutes } from './adapters/synonym-http.js';
 import { transferRoutes } from './adapters/transfer-http.js';
@@ -64,6 +65,7 @@ export async function buildCatalog(deps: ServiceDeps, options: CatalogOptions): 
     openapi: { title: 'YRD 目录服务 Catalog API', description: '政务信息资源目录：编目、发布、区域检索' },
   });
   catalogRoutes(http, app);
+  ownRoutes(http, app);
   const imports = new CatalogImports(deps.province, app, deps.clock, randomUUID);
   const configuredBase = opts.publicBaseUrl;
   const publicBaseUrl = typeof configuredBase === 'function' ? configuredBase : () => configuredBase ?? '';

@@ -101,6 +101,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/v1/my/data-use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 谁用了我的数据 every exchange naming me, from the audit trail
+         * @description For the data subject (role `subject`) only: the exchanges whose audit records name the signed-in person, in every province’s log (each province is asked; one that does not answer in time is listed in `incomplete`), both sides of an exchange merged into one line, newest first. `from` is inclusive and `to` exclusive. A full page carries `next`: pass it as `after`. The person is whoever the token names; no identifier is ever taken from the URL.
+         */
+        get: operations["listMyDataUse"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/v1/proofs/inclusion": {
         parameters: {
             query?: never;
@@ -155,6 +175,26 @@ export interface paths {
          * @description Give `idNumber` (居民身份证号码) or `key` (a query key, e.g. a booking number), not both. The answer lists the references searched (one per known key id, and the legacy unkeyed ones) and the records carrying any of them, as `GET /api/audit/v1/records` does.
          */
         post: operations["traceAuditRecordsBySubject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一网统管交换统计 exchanges per province pair over time, refusals by code, latency
+         * @description From this province’s audit trail: each exchange once, as this province saw it (asked, or served for another province). `from` inclusive, `to` exclusive; default the last 24 hours (hour) or 7 days (day); at most 7 days with hourly buckets, 92 days with daily ones. Latency comes from the exchange service’s histograms since its start.
+         */
+        get: operations["getExchangeStats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -429,6 +469,26 @@ export interface paths {
         post?: never;
         /** 移出负面清单 the province admin removes a negative-list entry (a reason is required) */
         delete: operations["removeNegativeListEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog/v1/own-resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 本单位目录 this province’s own entries in every state: a publisher’s agency, or all for the admin
+         * @description Most recently changed first. q matches the name, summary and data items (as search does) or the resource code.
+         */
+        get: operations["listOwnResources"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -781,6 +841,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/consent/v1/outgoing-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的申请 the applications of my agency, with their state at the provider */
+        get: operations["listOutgoingApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/consent/v1/outgoing-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的授权 the grants my agency holds */
+        get: operations["listOutgoingGrants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/consent/v1/rules": {
         parameters: {
             query?: never;
@@ -825,6 +919,26 @@ export interface paths {
         };
         /** 历史规则 one version of the rules (0: the defaults) */
         get: operations["getRulesVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/consent/v1/stats/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待审共享申请统计 applications waiting and overdue, per province of the region
+         * @description Each province counts the applications made to it as the provider that wait for a decision, by stage, and those past their due date; the other provinces are asked over the consent lanes (2 s), and any that did not answer is listed in `unanswered`.
+         */
+        get: operations["getApplicationStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1036,6 +1150,29 @@ export interface components {
                 toStatus: string;
             }[];
             validUntil: string;
+            /** @description working days (the provider’s calendar) until the open stage’s due date; negative when overdue; absent once decided */
+            workingDaysLeft?: number | null;
+        };
+        ApplicationStats: {
+            /** @description this province first, then each province that answered */
+            provinces: {
+                /** @description when that province counted */
+                asOf: string;
+                /** @description waiting past the due date */
+                overdue: number;
+                /** @description waiting for a decision, all stages */
+                pending: number;
+                /** @enum {string} */
+                province: "sh" | "js" | "zj" | "ah";
+                stages: {
+                    compliance_review: number;
+                    coordination: number;
+                    second_approval: number;
+                    submitted: number;
+                };
+            }[];
+            /** @description provinces that did not answer in time: their counts are missing */
+            unanswered: ("sh" | "js" | "zj" | "ah")[];
         };
         AuditRecordFields: {
             actorAgency: string;
@@ -1131,6 +1268,42 @@ export interface components {
             updatedBy: string;
             url?: string;
         };
+        DataUseAnswer: {
+            /** @description the provinces that did not answer in time: what only they recorded may be missing */
+            incomplete: string[];
+            /** @description a full page: pass as `after` */
+            next?: string;
+            /** @description the provinces whose logs were read */
+            provinces: string[];
+            /** @description provinces with more records in the window than are read at once */
+            truncated: string[];
+            /** @description one line per exchange, newest first */
+            uses: components["schemas"]["DataUseLine"][];
+        };
+        DataUseLine: {
+            /** @description the refusal’s code; empty when allowed */
+            code: string;
+            consentId: string;
+            grantId: string;
+            /** @description the requesting province and its request id */
+            id: string;
+            /** @description items released (allowed) or asked for (refused, failed) */
+            items: string[];
+            /** @description query | verify | subscribe */
+            mode: string;
+            /** @description when it was asked */
+            occurredAt: string;
+            /** @enum {string} */
+            outcome: "allowed" | "refused" | "failed";
+            providerProvince: string;
+            /** @description the provinces whose logs hold a record of it */
+            recordedBy: string[];
+            /** @description 统一社会信用代码 of the agency that asked */
+            requesterAgency: string;
+            requesterProvince: string;
+            requestId: string;
+            resourceId: string;
+        };
         Duty: {
             agencyCreditCode: string;
             classCode: string;
@@ -1145,6 +1318,61 @@ export interface components {
             removedReason?: string;
             /** @enum {string} */
             sharingTier?: "unconditional" | "conditional" | "none";
+        };
+        ExchangeStats: {
+            /** @enum {string} */
+            bucket: "hour" | "day";
+            /** @description the start of each bucket (days start at 00:00 Beijing time) */
+            buckets: string[];
+            /** @description inclusive */
+            from: string;
+            latency: {
+                operations: {
+                    count: number;
+                    /** @enum {string} */
+                    operation: "query" | "verify" | "served";
+                    p50Ms: number | null;
+                    p95Ms: number | null;
+                }[];
+                /**
+                 * @description the figures cover the time since the exchange service started
+                 * @constant
+                 */
+                since: "service-start";
+                /**
+                 * @description the exchange service’s Prometheus histograms; the audit trail carries no durations
+                 * @enum {string}
+                 */
+                source: "exchange-metrics" | "unavailable";
+            };
+            pairs: {
+                allowed: number;
+                /** @description providing province */
+                provider: string;
+                refused: number;
+                /** @description refused exchanges per bucket */
+                refusedSeries: number[];
+                /** @description requesting province */
+                requester: string;
+                /** @description exchanges per bucket, aligned with `buckets` */
+                series: number[];
+                total: number;
+            }[];
+            province: string;
+            /** @description refused exchanges by stable code, most frequent first (at most 30 codes) */
+            refusals: {
+                code: string;
+                n: number;
+                /** @description deny or error */
+                outcome: string;
+            }[];
+            /** @description exclusive */
+            to: string;
+            totals: {
+                allowed: number;
+                exchanges: number;
+                refused: number;
+            };
         };
         Grant: {
             applicationId: string;
@@ -1205,6 +1433,49 @@ export interface components {
             removedBy?: string;
             removedReason?: string;
             resourceId?: string;
+        };
+        OutgoingApplication: {
+            /** @description the application as the provider holds it */
+            application?: components["schemas"]["Application"];
+            id: string;
+            providerAgencyName: string;
+            /** @enum {string} */
+            providerProvince: "sh" | "js" | "zj" | "ah";
+            requesterAgency: string;
+            requesterUser: string;
+            resourceId: string;
+            /** @description the entry’s name in the regional catalogue; empty when it is gone */
+            resourceName: string;
+            /** @description when the state was read from the provider */
+            seenAt: string;
+            /** @description the provider’s state, as read now or, when unreachable, as last read */
+            status: string;
+            submittedAt: string;
+            /** @description the provider province did not answer: status is the last known */
+            unreachable: boolean;
+        };
+        OutgoingGrant: {
+            applicationId: string;
+            id: string;
+            readonly items: string[];
+            /** @description 履行法定职责 */
+            legalDuty?: boolean;
+            readonly modes: ("query" | "verify" | "subscribe")[];
+            providerAgencyName: string;
+            /** @enum {string} */
+            providerProvince: "sh" | "js" | "zj" | "ah";
+            purpose: string;
+            ratePerMinute: number;
+            requesterAgency: string;
+            requesterProvince: string;
+            resourceId: string;
+            resourceName: string;
+            resourceVersion: number;
+            revokedAt: string;
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+            validFrom: string;
+            validUntil: string;
         };
         Problem: {
             /** @description stable error code, e.g. CONSENT.NO_GRANT */
@@ -1742,6 +2013,43 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listMyDataUse: {
+        parameters: {
+            query?: {
+                after?: string;
+                from?: string;
+                limit?: number;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataUseAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description 仅数据主体本人可查看 only the data subject themself */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getInclusionProof: {
         parameters: {
             query?: {
@@ -1880,6 +2188,42 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getExchangeStats: {
+        parameters: {
+            query?: {
+                bucket?: "hour" | "day";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeStats"];
+                };
+            };
+            /** @description 时间范围无效或过长 the window is invalid or too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2627,6 +2971,48 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listOwnResources: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                status?: "draft" | "submitted" | "published" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description entries per state under the same scope and q, whatever the status filter */
+                        counts: {
+                            draft: number;
+                            published: number;
+                            submitted: number;
+                            withdrawn: number;
+                        };
+                        items: components["schemas"]["Resource"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description entries in the requested state (all states without one) */
+                        total: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -3719,6 +4105,67 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listOutgoingApplications: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "compliance_review" | "submitted" | "second_approval" | "coordination" | "approved" | "rejected" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        applications: components["schemas"]["OutgoingApplication"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listOutgoingGrants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        grants: components["schemas"]["OutgoingGrant"][];
+                        /** @description provider provinces that did not answer */
+                        unreachable: ("sh" | "js" | "zj" | "ah")[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getRules: {
         parameters: {
             query?: never;
@@ -3865,6 +4312,30 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getApplicationStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -2,11 +2,14 @@ import { type DatabaseHandle, type SQL, sql } from '@yrd/db';
 import type { catalogV1 } from '@yrd/proto';
 import type {
   CatalogStore,
+  EntryStatus,
   FacetCount,
   HistoryEntry,
   ListFilters,
   ListScope,
   Origin,
+  OwnFilters,
+  OwnPage,
   SearchFilters,
   SearchPage,
   Step,
@@ -138,6 +141,34 @@ export class CatalogRepo implements CatalogStore {
       sql`select doc from catalog.resources where ${whereOf(f, await this.query(f.q), base)} order by province, id`,
     );
     return rows.map((r) => r.doc);
+  }
+
+  /**
+   * A page of this province's own entries, most recently changed first: q matches the indexed text
+   * (as in search) or the resource code; the counts per state ignore the status filter (the tabs).
+   */
+  async ownPage(f: OwnFilters, scope: { own: true; agency?: string }): Promise<OwnPage> {
+    const conds = [sql`origin = 'local'`];
+    if (scope.agency) conds.push(sql`provider_code = ${scope.agency}`);
+    const q = await this.query(f.q);
+    const code = f.q?.trim();
+    if (code) {
+      const byCode = sql`id ilike ${`%${escapeLike(code)}%`}`;
+      conds.push(q ? sql`(search_vector @@ to_tsquery('simple', ${q.tsquery}) or ${byCode})` : byCode);
+    }
+    const scoped = sql.join(conds, sql` and `);
+    const where = f.status ? sql`${scoped} and status = ${f.status}` : scoped;
+    const items = await this.h.rows<{ doc: Resource }>(sql`
+      select doc from catalog.resources where ${where}
+      order by updated_at desc, id
+      limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`);
+    const counts: Record<EntryStatus, number> = { draft: 0, submitted: 0, published: 0, withdrawn: 0 };
+    const byStatus = await this.h.rows<{ status: EntryStatus; n: number }>(
+      sql`select status, count(*)::int as n from catalog.resources where ${scoped} group by status`,
+    );
+    for (const r of byStatus) counts[r.status] = r.n;
+    const total = f.status ? counts[f.status] : Object.values(counts).reduce((a, b) => a + b, 0);
+    return { total, items: items.map((r) => r.doc), counts };
   }
 
   /**

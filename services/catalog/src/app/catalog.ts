@@ -14,7 +14,7 @@ import {
 import { changedFields } from '../domain/changes.js';
 import { type NegativeEntry, negativeMatch } from '../domain/duty.js';
 import { type EntryIssue, entryIssues, type ResourceInput, resourceId } from '../domain/resource.js';
-import type { CatalogStore, SearchFilters, Step } from './ports.js';
+import type { CatalogStore, OwnFilters, OwnPage, SearchFilters, Step } from './ports.js';
 
 type Resource = catalogV1.Resource;
 
@@ -322,6 +322,18 @@ export class CatalogApp {
     const scope = ownEntriesFilter(by, this.province);
     if (!scope) throw forbidden('AUTH.ROLE_REQUIRED', '需要发布员或管理员角色 publisher or admin role required');
     return this.repo.list(f, scope);
+  }
+
+  /**
+   * A page of this province's own entries in every state, newest change first, with the count of
+   * each state: the agency's for a publisher, all for the admin.
+   */
+  async ownPage(f: OwnFilters, by: Principal): Promise<OwnPage> {
+    if (by.province !== this.province)
+      throw forbidden('CATALOG.WRONG_PROVINCE', '只能查看本省自有目录 own entries are listed in their own province');
+    const scope = ownEntriesFilter(by, this.province);
+    if (!scope) throw forbidden('AUTH.ROLE_REQUIRED', '需要发布员或管理员角色 publisher or admin role required');
+    return this.repo.ownPage(f, scope);
   }
 
   /** Seeds load once: entries are written straight as published. */

@@ -28,6 +28,25 @@ export type ListScope = { own: false } | { own: true; agency?: string };
 /** An entry of this province (`local`) or one learnt from another province (`federated`). */
 export type Origin = 'local' | 'federated';
 
+/** The states an entry of this province goes through. */
+export const entryStatuses = ['draft', 'submitted', 'published', 'withdrawn'] as const;
+export type EntryStatus = (typeof entryStatuses)[number];
+
+/** One page of this province's own entries (a publisher's agency's, or all for the admin). */
+export interface OwnFilters {
+  q?: string | undefined;
+  status?: EntryStatus | undefined;
+  page: number;
+  pageSize: number;
+}
+
+/** The page, most recently changed first, and how many entries each state holds under the same q. */
+export interface OwnPage {
+  total: number;
+  items: Resource[];
+  counts: Record<EntryStatus, number>;
+}
+
 export interface StoredEntry {
   resource: Resource;
   origin: string;
@@ -84,6 +103,8 @@ export interface CatalogStore {
   countLocal(): Promise<number>;
   /** Every entry matching the filters, in code order, for export. */
   list(f: ListFilters, scope: ListScope): Promise<Resource[]>;
+  /** A page of this province's own entries in every state (`scope` as for list). */
+  ownPage(f: OwnFilters, scope: { own: true; agency?: string }): Promise<OwnPage>;
   /** Regional search over published entries, ranked, with facets over the same filter. */
   search(f: SearchFilters): Promise<SearchPage>;
 }
