@@ -237,6 +237,15 @@ describe('consent across provinces on a real nats-server', () => {
       status: 'active',
       requesterProvince: 'sh',
     });
+    // read back at 上海, where the requester works: fetched from 浙江 over the lane
+    const grantAtSh = await http(shConsent.httpUrl, users.shRequester, 'GET', `/api/consent/v1/grants/${grantId}`);
+    expect(grantAtSh.status).toBe(200);
+    expect(grantAtSh.body).toMatchObject({ id: grantId, items, purpose, modes: ['query'], status: 'active' });
+    // another 上海 agency is told there is no such grant, as at 浙江
+    const otherAgency = aPrincipal({ province: 'sh', sub: 'sh-u9', agency: agencyCode('sh', 7) });
+    const notTheirs = await http(shConsent.httpUrl, otherAgency, 'GET', `/api/consent/v1/grants/${grantId}`);
+    expect(notTheirs.status).toBe(404);
+    expect(notTheirs.body.code).toBe('CONSENT.GRANT_NOT_FOUND');
 
     const twice = await http(
       zjConsent.httpUrl,

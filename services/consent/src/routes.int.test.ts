@@ -816,6 +816,80 @@ const refusals: Row[] = [
     status: 404,
     code: 'CONSENT.CONSENT_NOT_FOUND',
   },
+  // GET /outgoing-applications (我的申请) and /outgoing-grants (我的授权)
+  ...(['outgoing-applications', 'outgoing-grants'] as const).flatMap((what): Row[] => [
+    {
+      label: `${what} without a token`,
+      method: 'GET',
+      url: `/api/consent/v1/${what}`,
+      status: 401,
+      code: 'AUTH.MISSING_TOKEN',
+    },
+    {
+      label: `${what} as a reviewer`,
+      method: 'GET',
+      url: `/api/consent/v1/${what}`,
+      as: users.reviewer,
+      status: 403,
+      code: 'AUTH.ROLE_REQUIRED',
+    },
+    {
+      label: `${what} as a data subject`,
+      method: 'GET',
+      url: `/api/consent/v1/${what}`,
+      as: users.subject,
+      status: 403,
+      code: 'AUTH.ROLE_REQUIRED',
+    },
+    {
+      label: `${what} at another province's service`,
+      method: 'GET',
+      url: `/api/consent/v1/${what}`,
+      as: users.shRequester,
+      status: 403,
+      code: 'CONSENT.WRONG_PROVINCE',
+    },
+  ]),
+  {
+    label: 'outgoing applications in an unknown state',
+    method: 'GET',
+    url: '/api/consent/v1/outgoing-applications?status=pending',
+    as: users.requester,
+    status: 400,
+    code: 'REQUEST.INVALID',
+  },
+  {
+    label: 'outgoing applications on page 0',
+    method: 'GET',
+    url: '/api/consent/v1/outgoing-applications?page=0',
+    as: users.requester,
+    status: 400,
+    code: 'REQUEST.INVALID',
+  },
+  // GET /stats/applications (the 一网统管 overview)
+  {
+    label: 'application counts without a token',
+    method: 'GET',
+    url: '/api/consent/v1/stats/applications',
+    status: 401,
+    code: 'AUTH.MISSING_TOKEN',
+  },
+  {
+    label: 'application counts as a data subject',
+    method: 'GET',
+    url: '/api/consent/v1/stats/applications',
+    as: users.subject,
+    status: 403,
+    code: 'AUTH.ROLE_REQUIRED',
+  },
+  {
+    label: 'application counts as another province’s admin',
+    method: 'GET',
+    url: '/api/consent/v1/stats/applications',
+    as: users.shAdmin,
+    status: 403,
+    code: 'CONSENT.WRONG_PROVINCE',
+  },
 ];
 
 describe('consent routes refuse, through inject() into the built service', () => {
@@ -881,6 +955,22 @@ describe('consent routes refuse, through inject() into the built service', () =>
     });
     expect((await call('GET', `/api/consent/v1/grants/${made.grant}`, users.admin)).status).toBe(200);
     expect((await call('GET', `/api/consent/v1/consents/${made.consent}`, users.subject)).status).toBe(200);
+    // a same-province application is in 我的申请 too, with the state and the days left
+    const mine = await call('GET', '/api/consent/v1/outgoing-applications', users.requester);
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body).toMatchObject({ total: 2, page: 1, pageSize: 20 });
+    const byId = new Map(
+      (mine.body.applications as { id: string; status: string; application?: Record<string, unknown> }[]).map((a) => [
+        a.id,
+        a,
+      ]),
+    );
+    expect(byId.get(made.submitted)).toMatchObject({ status: 'submitted', unreachable: false });
+    expect(byId.get(made.submitted)?.application?.workingDaysLeft).toBeGreaterThan(0);
+    expect(byId.get(made.approved)).toMatchObject({ status: 'approved', application: { grantId: made.grant } });
+    expect(byId.get(made.approved)?.application).not.toHaveProperty('workingDaysLeft');
+    const grants = await call('GET', '/api/consent/v1/outgoing-grants', users.requester);
+    expect(grants.body).toMatchObject({ grants: [{ id: made.grant, providerProvince: 'zj' }], unreachable: [] });
   });
 
   it('refuses options that would break the service, naming the option (zh + en)', async () => {

@@ -11,6 +11,7 @@ import { consentRoutes } from './adapters/http.js';
 import { consentMetrics } from './adapters/metrics.js';
 import { ConsentLanes, NatsConsentPeers, RevocationListener } from './adapters/nats.js';
 import { RevocationRepo } from './adapters/revocation-db.js';
+import { applicationStatsRoutes } from './adapters/stats-http.js';
 import { ConsentApp } from './app/consent.js';
 import { RevocationRegister } from './app/revocations.js';
 import { type ConsentOptions, parseConsentOptions } from './options.js';
@@ -62,6 +63,7 @@ export async function buildConsent(deps: ServiceDeps, options: ConsentOptions): 
   const app = new ConsentApp({
     province: deps.province,
     repo,
+    outgoing: repo,
     catalog,
     peers,
     audit,
@@ -81,6 +83,7 @@ export async function buildConsent(deps: ServiceDeps, options: ConsentOptions): 
     openapi: { title: 'YRD 授权服务 Consent API', description: '共享申请、审核、授权、授权书与授权决策' },
   });
   consentRoutes(http, app);
+  const statsLane = applicationStatsRoutes(http, { ...deps, logger });
   consentMetrics(deps.metrics, { db: deps.db, clock: deps.clock });
   return {
     name: 'consent',
@@ -89,6 +92,7 @@ export async function buildConsent(deps: ServiceDeps, options: ConsentOptions): 
     registerGrpc: (s) => registerConsentGrpc(s, app.authorization),
     start: async () => {
       await lanes.start();
+      await statsLane.start();
       // a changed or withdrawn entry of this province is read afresh by the next decision
       catalogChanges = deps.nc.subscribe(subjects.catalogEvents(deps.province), {
         callback: (err, m) => {
@@ -133,6 +137,7 @@ export async function buildConsent(deps: ServiceDeps, options: ConsentOptions): 
       if (sweeper) clearInterval(sweeper);
       listener.stop();
       lanes.stop();
+      statsLane.stop();
       catalogChanges?.unsubscribe();
       catalog.close();
     },

@@ -317,4 +317,63 @@ describe('the application workflow and the rules', () => {
     expect(lapsed.allow).toBe(false);
     expect(lapsed.denialCode).toBe('CONSENT.GRANT_EXPIRED');
   });
+
+  it('我的申请: an application to another province is listed at the requester’s, with the provider’s state', async () => {
+    zjNow = Date.parse('2026-03-09T01:00:00.000Z'); // a Monday
+    const id = await apply();
+    const mine = async () => {
+      const r = await sh(users.requester, 'GET', '/outgoing-applications?pageSize=100');
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body as { total: number; applications: Record<string, unknown>[] };
+    };
+    const before = await mine();
+    // newest first, recorded at 上海 though stored at 浙江
+    expect(before.applications[0]).toMatchObject({
+      id,
+      providerProvince: 'zj',
+      resourceId: licence.id,
+      requesterAgency: SH_AGENCY,
+      requesterUser: 'sh-u1',
+      status: 'submitted',
+      unreachable: false,
+      application: { id, status: 'submitted', providerProvince: 'zj', workingDaysLeft: 10, overdue: false },
+    });
+    expect(before.total).toBe(before.applications.length);
+    // another agency of the same province sees none of them
+    expect((await sh(users.otherRequester, 'GET', '/outgoing-applications')).body).toMatchObject({
+      total: 0,
+      applications: [],
+    });
+    const pending = await sh(users.requester, 'GET', '/outgoing-applications?status=submitted');
+    expect((pending.body.applications as { id: string }[]).map((a) => a.id)).toContain(id);
+
+    const decided = await zj(users.reviewer, 'POST', `/applications/${id}/decision`, {
+      decision: 'approve',
+      reason: '符合共享条件',
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    const grantId = String(decided.body.grant.id);
+
+    const after = (await mine()).applications.find((a) => a.id === id);
+    expect(after).toMatchObject({ status: 'approved', application: { grantId, reason: '符合共享条件' } });
+    expect(after?.application).not.toHaveProperty('workingDaysLeft');
+    // the filter follows the state just read from the provider
+    const approvedOnly = await sh(users.requester, 'GET', '/outgoing-applications?status=approved&pageSize=100');
+    expect((approvedOnly.body.applications as { id: string }[]).map((a) => a.id)).toContain(id);
+    const stillPending = await sh(users.requester, 'GET', '/outgoing-applications?status=submitted&pageSize=100');
+    expect((stillPending.body.applications as { id: string }[]).map((a) => a.id)).not.toContain(id);
+
+    const grants = await sh(users.requester, 'GET', '/outgoing-grants');
+    expect(grants.status, JSON.stringify(grants.body)).toBe(200);
+    expect(grants.body.unreachable).toEqual([]);
+    expect((grants.body.grants as Record<string, unknown>[]).find((g) => g.id === grantId)).toMatchObject({
+      applicationId: id,
+      providerProvince: 'zj',
+      status: 'active',
+      items: ['company_name', 'legal_rep_name'],
+      modes: ['query'],
+      validUntil: '2027-12-31T00:00:00.000Z',
+    });
+    expect((await sh(users.otherRequester, 'GET', '/outgoing-grants')).body.grants).toEqual([]);
+  });
 });

@@ -6,6 +6,9 @@ import type {
   ApplicationStep,
   ConsentStore,
   Grant,
+  OutgoingApplication,
+  OutgoingFilter,
+  OutgoingStore,
   RulesVersion,
   StoredConsent,
 } from '../app/ports.js';
@@ -123,6 +126,20 @@ function toRules(r: Row): RulesVersion {
   };
 }
 
+function toOutgoing(r: Row): OutgoingApplication {
+  return {
+    id: String(r.id),
+    providerProvince: String(r.provider_province) as Province,
+    resourceId: String(r.resource_id),
+    requesterAgency: String(r.requester_agency),
+    requesterUser: String(r.requester_user),
+    submittedAt: iso(r.submitted_at),
+    lastStatus: String(r.last_status ?? ''),
+    grantId: String(r.grant_id ?? ''),
+    lastSeenAt: iso(r.last_seen_at),
+  };
+}
+
 type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];
 
 async function insertStep(tx: Tx, id: string, s: ApplicationStep) {
@@ -134,7 +151,7 @@ async function insertStep(tx: Tx, id: string, s: ApplicationStep) {
 }
 
 /** The consent service's persistence, in SQL that PGlite and PostgreSQL both speak. */
-export class ConsentRepo implements ConsentStore {
+export class ConsentRepo implements ConsentStore, OutgoingStore {
   constructor(private readonly h: DatabaseHandle) {}
 
   /** A new application and its first step, in one transaction. */
@@ -220,6 +237,42 @@ export class ConsentRepo implements ConsentStore {
       select * from consent.applications where ${sql.join(conds, sql` and `)}
       order by due_at nulls last, created_at limit ${f.limit}`);
     return rows.map(toApplication);
+  }
+
+  async recordOutgoing(o: OutgoingApplication): Promise<void> {
+    await this.h.db.execute(sql`
+      insert into consent.outgoing_applications (id, provider_province, resource_id, requester_agency, requester_user,
+        submitted_at, last_status, grant_id, last_seen_at)
+      values (${o.id}, ${o.providerProvince}, ${o.resourceId}, ${o.requesterAgency}, ${o.requesterUser}, ${o.submittedAt},
+        ${o.lastStatus}, ${o.grantId}, ${o.lastSeenAt})
+      on conflict (id) do nothing`);
+  }
+
+  /** One page of an agency's outgoing applications, newest first, and how many there are. */
+  async listOutgoing(f: OutgoingFilter): Promise<{ rows: OutgoingApplication[]; total: number }> {
+    const conds = [sql`requester_agency = ${f.requesterAgency}`];
+    if (f.status) conds.push(sql`last_status = ${f.status}`);
+    if (f.notStatus && f.notStatus.length > 0)
+      conds.push(
+        sql`last_status not in (${sql.join(
+          f.notStatus.map((s) => sql`${s}`),
+          sql`, `,
+        )})`,
+      );
+    const where = sql.join(conds, sql` and `);
+    const rows = await this.h.rows<Row>(sql`
+      select * from consent.outgoing_applications where ${where}
+      order by submitted_at desc, id desc limit ${f.limit} offset ${f.offset}`);
+    const count = await this.h.rows<{ n: number }>(
+      sql`select count(*)::int as n from consent.outgoing_applications where ${where}`,
+    );
+    return { rows: rows.map(toOutgoing), total: count[0]?.n ?? 0 };
+  }
+
+  async noteOutgoing(id: string, status: string, grantId: string, at: string): Promise<void> {
+    await this.h.db.execute(sql`
+      update consent.outgoing_applications set last_status = ${status}, grant_id = ${grantId}, last_seen_at = ${at}
+      where id = ${id}`);
   }
 
   async currentRules(): Promise<RulesVersion | undefined> {

@@ -2,6 +2,7 @@
  * The consent service's answers as the OpenAPI document describes them (response schemas only: they
  * document what the handlers return, see documentingSerializerCompiler in @yrd/http).
  */
+import { provinces } from '@yrd/region';
 import { z } from 'zod';
 import { policyRulesInput } from '../domain/rules.js';
 
@@ -51,6 +52,14 @@ export const applicationSchema = z
     overdue: z.boolean(),
     providerAgency: z.string(),
     ratePerMinute: z.number().int(),
+    workingDaysLeft: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .describe(
+        'working days (the provider’s calendar) until the open stage’s due date; negative when overdue; absent once decided',
+      ),
   })
   .meta({ id: 'Application' });
 
@@ -73,6 +82,31 @@ export const grantSchema = z
     ratePerMinute: z.number().int(),
   })
   .meta({ id: 'Grant' });
+
+const province = z.enum(provinces);
+
+/** 我的申请: one of my agency's applications, with the provider's state. */
+export const outgoingApplicationSchema = z
+  .object({
+    id: z.string(),
+    providerProvince: province,
+    resourceId: z.string(),
+    resourceName: z.string().describe('the entry’s name in the regional catalogue; empty when it is gone'),
+    providerAgencyName: z.string(),
+    requesterAgency: z.string(),
+    requesterUser: z.string(),
+    submittedAt: z.string(),
+    status: z.string().describe('the provider’s state, as read now or, when unreachable, as last read'),
+    seenAt: z.string().describe('when the state was read from the provider'),
+    unreachable: z.boolean().describe('the provider province did not answer: status is the last known'),
+    application: applicationSchema.optional().describe('the application as the provider holds it'),
+  })
+  .meta({ id: 'OutgoingApplication' });
+
+/** 我的授权: a grant my agency holds, with where it was granted. */
+export const outgoingGrantSchema = grantSchema
+  .extend({ providerProvince: province, resourceName: z.string(), providerAgencyName: z.string() })
+  .meta({ id: 'OutgoingGrant' });
 
 export const consentSchema = z
   .object({

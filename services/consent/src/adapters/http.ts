@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Applications } from '../app/applications.js';
 import type { Consents } from '../app/consents.js';
 import type { Grants } from '../app/grants.js';
+import type { OutgoingApplications } from '../app/outgoing.js';
 import type { ProvinceRules } from '../app/rules.js';
 import { modes } from '../domain/index.js';
 import { policyRulesInput } from '../domain/rules.js';
@@ -14,6 +15,8 @@ import {
   consentSchema,
   decidedApplicationSchema,
   grantSchema,
+  outgoingApplicationSchema,
+  outgoingGrantSchema,
   rulesVersionSchema,
 } from './http-schemas.js';
 
@@ -63,12 +66,13 @@ export const consentBody = z.object({
 /** The use cases the HTTP API serves. */
 export interface ConsentRouteUseCases {
   applications: Applications;
+  outgoing: OutgoingApplications;
   grants: Grants;
   consents: Consents;
   rules: ProvinceRules;
 }
 
-export function consentRoutes(app: HttpApp, { applications, grants, consents, rules }: ConsentRouteUseCases) {
+export function consentRoutes(app: HttpApp, { applications, outgoing, grants, consents, rules }: ConsentRouteUseCases) {
   app.post(
     '/api/consent/v1/applications',
     {
@@ -203,6 +207,47 @@ export function consentRoutes(app: HttpApp, { applications, grants, consents, ru
       },
     },
     async (req) => ({ applications: await applications.list(principalOf(req), req.query) }),
+  );
+
+  app.get(
+    '/api/consent/v1/outgoing-applications',
+    {
+      schema: {
+        operationId: 'listOutgoingApplications',
+        response: {
+          200: z.object({
+            applications: z.array(outgoingApplicationSchema),
+            total: z.number().int(),
+            page: z.number().int(),
+            pageSize: z.number().int(),
+          }),
+        },
+        summary: '我的申请 the applications of my agency, with their state at the provider',
+        querystring: z.object({
+          status: z.enum(applicationStatuses).optional(),
+          page: z.coerce.number().int().min(1).max(10_000).default(1),
+          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+      },
+    },
+    async (req) => outgoing.list(requireRoles(req, 'requester'), req.query),
+  );
+
+  app.get(
+    '/api/consent/v1/outgoing-grants',
+    {
+      schema: {
+        operationId: 'listOutgoingGrants',
+        response: {
+          200: z.object({
+            grants: z.array(outgoingGrantSchema),
+            unreachable: z.array(z.enum(provinces)).describe('provider provinces that did not answer'),
+          }),
+        },
+        summary: '我的授权 the grants my agency holds',
+      },
+    },
+    async (req) => outgoing.grants(requireRoles(req, 'requester')),
   );
 
   app.get(

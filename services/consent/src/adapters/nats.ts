@@ -11,9 +11,10 @@ import { consentV1 } from '@yrd/proto';
 import { isProvince, type Province, provinces } from '@yrd/region';
 import type { Applications } from '../app/applications.js';
 import type { Consents } from '../app/consents.js';
-import type { Application, ApplicationInput, ConsentPeers } from '../app/ports.js';
+import type { Grants } from '../app/grants.js';
+import type { Application, ApplicationInput, ApplicationsAnswer, ConsentPeers, Grant } from '../app/ports.js';
 import type { RevocationCursor, RevocationPage, RevocationPeers, RevocationRegister } from '../app/revocations.js';
-import { type Mode, modes } from '../domain/index.js';
+import { type GrantStatus, type Mode, modes } from '../domain/index.js';
 
 const laneOpts = { timeoutMs: 3000, unavailableCode: 'CONSENT.PROVIDER_UNAVAILABLE' };
 
@@ -42,6 +43,19 @@ export class NatsConsentPeers implements ConsentPeers, RevocationPeers {
     const msg = consentV1.ApplicationLookup.encode({ token: await this.token(provider, by), id }).finish();
     const data = await request(this.nc, subjects.lane(provider, this.province, 'consent', 'get'), msg, laneOpts);
     return consentV1.ApplicationView.decode(data);
+  }
+
+  async applications(provider: Province, by: Principal, ids: string[]): Promise<ApplicationsAnswer> {
+    const msg = consentV1.ApplicationsLookup.encode({ token: await this.token(provider, by), ids }).finish();
+    const data = await request(this.nc, subjects.lane(provider, this.province, 'consent', 'list'), msg, laneOpts);
+    const page = consentV1.ApplicationsPage.decode(data);
+    return { applications: page.applications, grants: page.grants.map(grantOf) };
+  }
+
+  async getGrant(provider: Province, by: Principal, id: string): Promise<Grant> {
+    const msg = consentV1.GrantLookup.encode({ token: await this.token(provider, by), id }).finish();
+    const data = await request(this.nc, subjects.lane(provider, this.province, 'consent', 'grant'), msg, laneOpts);
+    return grantOf(consentV1.GrantView.decode(data));
   }
 
   async requestCoordination(provider: Province, by: Principal, id: string, reason: string): Promise<Application> {
@@ -84,6 +98,16 @@ export class NatsConsentPeers implements ConsentPeers, RevocationPeers {
     );
     return consentV1.RevocationPage.decode(data);
   }
+}
+
+/** A grant as the provider's lane carries it. */
+function grantOf(g: consentV1.GrantView): Grant {
+  return {
+    ...g,
+    requesterProvince: g.requesterProvince as Province,
+    modes: g.modes.filter((m): m is Mode => (modes as readonly string[]).includes(m)),
+    status: g.status as GrantStatus,
+  };
 }
 
 /**
@@ -144,7 +168,7 @@ export class ConsentLanes {
     private readonly nc: NatsConnection,
     private readonly province: Province,
     private readonly verifier: TokenVerifier,
-    private readonly useCases: { applications: Applications; consents: Consents },
+    private readonly useCases: { applications: Applications; consents: Consents; grants: Grants },
     private readonly logger: Logger,
     private readonly revocations: RevocationRegister,
   ) {}
@@ -184,6 +208,31 @@ export class ConsentLanes {
             return consentV1.ApplicationView.encode(
               await this.useCases.applications.getFor(requester, by, l.id),
             ).finish();
+          }
+          case 'list': {
+            const l = consentV1.ApplicationsLookup.decode(m.data);
+            const by = await principal(l.token);
+            const answer = await this.useCases.applications.batchFor(requester, by, l.ids);
+            return consentV1.ApplicationsPage.encode({
+              applications: answer.applications,
+              grants: answer.grants.map((g) => ({
+                ...g,
+                items: [...g.items],
+                modes: [...g.modes],
+                legalDuty: g.legalDuty ?? false,
+              })),
+            }).finish();
+          }
+          case 'grant': {
+            const l = consentV1.GrantLookup.decode(m.data);
+            const by = await principal(l.token);
+            const g = await this.useCases.grants.getFor(requester, by, l.id);
+            return consentV1.GrantView.encode({
+              ...g,
+              items: [...g.items],
+              modes: [...g.modes],
+              legalDuty: g.legalDuty ?? false,
+            }).finish();
           }
           case 'coordinate': {
             const c = consentV1.CoordinationRequest.decode(m.data);

@@ -22,6 +22,7 @@ import {
   isGovernment,
   type Mode,
   sharingModesFor,
+  workingDaysBetween,
 } from '../domain/index.js';
 import { type PolicyRules, workflowRules } from '../domain/rules.js';
 import {
@@ -29,6 +30,7 @@ import {
   decideStep,
   initialState,
   isOverdue,
+  openStatuses,
   type WorkflowCommand,
   type WorkflowContext,
   type WorkflowState,
@@ -40,9 +42,11 @@ import type {
   Application,
   ApplicationInput,
   ApplicationStep,
+  ApplicationsAnswer,
   ConsentPeers,
   ConsentStore,
   Grant,
+  OutgoingStore,
   ResourceLookup,
 } from './ports.js';
 import type { ProvinceRules } from './rules.js';
@@ -67,7 +71,12 @@ export interface ApplicationsDeps {
   trail: AuditTrail;
   clock: () => Date;
   logger: Logger;
+  /** 我的申请: where the requester's province records what its requesters submitted */
+  outgoing?: OutgoingStore | undefined;
 }
+
+/** The most applications one `list` over a lane answers. */
+export const applicationsPerBatch = 100;
 
 export class Applications {
   private readonly province: Province;
@@ -78,8 +87,10 @@ export class Applications {
   private readonly trail: AuditTrail;
   private readonly clock: () => Date;
   private readonly logger: Logger;
+  private readonly outgoing: OutgoingStore | undefined;
 
   constructor(deps: ApplicationsDeps) {
+    this.outgoing = deps.outgoing;
     this.province = deps.province;
     this.repo = deps.repo;
     this.catalog = deps.catalog;
@@ -98,8 +109,33 @@ export class Applications {
     this.validate(by, resource, input);
     const provider = provinceOfResourceId(resource.id);
     if (!provider) throw invalid('CONSENT.UNKNOWN_RESOURCE', `资源编号无效 bad resource id ${resource.id}`);
-    if (provider === this.province) return this.accept(by, input);
-    return this.peers.apply(provider, by, input);
+    const app = provider === this.province ? await this.accept(by, input) : await this.peers.apply(provider, by, input);
+    await this.recordOutgoing(by, provider, app);
+    return app;
+  }
+
+  /**
+   * Keeps 我的申请's record of a submitted application. The application stands at the provider
+   * whatever happens here, so a failed write is logged rather than refused (a retry would apply twice).
+   */
+  private async recordOutgoing(by: Principal, provider: Province, app: Application) {
+    if (!this.outgoing) return;
+    const at = this.clock().toISOString();
+    try {
+      await this.outgoing.recordOutgoing({
+        id: app.id,
+        providerProvince: provider,
+        resourceId: app.resourceId,
+        requesterAgency: by.agency,
+        requesterUser: by.sub,
+        submittedAt: at,
+        lastStatus: app.status,
+        grantId: app.grantId,
+        lastSeenAt: at,
+      });
+    } catch (err) {
+      this.logger.error({ applicationId: app.id, err: (err as Error).message }, 'outgoing application not recorded');
+    }
   }
 
   /** At the provider: the authoritative checks against its own entry, then store with a due date. */
@@ -161,7 +197,7 @@ export class Applications {
     await this.trail.recordOrWithdraw(applicationSubmitted(this.province, app), () =>
       this.repo.withdrawApplication(app.id),
     );
-    return { ...app, steps: [step] };
+    return this.viewOf({ ...app, steps: [step] });
   }
 
   private validate(by: Principal, resource: Resource, input: ApplicationInput) {
@@ -308,9 +344,7 @@ export class Applications {
       limit: 500,
     });
     // the list and a read by id follow the same rows of the matrix
-    const flagged = list
-      .filter((a) => canRead(by, applicationRecord(a)).allow)
-      .map((a) => ({ ...a, overdue: isOverdue(stateOf(a), at) }));
+    const flagged = list.filter((a) => canRead(by, applicationRecord(a)).allow).map((a) => this.viewOf(a, at));
     return f.overdue === undefined ? flagged : flagged.filter((a) => a.overdue === f.overdue);
   }
 
@@ -322,7 +356,7 @@ export class Applications {
     const app = await this.repo.getApplication(id);
     if (!app || !canRead(by, applicationRecord(app)).allow)
       throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
-    return { ...app, overdue: isOverdue(stateOf(app), this.clock().toISOString()) };
+    return this.viewOf(app);
   }
 
   /** At the provider, for another province's lane: only the province that applied gets an answer. */
@@ -331,7 +365,45 @@ export class Applications {
     if (!app || by.province !== requesterProvince || !canRead(by, applicationRecord(app)).allow) {
       throw notFound('CONSENT.APPLICATION_NOT_FOUND', `申请不存在 no application ${id}`);
     }
-    return { ...app, overdue: isOverdue(stateOf(app), this.clock().toISOString()) };
+    return this.viewOf(app);
+  }
+
+  /**
+   * At the provider, for a requester province (over its lane, or this one's own): several
+   * applications at once with the grants their approvals created. Those `by` may not see, or that do
+   * not exist, are left out, as `getFor` would answer them "not found".
+   */
+  async batchFor(requesterProvince: Province, by: Principal, ids: readonly string[]): Promise<ApplicationsAnswer> {
+    if (ids.length > applicationsPerBatch) {
+      throw invalid(
+        'REQUEST.INVALID',
+        `一次最多查询 ${applicationsPerBatch} 个申请 at most ${applicationsPerBatch} at once`,
+      );
+    }
+    const at = this.clock().toISOString();
+    const answer: ApplicationsAnswer = { applications: [], grants: [] };
+    if (by.province !== requesterProvince) return answer;
+    for (const id of new Set(ids)) {
+      const app = await this.repo.getApplication(id);
+      if (!app || !canRead(by, applicationRecord(app)).allow) continue;
+      answer.applications.push(this.viewOf(app, at));
+      const grant = app.grantId ? await this.repo.getGrant(app.grantId) : undefined;
+      if (grant) answer.grants.push(grant);
+    }
+    return answer;
+  }
+
+  /**
+   * An application as read: whether its open stage is overdue and how many working days are left
+   * until its due date (the provider's calendar; negative when overdue, absent once decided).
+   */
+  private viewOf(app: Application, at = this.clock().toISOString()): Application {
+    const open = (openStatuses as readonly string[]).includes(app.status) && app.dueAt !== '';
+    return {
+      ...app,
+      overdue: isOverdue(stateOf(app), at),
+      workingDaysLeft: open ? workingDaysBetween(new Date(at), new Date(app.dueAt)) : undefined,
+    };
   }
 
   /**
@@ -430,7 +502,8 @@ export class Applications {
     if (!(await this.repo.advance(next, app.status, step, grant)))
       throw conflict('CONSENT.ALREADY_DECIDED', '申请已被他人处理 the application was moved on meanwhile');
     await this.trail.record(applicationStepped(this.province, next, step));
-    return grant ? { application: next, grant } : { application: next };
+    const application = this.viewOf(next, at);
+    return grant ? { application, grant } : { application };
   }
 }
 

@@ -126,10 +126,17 @@ function world(o: { claim?: boolean; revoked?: string[]; entries?: catalogV1.Res
   const app = new ConsentApp({
     province: 'zj',
     repo: store,
+    outgoing: {
+      recordOutgoing: unused('recordOutgoing'),
+      listOutgoing: unused('listOutgoing'),
+      noteOutgoing: unused('noteOutgoing'),
+    },
     catalog,
     peers: {
       apply: unused('apply'),
       getApplication: unused('getApplication'),
+      applications: unused('applications'),
+      getGrant: unused('getGrant'),
       fetchConsent: unused('fetchConsent'),
       requestCoordination: unused('requestCoordination'),
       announceRevocation: unused('announceRevocation'),

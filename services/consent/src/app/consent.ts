@@ -17,12 +17,14 @@ import { type ApplicationDecision, Applications } from './applications.js';
 import { Authorization } from './authorize.js';
 import { type ConsentInput, Consents } from './consents.js';
 import { Grants } from './grants.js';
+import { OutgoingApplications } from './outgoing.js';
 import type {
   Application,
   ApplicationInput,
   ConsentPeers,
   ConsentStore,
   Grant,
+  OutgoingStore,
   ResourceLookup,
   RevocationCheck,
   RulesVersion,
@@ -37,11 +39,14 @@ export { Authorization } from './authorize.js';
 export { type ConsentInput, Consents } from './consents.js';
 export { Grants } from './grants.js';
 export { provinceOfId } from './ids.js';
+export { OutgoingApplications, type OutgoingGrant, type OutgoingView } from './outgoing.js';
 export { ProvinceRules } from './rules.js';
 
 export interface ConsentAppDeps {
   province: Province;
   repo: ConsentStore;
+  /** 我的申请: the record of what this province's requesters submitted */
+  outgoing: OutgoingStore;
   catalog: ResourceLookup;
   peers: ConsentPeers;
   audit: AuditSink;
@@ -64,6 +69,8 @@ export interface ConsentAppDeps {
 export class ConsentApp {
   readonly rules: ProvinceRules;
   readonly applications: Applications;
+  /** 我的申请 / 我的授权 at the requester's province */
+  readonly outgoing: OutgoingApplications;
   readonly grants: Grants;
   readonly consents: Consents;
   readonly authorization: Authorization;
@@ -72,7 +79,26 @@ export class ConsentApp {
     const { province, repo, catalog, peers, clock, logger } = deps;
     const trail = new AuditTrail(deps.audit, logger);
     this.rules = new ProvinceRules(province, repo, trail, clock);
-    this.applications = new Applications({ province, repo, catalog, peers, rules: this.rules, trail, clock, logger });
+    this.applications = new Applications({
+      province,
+      repo,
+      catalog,
+      peers,
+      rules: this.rules,
+      trail,
+      clock,
+      logger,
+      outgoing: deps.outgoing,
+    });
+    this.outgoing = new OutgoingApplications({
+      province,
+      store: deps.outgoing,
+      applications: this.applications,
+      peers,
+      catalog,
+      clock,
+      logger,
+    });
     this.grants = new Grants({ province, repo, catalog, peers, trail, clock });
     this.consents = new Consents({
       province,

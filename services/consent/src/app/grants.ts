@@ -8,6 +8,7 @@ import type { Province } from '@yrd/region';
 import { canRead, canRevokeGrant, type ExchangeRecordView, type Viewer } from '../domain/access.js';
 import { grantRevoked } from './audit.js';
 import { TtlCache } from './cache.js';
+import { provinceOfId } from './ids.js';
 import type { ConsentPeers, ConsentStore, Grant, ResourceLookup } from './ports.js';
 import type { AuditTrail } from './trail.js';
 
@@ -46,8 +47,19 @@ export class Grants {
     this.clock = deps.clock;
   }
 
+  /** Anywhere: a grant lives at its provider; the requester's province reads it over the lane. */
   async get(by: Principal, id: string): Promise<Grant> {
+    const provider = provinceOfId(id);
+    if (provider && provider !== this.province) return this.peers.getGrant(provider, by, id);
     return (await this.visible(by, id)).grant;
+  }
+
+  /** At the provider, for another province's lane: only the province the grant was made to gets it. */
+  async getFor(requesterProvince: Province, by: Principal, id: string): Promise<Grant> {
+    const { grant } = await this.visible(by, id);
+    if (grant.requesterProvince !== requesterProvince)
+      throw notFound('CONSENT.GRANT_NOT_FOUND', `授权不存在 no grant ${id}`);
+    return grant;
   }
 
   /** For Authorize: the grant a request names, read at most every 2 s (see `forDecisionTtlMs`). */

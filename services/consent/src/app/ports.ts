@@ -83,6 +83,49 @@ export interface ConsentStore {
   revokeConsent(id: string, at: string): Promise<void>;
 }
 
+/**
+ * 我的申请 at the requester's province: which applications its requesters submitted, to which
+ * province, and the state last read from there. The application itself lives at the provider.
+ */
+export interface OutgoingApplication {
+  id: string;
+  providerProvince: Province;
+  resourceId: string;
+  requesterAgency: string;
+  requesterUser: string;
+  submittedAt: string;
+  /** the provider's state when last read ('' never read) */
+  lastStatus: string;
+  /** the grant an approval created, as last read */
+  grantId: string;
+  lastSeenAt: string;
+}
+
+/** One page of an agency's outgoing applications, newest first. */
+export interface OutgoingFilter {
+  requesterAgency: string;
+  /** by the state last read from the provider */
+  status?: string | undefined;
+  /** only those whose last read state is not one of these */
+  notStatus?: readonly string[] | undefined;
+  offset: number;
+  limit: number;
+}
+
+/** The requester province's record of its outgoing applications. */
+export interface OutgoingStore {
+  recordOutgoing(o: OutgoingApplication): Promise<void>;
+  listOutgoing(f: OutgoingFilter): Promise<{ rows: OutgoingApplication[]; total: number }>;
+  /** the state just read from the provider */
+  noteOutgoing(id: string, status: string, grantId: string, at: string): Promise<void>;
+}
+
+/** What the provider answers for a batch of applications: those the caller may see, and their grants. */
+export interface ApplicationsAnswer {
+  applications: Application[];
+  grants: Grant[];
+}
+
 /** The local catalogue (own entries plus the regional view of the others' published ones). */
 export interface ResourceLookup {
   /** undefined when the catalogue has no such published entry */
@@ -112,6 +155,10 @@ export interface ApplicationInput {
 export interface ConsentPeers {
   apply(provider: Province, by: Principal, input: ApplicationInput): Promise<Application>;
   getApplication(provider: Province, by: Principal, id: string): Promise<Application>;
+  /** one grant of the caller's agency, read where it lives: at the provider */
+  getGrant(provider: Province, by: Principal, id: string): Promise<Grant>;
+  /** several applications of the caller's agency at once (at most 100), with their grants */
+  applications(provider: Province, by: Principal, ids: string[]): Promise<ApplicationsAnswer>;
   fetchConsent(issuer: Province, id: string): Promise<consentV1.ConsentArtefact>;
   /** asks the provider province's data authority to coordinate a rejected application */
   requestCoordination(provider: Province, by: Principal, id: string, reason: string): Promise<Application>;

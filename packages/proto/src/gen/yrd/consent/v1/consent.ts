@@ -93,6 +93,15 @@ export interface ApplicationLookup {
   id: string;
 }
 
+/**
+ * Carried over NATS on the consent lane, op `grant`: the requester province asks for one of its
+ * agencies' grants (授权), which lives at the provider; answered with a GrantView.
+ */
+export interface GrantLookup {
+  token: string;
+  id: string;
+}
+
 /** 共享申请 as the provider province holds it. */
 export interface ApplicationView {
   id: string;
@@ -135,6 +144,50 @@ export interface ApplicationView {
   /** 统一社会信用代码 of the agency that provides the resource (its reviewers decide) */
   providerAgency: string;
   /** requests per minute under the grant: asked for by the requester, possibly lowered by the provider */
+  ratePerMinute: number;
+  /**
+   * working days (provider's calendar) until the open stage's due date, negative when overdue;
+   * absent when no stage is open (computed when read)
+   */
+  workingDaysLeft?: number | undefined;
+}
+
+/**
+ * Carried over NATS on the consent lane, op `list`: the requester province asks for several of its
+ * applications at once (at most 100), to show its requesters' applications with the provider's state.
+ */
+export interface ApplicationsLookup {
+  token: string;
+  ids: string[];
+}
+
+/**
+ * The answer to `list`: the applications the caller may see (unknown or unreadable ones are left
+ * out), and the grants approvals of them created.
+ */
+export interface ApplicationsPage {
+  applications: ApplicationView[];
+  grants: GrantView[];
+}
+
+/** 授权: the scope an approved application allows, as the provider province holds it. */
+export interface GrantView {
+  id: string;
+  applicationId: string;
+  requesterAgency: string;
+  requesterProvince: string;
+  resourceId: string;
+  resourceVersion: number;
+  items: string[];
+  purpose: string;
+  /** query | verify | subscribe */
+  modes: string[];
+  validFrom: string;
+  validUntil: string;
+  /** active | revoked | expired */
+  status: string;
+  legalDuty: boolean;
+  revokedAt: string;
   ratePerMinute: number;
 }
 
@@ -1183,6 +1236,91 @@ export const ApplicationLookup: MessageFns<ApplicationLookup> = {
   },
 };
 
+function createBaseGrantLookup(): GrantLookup {
+  return { token: "", id: "" };
+}
+
+export const GrantLookup: MessageFns<GrantLookup> = {
+  encode(message: GrantLookup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrantLookup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrantLookup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrantLookup {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: GrantLookup): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GrantLookup>, I>>(base?: I): GrantLookup {
+    return GrantLookup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GrantLookup>, I>>(object: I): GrantLookup {
+    const message = createBaseGrantLookup();
+    message.token = object.token ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
 function createBaseApplicationView(): ApplicationView {
   return {
     id: "",
@@ -1214,6 +1352,7 @@ function createBaseApplicationView(): ApplicationView {
     overdue: false,
     providerAgency: "",
     ratePerMinute: 0,
+    workingDaysLeft: undefined,
   };
 }
 
@@ -1305,6 +1444,9 @@ export const ApplicationView: MessageFns<ApplicationView> = {
     }
     if (message.ratePerMinute !== 0) {
       writer.uint32(232).int32(message.ratePerMinute);
+    }
+    if (message.workingDaysLeft !== undefined) {
+      writer.uint32(240).int32(message.workingDaysLeft);
     }
     return writer;
   },
@@ -1554,6 +1696,14 @@ export const ApplicationView: MessageFns<ApplicationView> = {
             message.ratePerMinute = reader.int32();
             continue;
           }
+          case 30: {
+            if (tag !== 240) {
+              break;
+            }
+
+            message.workingDaysLeft = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1675,6 +1825,11 @@ export const ApplicationView: MessageFns<ApplicationView> = {
         : isSet(object.rate_per_minute)
         ? globalThis.Number(object.rate_per_minute)
         : 0,
+      workingDaysLeft: isSet(object.workingDaysLeft)
+        ? globalThis.Number(object.workingDaysLeft)
+        : isSet(object.working_days_left)
+        ? globalThis.Number(object.working_days_left)
+        : undefined,
     };
   },
 
@@ -1767,6 +1922,9 @@ export const ApplicationView: MessageFns<ApplicationView> = {
     if (message.ratePerMinute !== 0) {
       obj.ratePerMinute = Math.round(message.ratePerMinute);
     }
+    if (message.workingDaysLeft !== undefined) {
+      obj.workingDaysLeft = Math.round(message.workingDaysLeft);
+    }
     return obj;
   },
 
@@ -1803,6 +1961,532 @@ export const ApplicationView: MessageFns<ApplicationView> = {
     message.steps = object.steps?.map((e) => ApplicationStep.fromPartial(e)) || [];
     message.overdue = object.overdue ?? false;
     message.providerAgency = object.providerAgency ?? "";
+    message.ratePerMinute = object.ratePerMinute ?? 0;
+    message.workingDaysLeft = object.workingDaysLeft ?? undefined;
+    return message;
+  },
+};
+
+function createBaseApplicationsLookup(): ApplicationsLookup {
+  return { token: "", ids: [] };
+}
+
+export const ApplicationsLookup: MessageFns<ApplicationsLookup> = {
+  encode(message: ApplicationsLookup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    for (const v of message.ids) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplicationsLookup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplicationsLookup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ids.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplicationsLookup {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ApplicationsLookup): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.ids?.length) {
+      obj.ids = message.ids;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplicationsLookup>, I>>(base?: I): ApplicationsLookup {
+    return ApplicationsLookup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplicationsLookup>, I>>(object: I): ApplicationsLookup {
+    const message = createBaseApplicationsLookup();
+    message.token = object.token ?? "";
+    message.ids = object.ids?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseApplicationsPage(): ApplicationsPage {
+  return { applications: [], grants: [] };
+}
+
+export const ApplicationsPage: MessageFns<ApplicationsPage> = {
+  encode(message: ApplicationsPage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.applications) {
+      ApplicationView.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.grants) {
+      GrantView.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplicationsPage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplicationsPage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.applications.push(ApplicationView.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.grants.push(GrantView.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplicationsPage {
+    return {
+      applications: globalThis.Array.isArray(object?.applications)
+        ? object.applications.map((e: any) => ApplicationView.fromJSON(e))
+        : [],
+      grants: globalThis.Array.isArray(object?.grants) ? object.grants.map((e: any) => GrantView.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ApplicationsPage): unknown {
+    const obj: any = {};
+    if (message.applications?.length) {
+      obj.applications = message.applications.map((e) => ApplicationView.toJSON(e));
+    }
+    if (message.grants?.length) {
+      obj.grants = message.grants.map((e) => GrantView.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplicationsPage>, I>>(base?: I): ApplicationsPage {
+    return ApplicationsPage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplicationsPage>, I>>(object: I): ApplicationsPage {
+    const message = createBaseApplicationsPage();
+    message.applications = object.applications?.map((e) => ApplicationView.fromPartial(e)) || [];
+    message.grants = object.grants?.map((e) => GrantView.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGrantView(): GrantView {
+  return {
+    id: "",
+    applicationId: "",
+    requesterAgency: "",
+    requesterProvince: "",
+    resourceId: "",
+    resourceVersion: 0,
+    items: [],
+    purpose: "",
+    modes: [],
+    validFrom: "",
+    validUntil: "",
+    status: "",
+    legalDuty: false,
+    revokedAt: "",
+    ratePerMinute: 0,
+  };
+}
+
+export const GrantView: MessageFns<GrantView> = {
+  encode(message: GrantView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.applicationId !== "") {
+      writer.uint32(18).string(message.applicationId);
+    }
+    if (message.requesterAgency !== "") {
+      writer.uint32(26).string(message.requesterAgency);
+    }
+    if (message.requesterProvince !== "") {
+      writer.uint32(34).string(message.requesterProvince);
+    }
+    if (message.resourceId !== "") {
+      writer.uint32(42).string(message.resourceId);
+    }
+    if (message.resourceVersion !== 0) {
+      writer.uint32(48).int32(message.resourceVersion);
+    }
+    for (const v of message.items) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(66).string(message.purpose);
+    }
+    for (const v of message.modes) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.validFrom !== "") {
+      writer.uint32(82).string(message.validFrom);
+    }
+    if (message.validUntil !== "") {
+      writer.uint32(90).string(message.validUntil);
+    }
+    if (message.status !== "") {
+      writer.uint32(98).string(message.status);
+    }
+    if (message.legalDuty !== false) {
+      writer.uint32(104).bool(message.legalDuty);
+    }
+    if (message.revokedAt !== "") {
+      writer.uint32(114).string(message.revokedAt);
+    }
+    if (message.ratePerMinute !== 0) {
+      writer.uint32(120).int32(message.ratePerMinute);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrantView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrantView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.applicationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requesterAgency = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requesterProvince = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resourceId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.resourceVersion = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.items.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.modes.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.validFrom = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.validUntil = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.legalDuty = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.revokedAt = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.ratePerMinute = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrantView {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      applicationId: isSet(object.applicationId)
+        ? globalThis.String(object.applicationId)
+        : isSet(object.application_id)
+        ? globalThis.String(object.application_id)
+        : "",
+      requesterAgency: isSet(object.requesterAgency)
+        ? globalThis.String(object.requesterAgency)
+        : isSet(object.requester_agency)
+        ? globalThis.String(object.requester_agency)
+        : "",
+      requesterProvince: isSet(object.requesterProvince)
+        ? globalThis.String(object.requesterProvince)
+        : isSet(object.requester_province)
+        ? globalThis.String(object.requester_province)
+        : "",
+      resourceId: isSet(object.resourceId)
+        ? globalThis.String(object.resourceId)
+        : isSet(object.resource_id)
+        ? globalThis.String(object.resource_id)
+        : "",
+      resourceVersion: isSet(object.resourceVersion)
+        ? globalThis.Number(object.resourceVersion)
+        : isSet(object.resource_version)
+        ? globalThis.Number(object.resource_version)
+        : 0,
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => globalThis.String(e))
+        : [],
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
+      modes: globalThis.Array.isArray(object?.modes)
+        ? object.modes.map((e: any) => globalThis.String(e))
+        : [],
+      validFrom: isSet(object.validFrom)
+        ? globalThis.String(object.validFrom)
+        : isSet(object.valid_from)
+        ? globalThis.String(object.valid_from)
+        : "",
+      validUntil: isSet(object.validUntil)
+        ? globalThis.String(object.validUntil)
+        : isSet(object.valid_until)
+        ? globalThis.String(object.valid_until)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      legalDuty: isSet(object.legalDuty)
+        ? globalThis.Boolean(object.legalDuty)
+        : isSet(object.legal_duty)
+        ? globalThis.Boolean(object.legal_duty)
+        : false,
+      revokedAt: isSet(object.revokedAt)
+        ? globalThis.String(object.revokedAt)
+        : isSet(object.revoked_at)
+        ? globalThis.String(object.revoked_at)
+        : "",
+      ratePerMinute: isSet(object.ratePerMinute)
+        ? globalThis.Number(object.ratePerMinute)
+        : isSet(object.rate_per_minute)
+        ? globalThis.Number(object.rate_per_minute)
+        : 0,
+    };
+  },
+
+  toJSON(message: GrantView): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.applicationId !== "") {
+      obj.applicationId = message.applicationId;
+    }
+    if (message.requesterAgency !== "") {
+      obj.requesterAgency = message.requesterAgency;
+    }
+    if (message.requesterProvince !== "") {
+      obj.requesterProvince = message.requesterProvince;
+    }
+    if (message.resourceId !== "") {
+      obj.resourceId = message.resourceId;
+    }
+    if (message.resourceVersion !== 0) {
+      obj.resourceVersion = Math.round(message.resourceVersion);
+    }
+    if (message.items?.length) {
+      obj.items = message.items;
+    }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
+    if (message.modes?.length) {
+      obj.modes = message.modes;
+    }
+    if (message.validFrom !== "") {
+      obj.validFrom = message.validFrom;
+    }
+    if (message.validUntil !== "") {
+      obj.validUntil = message.validUntil;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.legalDuty !== false) {
+      obj.legalDuty = message.legalDuty;
+    }
+    if (message.revokedAt !== "") {
+      obj.revokedAt = message.revokedAt;
+    }
+    if (message.ratePerMinute !== 0) {
+      obj.ratePerMinute = Math.round(message.ratePerMinute);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GrantView>, I>>(base?: I): GrantView {
+    return GrantView.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GrantView>, I>>(object: I): GrantView {
+    const message = createBaseGrantView();
+    message.id = object.id ?? "";
+    message.applicationId = object.applicationId ?? "";
+    message.requesterAgency = object.requesterAgency ?? "";
+    message.requesterProvince = object.requesterProvince ?? "";
+    message.resourceId = object.resourceId ?? "";
+    message.resourceVersion = object.resourceVersion ?? 0;
+    message.items = object.items?.map((e) => e) || [];
+    message.purpose = object.purpose ?? "";
+    message.modes = object.modes?.map((e) => e) || [];
+    message.validFrom = object.validFrom ?? "";
+    message.validUntil = object.validUntil ?? "";
+    message.status = object.status ?? "";
+    message.legalDuty = object.legalDuty ?? false;
+    message.revokedAt = object.revokedAt ?? "";
     message.ratePerMinute = object.ratePerMinute ?? 0;
     return message;
   },
