@@ -220,7 +220,10 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     cleanups.push(() => exchange.stop());
     grpcAddress.exchange = `127.0.0.1:${exchange.grpcPort}`;
 
-    const audit = await startAudit(await depsFor('audit'), { trust: anchors });
+    const audit = await startAudit(await depsFor('audit'), {
+      trust: anchors,
+      exchangeMetricsUrl: `${exchange.adminUrl}/metrics`,
+    });
     cleanups.push(() => audit.stop());
     grpcAddress.audit = `127.0.0.1:${audit.grpcPort}`;
 

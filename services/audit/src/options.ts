@@ -46,6 +46,11 @@ export const auditOptionsSchema = z.object({
    * witness raises AUDIT.HEAD_STALLED (default 30 s; see domain/stall.ts)
    */
   stallGraceMs: ms.optional(),
+  /**
+   * the province's exchange service's GET /metrics (its admin port): the overview's exchange latency
+   * comes from its histograms (adapters/exchange-latency.ts); none, and the overview has no latency
+   */
+  exchangeMetricsUrl: z.url().optional(),
   /** how often the log's state is announced to the province's exchange (default 2000 ms) */
   stateBeatMs: positiveMs.optional(),
   /** redelivery of events the log could not append: first delay, doubling up to the cap (default 1 s, 30 s) */

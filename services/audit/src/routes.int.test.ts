@@ -16,6 +16,21 @@ const users = {
   admin: aPrincipal({ province: 'sh', sub: 'sh-admin', agency: authority, roles: ['admin'] }),
   requester: aPrincipal({ province: 'sh', sub: 'sh-req', agency: agencyCode('sh', 4), roles: ['requester'] }),
   zjAuditor: aPrincipal({ province: 'zj', sub: 'zj-auditor', agency: agencyCode('zj', 9), roles: ['auditor'] }),
+  subject: aPrincipal({
+    province: 'sh',
+    sub: 'sh-subject',
+    agency: '',
+    roles: ['subject'],
+    subjectRef: 'e'.repeat(64),
+  }),
+  unknownSubject: aPrincipal({ province: 'sh', sub: 'sh-subject-x', agency: '', roles: ['subject'] }),
+  zjSubject: aPrincipal({
+    province: 'zj',
+    sub: 'zj-subject',
+    agency: '',
+    roles: ['subject'],
+    subjectRef: 'e'.repeat(64),
+  }),
 };
 type Caller = keyof typeof users | 'nobody' | 'forged';
 
@@ -170,6 +185,44 @@ const routes: Record<string, Row[]> = {
     { what: 'another province', as: 'zjAuditor', url: `${v1}/witness`, status: 403, code: 'AUDIT.WRONG_PROVINCE' },
     { what: 'the admin', as: 'admin', url: `${v1}/witness`, status: 200 },
   ],
+  // the other provinces are asked too: none runs here, so a success waits for them and names them
+  'GET /my/data-use': [
+    { what: 'no token', as: 'nobody', url: `${v1}/my/data-use`, status: 401, code: 'AUTH.MISSING_TOKEN' },
+    { what: 'a requester', as: 'requester', url: `${v1}/my/data-use`, status: 403, code: 'AUTH.ROLE_REQUIRED' },
+    { what: 'the auditor', as: 'auditor', url: `${v1}/my/data-use`, status: 403, code: 'AUTH.ROLE_REQUIRED' },
+    { what: 'the admin', as: 'admin', url: `${v1}/my/data-use`, status: 403, code: 'AUTH.ROLE_REQUIRED' },
+    {
+      what: 'a subject the province holds no reference for',
+      as: 'unknownSubject',
+      url: `${v1}/my/data-use`,
+      status: 403,
+      code: 'AUDIT.SUBJECT_UNKNOWN',
+    },
+    {
+      what: 'another province’s subject',
+      as: 'zjSubject',
+      url: `${v1}/my/data-use`,
+      status: 403,
+      code: 'AUDIT.WRONG_PROVINCE',
+    },
+    { what: 'limit 0', as: 'subject', url: `${v1}/my/data-use?limit=0`, status: 400, code: 'REQUEST.INVALID' },
+    { what: 'a date', as: 'subject', url: `${v1}/my/data-use?from=yesterday`, status: 400, code: 'REQUEST.INVALID' },
+    {
+      what: 'a cursor it never gave',
+      as: 'subject',
+      url: `${v1}/my/data-use?after=not-a-cursor`,
+      status: 400,
+      code: 'AUDIT.CURSOR_INVALID',
+    },
+    {
+      what: 'from after to',
+      as: 'subject',
+      url: `${v1}/my/data-use?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+      status: 400,
+      code: 'AUDIT.RANGE_INVALID',
+    },
+    { what: 'the subject', as: 'subject', url: `${v1}/my/data-use`, status: 200 },
+  ],
   // the public routes: no token needed, and a token is not even read
   'GET /trust-list': [
     { what: 'anyone', as: 'nobody', url: `${v1}/trust-list`, status: 200 },
@@ -240,6 +293,35 @@ const routes: Record<string, Row[]> = {
       code: 'AUDIT.RANGE_INVALID',
     },
     { what: 'anyone', as: 'nobody', url: `${v1}/proofs/inclusion?seq=0&treeSize=3`, status: 200 },
+  ],
+  'GET /stats': [
+    { what: 'no token', as: 'nobody', url: `${v1}/stats`, status: 401, code: 'AUTH.MISSING_TOKEN' },
+    { what: 'a data subject', as: 'subject', url: `${v1}/stats`, status: 403, code: 'AUTH.ROLE_REQUIRED' },
+    {
+      what: 'another province’s auditor',
+      as: 'zjAuditor',
+      url: `${v1}/stats`,
+      status: 403,
+      code: 'AUDIT.WRONG_PROVINCE',
+    },
+    { what: 'a bucket of a week', as: 'admin', url: `${v1}/stats?bucket=week`, status: 400, code: 'REQUEST.INVALID' },
+    { what: 'a date', as: 'admin', url: `${v1}/stats?from=yesterday`, status: 400, code: 'REQUEST.INVALID' },
+    {
+      what: 'from after to',
+      as: 'admin',
+      url: `${v1}/stats?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`,
+      status: 400,
+      code: 'AUDIT.STATS_WINDOW_INVALID',
+    },
+    {
+      what: 'eight days by the hour',
+      as: 'admin',
+      url: `${v1}/stats?from=2026-01-01T00:00:00Z&to=2026-01-09T00:00:00Z&bucket=hour`,
+      status: 400,
+      code: 'AUDIT.STATS_WINDOW_TOO_LONG',
+    },
+    { what: 'the admin', as: 'admin', url: `${v1}/stats`, status: 200 },
+    { what: 'a requester', as: 'requester', url: `${v1}/stats?bucket=day`, status: 200 },
   ],
   'no such route': [
     { what: 'signed in', as: 'auditor', url: `${v1}/nothing-here`, status: 404, code: 'HTTP.ROUTE_NOT_FOUND' },
@@ -313,6 +395,8 @@ describe('the audit API, route by route (inject, never listening)', () => {
     expect(verified).toMatchObject({ ok: true, size: 3 });
     const exported = (await call('auditor', 'GET', `${v1}/export?fromSeq=0&toSeq=1`)).json();
     expect(exported.records).toHaveLength(2);
+    const mine = (await call('subject', 'GET', `${v1}/my/data-use`)).json();
+    expect(mine).toEqual({ uses: [], provinces: ['sh'], incomplete: ['js', 'zj', 'ah'], truncated: [] });
     const checkpoint = await call('nobody', 'GET', `${v1}/checkpoint`);
     expect(checkpoint.body).toMatch(/^yrd\.example\/audit\/sh\n3\n/);
   });

@@ -5,6 +5,7 @@ import { migrate } from '@yrd/db';
 import { buildHttpApp, publicApiRoutes } from '@yrd/http';
 import { provinces } from '@yrd/region';
 import { type RunningService, runService, type ServiceDeps, type ServiceModule } from '@yrd/runtime';
+import { dataUseRoutes } from './adapters/data-use-http.js';
 import { AuditRepo } from './adapters/db.js';
 import { registerAuditGrpc } from './adapters/grpc.js';
 import { auditRoutes } from './adapters/http.js';
@@ -12,6 +13,7 @@ import { auditMetrics } from './adapters/metrics.js';
 import { AuditIngest, AuditStateAnnouncer } from './adapters/nats.js';
 import { LogHealthReporter, serviceHealthOf } from './adapters/operations.js';
 import { publicAuditRoutes } from './adapters/public-http.js';
+import { exchangeStatsRoutes } from './adapters/stats-http.js';
 import { WitnessRepo } from './adapters/witness-db.js';
 import { NatsWitnessPeers, WitnessLink } from './adapters/witness-nats.js';
 import { AuditLog } from './app/audit-log.js';
@@ -117,6 +119,14 @@ export async function buildAudit(deps: ServiceDeps, options: AuditOptions = {}):
   book = witnessing?.book;
   if (witnessing) link = new WitnessLink(deps.nc, deps.province, log, witnessing.book, witnessing.witness, logger);
   auditRoutes(http, log, witnessing, deps.subjectRefs);
+  dataUseRoutes(http, {
+    province: deps.province,
+    store: repo,
+    nc: deps.nc,
+    key: deps.key,
+    verifier: deps.verifier,
+    logger,
+  });
   auditMetrics(deps.metrics, {
     province: deps.province,
     nc: deps.nc,
@@ -136,6 +146,13 @@ export async function buildAudit(deps: ServiceDeps, options: AuditOptions = {}):
       )
     : undefined;
   publicAuditRoutes(http, { log, keys, anchors, book: witnessing?.book });
+  exchangeStatsRoutes(http, {
+    db: deps.db,
+    province: deps.province,
+    clock: deps.clock,
+    logger,
+    exchangeMetricsUrl: opts.exchangeMetricsUrl,
+  });
   return {
     name: 'audit',
     http,
