@@ -13,6 +13,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { SharingTierTag } from '../components/SharingTierTag';
 import { TermTag } from '../components/TermTag';
 import { VersionHistory } from '../components/VersionHistory';
+import { ApplyLink } from '../requester/ApplyLink';
 import { isEntryStatus } from '../vocabulary';
 
 /**
@@ -89,6 +90,7 @@ export default function ResourcePage() {
             <TermTag tone="orange">{isEntryStatus(entry.status) ? t(`status.${entry.status}`) : entry.status}</TermTag>
           )}
         </Space>
+        {claims.roles.includes('requester') && entry.sharingTier === 'conditional' && <ApplyLink resourceId={id} />}
       </Space>
       {viewing !== undefined && earlier.data && (
         <Alert
