@@ -1,12 +1,13 @@
 import { Alert, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { detailFor } from '../api/detail';
+import { splitDetail } from '../api/detail';
 import { isWorthRetrying, toShownProblem } from '../api/problem';
 import { useLanguage } from '../i18n';
 
 /**
  * A refusal or failure from the API in the user's language: the part of the problem's detail for
- * the locale, the fields at fault, and the code and request id to quote when asking for help.
+ * the locale — in English with the Chinese wording under it, as the services state it (中文 first) —
+ * the fields at fault, and the code and request id to quote when asking for help.
  */
 export function ProblemAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
@@ -29,15 +30,22 @@ export function ProblemAlert({ error, onRetry }: { error: unknown; onRetry?: () 
       />
     );
   }
+  // the services write each detail 中文 first, then English (api/detail.ts)
+  const { zh, en } = splitDetail(p.detail);
   return (
     <div data-testid="problem" data-code={p.code}>
       <Alert
         type={p.status >= 500 ? 'error' : 'warning'}
         showIcon
-        title={detailFor(p.detail, language)}
+        title={language === 'en' ? en : zh}
         action={retry}
         description={
           <>
+            {language === 'en' && zh !== en && (
+              <div lang="zh-CN" data-testid="problem-zh">
+                {zh}
+              </div>
+            )}
             {p.issues.length > 0 && (
               <ul>
                 {p.issues.map((i) => (
