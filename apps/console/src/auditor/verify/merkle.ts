@@ -1,0 +1,49 @@
+/**
+ * RFC 6962 / RFC 9162 Merkle hashing over SHA-256, as the audit service's log (docs/audit-format.md §3,
+ * §6): leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right), and the inclusion check
+ * of RFC 9162 §2.1.3.2. Computed here, in the auditor's browser, so that nobody needs to trust the
+ * server that shows the proof.
+ */
+import { type Bytes, concat, sha256 } from './bytes';
+
+export const HASH_SIZE = 32;
+
+export function leafHash(data: Bytes): Promise<Bytes> {
+  return sha256(concat(new Uint8Array([0x00]), data));
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Bytes> {
+  return sha256(concat(new Uint8Array([0x01]), left, right));
+}
+
+/**
+ * The root the path leads to from `leaf` at `index` in a tree of `size` leaves, or undefined when the
+ * path cannot be one of that tree (too long, too short, a hash of the wrong length, index out of range).
+ */
+export async function rootFromInclusionProof(
+  leaf: Uint8Array,
+  index: number,
+  size: number,
+  path: readonly Uint8Array[],
+): Promise<Bytes | undefined> {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return undefined;
+  if (leaf.length !== HASH_SIZE) return undefined;
+  let fn = index;
+  let sn = size - 1;
+  let r: Bytes = concat(leaf);
+  for (const p of path) {
+    if (p.length !== HASH_SIZE || sn === 0) return undefined;
+    if (fn % 2 === 1 || fn === sn) {
+      r = await nodeHash(p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      r = await nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : undefined;
+}
