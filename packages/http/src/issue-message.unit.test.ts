@@ -9,7 +9,8 @@ function issues(schema: z.ZodType, value: unknown): ValidationIssue[] {
   return r.error.issues.map(({ code, message, path: _path, ...params }) => ({ keyword: code, message, params }));
 }
 
-const message = (schema: z.ZodType, value: unknown) => bilingualIssueMessage(issues(schema, value)[0] as ValidationIssue);
+const message = (schema: z.ZodType, value: unknown) =>
+  bilingualIssueMessage(issues(schema, value)[0] as ValidationIssue);
 
 describe('a validation message', () => {
   it.each([
@@ -22,8 +23,18 @@ describe('a validation message', () => {
     ['a small number', z.number().min(5), 1, /^不能小于 5。 Too small/],
     ['a large number', z.number().lt(5), 9, /^须小于 5。 Too big/],
     ['a bad date-time', z.iso.datetime(), 'soon', /^格式不对，应为ISO 8601 日期时间。 Invalid/],
-    ['a value outside an enum', z.enum(['draft', 'published']), 'gone', /^应为 draft \/ published 之一。 Invalid option/],
-    ['an unknown field', z.strictObject({ a: z.string() }), { a: 'x', b: 1 }, /^不认识的字段 b 请删去。 Unrecognized key/],
+    [
+      'a value outside an enum',
+      z.enum(['draft', 'published']),
+      'gone',
+      /^应为 draft \/ published 之一。 Invalid option/,
+    ],
+    [
+      'an unknown field',
+      z.strictObject({ a: z.string() }),
+      { a: 'x', b: 1 },
+      /^不认识的字段 b 请删去。 Unrecognized key/,
+    ],
   ])('for %s says it in Chinese first, then zod’s English', (_what, schema, value, expected) => {
     expect(message(schema, value)).toMatch(expected);
   });
@@ -36,6 +47,11 @@ describe('a validation message', () => {
   it('ends its Chinese part with a full-width stop, so the two parts split where they meet', () => {
     const m = message(z.number().min(5), 1);
     const lastChinese = [...m].findLastIndex((c) => /[\u3000-\u303f\u4e00-\u9fff]/u.test(c));
-    expect([...m].slice(lastChinese + 1).join('').trim()).toMatch(/^Too small/);
+    expect(
+      [...m]
+        .slice(lastChinese + 1)
+        .join('')
+        .trim(),
+    ).toMatch(/^Too small/);
   });
 });
