@@ -25,6 +25,22 @@ export type EntryStatus = (typeof entryStatuses)[number];
 export const itemTypes = ['string', 'number', 'date', 'boolean'] as const;
 export type ItemType = (typeof itemTypes)[number];
 
+/** An application's states, in the order the workflow meets them. */
+export const applicationStatuses = [
+  'compliance_review',
+  'submitted',
+  'second_approval',
+  'coordination',
+  'approved',
+  'rejected',
+  'expired',
+] as const;
+export type ApplicationStatus = (typeof applicationStatuses)[number];
+
+/** What kind of personal information an item holds: it picks the masking rule. */
+export const piiKinds = ['none', 'id_number', 'name', 'phone', 'address', 'credit_code'] as const;
+export type PiiKind = (typeof piiKinds)[number];
+
 export const historyActions = ['created', 'updated', 'submitted', 'rejected', 'published', 'withdrawn'] as const;
 export type HistoryAction = (typeof historyActions)[number];
 
@@ -41,3 +57,5 @@ export const isSharingMode = member(sharingModes);
 export const isEntryStatus = member(entryStatuses);
 export const isItemType = member(itemTypes);
 export const isHistoryAction = member(historyActions);
+export const isApplicationStatus = member(applicationStatuses);
+export const isPiiKind = member(piiKinds);

@@ -1,19 +1,9 @@
 import { Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { TermTag, type Tone } from '../components/TermTag';
-import { isProvince } from '../vocabulary';
 import type { StepStatus } from './verify';
 
-/** A province's name for text that is put together (a sentence, an aria-label). */
-export function useProvinceLabel(): (province: string) => string {
-  const { t } = useTranslation();
-  return (p) => (isProvince(p) ? t(`province.${p}`) : p);
-}
-
-export function ProvinceName({ province }: { province: string }) {
-  const { t } = useTranslation();
-  return <>{isProvince(province) ? t(`province.${province}`) : province}</>;
-}
+export { ProvinceName, useProvinceLabel } from '../components/ProvinceName';
 
 const kinds = [
   'exchange_query_requested',

@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Entry } from '../catalog/types';
 import { formatDateTime, formatDay, useLanguage } from '../i18n';
-import { isProvince } from '../vocabulary';
 import { GradeTag } from './GradeTag';
+import { provinceLabel } from './ProvinceName';
 import { SharingModeTags } from './SharingModeTags';
 import { SharingTierTag } from './SharingTierTag';
 
@@ -40,7 +40,7 @@ export function EntryFacts({ entry: e }: { entry: Entry }) {
     {
       key: 'province',
       label: t('resource.province'),
-      children: isProvince(e.province) ? t(`province.${e.province}`) : e.province,
+      children: provinceLabel(t, e.province),
     },
     { key: 'domain', label: t('resource.domain'), children: e.domain || none },
     { key: 'grade', label: t('resource.grade'), children: <GradeTag grade={e.grade} /> },

@@ -2,7 +2,8 @@ import { Button, Card, Radio, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { type FacetName, facetNames, type SearchFilters } from '../catalog/search-params';
 import type { FacetCount, Facets } from '../catalog/types';
-import { isGrade, isProvince, isTier } from '../vocabulary';
+import { isGrade, isTier } from '../vocabulary';
+import { provinceLabel } from './ProvinceName';
 
 /**
  * The facets of a catalogue search (province, agency, domain, sharing tier, open tier, grade), each
@@ -70,7 +71,7 @@ function useFacetLabel() {
   return (facet: FacetName, c: FacetCount): string => {
     switch (facet) {
       case 'province':
-        return isProvince(c.value) ? t(`province.${c.value}`) : c.value;
+        return provinceLabel(t, c.value);
       case 'sharing':
         return isTier(c.value) ? t(`tier.${c.value}`) : c.value;
       case 'open':

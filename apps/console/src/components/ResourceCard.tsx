@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { CatalogEntry } from '../catalog/types';
 import { formatDay, useLanguage } from '../i18n';
-import { isProvince } from '../vocabulary';
 import { GradeTag } from './GradeTag';
+import { provinceLabel } from './ProvinceName';
 import { SharingTierTag } from './SharingTierTag';
 import { TermTag } from './TermTag';
 
@@ -21,7 +21,7 @@ export function ResourceCard({ resource: r }: { resource: CatalogEntry }) {
             <Link to={`/catalog/${encodeURIComponent(r.id)}`}>{r.name}</Link>
           </Typography.Title>
           <Space size={[0, 4]} wrap>
-            <TermTag tone="grey">{isProvince(r.province) ? t(`province.${r.province}`) : r.province}</TermTag>
+            <TermTag tone="grey">{provinceLabel(t, r.province)}</TermTag>
             <SharingTierTag tier={r.sharingTier} />
             <SharingTierTag tier={r.openTier} open />
             <GradeTag grade={r.grade} />

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { unwrap, useApi } from '../api/client';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { provinceLabel } from '../components/ProvinceName';
 import { isProvince, type Province, provinces } from '../vocabulary';
 import { type Consent, endOfBeijingDay, type FetchType, fetchTypes } from './types';
 
@@ -114,7 +115,7 @@ export function GiveConsentForm({ onGiven }: { onGiven: (consent: Consent) => vo
           notFoundContent={resources.isFetching ? <Spin size="small" /> : undefined}
           options={(resources.data?.items ?? []).map((r) => ({
             value: r.id,
-            label: `${r.name}（${isProvince(r.province) ? t(`province.${r.province}`) : r.province} · ${r.id}）`,
+            label: `${r.name}（${provinceLabel(t, r.province)} · ${r.id}）`,
           }))}
         />
       </Form.Item>

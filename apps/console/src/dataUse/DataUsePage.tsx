@@ -4,10 +4,11 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { unwrap, useApi } from '../api/client';
+import { useAgencyDirectory } from '../catalog/agencies';
 import { PageTitle } from '../components/PageTitle';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { provinceLabel } from '../components/ProvinceName';
 import { useLanguage } from '../i18n';
-import { isProvince } from '../vocabulary';
 import { isPeriod, type Period, periodStart, periods } from './types';
 import { UseEntry, type UseNames } from './UseEntry';
 
@@ -68,13 +69,7 @@ export default function DataUsePage() {
       staleTime: 5 * 60_000,
     })),
   });
-  const agencies = useQuery({
-    queryKey: ['catalog-agencies', 'all'],
-    queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/catalog/v1/resources', { params: { query: { pageSize: 1 } }, signal })),
-    select: (answer) => new Map((answer.facets.agency ?? []).map((a) => [a.value, a.label || a.value])),
-    staleTime: 5 * 60_000,
-  });
+  const agencies = useAgencyDirectory();
   const consents = useQuery({
     queryKey: ['consents'],
     queryFn: ({ signal }) => unwrap(api.GET('/api/consent/v1/consents', { signal })),
@@ -86,11 +81,11 @@ export default function DataUsePage() {
         r.data ? [[r.data.id, { name: r.data.name, labels: new Map(r.data.items.map((i) => [i.name, i.label])) }]] : [],
       ),
     ),
-    agencies: agencies.data ?? new Map(),
+    agencies,
     purposes: new Map((consents.data?.consents ?? []).map((c) => [c.id, c.purpose])),
   };
   const provinceList = (list: string[]) =>
-    list.map((p) => (isProvince(p) ? t(`province.${p}`) : p)).join(language === 'zh-CN' ? '、' : ', ');
+    list.map((p) => provinceLabel(t, p)).join(language === 'zh-CN' ? '、' : ', ');
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>

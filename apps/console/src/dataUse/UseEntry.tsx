@@ -1,5 +1,6 @@
 import { Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { provinceLabel } from '../components/ProvinceName';
 import { TermTag, type Tone } from '../components/TermTag';
 import { formatDateTime, useLanguage } from '../i18n';
 import { isProvince } from '../vocabulary';
@@ -55,7 +56,7 @@ export function UseEntry({ line, names }: { line: DataUseLine; names: UseNames }
         ? t('dataUse.basis.none')
         : undefined;
   const reason = refusalReasonOf(line.code);
-  const provinces = line.recordedBy.map((p) => (isProvince(p) ? t(`province.${p}`) : p)).join(separator);
+  const provinces = line.recordedBy.map((p) => provinceLabel(t, p)).join(separator);
 
   return (
     <article aria-label={sentence} data-testid="data-use-entry">

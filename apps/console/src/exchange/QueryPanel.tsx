@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { unwrap, useApi } from '../api/client';
 import { toShownProblem } from '../api/problem';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { isProvince } from '../vocabulary';
+import { provinceLabel } from '../components/ProvinceName';
 import { MaskedRecords } from './MaskedRecords';
 import { RequestId } from './RequestId';
 import type { Grant, QueryAnswer, Resource } from './types';
@@ -113,7 +113,7 @@ function QueryResult({ answer, labelOf }: { answer: QueryAnswer; labelOf: (item:
             {
               key: 'provider',
               label: t('exchange.use.provider'),
-              children: isProvince(answer.provider) ? t(`province.${answer.provider}`) : answer.provider,
+              children: provinceLabel(t, answer.provider),
             },
             {
               key: 'count',

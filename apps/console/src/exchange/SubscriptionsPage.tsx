@@ -6,8 +6,8 @@ import { Link, useSearchParams } from 'react-router';
 import { unwrap, useApi } from '../api/client';
 import { PageTitle } from '../components/PageTitle';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { provinceLabel } from '../components/ProvinceName';
 import { formatDateTime, useLanguage } from '../i18n';
-import { isProvince } from '../vocabulary';
 import { NewSubscription } from './NewSubscription';
 import { SubscriptionEvents } from './SubscriptionEvents';
 import { SubscriptionStateTag } from './SubscriptionStateTag';
@@ -59,7 +59,7 @@ export default function SubscriptionsPage() {
     {
       key: 'provider',
       title: t('exchange.subscriptions.provider'),
-      render: (_: unknown, s: Subscription) => (isProvince(s.provider) ? t(`province.${s.provider}`) : s.provider),
+      render: (_: unknown, s: Subscription) => provinceLabel(t, s.provider),
     },
     {
       key: 'items',

@@ -5,9 +5,9 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { unwrap, useApi } from '../api/client';
 import { PageTitle } from '../components/PageTitle';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { provinceLabel } from '../components/ProvinceName';
 import { TermTag } from '../components/TermTag';
 import { formatDateTime, useLanguage } from '../i18n';
-import { isProvince } from '../vocabulary';
 import { QueryPanel } from './QueryPanel';
 import { type Grant, type GrantMode, isGrantStatus, type Resource } from './types';
 import { VerifyPanel } from './VerifyPanel';
@@ -113,7 +113,7 @@ function GrantCard({ grant: g, resource }: { grant: Grant; resource: Resource | 
             label: t('exchange.use.provider'),
             children: (
               <>
-                {isProvince(provider) ? t(`province.${provider}`) : provider}
+                {provinceLabel(t, provider)}
                 {resource?.provider?.name ? ` · ${resource.provider.name}` : ''}
               </>
             ),

@@ -4,13 +4,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { unwrap, useApi } from '../api/client';
+import { useAgencyNames } from '../catalog/agencies';
 import { PageTitle } from '../components/PageTitle';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { provinceLabel } from '../components/ProvinceName';
 import { ConsentStatusTag } from '../consents/ConsentStatusTag';
 import { GiveConsentForm } from '../consents/GiveConsentForm';
 import { type Consent, isFetchType } from '../consents/types';
 import { formatDateTime, useLanguage } from '../i18n';
-import { isProvince } from '../vocabulary';
 
 // antd's danger red (#ff4d4f) is 3.3:1 on white: a darker red for WCAG AA, as TermTag's
 const dangerRed = '#a8071a';
@@ -36,13 +37,7 @@ export default function ConsentsPage() {
     queryKey: ['consents'],
     queryFn: ({ signal }) => unwrap(api.GET('/api/consent/v1/consents', { signal })),
   });
-  // agency names for the credit codes the consents carry (the regional catalogue's agency facet)
-  const agencies = useQuery({
-    queryKey: ['catalog-agencies', 'all'],
-    queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/catalog/v1/resources', { params: { query: { pageSize: 1 } }, signal })),
-    select: (answer) => new Map((answer.facets.agency ?? []).map((a) => [a.value, a.label || a.value])),
-  });
+  const agencyName = useAgencyNames();
   const revoke = useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE('/api/consent/v1/consents/{id}', { params: { path: { id } } })),
     onSuccess: () => {
@@ -57,10 +52,8 @@ export default function ConsentsPage() {
       title: t('consents.requester'),
       render: (_: unknown, c: Consent) => (
         <Space orientation="vertical" size={0}>
-          <span>{agencies.data?.get(c.requesterAgency) ?? c.requesterAgency}</span>
-          <Typography.Text type="secondary">
-            {isProvince(c.requesterProvince) ? t(`province.${c.requesterProvince}`) : c.requesterProvince}
-          </Typography.Text>
+          <span>{agencyName(c.requesterAgency)}</span>
+          <Typography.Text type="secondary">{provinceLabel(t, c.requesterProvince)}</Typography.Text>
         </Space>
       ),
     },

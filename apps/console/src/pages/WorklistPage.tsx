@@ -3,13 +3,15 @@ import { Button, Checkbox, Col, Row, Select, Space, Table, Typography } from 'an
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { unwrap, useApi } from '../api/client';
+import { ApplicationStatusTag } from '../components/ApplicationStatusTag';
 import { GradeTag } from '../components/GradeTag';
 import { PageTitle } from '../components/PageTitle';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { ProvinceName } from '../components/ProvinceName';
 import { TermTag } from '../components/TermTag';
 import { ApplicationCard } from '../review/ApplicationCard';
-import { ApplicationStatusTag, ProvinceName } from '../review/ApplicationStatusTag';
-import { applicationStatuses, isApplicationStatus, type WorklistQuery } from '../review/types';
+import type { WorklistQuery } from '../review/types';
+import { applicationStatuses, isApplicationStatus } from '../vocabulary';
 
 const byDeadline = (a: { dueAt: string }, b: { dueAt: string }) =>
   (a.dueAt || '\uffff').localeCompare(b.dueAt || '\uffff');

@@ -26,12 +26,10 @@ import type { Entry } from '../catalog/types';
 import { PageTitle } from '../components/PageTitle';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useLanguage } from '../i18n';
-import { grades, isEntryStatus, itemTypes, sharingModes, tiers } from '../vocabulary';
+import { grades, isEntryStatus, itemTypes, piiKinds, sharingModes, tiers } from '../vocabulary';
 import { EntryStatusTag } from './EntryStatusTag';
 import { placeIssues } from './formIssues';
 import type { EntryInput, ItemInput } from './types';
-
-const piiKinds = ['none', 'id_number', 'name', 'phone', 'address', 'credit_code'] as const;
 
 /** The entry's fields as the form names them (an issue on any other path is shown whole). */
 const formFields = new Set([

@@ -5,7 +5,7 @@ import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import { unwrap, useApi } from '../api/client';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { isGrade, isItemType, isSharingMode, isTier } from '../vocabulary';
+import { isGrade, isItemType, isPiiKind, isSharingMode, isTier } from '../vocabulary';
 import {
   diffEntries,
   type EntryField,
@@ -48,9 +48,6 @@ const columnLabels: Record<ItemColumn, (t: TFunction) => string> = {
 // colours with enough contrast on their tint (WCAG AA), as TermTag's
 const removed: CSSProperties = { color: '#a8071a', background: '#fff1f0', padding: '0 2px' };
 const added: CSSProperties = { color: '#237804', background: '#f6ffed', padding: '0 2px', textDecoration: 'none' };
-
-const piiKinds = ['id_number', 'name', 'phone', 'address', 'credit_code', 'none'] as const;
-const isPiiKind = (v: string): v is (typeof piiKinds)[number] => (piiKinds as readonly string[]).includes(v);
 
 /** A stored value in words: the label of a coded value, lists joined, nothing as a dash. */
 function shown(t: TFunction, what: EntryField | ItemColumn, v: Value): string {

@@ -21,10 +21,11 @@ import { GradeTag } from '../components/GradeTag';
 import { PageTitle } from '../components/PageTitle';
 import { PersonalInfoTag } from '../components/PersonalInfoTag';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { provinceLabel } from '../components/ProvinceName';
 import { SharingModeTags } from '../components/SharingModeTags';
 import { SharingTierTag } from '../components/SharingTierTag';
 import { useLanguage } from '../i18n';
-import { isProvince, isSharingMode } from '../vocabulary';
+import { isSharingMode } from '../vocabulary';
 import { type ApplicationMode, endOfBeijingDay, fieldErrors, fieldErrorTheme, modesOffered } from './types';
 
 interface Fields {
@@ -132,7 +133,7 @@ export default function ApplyPage() {
             {
               key: 'provider',
               label: t('resource.provider'),
-              children: `${isProvince(e.province) ? t(`province.${e.province}`) : e.province} · ${e.provider?.name ?? ''}`,
+              children: `${provinceLabel(t, e.province)} · ${e.provider?.name ?? ''}`,
             },
             {
               key: 'tier',

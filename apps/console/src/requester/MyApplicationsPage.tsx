@@ -3,16 +3,17 @@ import { Alert, Button, Col, Row, Select, Space, Table, Typography } from 'antd'
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { unwrap, useApi } from '../api/client';
+import { ApplicationStatusTag } from '../components/ApplicationStatusTag';
 import { Pager } from '../components/Pager';
 import { PageTitle } from '../components/PageTitle';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { provinceLabel } from '../components/ProvinceName';
 import { TermTag } from '../components/TermTag';
 import { formatDateTime, useLanguage } from '../i18n';
-import { isProvince } from '../vocabulary';
-import { ApplicationStateTag } from './ApplicationStateTag';
+import { applicationStatuses, isApplicationStatus } from '../vocabulary';
 import { OutgoingApplicationCard } from './OutgoingApplicationCard';
 import { ProviderDeadline } from './ProviderDeadline';
-import { applicationStatuses, isApplicationStatus, type OutgoingApplication } from './types';
+import type { OutgoingApplication } from './types';
 
 const pageSize = 20;
 
@@ -112,9 +113,7 @@ export default function MyApplicationsPage() {
                 title: t('requester.applications.provider'),
                 render: (_: unknown, a) => (
                   <Space orientation="vertical" size={0}>
-                    <span>
-                      {isProvince(a.providerProvince) ? t(`province.${a.providerProvince}`) : a.providerProvince}
-                    </span>
+                    <span>{provinceLabel(t, a.providerProvince)}</span>
                     {a.providerAgencyName && <Typography.Text type="secondary">{a.providerAgencyName}</Typography.Text>}
                   </Space>
                 ),
@@ -124,7 +123,7 @@ export default function MyApplicationsPage() {
                 title: t('requester.applications.status'),
                 render: (_: unknown, a) => (
                   <Space size={4} wrap>
-                    <ApplicationStateTag status={a.status} />
+                    <ApplicationStatusTag status={a.status} />
                     {a.unreachable && <TermTag tone="orange">{t('requester.applications.unreachableTag')}</TermTag>}
                   </Space>
                 ),

@@ -5,8 +5,8 @@ import { Link, useNavigate } from 'react-router';
 import { unwrap, useApi } from '../api/client';
 import { PageTitle } from '../components/PageTitle';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { provinceLabel } from '../components/ProvinceName';
 import { formatDateTime, useLanguage } from '../i18n';
-import { isProvince } from '../vocabulary';
 import { GrantStateTag } from './GrantStateTag';
 import { ModeTags } from './ModeTags';
 import type { OutgoingGrant } from './types';
@@ -25,7 +25,7 @@ export default function MyGrantsPage() {
     queryKey: ['outgoing-grants'],
     queryFn: ({ signal }) => unwrap(api.GET('/api/consent/v1/outgoing-grants', { signal })),
   });
-  const unreachable = (grants.data?.unreachable ?? []).map((p) => (isProvince(p) ? t(`province.${p}`) : p));
+  const unreachable = (grants.data?.unreachable ?? []).map((p) => provinceLabel(t, p));
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
@@ -71,7 +71,7 @@ export default function MyGrantsPage() {
             title: t('requester.grants.provider'),
             render: (_: unknown, g) => (
               <Space orientation="vertical" size={0} style={{ maxWidth: 150 }}>
-                <span>{isProvince(g.providerProvince) ? t(`province.${g.providerProvince}`) : g.providerProvince}</span>
+                <span>{provinceLabel(t, g.providerProvince)}</span>
                 {g.providerAgencyName && <Typography.Text type="secondary">{g.providerAgencyName}</Typography.Text>}
               </Space>
             ),

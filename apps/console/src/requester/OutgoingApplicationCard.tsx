@@ -16,9 +16,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { unwrap, useApi } from '../api/client';
+import { ApplicationStatusTag } from '../components/ApplicationStatusTag';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { formatDateTime, useLanguage } from '../i18n';
-import { ApplicationStateTag } from './ApplicationStateTag';
 import { ModeTags } from './ModeTags';
 import { ProviderDeadline } from './ProviderDeadline';
 import { type Application, fieldErrors, fieldErrorTheme } from './types';
@@ -108,7 +108,7 @@ export function OutgoingApplicationCard({ id, onClose }: { id: string; onClose: 
             {
               key: 'status',
               label: t('requester.applications.status'),
-              children: <ApplicationStateTag status={a.status} />,
+              children: <ApplicationStatusTag status={a.status} />,
             },
             { key: 'purpose', label: t('requester.application.purpose'), children: a.purpose },
             { key: 'legalBasis', label: t('requester.application.legalBasis'), children: a.legalBasis },
@@ -152,7 +152,7 @@ export function OutgoingApplicationCard({ id, onClose }: { id: string; onClose: 
                     <Typography.Text strong>
                       {isStepAction(s.action) ? t(`requester.application.step.${s.action}`) : s.action}
                     </Typography.Text>
-                    <ApplicationStateTag status={s.toStatus} />
+                    <ApplicationStatusTag status={s.toStatus} />
                   </Space>
                   <Typography.Text type="secondary">
                     {formatDateTime(s.at, language)} · {t('requester.application.by')} {s.actorUser}

@@ -11,19 +11,6 @@ export type NewApplication = NonNullable<
   paths['/api/consent/v1/applications']['post']['requestBody']
 >['content']['application/json'];
 
-export const applicationStatuses = [
-  'compliance_review',
-  'submitted',
-  'second_approval',
-  'coordination',
-  'approved',
-  'rejected',
-  'expired',
-] as const;
-export type ApplicationStatus = (typeof applicationStatuses)[number];
-export const isApplicationStatus = (v: unknown): v is ApplicationStatus =>
-  typeof v === 'string' && (applicationStatuses as readonly string[]).includes(v);
-
 /** The modes a grant is asked for in (an exchange's query / verify / subscribe). */
 export const applicationModes = ['query', 'verify', 'subscribe'] as const;
 export type ApplicationMode = (typeof applicationModes)[number];

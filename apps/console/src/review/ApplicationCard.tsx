@@ -4,14 +4,16 @@ import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { unwrap, useApi } from '../api/client';
 import { useSignedIn } from '../auth';
+import { useAgencyNames } from '../catalog/agencies';
+import { ApplicationStatusTag } from '../components/ApplicationStatusTag';
 import { GradeTag } from '../components/GradeTag';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { ProvinceName } from '../components/ProvinceName';
 import { TermTag } from '../components/TermTag';
-import { ApplicationStatusTag, ProvinceName } from './ApplicationStatusTag';
-import { useAgencyNames } from './agencies';
+import { isApplicationStatus } from '../vocabulary';
 import { type StepBody, StepForm } from './StepForm';
 import { StepTimeline } from './StepTimeline';
-import { type Application, isApplicationStatus } from './types';
+import type { Application } from './types';
 
 /**
  * One application: who asks for which items, why and on what basis, until when; the steps so far; and

@@ -1,8 +1,8 @@
 import { Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { useAgencyNames } from '../catalog/agencies';
+import { ApplicationStatusTag } from '../components/ApplicationStatusTag';
 import { formatDateTime, useLanguage } from '../i18n';
-import { ApplicationStatusTag } from './ApplicationStatusTag';
-import { useAgencyNames } from './agencies';
 import { type ApplicationStep, isStepAction } from './types';
 
 /** 办理经过: every step of an application — who did what, when, and why — oldest first. */

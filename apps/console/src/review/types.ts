@@ -7,20 +7,6 @@ export type Application = Json<paths['/api/consent/v1/applications/{id}']['get']
 export type ApplicationStep = Application['steps'][number];
 export type WorklistQuery = NonNullable<paths['/api/consent/v1/applications']['get']['parameters']['query']>;
 
-/** The workflow's states, in the order an application meets them. */
-export const applicationStatuses = [
-  'compliance_review',
-  'submitted',
-  'second_approval',
-  'coordination',
-  'approved',
-  'rejected',
-  'expired',
-] as const satisfies readonly NonNullable<WorklistQuery['status']>[];
-export type ApplicationStatusName = (typeof applicationStatuses)[number];
-export const isApplicationStatus = (s: unknown): s is ApplicationStatusName =>
-  typeof s === 'string' && (applicationStatuses as readonly string[]).includes(s);
-
 /** What a step of the workflow did (the consent service's step actions). */
 export const stepActions = [
   'submitted',
