@@ -8,7 +8,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AxeBuilder } from '@axe-core/playwright';
+import type { Region } from '@yrd/node';
+import { ensureConsoleBuilt } from '@yrd/node';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { RegionClient, startSeededRegion } from './client.js';
 
 const root = resolve(import.meta.dirname, '../..');
 export const screenshotDir = join(root, 'docs', 'screenshots');
@@ -18,6 +21,48 @@ export const chromiumPath = '/usr/bin/chromium';
 export function launchChromium(): Promise<Browser> {
   // --no-sandbox: CI runs as root in a container, where chromium's sandbox cannot start
   return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+}
+
+/** A seeded region whose edges serve the console (built first if stale), and a browser to look at it. */
+export interface ConsoleRegion {
+  region: Region;
+  api: RegionClient;
+  browser: Browser;
+  /** closes the browser and stops the region */
+  stop(): Promise<void>;
+}
+
+export async function startConsoleRegion(name: string): Promise<ConsoleRegion> {
+  const dist = await ensureConsoleBuilt();
+  if (!dist) throw new Error('no console app (apps/console) to build');
+  const started = await startSeededRegion(name, { consoleDir: dist });
+  const browser = await launchChromium().catch(async (err: unknown) => {
+    await started.stop();
+    throw err;
+  });
+  return {
+    region: started.region,
+    api: new RegionClient(started.region),
+    browser,
+    stop: async () => {
+      await browser.close();
+      await started.stop();
+    },
+  };
+}
+
+/** A page in a fresh browser session (zh-CN unless told), watched for errors from the start. */
+export async function newConsolePage(
+  browser: Browser,
+  opts: { width?: number; height?: number; locale?: string; acceptDownloads?: boolean } = {},
+): Promise<{ page: Page; watch: ReturnType<typeof watchErrors> }> {
+  const context = await browser.newContext({
+    locale: opts.locale ?? 'zh-CN',
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
+    ...(opts.acceptDownloads ? { acceptDownloads: true } : {}),
+  });
+  const page = await context.newPage();
+  return { page, watch: watchErrors(page) };
 }
 
 /**

@@ -9,12 +9,19 @@
  * the other, which the API then shows published. No console error, no serious or critical
  * accessibility violation, and a screenshot of each screen for the README.
  */
-import { ensureConsoleBuilt } from '@yrd/node';
 import { agencyBySlug } from '@yrd/seeds';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  newConsolePage,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  type watchErrors,
+} from './browser.js';
+import type { RegionClient } from './client.js';
 
 const admin = { id: 'zj-admin', name: '苏启航' };
 const publisher = 'zj-dsjj-publisher';
@@ -57,7 +64,7 @@ function entry(code: string, name: string) {
 }
 
 describe('the province administrator’s screens in a browser', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -65,10 +72,8 @@ describe('the province administrator’s screens in a browser', () => {
   let watch: ReturnType<typeof watchErrors>;
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-admin', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-admin');
+    api = started.api;
     origin = api.url('zj');
 
     for (const e of [toReturn, toApprove]) {
@@ -101,14 +106,11 @@ describe('the province administrator’s screens in a browser', () => {
     });
     expect(negative.status, JSON.stringify(negative.body)).toBe(201);
 
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    watch = watchErrors(page);
+    browser = started.browser;
+    ({ page, watch } = await newConsolePage(browser));
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 

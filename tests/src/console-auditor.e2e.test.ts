@@ -8,12 +8,18 @@
  * heads and witness screens open too. No console error, no serious or critical accessibility
  * violation, and screenshots for the README.
  */
-import { ensureConsoleBuilt } from '@yrd/node';
 import { demoBookingNo } from '@yrd/seeds';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { eventually, RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  watchErrors,
+} from './browser.js';
+import { eventually, type RegionClient } from './client.js';
 
 const requester = 'sh-dsj-requester';
 const auditor = { id: 'sh-auditor', name: '叶秋实' };
@@ -31,7 +37,7 @@ async function stepStatuses(proof: Locator): Promise<(string | null)[]> {
 }
 
 describe('the auditor traces an exchange and checks its proof in the browser', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -40,10 +46,8 @@ describe('the auditor traces an exchange and checks its proof in the browser', (
   let seq: number;
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-auditor', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-auditor');
+    api = started.api;
     origin = api.url('sh');
 
     const applied = await api.as(requester, 'sh', 'POST', '/api/consent/v1/applications', {
@@ -89,7 +93,7 @@ describe('the auditor traces an exchange and checks its proof in the browser', (
     if (!own) throw new Error('no exchange.query.requested record in 上海');
     seq = own.seq;
 
-    browser = await launchChromium();
+    browser = started.browser;
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
@@ -97,7 +101,6 @@ describe('the auditor traces an exchange and checks its proof in the browser', (
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 

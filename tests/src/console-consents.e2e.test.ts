@@ -5,11 +5,18 @@
  * revokes it after confirming, and sees it revoked — in the browser and in the consent service.
  * No console error, no serious or critical accessibility violation, one screenshot for the README.
  */
-import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  newConsolePage,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  type watchErrors,
+} from './browser.js';
+import type { RegionClient } from './client.js';
 
 const subject = { id: 'sh-subject-01', name: '李四海' };
 const resource = { id: 'js.320000-RSJ-00001', search: '社会保险缴费' };
@@ -21,7 +28,7 @@ interface Listed {
 }
 
 describe('我的授权书: a data subject gives and revokes a consent in the browser', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -40,19 +47,14 @@ describe('我的授权书: a data subject gives and revokes a consent in the bro
   const row = () => page.getByRole('row').filter({ hasText: purpose });
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-consents', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-consents');
+    api = started.api;
     origin = api.url('sh');
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    watch = watchErrors(page);
+    browser = started.browser;
+    ({ page, watch } = await newConsolePage(browser, { height: 800 }));
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 

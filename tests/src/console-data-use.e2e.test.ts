@@ -7,12 +7,19 @@
  * three exchanges that named them, in plain words, and not the other person's. No console error, no
  * serious or critical accessibility violation, one screenshot for the README.
  */
-import { ensureConsoleBuilt } from '@yrd/node';
 import { demoSubject, subjects } from '@yrd/seeds';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { eventually, RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  newConsolePage,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  watchErrors,
+} from './browser.js';
+import { eventually, type RegionClient } from './client.js';
 
 const subject = { id: demoSubject.id, name: demoSubject.name };
 /** a 江苏 person: an exchange naming them is never in 李四海's list */
@@ -40,7 +47,7 @@ interface Answer {
 }
 
 describe('谁用了我的数据: the data subject reads every exchange that named them', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -74,10 +81,8 @@ describe('谁用了我的数据: the data subject reads every exchange that name
   };
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-data-use', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-data-use');
+    api = started.api;
     origin = api.url('sh');
 
     // a grant from 江苏 (its reviewer, then its data authority for important data)
@@ -132,14 +137,11 @@ describe('谁用了我的数据: the data subject reads every exchange that name
     });
     expect(someoneElse.status).toBe(403);
 
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    watch = watchErrors(page);
+    browser = started.browser;
+    ({ page, watch } = await newConsolePage(browser));
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 

@@ -7,11 +7,18 @@
  * watches an event 安徽 publishes arrive on the page without reloading. No console error, no serious
  * or critical accessibility violation, and a screenshot of each screen for the README.
  */
-import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { eventually, RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  newConsolePage,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  type watchErrors,
+} from './browser.js';
+import { eventually, type RegionClient } from './client.js';
 
 const requester = { id: 'sh-dsj-requester', name: '罗宇航' };
 const subscriber = { id: 'sh-jtw-requester', name: '唐振宇' };
@@ -28,7 +35,7 @@ interface Problem {
 }
 
 describe('querying and subscribing under a grant in a browser', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -38,10 +45,8 @@ describe('querying and subscribing under a grant in a browser', () => {
   let subscribeGrantId: string;
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-exchange', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-exchange');
+    api = started.api;
     origin = api.url('sh');
 
     const applied = await api.as<{ id: string }>(requester.id, 'sh', 'POST', '/api/consent/v1/applications', {
@@ -92,18 +97,15 @@ describe('querying and subscribing under a grant in a browser', () => {
     expect(second.status).toBe(200);
     subscribeGrantId = second.body.grant.id;
 
-    browser = await launchChromium();
+    browser = started.browser;
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 
   it('the requester queries under the grant and sees the record masked, with the request id', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    watch = watchErrors(page);
+    ({ page, watch } = await newConsolePage(browser));
     await page.goto(`${origin}/`);
     await signIn(page, requester);
     await page.getByRole('heading', { name: '目录检索' }).waitFor();
@@ -162,9 +164,7 @@ describe('querying and subscribing under a grant in a browser', () => {
   });
 
   it('a regulator subscribes under a grant and sees an event arrive without reloading', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    watch = watchErrors(page);
+    ({ page, watch } = await newConsolePage(browser));
     await page.goto(`${origin}/`);
     await signIn(page, subscriber);
     await page.getByRole('heading', { name: '目录检索' }).waitFor();

@@ -10,11 +10,17 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  watchErrors,
+} from './browser.js';
+import type { RegionClient } from './client.js';
 
 interface Person {
   id: string;
@@ -66,7 +72,7 @@ function agencySystem(): Promise<{ url: string; server: Server; asked: string[] 
 }
 
 describe('the whole journey in the browser', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let browser: Browser;
   let system: Awaited<ReturnType<typeof agencySystem>>;
@@ -95,16 +101,13 @@ describe('the whole journey in the browser', () => {
   }
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-journey', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-journey');
+    api = started.api;
     system = await agencySystem();
-    browser = await launchChromium();
+    browser = started.browser;
   });
 
   afterAll(async () => {
-    await browser?.close();
     await new Promise((r) => system?.server.close(r));
     await started?.stop();
   });

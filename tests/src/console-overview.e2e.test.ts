@@ -7,12 +7,19 @@
  * waiting at 浙江, all four provinces answering. No console error, no serious or critical
  * accessibility violation, and a screenshot for the README.
  */
-import { ensureConsoleBuilt } from '@yrd/node';
 import { demoBookingNo, demoCompany } from '@yrd/seeds';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { eventually, RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  newConsolePage,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  type watchErrors,
+} from './browser.js';
+import { eventually, type RegionClient } from './client.js';
 
 const admin = { id: 'sh-admin', name: '高峻' };
 /** 浙里办场馆预约记录: conditional, provided by 浙江省大数据局 */
@@ -22,7 +29,7 @@ const licence = 'zj.330000-SCJG-00001';
 type Stats = { totals: { exchanges: number; allowed: number; refused: number } };
 
 describe('the 一网统管 overview in a browser', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -37,10 +44,8 @@ describe('the 一网统管 overview in a browser', () => {
   const caption = (chart: string) => page.getByTestId(chart).locator('figcaption');
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-overview', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-overview');
+    api = started.api;
     origin = api.url('sh');
 
     for (const claims of [
@@ -79,14 +84,11 @@ describe('the 一网统管 overview in a browser', () => {
       'the three exchanges in the 上海 audit log',
     );
 
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    page = await context.newPage();
-    watch = watchErrors(page);
+    browser = started.browser;
+    ({ page, watch } = await newConsolePage(browser, { width: 1366, height: 900 }));
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 

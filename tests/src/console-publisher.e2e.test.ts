@@ -8,11 +8,17 @@
  * serious or critical accessibility violation, and a screenshot of each screen for the README.
  */
 import { readFileSync } from 'node:fs';
-import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  watchErrors,
+} from './browser.js';
+import type { RegionClient } from './client.js';
 
 const publisher = { id: 'zj-dsjj-publisher', name: '孔令辉' };
 const code = '330000-DSJ-00321';
@@ -61,7 +67,7 @@ function importFile(agency: string): Buffer {
 }
 
 describe('the publisher’s entries in a browser', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -75,15 +81,13 @@ describe('the publisher’s entries in a browser', () => {
   };
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-publisher', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-publisher');
+    api = started.api;
     origin = api.url('zj');
     const users = await api.call<{ id: string; agency: string }[]>('zj', 'GET', '/api/auth/v1/dev-users');
     agency = users.body.find((u) => u.id === publisher.id)?.agency ?? '';
     expect(agency).toMatch(/^11330000/);
-    browser = await launchChromium();
+    browser = started.browser;
     const context = await browser.newContext({
       locale: 'zh-CN',
       viewport: { width: 1280, height: 800 },
@@ -96,7 +100,6 @@ describe('the publisher’s entries in a browser', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 

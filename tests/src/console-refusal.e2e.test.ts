@@ -7,11 +7,18 @@
  * it, with the same code. Nothing was decided meanwhile (checked in the consent service). No console
  * error beyond the refusals under test, no serious or critical accessibility violation, a screenshot each.
  */
-import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  newConsolePage,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  type watchErrors,
+} from './browser.js';
+import type { RegionClient } from './client.js';
 
 const requester = 'sh-dsj-requester';
 const reviewer = { id: 'zj-dsjj-reviewer', name: '曹文静' };
@@ -23,7 +30,7 @@ const zhMessage = '驳回须说明理由';
 const enMessage = 'a reason is required';
 
 describe('a refusal in a browser, in Chinese and in English', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -43,10 +50,8 @@ describe('a refusal in a browser, in Chinese and in English', () => {
   };
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-refusal', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-refusal');
+    api = started.api;
     origin = api.url('zj');
     const applied = await api.as(requester, 'sh', 'POST', '/api/consent/v1/applications', {
       resourceId: booking,
@@ -57,10 +62,8 @@ describe('a refusal in a browser, in Chinese and in English', () => {
     });
     expect(applied.status, JSON.stringify(applied.body)).toBe(201);
     appId = String(applied.body.id);
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 1200 } });
-    page = await context.newPage();
-    watch = watchErrors(page);
+    browser = started.browser;
+    ({ page, watch } = await newConsolePage(browser, { height: 1200 }));
     // the refusals under test reach chromium's console as failed loads
     watch.expectRefusal(/\/api\/consent\/v1\/applications\/[^/]+\/decision$/);
     page.on('response', (r) => {
@@ -69,7 +72,6 @@ describe('a refusal in a browser, in Chinese and in English', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 

@@ -9,11 +9,18 @@
  *   its items, modes and validity, linked to using it.
  * No console error, no serious or critical accessibility violation, and screenshots for the README.
  */
-import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  newConsolePage,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  type watchErrors,
+} from './browser.js';
+import type { RegionClient } from './client.js';
 
 const requester = { id: 'sh-dsj-requester', name: '罗宇航' };
 const reviewer = 'zj-dsjj-reviewer';
@@ -24,7 +31,7 @@ const purpose = '长三角场馆客流与公共安全保障（申请测试）';
 const legalBasis = '《上海市公共数据管理办法》第二十四条';
 
 describe('the requester applies, follows the application and finds the grant, in a browser', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -42,19 +49,14 @@ describe('the requester applies, follows the application and finds the grant, in
   const row = () => page.locator('.ant-table-row').filter({ hasText: bookingName });
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-requester', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-requester');
+    api = started.api;
     origin = api.url('sh');
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    watch = watchErrors(page);
+    browser = started.browser;
+    ({ page, watch } = await newConsolePage(browser));
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 

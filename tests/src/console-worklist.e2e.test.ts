@@ -11,11 +11,18 @@
  * Each step shows in the application's timeline and is checked in the consent service too. No console
  * error, no serious or critical accessibility violation, and screenshots for the README.
  */
-import { ensureConsoleBuilt } from '@yrd/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousViolations, signIn, watchErrors } from './browser.js';
-import { RegionClient, startSeededRegion } from './client.js';
+import {
+  type ConsoleRegion,
+  newConsolePage,
+  screenshot,
+  seriousViolations,
+  signIn,
+  startConsoleRegion,
+  type watchErrors,
+} from './browser.js';
+import type { RegionClient } from './client.js';
 
 const requester = 'sh-dsj-requester';
 const reviewer = { id: 'zj-dsjj-reviewer', name: '曹文静' };
@@ -36,7 +43,7 @@ const legalBasis = '《上海市公共数据管理办法》第二十四条';
 type Application = { id: string; status: string; steps: { action: string; reason: string }[]; legalDuty: boolean };
 
 describe('the reviewer’s and the data authority’s worklist in a browser', () => {
-  let started: Awaited<ReturnType<typeof startSeededRegion>> | undefined;
+  let started: ConsoleRegion | undefined;
   let api: RegionClient;
   let origin: string;
   let browser: Browser;
@@ -85,10 +92,8 @@ describe('the reviewer’s and the data authority’s worklist in a browser', ()
   };
 
   beforeAll(async () => {
-    const dist = await ensureConsoleBuilt();
-    if (!dist) throw new Error('no console app (apps/console) to build');
-    started = await startSeededRegion('console-worklist', { consoleDir: dist });
-    api = new RegionClient(started.region);
+    started = await startConsoleRegion('console-worklist');
+    api = started.api;
     origin = api.url('zj');
 
     const first = await apply(booking, purpose, ['booking_no', 'venue', 'visit_date']);
@@ -131,14 +136,11 @@ describe('the reviewer’s and the data authority’s worklist in a browser', ()
     expect(checked.status).toBe('compliance_review');
     complianceId = checked.id;
 
-    browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    watch = watchErrors(page);
+    browser = started.browser;
+    ({ page, watch } = await newConsolePage(browser));
   });
 
   afterAll(async () => {
-    await browser?.close();
     await started?.stop();
   });
 
