@@ -45,15 +45,7 @@ export function AppShell() {
               mode="inline"
               selectedKeys={selected ? [selected] : []}
               style={{ borderInlineEnd: 0 }}
-              items={entries.map((e) => ({
-                key: e.key,
-                disabled: !e.ready,
-                label: e.ready ? (
-                  <Link to={e.path}>{t(`nav.${e.key}`)}</Link>
-                ) : (
-                  <span>{`${t(`nav.${e.key}`)}${t('nav.later')}`}</span>
-                ),
-              }))}
+              items={entries.map((e) => ({ key: e.key, label: <Link to={e.path}>{t(`nav.${e.key}`)}</Link> }))}
             />
           </nav>
         </Layout.Sider>
