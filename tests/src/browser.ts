@@ -61,6 +61,8 @@ export async function newConsolePage(
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
     ...(opts.acceptDownloads ? { acceptDownloads: true } : {}),
   });
+  // generous waits (CI runs the browser tests beside everything else on two cores), strict assertions
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   return { page, watch: watchErrors(page) };
 }

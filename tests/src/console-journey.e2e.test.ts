@@ -14,11 +14,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConsoleRegion,
+  newConsolePage,
   screenshot,
   seriousViolations,
   signIn,
   startConsoleRegion,
-  watchErrors,
 } from './browser.js';
 import type { RegionClient } from './client.js';
 
@@ -83,9 +83,7 @@ describe('the whole journey in the browser', () => {
 
   /** A fresh browser session for `who`, signed in at their province's origin. */
   async function as(who: Person): Promise<Page> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const watch = watchErrors(page);
+    const { page, watch } = await newConsolePage(browser);
     // the errors of every session, checked at the end of each step
     page.on('close', () => errors.push(...watch.errors));
     await page.goto(`${api.url(who.province)}/`);
