@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Region } from '@yrd/node';
 import { ensureConsoleBuilt } from '@yrd/node';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { RegionClient, startSeededRegion } from './client.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -136,6 +136,21 @@ export function initialScripts(dist: string): {
     gzipBytes: sizes.reduce((n, s) => n + s.gzipBytes, 0),
     rawBytes: sizes.reduce((n, s) => n + s.rawBytes, 0),
   };
+}
+
+/**
+ * Ticks an antd checkbox or picks a radio, then waits until the page shows it ticked. Under load a
+ * controlled input follows its click a moment later, which Playwright's `check()` takes for a click
+ * that did nothing.
+ */
+export async function tick(box: Locator, timeoutMs = 30_000): Promise<void> {
+  if (await box.isChecked()) return;
+  await box.click();
+  const until = Date.now() + timeoutMs;
+  while (!(await box.isChecked())) {
+    if (Date.now() > until) throw new Error(`still not ticked after ${timeoutMs} ms: ${box}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   seriousViolations,
   signIn,
   startConsoleRegion,
+  tick,
   type watchErrors,
 } from './browser.js';
 import type { RegionClient } from './client.js';
@@ -172,7 +173,7 @@ describe('the province administrator’s screens in a browser', () => {
 
     watch.expectRefusal(/\/api\/catalog\/v1\/negative-list$/);
     await page.getByRole('button', { name: '列入负面清单' }).click();
-    await page.getByRole('radio', { name: '目录条目' }).check();
+    await tick(page.getByRole('radio', { name: '目录条目' }));
     await page.getByRole('textbox', { name: '目录条目编号' }).fill('zj.330000-WJW-00001');
     await page.getByRole('textbox', { name: '列入理由' }).fill('涉及个人健康信息');
     await page.getByRole('button', { name: '列入', exact: true }).click();
@@ -216,7 +217,7 @@ describe('the province administrator’s screens in a browser', () => {
     const days = page.getByRole('spinbutton', { name: '提供方答复时限' });
     await expect.poll(() => days.inputValue()).toBe('10');
     await days.fill('8');
-    await page.getByRole('checkbox', { name: '核心' }).check();
+    await tick(page.getByRole('checkbox', { name: '核心' }));
 
     // without a reason the consent service refuses, and the form says so at the reason
     await page.getByRole('button', { name: '保存为新版本' }).click();
@@ -262,7 +263,7 @@ describe('the province administrator’s screens in a browser', () => {
     await card.getByText('浙江省大数据发展管理局').first().waitFor();
     await card.getByText('开放时段').waitFor();
     await card.getByRole('row').filter({ hasText: '值班联系人电话' }).getByText('一般3级').waitFor();
-    await card.getByRole('radio', { name: '退回修改' }).check();
+    await tick(card.getByRole('radio', { name: '退回修改' }));
     await card.getByRole('textbox', { name: '审核说明' }).fill(returnReason);
     await card.getByRole('button', { name: '退回', exact: true }).click();
     await page.getByTestId('reviewed').getByText(`「${toReturn.name}」已退回提供单位修改`).waitFor();

@@ -17,6 +17,7 @@ import {
   seriousViolations,
   signIn,
   startConsoleRegion,
+  tick,
   watchErrors,
 } from './browser.js';
 import { eventually, type RegionClient } from './client.js';
@@ -132,7 +133,7 @@ describe('the auditor traces an exchange and checks its proof in the browser', (
     const urls: string[] = [];
     page.on('request', (r) => urls.push(r.url()));
     await page.getByRole('button', { name: '清除条件' }).click();
-    await page.getByRole('radio', { name: '查询键' }).check();
+    await tick(page.getByRole('radio', { name: '查询键' }));
     await page.getByRole('textbox', { name: '查询键名称' }).fill('booking_no');
     await page.getByRole('textbox', { name: '查询键的值' }).fill(demoBookingNo);
     await page.getByRole('button', { name: '查询' }).click();

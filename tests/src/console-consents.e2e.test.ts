@@ -14,6 +14,7 @@ import {
   seriousViolations,
   signIn,
   startConsoleRegion,
+  tick,
   type watchErrors,
 } from './browser.js';
 import type { RegionClient } from './client.js';
@@ -85,12 +86,12 @@ describe('我的授权书: a data subject gives and revokes a consent in the bro
     await dialog.getByRole('combobox', { name: '目录资源' }).click();
     await page.keyboard.type(resource.search);
     await choose(resource.id);
-    await dialog.getByRole('checkbox', { name: /id_number/ }).check();
-    await dialog.getByRole('checkbox', { name: /contribution_months/ }).check();
+    await tick(dialog.getByRole('checkbox', { name: /id_number/ }));
+    await tick(dialog.getByRole('checkbox', { name: /contribution_months/ }));
 
     await dialog.getByLabel('用途').fill(purpose);
     await dialog.getByLabel('有效期至').fill('2027-12-31');
-    await dialog.getByRole('radio', { name: '仅限一次' }).check();
+    await tick(dialog.getByRole('radio', { name: '仅限一次' }));
     await clean('the consent form');
     await dialog.getByRole('button', { name: '出具授权书' }).click();
 

@@ -19,6 +19,7 @@ import {
   seriousViolations,
   signIn,
   startConsoleRegion,
+  tick,
 } from './browser.js';
 import type { RegionClient } from './client.js';
 
@@ -139,7 +140,7 @@ describe('the whole journey in the browser', () => {
       await page.getByRole('textbox', { name: `字段名 ${n + 1}` }).fill(name);
       await page.getByRole('spinbutton', { name: `一般数据子级 ${n + 1}` }).fill(pii ? '3' : '1');
       if (pii) {
-        await page.getByRole('checkbox', { name: `个人信息 ${n + 1}`, exact: true }).check();
+        await tick(page.getByRole('checkbox', { name: `个人信息 ${n + 1}`, exact: true }));
         await page.getByRole('combobox', { name: `个人信息类型 ${n + 1}`, exact: true }).click();
         await page.locator(`.ant-select-item-option[title="${pii}"]`).last().click();
       }
@@ -195,7 +196,7 @@ describe('the whole journey in the browser', () => {
     await page.getByRole('link', { name: '申请共享' }).click();
     await page.getByRole('heading', { name: '共享申请', level: 1 }).waitFor();
     for (const item of ['permit_no', 'event_name', 'organiser_contact', 'contact_phone']) {
-      await page.getByRole('checkbox', { name: new RegExp(`（${item}）`) }).check();
+      await tick(page.getByRole('checkbox', { name: new RegExp(`（${item}）`) }));
     }
     await page.getByRole('textbox', { name: '用途', exact: true }).fill(purpose);
     await page.getByRole('textbox', { name: '依据', exact: true }).fill(legalBasis);
@@ -216,7 +217,7 @@ describe('the whole journey in the browser', () => {
     await page.getByRole('button', { name: `${purpose} ${appId}` }).click();
     const application = page.getByTestId('application');
     await application.getByText(legalBasis).waitFor();
-    await page.getByRole('radio', { name: '同意', exact: true }).check();
+    await tick(page.getByRole('radio', { name: '同意', exact: true }));
     await page.getByRole('textbox', { name: '理由' }).fill('用途明确，依据充分，同意共享');
     await page.getByRole('button', { name: '提交审核意见' }).click();
     await page.getByTestId('decided').waitFor();

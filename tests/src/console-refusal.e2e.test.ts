@@ -16,6 +16,7 @@ import {
   seriousViolations,
   signIn,
   startConsoleRegion,
+  tick,
   type watchErrors,
 } from './browser.js';
 import type { RegionClient } from './client.js';
@@ -82,7 +83,7 @@ describe('a refusal in a browser, in Chinese and in English', () => {
     await page.getByRole('menuitem', { name: '待办' }).click();
     await page.getByRole('button', { name: `${purpose} ${appId}` }).click();
     await page.getByRole('heading', { name: `申请 ${appId}` }).waitFor();
-    await page.getByRole('radio', { name: '不同意', exact: true }).check();
+    await tick(page.getByRole('radio', { name: '不同意', exact: true }));
     await page.getByRole('button', { name: '提交审核意见' }).click();
 
     const problem = page.getByTestId('problem');
@@ -101,7 +102,7 @@ describe('a refusal in a browser, in Chinese and in English', () => {
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     await page.getByRole('heading', { name: `Application ${appId}` }).waitFor();
     // again, in English: the service refuses the step as it did
-    await page.getByRole('radio', { name: 'Reject', exact: true }).check();
+    await tick(page.getByRole('radio', { name: 'Reject', exact: true }));
     await page.getByRole('textbox', { name: 'Reason' }).fill('   ');
     await page.getByRole('button', { name: 'Submit decision' }).click();
 

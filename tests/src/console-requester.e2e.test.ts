@@ -18,6 +18,7 @@ import {
   seriousViolations,
   signIn,
   startConsoleRegion,
+  tick,
   type watchErrors,
 } from './browser.js';
 import type { RegionClient } from './client.js';
@@ -81,7 +82,7 @@ describe('the requester applies, follows the application and finds the grant, in
 
   it('a validity in the past is refused at the field; corrected, the application is submitted', async () => {
     for (const item of ['booking_no', 'venue', 'visit_date']) {
-      await page.getByRole('checkbox', { name: new RegExp(`（${item}）`) }).check();
+      await tick(page.getByRole('checkbox', { name: new RegExp(`（${item}）`) }));
     }
     await page.getByRole('textbox', { name: '用途', exact: true }).fill(purpose);
     await page.getByRole('textbox', { name: '依据', exact: true }).fill(legalBasis);

@@ -20,6 +20,7 @@ import {
   seriousViolations,
   signIn,
   startConsoleRegion,
+  tick,
   type watchErrors,
 } from './browser.js';
 import type { RegionClient } from './client.js';
@@ -168,7 +169,7 @@ describe('the reviewer’s and the data authority’s worklist in a browser', ()
     await application.getByText('booking_no、venue、visit_date').waitFor();
     await application.getByText(/上海 · .* · sh-dsj-requester/).waitFor();
     await application.getByTestId('application-step').filter({ hasText: '提交申请' }).waitFor();
-    await page.getByRole('radio', { name: '同意', exact: true }).check();
+    await tick(page.getByRole('radio', { name: '同意', exact: true }));
     await page.getByRole('textbox', { name: '理由' }).fill('符合共享条件，同意共享');
     await page.getByRole('button', { name: '提交审核意见' }).click();
     await page.getByTestId('decided').waitFor();
@@ -190,7 +191,7 @@ describe('the reviewer’s and the data authority’s worklist in a browser', ()
     const application = page.getByTestId('application');
     await application.getByRole('heading', { name: `申请 ${importantId}` }).waitFor();
     await application.getByText('重要').first().waitFor();
-    await page.getByRole('radio', { name: '同意', exact: true }).check();
+    await tick(page.getByRole('radio', { name: '同意', exact: true }));
     await page.getByRole('textbox', { name: '理由' }).fill('就业补贴核验属法定职责，同意');
     await page.getByRole('button', { name: '提交审核意见' }).click();
     await page.getByTestId('decided').waitFor();
@@ -217,7 +218,7 @@ describe('the reviewer’s and the data authority’s worklist in a browser', ()
     await application.getByRole('heading', { name: '二级审批', level: 3 }).waitFor();
     await application.getByText(rstReviewer.id).first().waitFor();
     await application.getByTestId('application-step').filter({ hasText: '就业补贴核验属法定职责，同意' }).waitFor();
-    await page.getByRole('radio', { name: '同意', exact: true }).check();
+    await tick(page.getByRole('radio', { name: '同意', exact: true }));
     await page.getByRole('textbox', { name: '理由' }).fill('重要数据，经数据主管部门二级审批同意');
     await application.getByTestId('step-form').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await screen('worklist-second-approval');
@@ -237,7 +238,7 @@ describe('the reviewer’s and the data authority’s worklist in a browser', ()
     await page.getByRole('button', { name: `${compliancePurpose} ${complianceId}` }).click();
     const application = page.getByTestId('application');
     await application.getByRole('heading', { name: '符合性审查', level: 3 }).waitFor();
-    await page.getByRole('radio', { name: '通过', exact: true }).check();
+    await tick(page.getByRole('radio', { name: '通过', exact: true }));
     await page.getByRole('textbox', { name: '理由' }).fill('用途、依据与共享条件相符');
     await page.getByRole('button', { name: '提交审查结论' }).click();
     await page.getByTestId('decided').filter({ hasText: '审查结论已提交' }).waitFor();
@@ -260,8 +261,8 @@ describe('the reviewer’s and the data authority’s worklist in a browser', ()
     const application = page.getByTestId('application');
     await application.getByRole('heading', { name: '协调结论', level: 3 }).waitFor();
     await application.getByTestId('application-step').filter({ hasText: '申请方申请协调' }).waitFor();
-    await page.getByRole('radio', { name: '同意共享', exact: true }).check();
-    await page.getByRole('checkbox', { name: /履行法定职责/ }).check();
+    await tick(page.getByRole('radio', { name: '同意共享', exact: true }));
+    await tick(page.getByRole('checkbox', { name: /履行法定职责/ }));
     await page.getByRole('textbox', { name: '理由' }).fill('安保核查属法定职责，协调同意共享');
     await application.getByTestId('step-form').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await screen('worklist-coordination');

@@ -1,10 +1,11 @@
 import { lazy } from 'react';
 import type { RouteObject } from 'react-router';
+import { withStrings } from '../i18n';
 
-const AuditTracePage = lazy(() => import('./AuditTracePage'));
-const AuditRecordPage = lazy(() => import('./AuditRecordPage'));
-const SignedHeadsPage = lazy(() => import('./SignedHeadsPage'));
-const WitnessPage = lazy(() => import('./WitnessPage'));
+const AuditTracePage = lazy(() => withStrings(['auditor'], () => import('./AuditTracePage')));
+const AuditRecordPage = lazy(() => withStrings(['auditor'], () => import('./AuditRecordPage')));
+const SignedHeadsPage = lazy(() => withStrings(['auditor'], () => import('./SignedHeadsPage')));
+const WitnessPage = lazy(() => withStrings(['auditor'], () => import('./WitnessPage')));
 
 /** The screens of this area, under the shell (app/router.tsx). */
 export const routes: RouteObject[] = [

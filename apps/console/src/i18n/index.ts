@@ -5,59 +5,71 @@
  */
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
-import adminEn from './areas/admin.en.json';
-import adminZh from './areas/admin.zh-CN.json';
-import auditorEn from './areas/auditor.en.json';
-import auditorZh from './areas/auditor.zh-CN.json';
-import dataUseEn from './areas/dataUse.en.json';
-import dataUseZh from './areas/dataUse.zh-CN.json';
-import exchangeEn from './areas/exchange.en.json';
-import exchangeZh from './areas/exchange.zh-CN.json';
-import overviewEn from './areas/overview.en.json';
-import overviewZh from './areas/overview.zh-CN.json';
-import publisherEn from './areas/publisher.en.json';
-import publisherZh from './areas/publisher.zh-CN.json';
-import requesterEn from './areas/requester.en.json';
-import requesterZh from './areas/requester.zh-CN.json';
-import reviewEn from './areas/review.en.json';
-import reviewZh from './areas/review.zh-CN.json';
 import commonEn from './en.json';
 import { initialLanguage, isLanguage, type Language, languages, rememberLanguage } from './languages';
 import commonZh from './zh-CN.json';
 
 /**
- * The strings: the common ones (zh-CN.json, en.json) and one pair of files per area of the console
- * (areas/<area>.<language>.json, each holding the one top-level key `<area>`).
+ * The strings: the common ones (zh-CN.json, en.json) load with the console; each area's
+ * (areas/<area>.<language>.json, holding the one top-level key `<area>`) loads with the first page
+ * that needs it (`withStrings` in the area's routes), so the first screen does not parse every
+ * screen's words. Their types are the files' (type-only imports: nothing is bundled by them).
  */
-const zhCN = {
-  ...commonZh,
-  ...publisherZh,
-  ...adminZh,
-  ...requesterZh,
-  ...exchangeZh,
-  ...auditorZh,
-  ...dataUseZh,
-  ...overviewZh,
-  ...reviewZh,
+const zhCN = commonZh;
+const en = commonEn;
+
+type AreaStrings = typeof import('./areas/publisher.zh-CN.json') &
+  typeof import('./areas/admin.zh-CN.json') &
+  typeof import('./areas/requester.zh-CN.json') &
+  typeof import('./areas/exchange.zh-CN.json') &
+  typeof import('./areas/auditor.zh-CN.json') &
+  typeof import('./areas/dataUse.zh-CN.json') &
+  typeof import('./areas/overview.zh-CN.json') &
+  typeof import('./areas/review.zh-CN.json');
+
+export type Area = 'publisher' | 'admin' | 'requester' | 'exchange' | 'auditor' | 'dataUse' | 'overview' | 'review';
+
+type StringsModule = { default: Record<string, unknown> };
+const areaLoaders: Record<Area, Record<Language, () => Promise<StringsModule>>> = {
+  publisher: { 'zh-CN': () => import('./areas/publisher.zh-CN.json'), en: () => import('./areas/publisher.en.json') },
+  admin: { 'zh-CN': () => import('./areas/admin.zh-CN.json'), en: () => import('./areas/admin.en.json') },
+  requester: { 'zh-CN': () => import('./areas/requester.zh-CN.json'), en: () => import('./areas/requester.en.json') },
+  exchange: { 'zh-CN': () => import('./areas/exchange.zh-CN.json'), en: () => import('./areas/exchange.en.json') },
+  auditor: { 'zh-CN': () => import('./areas/auditor.zh-CN.json'), en: () => import('./areas/auditor.en.json') },
+  dataUse: { 'zh-CN': () => import('./areas/dataUse.zh-CN.json'), en: () => import('./areas/dataUse.en.json') },
+  overview: { 'zh-CN': () => import('./areas/overview.zh-CN.json'), en: () => import('./areas/overview.en.json') },
+  review: { 'zh-CN': () => import('./areas/review.zh-CN.json'), en: () => import('./areas/review.en.json') },
 };
-const en = {
-  ...commonEn,
-  ...publisherEn,
-  ...adminEn,
-  ...requesterEn,
-  ...exchangeEn,
-  ...auditorEn,
-  ...dataUseEn,
-  ...overviewEn,
-  ...reviewEn,
-};
+
+const loaded = new Map<Area, Promise<void>>();
+
+/** Loads an area's strings in both languages (so switching language needs no wait); once per area. */
+export function loadStrings(area: Area): Promise<void> {
+  let done = loaded.get(area);
+  if (!done) {
+    done = Promise.all(
+      languages.map(async (lng) => {
+        const strings = await areaLoaders[area][lng]();
+        i18n.addResourceBundle(lng, 'translation', strings.default, true, true);
+      }),
+    ).then(() => undefined);
+    loaded.set(area, done);
+  }
+  return done;
+}
+
+/** A lazy page's module, once it and the strings of its areas are loaded (for React.lazy). */
+export async function withStrings<M>(areas: readonly Area[], page: () => Promise<M>): Promise<M> {
+  const [module] = await Promise.all([page(), ...areas.map(loadStrings)]);
+  return module;
+}
 
 export * from './languages';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof zhCN };
+    resources: { translation: typeof zhCN & AreaStrings };
   }
 }
 

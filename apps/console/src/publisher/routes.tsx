@@ -1,10 +1,11 @@
 import { lazy } from 'react';
 import type { RouteObject } from 'react-router';
+import { withStrings } from '../i18n';
 
-const MyEntriesPage = lazy(() => import('./MyEntriesPage'));
-const EntryFormPage = lazy(() => import('./EntryFormPage'));
-const EntryHistoryPage = lazy(() => import('./EntryHistoryPage'));
-const ImportPage = lazy(() => import('./ImportPage'));
+const MyEntriesPage = lazy(() => withStrings(['publisher'], () => import('./MyEntriesPage')));
+const EntryFormPage = lazy(() => withStrings(['publisher'], () => import('./EntryFormPage')));
+const EntryHistoryPage = lazy(() => withStrings(['publisher'], () => import('./EntryHistoryPage')));
+const ImportPage = lazy(() => withStrings(['publisher'], () => import('./ImportPage')));
 
 /** The screens of this area, under the shell (app/router.tsx). */
 export const routes: RouteObject[] = [
