@@ -192,6 +192,27 @@ export class ConsentRepo implements ConsentStore, OutgoingStore {
     return { ...toApplication(rows[0]), steps: steps.map(toStep) };
   }
 
+  async getApplications(ids: readonly string[]): Promise<Application[]> {
+    if (ids.length === 0) return [];
+    const list = sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    );
+    const rows = await this.h.rows<Row>(sql`select * from consent.applications where id in (${list})`);
+    const steps = await this.h.rows<Row>(
+      sql`select * from consent.application_steps where application_id in (${list}) order by application_id, seq`,
+    );
+    const stepsOf = new Map<string, ApplicationStep[]>();
+    for (const r of steps) {
+      const id = String(r.application_id);
+      stepsOf.set(id, [...(stepsOf.get(id) ?? []), toStep(r)]);
+    }
+    return rows.map((r) => {
+      const app = toApplication(r);
+      return { ...app, steps: stepsOf.get(app.id) ?? [] };
+    });
+  }
+
   /**
    * Moves an application one step (with the grant an approval creates) in one transaction, only
    * from the stage the step was decided on: of two concurrent steps, one wins and the other finds

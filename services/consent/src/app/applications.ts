@@ -383,8 +383,9 @@ export class Applications {
     const at = this.clock().toISOString();
     const answer: ApplicationsAnswer = { applications: [], grants: [] };
     if (by.province !== requesterProvince) return answer;
+    const found = new Map((await this.repo.getApplications([...new Set(ids)])).map((a) => [a.id, a]));
     for (const id of new Set(ids)) {
-      const app = await this.repo.getApplication(id);
+      const app = found.get(id);
       if (!app || !canRead(by, applicationRecord(app)).allow) continue;
       answer.applications.push(this.viewOf(app, at));
       const grant = app.grantId ? await this.repo.getGrant(app.grantId) : undefined;

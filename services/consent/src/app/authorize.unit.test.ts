@@ -91,6 +91,7 @@ function world(o: { claim?: boolean; revoked?: string[]; entries?: catalogV1.Res
     insertApplication: unused('insertApplication'),
     withdrawApplication: unused('withdrawApplication'),
     getApplication: unused('getApplication'),
+    getApplications: unused('getApplications'),
     advance: unused('advance'),
     overdueApplications: unused('overdueApplications'),
     listApplications: unused('listApplications'),
