@@ -146,9 +146,9 @@ describe('the console in a browser', () => {
       initial.gzipBytes,
       `initial JS gzipped, by file: ${initial.files.map((f) => `${f.file} ${(f.gzipBytes / 1024).toFixed(1)} KB`).join(', ')}`,
     ).toBeLessThanOrEqual(300 * 1024);
-    // the issue's target is 1.5 s; on this 2-core machine the best cold visit takes 1.6–1.8 s, the
-    // console of before this issue's screens the same (README, The console): the bound guards
-    // against a regression while that gap stays open, it does not claim the target
-    expect(usableMs).toBeLessThan(2500);
+    // the issue's target is 1.5 s, which the best visit meets on this 2-core machine when it is quiet
+    // (README, The console); a visit here varies by ±20 % with what else runs, so the bound is a
+    // guard against getting worse, not the target
+    expect(usableMs).toBeLessThan(2000);
   });
 });

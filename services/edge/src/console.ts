@@ -23,7 +23,8 @@ export const consoleRoutes = ['/', '/*', '/assets/*'] as const;
 
 /**
  * What the page may load: its own scripts only (no inline script, no eval); inline styles because
- * antd's CSS-in-JS writes <style> elements at run time; data: images for the components' icons.
+ * antd writes its theme's CSS variables in <style> elements at run time (its component styles come
+ * from a static stylesheet) and components set style attributes; data: images for the components' icons.
  */
 export const consoleContentSecurityPolicy = [
   "default-src 'self'",

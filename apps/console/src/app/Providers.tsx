@@ -1,8 +1,8 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
-import { type ReactNode, useState } from 'react';
+import enUS from 'antd/es/locale/en_US';
+import zhCN from 'antd/es/locale/zh_CN';
+import type { ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { type ApiClient, ApiProvider } from '../api/client';
 import { isUnauthenticated, isWorthRetrying } from '../api/problem';
@@ -10,8 +10,12 @@ import { SessionProvider, type SessionStore } from '../auth';
 import { i18n, useLanguage } from '../i18n';
 import { theme } from './theme';
 
-/** A refused token (401) ends the session, whichever call met it; the sign-in page then says why. */
-function queryClientFor(sessions: SessionStore) {
+/**
+ * The console's one query cache, made before the first render (main.tsx) so that a route can start
+ * a page's call before the page renders. A refused token (401) ends the session, whichever call met
+ * it; the sign-in page then says why.
+ */
+export function queryClientFor(sessions: SessionStore) {
   const onError = (error: unknown) => {
     if (isUnauthenticated(error)) sessions.signOut('expired');
   };
@@ -44,14 +48,15 @@ function Localized({ children }: { children: ReactNode }) {
 
 export function Providers({
   sessions,
+  queries,
   api,
   children,
 }: {
   sessions: SessionStore;
+  queries: QueryClient;
   api: ApiClient;
   children: ReactNode;
 }) {
-  const [queries] = useState(() => queryClientFor(sessions));
   return (
     <I18nextProvider i18n={i18n}>
       <Localized>

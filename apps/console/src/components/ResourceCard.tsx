@@ -8,6 +8,14 @@ import { provinceLabel } from './ProvinceName';
 import { SharingTierTag } from './SharingTierTag';
 import { TermTag } from './TermTag';
 
+const twoLines = {
+  marginBottom: 0,
+  display: '-webkit-box',
+  WebkitLineClamp: 2,
+  WebkitBoxOrient: 'vertical',
+  overflow: 'hidden',
+} as const;
+
 /** One catalogue entry in a result list: what it is, who provides it, and on what terms. */
 export function ResourceCard({ resource: r }: { resource: CatalogEntry }) {
   const { t } = useTranslation();
@@ -32,7 +40,9 @@ export function ResourceCard({ resource: r }: { resource: CatalogEntry }) {
             {r.domain ? ` · ${r.domain}` : ''}
           </Typography.Text>
           {r.summary && (
-            <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ marginBottom: 0 }}>
+            // two lines at most, cut by the browser (CSS line clamp): antd's measured ellipsis renders
+            // each summary twice, a fifth of the first screen's render
+            <Typography.Paragraph style={twoLines} title={r.summary}>
               {r.summary}
             </Typography.Paragraph>
           )}

@@ -2,16 +2,9 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Col, Empty, Input, Row, Space, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { unwrap, useApi } from '../api/client';
-import {
-  apiQuery,
-  type CatalogSearch,
-  pageSize,
-  readSearch,
-  withFacet,
-  withText,
-  writeSearch,
-} from '../catalog/search-params';
+import { useApi } from '../api/client';
+import { type CatalogSearch, pageSize, readSearch, withFacet, withText, writeSearch } from '../catalog/search-params';
+import { catalogSearchQuery } from '../catalog/search-query';
 import { FacetPanel } from '../components/FacetPanel';
 import { Pager } from '../components/Pager';
 import { PageTitle } from '../components/PageTitle';
@@ -26,12 +19,7 @@ export default function CatalogSearchPage() {
   const search = readSearch(params);
   const go = (next: CatalogSearch) => setParams(writeSearch(next));
 
-  const result = useQuery({
-    queryKey: ['catalog-search', apiQuery(search)],
-    queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/catalog/v1/resources', { params: { query: apiQuery(search) }, signal })),
-    placeholderData: keepPreviousData,
-  });
+  const result = useQuery({ ...catalogSearchQuery(api, search), placeholderData: keepPreviousData });
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
