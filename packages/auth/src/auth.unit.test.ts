@@ -5,6 +5,7 @@ import {
   loadProvinceKey,
   type Principal,
   signToken,
+  TokenMinter,
   TokenVerifier,
   type TrustList,
 } from './index.js';
@@ -71,5 +72,64 @@ describe('tokens across the region', () => {
     await expect(v.verifyUser(await sign(user({ sub: 'ah-x', province: 'ah' })))).rejects.toMatchObject({
       code: 'AUTH.UNTRUSTED_ISSUER',
     });
+  });
+});
+
+describe('tokens verified once, requester tokens signed once', () => {
+  const shKey = () => loadProvinceKey('sh', keys.sh.privateJwk);
+
+  it('answers a token seen before without checking it again, and still refuses it once expired', async () => {
+    let now = Date.now();
+    const v = new TokenVerifier(trust, 'sh', { now: () => now });
+    const token = await signToken(shKey(), user(), { audience: audiences.user, ttlSeconds: 60, now: new Date(now) });
+    const first = await v.verifyUser(token);
+    expect(await v.verifyUser(token)).toBe(first);
+    // what every caller shares cannot be changed by one of them
+    expect(Object.isFrozen(first) && Object.isFrozen(first.roles)).toBe(true);
+    now += 61_000;
+    await expect(v.verifyUser(token)).rejects.toMatchObject({ code: 'AUTH.TOKEN_EXPIRED' });
+  });
+
+  it('keeps the audience and the province checks for a token seen before', async () => {
+    const v = new TokenVerifier(trust);
+    const token = await sign(user(), audiences.exchange('zj'));
+    await v.verify(token, audiences.exchange('zj'), { expectProvince: 'sh' });
+    await expect(v.verify(token, audiences.exchange('js'))).rejects.toMatchObject({ code: 'AUTH.TOKEN_INVALID' });
+    await expect(v.verify(token, audiences.exchange('zj'), { expectProvince: 'ah' })).rejects.toMatchObject({
+      code: 'AUTH.WRONG_PROVINCE',
+    });
+  });
+
+  it('does not take a changed token for the one it verified', async () => {
+    const v = new TokenVerifier(trust, 'sh');
+    const token = await sign(user());
+    await v.verifyUser(token);
+    const [h, body, sig] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const raised = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString('base64url');
+    await expect(v.verifyUser(`${h}.${raised}.${sig}`)).rejects.toMatchObject({ code: 'AUTH.TOKEN_INVALID' });
+  });
+
+  it('holds at most as many verified tokens as it is told, and verifies a let-go token again', async () => {
+    const v = new TokenVerifier(trust, 'sh', { maxVerified: 2 });
+    const tokens = await Promise.all(['a', 'b', 'c'].map((sub) => sign(user({ sub }))));
+    for (const t of tokens) await v.verifyUser(t);
+    expect((await v.verifyUser(tokens[0] as string)).sub).toBe('a');
+  });
+
+  it('sends the same requester token while half its life is left, then a new one', async () => {
+    let now = Date.now();
+    const minter = new TokenMinter(shKey(), { ttlSeconds: 60, now: () => now });
+    const v = new TokenVerifier(trust, undefined, { now: () => now });
+    const aud = audiences.exchange('zj');
+    const first = await minter.token(user(), aud);
+    expect(await minter.token(user({ roles: ['requester'] }), aud)).toBe(first);
+    // another user, another audience: another token
+    expect(await minter.token(user({ sub: 'sh-other' }), aud)).not.toBe(first);
+    expect(await minter.token(user(), audiences.exchange('js'))).not.toBe(first);
+    now += 31_000;
+    const renewed = await minter.token(user(), aud);
+    expect(renewed).not.toBe(first);
+    expect((await v.verify(renewed, aud)).sub).toBe('sh-rsj-requester');
   });
 });

@@ -3,7 +3,7 @@
  * province's requests only on its own lane, so the requesting province is read off the subject and
  * the user off a token that province signed — never off the payload.
  */
-import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
+import { audiences, type Principal, type ProvinceKey, TokenMinter, type TokenVerifier } from '@yrd/auth';
 import { invalid } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
@@ -19,14 +19,19 @@ import { type GrantStatus, type Mode, modes } from '../domain/index.js';
 const laneOpts = { timeoutMs: 3000, unavailableCode: 'CONSENT.PROVIDER_UNAVAILABLE' };
 
 export class NatsConsentPeers implements ConsentPeers, RevocationPeers {
+  /** requester tokens, reused per user and provider while they have half their minute left */
+  private readonly tokens: TokenMinter;
+
   constructor(
     private readonly nc: NatsConnection,
     private readonly province: Province,
-    private readonly key: ProvinceKey,
-  ) {}
+    key: ProvinceKey,
+  ) {
+    this.tokens = new TokenMinter(key, { ttlSeconds: 60 });
+  }
 
   private token(provider: Province, by: Principal) {
-    return signToken(this.key, by, { audience: audiences.exchange(provider), ttlSeconds: 60 });
+    return this.tokens.token(by, audiences.exchange(provider));
   }
 
   async apply(provider: Province, by: Principal, input: ApplicationInput): Promise<Application> {

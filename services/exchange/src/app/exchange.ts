@@ -5,7 +5,7 @@
  * leave an audit event (hashes only, never personal data) before they answer.
  */
 import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
-import { audiences, type Principal, type ProvinceKey, signToken, type TokenVerifier } from '@yrd/auth';
+import { audiences, type Principal, type ProvinceKey, TokenMinter, type TokenVerifier } from '@yrd/auth';
 import { type AppError, conflict, forbidden, invalid, notFound, rateLimited, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { type consentV1, exchangeV1 } from '@yrd/proto';
@@ -86,9 +86,12 @@ export interface ExchangeOutcome {
 }
 
 export class RequesterApp {
+  /** requester tokens, reused per user and provider while they have half their minute left */
+  private readonly tokens: TokenMinter;
+
   constructor(
     private readonly province: Province,
-    private readonly key: ProvinceKey,
+    key: ProvinceKey,
     private readonly subjects: SubjectRefs,
     private readonly transport: ProviderTransport,
     private readonly audit: AuditSink,
@@ -97,7 +100,9 @@ export class RequesterApp {
     private readonly liveness?: ProviderLiveness,
     /** this province's audit log: nothing is sent while it cannot record */
     private readonly auditGate?: AuditGate,
-  ) {}
+  ) {
+    this.tokens = new TokenMinter(key, { ttlSeconds: 60 });
+  }
 
   async exchange(
     principal: Principal,
@@ -113,10 +118,7 @@ export class RequesterApp {
         '只能通过本省交换服务发起请求 requests go through the requester’s own province',
       );
     }
-    const requesterToken = await signToken(this.key, principal, {
-      audience: audiences.exchange(provider),
-      ttlSeconds: 60,
-    });
+    const requesterToken = await this.tokens.token(principal, audiences.exchange(provider));
     const req: exchangeV1.ExchangeRequest = {
       requestId,
       mode,

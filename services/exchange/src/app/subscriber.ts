@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
-import { audiences, type Principal, type ProvinceKey, signToken } from '@yrd/auth';
+import { audiences, type Principal, type ProvinceKey, TokenMinter } from '@yrd/auth';
 import { conflict, forbidden, notFound, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { feedV1 } from '@yrd/proto';
@@ -35,6 +35,9 @@ export interface SubscribeInput {
 }
 
 export class RequesterFeeds {
+  /** requester tokens, reused per user and provider while they have half their minute left */
+  private readonly tokens: TokenMinter;
+
   constructor(
     private readonly province: Province,
     private readonly key: ProvinceKey,
@@ -47,7 +50,9 @@ export class RequesterFeeds {
     private readonly newId: () => string = randomUUID,
     /** this province's audit log: no delivery is taken in while it cannot record (the provider retries) */
     private readonly auditGate?: AuditGate,
-  ) {}
+  ) {
+    this.tokens = new TokenMinter(key, { ttlSeconds: 60 });
+  }
 
   async subscribe(by: Principal, input: SubscribeInput): Promise<Subscription> {
     const provider = provinceOfResourceId(input.resourceId);
@@ -105,7 +110,7 @@ export class RequesterFeeds {
           `提供方（${provider}）交换服务当前不在线，请稍后重试 the provider's exchange is down`,
         );
       }
-      const requesterToken = await signToken(this.key, by, { audience: audiences.exchange(provider), ttlSeconds: 60 });
+      const requesterToken = await this.tokens.token(by, audiences.exchange(provider));
       const req: feedV1.SubscribeRequest = {
         subscriptionId: id,
         resourceId: input.resourceId,
@@ -285,10 +290,7 @@ export class RequesterFeeds {
         `提供方（${sub.providerProvince}）交换服务当前不在线，请稍后重试 the provider's exchange is down`,
       );
     }
-    const requesterToken = await signToken(this.key, by, {
-      audience: audiences.exchange(sub.providerProvince),
-      ttlSeconds: 60,
-    });
+    const requesterToken = await this.tokens.token(by, audiences.exchange(sub.providerProvince));
     const req: feedV1.UnsubscribeRequest = { subscriptionId: sub.id, requesterToken };
     return this.lanes.toProvider(
       sub.providerProvince,
