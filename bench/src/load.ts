@@ -10,6 +10,12 @@ export interface LoadResult {
   p50ms: number;
   p99ms: number;
   maxms: number;
+  /**
+   * CPU time of this process (user + system) per request while measuring, in µs: what a request
+   * costs whatever else the machine runs, where throughput on a shared 2-core machine moves with
+   * its neighbours. In the one-process bench that is the four nodes and the load generator.
+   */
+  cpuUsPerRequest: number;
 }
 
 export async function runLoad(
@@ -49,7 +55,9 @@ export async function runLoad(
   const h = createHistogram();
   const counts = { ok: 0, err: 0 };
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   await loop(t0 + opts.seconds * 1000, true, h, counts);
+  const cpu = process.cpuUsage(cpu0);
   const seconds = (Date.now() - t0) / 1000;
   const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
   return {
@@ -61,5 +69,6 @@ export async function runLoad(
     p50ms: ms(h.percentile(50)),
     p99ms: ms(h.percentile(99)),
     maxms: ms(h.max),
+    cpuUsPerRequest: Math.round((cpu.user + cpu.system) / Math.max(1, counts.ok + counts.err)),
   };
 }

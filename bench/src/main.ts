@@ -166,7 +166,7 @@ function writeResults(
 ) {
   const [raw, query, verify] = results as [LoadResult, LoadResult, LoadResult];
   const row = (r: LoadResult) =>
-    `| ${r.name} | ${r.throughput} | ${r.p50ms} | ${r.p99ms} | ${r.maxms} | ${r.requests} | ${r.errors} |`;
+    `| ${r.name} | ${r.throughput} | ${r.p50ms} | ${r.p99ms} | ${r.maxms} | ${r.requests} | ${r.errors} | ${separate ? '—' : r.cpuUsPerRequest} |`;
   const ratio = (r: LoadResult) =>
     `| ${r.name} | ${(r.throughput / raw.throughput).toFixed(3)} | ${(r.p99ms / raw.p99ms).toFixed(1)}× |`;
   writeSection(
@@ -177,8 +177,8 @@ function writeResults(
         : 'one process (the four province nodes, the load generator)'
     } plus nats-server. Storage: ${storage}. Reply payload ${payloadBytes} B.
 
-| run | req/s | p50 ms | p99 ms | max ms | requests | errors |
-|---|---:|---:|---:|---:|---:|---:|
+| run | req/s | p50 ms | p99 ms | max ms | requests | errors | CPU µs / request |
+|---|---:|---:|---:|---:|---:|---:|---:|
 ${results.map(row).join('\n')}
 
 | run | throughput / raw | p99 / raw |
