@@ -206,6 +206,8 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
 
     const keyItemsOf = new Map(seeds.resources.map((r) => [r.id, r.keyItems]));
     const exchange = await startExchange(await depsFor('exchange'), {
+      // consent runs in this process: its Authorize is a function call, not a gRPC hop
+      policy: consent.app.authorization,
       ...(cfg.exchangeSources ? { sources: cfg.exchangeSources } : {}),
       ...(cfg.seed
         ? {

@@ -5,6 +5,7 @@
  */
 import { parseOptions, type SecretResolver, timerMs } from '@yrd/config';
 import { z } from 'zod';
+import type { PolicyDecider } from './app/exchange.js';
 import type { FeedOptions } from './feeds.js';
 
 const count = (max: number) =>
@@ -83,6 +84,17 @@ const shape = {
   ).optional(),
   /** subscriptions (订阅): delivery tunables, timeouts and feed retention */
   feeds: feeds.optional(),
+  /**
+   * the province's consent decision point when it runs in this process (the node's all-in-one
+   * mode): asked directly, as a function call, instead of over gRPC to `grpcAddress.consent`. The
+   * same use case answers either way; only the hop (serialising, HTTP/2, a deadline) is saved.
+   */
+  policy: z
+    .custom<PolicyDecider>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as { authorize?: unknown }).authorize === 'function',
+      { error: '须有 authorize 方法 must have an authorize method' },
+    )
+    .optional(),
 } satisfies Record<string, z.ZodType>;
 
 export const exchangeOptionsSchema = strictObject(shape, 'exchange options must be an object');

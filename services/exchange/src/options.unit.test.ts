@@ -17,6 +17,9 @@ describe('exchange options (exchangeOptionsSchema)', () => {
     expect(parsed).toEqual(options);
     expect(parsed.sources?.secrets).toBe(secrets);
     expect(parseExchangeOptions({})).toEqual({});
+    // consent in the same process: its decision point is kept as given, not copied
+    const policy = { authorize: async () => ({ allow: true }) };
+    expect(parseExchangeOptions({ policy }).policy).toBe(policy);
   });
 
   const bad: [string, Record<string, unknown>, string, RegExp][] = [
@@ -38,6 +41,7 @@ describe('exchange options (exchangeOptionsSchema)', () => {
       /retryMinMs must not exceed retryMaxMs/,
     ],
     ['an unknown feed option', { feeds: { batch: 5 } }, 'feeds', /unknown option\(s\): batch/],
+    ['a policy without authorize', { policy: { decide: () => true } }, 'policy', /须有 authorize 方法/],
     ['datasets not a list', { datasets: {} }, 'datasets', /数据集列表 must be a list of datasets/],
     [
       'a dataset without a resource id',

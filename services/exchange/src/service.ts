@@ -7,7 +7,7 @@ import { type RunningService, runService, type ServiceDeps, type ServiceModule }
 import { AuditLogState } from './adapters/audit-state.js';
 import { GrpcCatalogEntries } from './adapters/catalog.js';
 import { DatasetRepo } from './adapters/db.js';
-import { GrpcPolicyDecider, registerExchangeGrpc } from './adapters/grpc.js';
+import { GrpcPolicyDecider, LocalPolicyDecider, registerExchangeGrpc } from './adapters/grpc.js';
 import { exchangeRoutes } from './adapters/http.js';
 import { HttpConnector } from './adapters/http-connector.js';
 import { exchangeMetrics } from './adapters/metrics.js';
@@ -16,7 +16,7 @@ import { Presence } from './adapters/presence.js';
 import { ReplayRepo } from './adapters/replay-db.js';
 import { SourceRepo } from './adapters/sources-db.js';
 import { sourceRoutes } from './adapters/sources-http.js';
-import { ProviderApp, RequesterApp } from './app/exchange.js';
+import { type PolicyDecider, ProviderApp, RequesterApp } from './app/exchange.js';
 import { CachedSourceStore, DataSources, SourceAdmin } from './app/sources.js';
 import { buildFeeds, type Feeds } from './feeds.js';
 import { type ExchangeOptions, parseExchangeOptions } from './options.js';
@@ -55,7 +55,10 @@ export async function buildExchange(deps: ServiceDeps, options: ExchangeOptions 
   await publisher.ensure();
   // every record published is an exchange step to count (adapters/metrics.ts)
   const audit = exchangeMetrics(deps.metrics, { province: deps.province, nc: deps.nc, audit: publisher });
-  const policy = new GrpcPolicyDecider(deps.grpcAddress.consent);
+  // consent in this process is asked directly; otherwise over gRPC (its client is made at the first
+  // call, so an unused one costs nothing, and closed at stop)
+  const grpcPolicy = new GrpcPolicyDecider(deps.grpcAddress.consent);
+  const policy: PolicyDecider = opts.policy ? new LocalPolicyDecider(opts.policy) : grpcPolicy;
   const presence = new Presence(deps.nc, deps.province, logger, opts.presenceBeatMs);
   // this province's audit log, as its audit service announces it: the exchange fails closed on it
   const auditState = new AuditLogState(deps.nc, deps.province, logger);
@@ -137,7 +140,7 @@ export async function buildExchange(deps: ServiceDeps, options: ExchangeOptions 
       await presence.stop();
       lanes.stop();
       auditState.stop();
-      policy.close();
+      grpcPolicy.close();
       catalog.close();
     },
     requester,
