@@ -16,6 +16,7 @@ import {
   columns,
   entryRows,
   readTableFile,
+  type SearchFilters,
   writeTableFile,
 } from '@yrd/catalog';
 import { parseConfig, z } from '@yrd/config';
@@ -165,16 +166,25 @@ async function main() {
       sql`update catalog.resources set status = 'published', doc = jsonb_set(doc, '{status}', '"published"')`,
     );
     await h.db.execute(sql`analyze catalog.resources`);
+    await h.db.execute(sql`analyze catalog.search_entries`);
 
-    const queries = ['营业执照', '社保缴费', '危险品', '客流', '碳足迹', '不动产登记', '跨省通办', '长三角公积金'];
+    // 跨省通办 is in the summary of 2 entries in 7 (~14,000 of 100,000): the broad query; the others
+    // match 5 %, alone or narrowed by a facet filter as a user drills down
+    const queries: { q: string; label?: string; filters?: Partial<SearchFilters> }[] = [
+      ...['营业执照', '社保缴费', '危险品', '客流', '碳足迹', '不动产登记', '跨省通办', '长三角公积金'].map((q) => ({
+        q,
+      })),
+      { q: '跨省通办', label: '跨省通办 + province zj', filters: { province: 'zj' } },
+      { q: '碳', label: '碳 + sharing none, grade core', filters: { sharing: 'none', grade: 'core' } },
+    ];
     const rows: string[] = [];
     const all = createHistogram();
-    for (const q of queries) {
+    for (const { q, label, filters } of queries) {
       const hist = createHistogram();
       let total = 0;
       for (let run = 0; run < 23; run++) {
         const s = process.hrtime.bigint();
-        const r = await repo.search({ q, page: 1, pageSize: 20 });
+        const r = await repo.search({ q, page: 1, pageSize: 20, ...filters });
         const ns = process.hrtime.bigint() - s;
         total = r.total;
         if (run >= 3) {
@@ -182,8 +192,8 @@ async function main() {
           all.record(ns);
         }
       }
-      rows.push(`| ${q} | ${total} | ${ms(hist.percentile(50))} | ${ms(hist.percentile(95))} |`);
-      console.log(q, total, ms(hist.percentile(50)), ms(hist.percentile(95)));
+      rows.push(`| ${label ?? q} | ${total} | ${ms(hist.percentile(50))} | ${ms(hist.percentile(95))} |`);
+      console.log(label ?? q, total, ms(hist.percentile(50)), ms(hist.percentile(95)));
     }
     writeSection(
       `## Catalogue search over ${n.toLocaleString('en')} entries — ${storage}`,
@@ -192,7 +202,8 @@ ${n.toLocaleString('en')} entries in CSV files of ${fileSize.toLocaleString('en'
 through the catalogue's import: CSV parse, every rule checked, then one transaction per file (row, weighted bigram
 tsvector, version document and history row per entry). Parse and check ${(checkMs / 1000).toFixed(1)} s, write ${(writeMs / 1000).toFixed(1)} s.
 
-Search: each query page 1 of 20, ranked, with the six facet counts over all matches; 20 timed runs after 3 warm-up runs.
+Search: each query page 1 of 20, ranked, with the total and the six facet counts over all matches (every agency
+among them: 1,000–4,000 facet values), one statement over \`catalog.search_entries\`; 20 timed runs after 3 warm-up runs.
 
 | query | matches | p50 ms | p95 ms |
 |---|---:|---:|---:|

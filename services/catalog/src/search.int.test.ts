@@ -1,13 +1,18 @@
 /**
  * Chinese search through HTTP on a real catalogue: one-character queries, traditional characters,
  * the synonym table (seeded, and kept by the province admin with every refusal coded), and the
- * re-index of entries stored under an older analyser.
+ * re-index of entries stored under an older analyser; the total and facets of a search, and the
+ * search table (catalog.search_entries) following every change to the catalogue.
  */
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Principal } from '@yrd/auth';
-import { type DatabaseHandle, openDatabase, sql } from '@yrd/db';
+import { type DatabaseHandle, migrate, openDatabase, sql } from '@yrd/db';
+import type { catalogV1 } from '@yrd/proto';
 import { agencyCode, aPrincipal, aResource, createTestbed, type Reply, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CatalogRepo, type RunningCatalog, startCatalog } from './index.js';
+import { CatalogRepo, catalogMigrations, type RunningCatalog, startCatalog } from './index.js';
 
 const agencies = { nameOf: (code: string) => (code.startsWith('11') ? '测试单位' : undefined) };
 const admin = aPrincipal({ province: 'zj', sub: 'zj-admin', roles: ['admin'], agency: agencyCode('zj', 9) });
@@ -173,5 +178,137 @@ describe('Chinese search and the synonym table through HTTP', () => {
     zj = await startCatalog(await tb.deps('zj', { db }), { agencies, resyncMs: 60_000 });
     expect(await found('碳')).toEqual(['zj.330000-STHJ-00001', 'zj.330000-STHJ-00002']);
     expect(await new CatalogRepo(db).reindex()).toBe(0);
+  });
+});
+
+describe('the total and facets of a search, over the search table', () => {
+  const agencyA = { creditCode: agencyCode('zj', 1), name: '甲局' };
+  const agencyB = { creditCode: agencyCode('js', 2), name: '乙局' };
+  const entries: catalogV1.Resource[] = [
+    aResource('zj', '330000-SCJG-00101', { name: '营业执照信息', provider: agencyA, domain: '市场监管' }),
+    aResource('zj', '330000-SCJG-00102', {
+      name: '营业执照变更记录',
+      provider: agencyA,
+      grade: 'important',
+      sharingTier: 'unconditional',
+    }),
+    aResource('js', '320000-SCJG-00103', {
+      name: '个体户登记',
+      summary: '个体营业执照',
+      provider: agencyB,
+      domain: '市场监管',
+    }),
+    aResource('js', '320000-RSJ-00104', { name: '社会保险缴费信息', provider: agencyB }),
+    aResource('zj', '330000-SCJG-00105', { name: '营业执照草稿', provider: agencyA, status: 'draft' }),
+  ];
+  let db: DatabaseHandle;
+  let repo: CatalogRepo;
+  const search = (q: string | undefined, more: { province?: string; grade?: string; page?: number } = {}) =>
+    repo.search({ q, page: 1, pageSize: 2, ...more });
+
+  beforeAll(async () => {
+    db = await openDatabase();
+    await migrate(db, 'catalog', catalogMigrations);
+    repo = new CatalogRepo(db);
+    for (const r of entries) await repo.save(r, 'local', 'tester');
+  });
+  afterAll(() => db.close());
+
+  it('counts every match once per facet, most first, the agency with its name; drafts are not searched', async () => {
+    const r = await search('营业执照');
+    expect(r.total).toBe(3);
+    expect(r.items.map((e) => e.id)).toEqual(['zj.330000-SCJG-00101', 'zj.330000-SCJG-00102']);
+    expect(r.facets).toEqual({
+      province: [
+        { value: 'zj', count: 2 },
+        { value: 'js', count: 1 },
+      ],
+      agency: [
+        { value: agencyA.creditCode, count: 2, label: '甲局' },
+        { value: agencyB.creditCode, count: 1, label: '乙局' },
+      ],
+      domain: [
+        { value: '市场监管', count: 2 },
+        { value: '', count: 1 },
+      ],
+      sharing: [
+        { value: 'conditional', count: 2 },
+        { value: 'unconditional', count: 1 },
+      ],
+      open: [{ value: 'none', count: 3 }],
+      grade: [
+        { value: 'general', count: 2 },
+        { value: 'important', count: 1 },
+      ],
+    });
+    // page 2 continues the same order: the summary hit after the name hits
+    expect((await search('营业执照', { page: 2 })).items.map((e) => e.id)).toEqual(['js.320000-SCJG-00103']);
+  });
+
+  it('narrows the page, the total and every facet by the filters', async () => {
+    const r = await search('营业执照', { province: 'zj', grade: 'important' });
+    expect(r.total).toBe(1);
+    expect(r.items.map((e) => e.id)).toEqual(['zj.330000-SCJG-00102']);
+    expect(r.facets.agency).toEqual([{ value: agencyA.creditCode, count: 1, label: '甲局' }]);
+    expect(r.facets.sharing).toEqual([{ value: 'unconditional', count: 1 }]);
+    const none = await search('营业执照', { province: 'sh' });
+    expect(none.total).toBe(0);
+    expect(none.items).toEqual([]);
+    expect(Object.values(none.facets).every((f) => f.length === 0)).toBe(true);
+  });
+
+  it('counts over all published entries without a query, in code order', async () => {
+    const r = await search(undefined);
+    expect(r.total).toBe(4);
+    expect(r.items.map((e) => e.id)).toEqual(['js.320000-RSJ-00104', 'js.320000-SCJG-00103']);
+    expect(r.facets.province).toEqual([
+      { value: 'js', count: 2 },
+      { value: 'zj', count: 2 },
+    ]);
+  });
+
+  it('follows publishing, changes, withdrawal and removal at once', async () => {
+    const draft = entries[4] as catalogV1.Resource;
+    await repo.save({ ...draft, status: 'published', version: 2 }, 'local', 'tester');
+    expect((await search('营业执照')).total).toBe(4);
+
+    const changed = { ...(entries[2] as catalogV1.Resource), grade: 'core', version: 2 };
+    await repo.save(changed, 'local', 'tester');
+    expect((await search('个体营业执照')).facets.grade).toEqual([{ value: 'core', count: 1 }]);
+
+    await repo.save({ ...draft, status: 'withdrawn', version: 3 }, 'local', 'tester');
+    const after = await search('营业执照');
+    expect(after.total).toBe(3);
+    expect(after.facets.agency).toContainEqual({ value: agencyA.creditCode, count: 2, label: '甲局' });
+
+    const federated = aResource('sh', '310000-SCJG-00106', { name: '营业执照年报' });
+    await repo.save(federated, 'federated', 'sync');
+    expect((await search('营业执照', { province: 'sh' })).total).toBe(1);
+    await repo.removeFederated(federated.id);
+    expect((await search('营业执照', { province: 'sh' })).total).toBe(0);
+  });
+
+  it('finds the entries stored before the search table existed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yrd-catalog-migrations-'));
+    const old = await openDatabase();
+    try {
+      for (const f of readdirSync(catalogMigrations).filter((f) => f < '0007')) {
+        copyFileSync(join(catalogMigrations, f), join(dir, f));
+      }
+      await migrate(old, 'catalog', dir);
+      const before = new CatalogRepo(old);
+      for (const r of entries) await before.save(r, 'local', 'tester');
+      await migrate(old, 'catalog', catalogMigrations);
+      const r = await new CatalogRepo(old).search({ q: '营业执照', page: 1, pageSize: 2 });
+      expect(r.total).toBe(3);
+      expect(r.items.map((e) => e.id)).toEqual(['zj.330000-SCJG-00101', 'zj.330000-SCJG-00102']);
+      expect(r.facets.agency).toEqual([
+        { value: agencyA.creditCode, count: 2, label: '甲局' },
+        { value: agencyB.creditCode, count: 1, label: '乙局' },
+      ]);
+    } finally {
+      await old.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -212,44 +212,83 @@ export class CatalogRepo implements CatalogStore {
    * the synonym table expands it to) must occur — full-text index on CJK bigrams, see
    * domain/search.ts; ranked by the name containing the query outright, then ts_rank over the
    * weighted name / summary / item terms; facets over the same filter.
+   *
+   * One statement over catalog.search_entries (published entries only, no documents; see migration
+   * 0007): the page is ranked in one scan of the matches, and the total and the six facet counts
+   * come from a second scan that groups each match twice only — by its five small facet columns
+   * together and by its agency — then adds those groups up per facet. Only the page's documents are
+   * read. Eight statements, each asking the index again and grouping by one column over the wide
+   * table, cost 3–4× as much at 100,000 entries (bench/RESULTS.md).
    */
   async search(f: SearchFilters): Promise<SearchPage> {
     const q = await this.query(f.q);
-    const where = whereOf(f, q, sql`status = 'published'`);
-    const rank = q
+    const where = whereOf(f, q);
+    const ranked = q
       ? sql`(case when ${sql.join(
           q.phrases.map((p) => sql`search_name like ${`%${escapeLike(p)}%`}`),
           sql` or `,
-        )} then 1 else 0 end) desc, ts_rank(search_vector, to_tsquery('simple', ${q.tsquery})) desc,`
-      : sql``;
-    const items = await this.h.rows<{ doc: Resource }>(sql`
-      select doc from catalog.resources where ${where}
-      order by ${rank} id
-      limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`);
-    const total =
-      (await this.h.rows<{ n: number }>(sql`select count(*)::int as n from catalog.resources where ${where}`))[0]?.n ??
-      0;
-    const facets: Record<string, FacetCount[]> = {};
-    const columns = {
-      province: 'province',
-      agency: 'provider_code',
-      domain: 'domain',
-      sharing: 'sharing_tier',
-      open: 'open_tier',
-      grade: 'grade',
-    };
-    for (const [facet, col] of Object.entries(columns)) {
-      facets[facet] = await this.h.rows<FacetCount>(sql`
-        select ${sql.raw(col)} as value, count(*)::int as count${facet === 'agency' ? sql`, min(doc->'provider'->>'name') as label` : sql``}
-        from catalog.resources where ${where} group by 1 order by 2 desc, 1`);
+        )} then 1 else 0 end) as hit, ts_rank(search_vector, to_tsquery('simple', ${q.tsquery})) as rank`
+      : sql`0 as hit, 0::real as rank`;
+    const rows = await this.h.rows<SearchRow>(sql`
+      with page as (
+        select id, row_number() over (order by hit desc, rank desc, id) as at
+        from (select id, ${ranked} from catalog.search_entries where ${where}
+              order by hit desc, rank desc, id limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}) p
+      ),
+      grouped as (
+        -- small = 1: a group of the five small facets together (the agency is not grouped on there)
+        select grouping(provider_code) as small, province, domain, sharing_tier, open_tier, grade, provider_code,
+               provider_name, count(*) as n
+        from catalog.search_entries where ${where}
+        group by grouping sets ((province, domain, sharing_tier, open_tier, grade), (provider_code, provider_name))
+      ),
+      counted as (
+        select case when grouping(province) = 0 then 1 when grouping(domain) = 0 then 3
+                    when grouping(sharing_tier) = 0 then 4 when grouping(open_tier) = 0 then 5
+                    when grouping(grade) = 0 then 6 else 0 end as facet,
+               coalesce(province, domain, sharing_tier, open_tier, grade) as value,
+               coalesce(sum(n), 0)::int as count, null as label
+        from grouped where small = 1
+        group by grouping sets ((province), (domain), (sharing_tier), (open_tier), (grade), ())
+        union all
+        select 2, provider_code, sum(n)::int, min(provider_name) from grouped where small = 0 group by provider_code
+      )
+      select facet, value, count, label, null::jsonb as doc, null::bigint as at from counted
+      union all
+      select -1, null, null, null, r.doc, page.at from page join catalog.resources r on r.id = page.id
+      order by facet, at, count desc, value`);
+    const facets: Record<string, FacetCount[]> = Object.fromEntries(facetNames.map((name) => [name, []]));
+    const items: Resource[] = [];
+    let total = 0;
+    for (const r of rows) {
+      if (r.facet === -1 && r.doc) items.push(r.doc);
+      else if (r.facet === 0) total = r.count ?? 0;
+      else {
+        const name = facetNames[r.facet - 1];
+        const count = { value: r.value ?? '', count: r.count ?? 0 };
+        // the agency facet is labelled with the agency's name (absent only for an entry without a provider)
+        if (name) facets[name]?.push(name === 'agency' && r.label !== null ? { ...count, label: r.label } : count);
+      }
     }
-    return { total, items: items.map((r) => r.doc), facets };
+    return { total, items, facets };
   }
 }
 
-/** The filters of a search as SQL, beside `base` (published entries, or one agency's own). */
-function whereOf(f: ListFilters, q: SearchQuery | undefined, base: SQL) {
-  const conds = [base];
+/** The facets of a search, in the order of their grouping sets (facet 1 = province, …). */
+const facetNames = ['province', 'agency', 'domain', 'sharing', 'open', 'grade'] as const;
+
+/** One row of the search statement: a page entry (facet -1), the total (0) or one facet count. */
+interface SearchRow {
+  facet: number;
+  value: string | null;
+  count: number | null;
+  label: string | null;
+  doc: Resource | null;
+}
+
+/** The filters of a search as SQL, beside `base` (published entries, or one agency's own) when given. */
+function whereOf(f: ListFilters, q: SearchQuery | undefined, base?: SQL) {
+  const conds = base ? [base] : [sql`true`];
   if (q) conds.push(sql`search_vector @@ to_tsquery('simple', ${q.tsquery})`);
   if (f.province) conds.push(sql`province = ${f.province}`);
   if (f.agency) conds.push(sql`provider_code = ${f.agency}`);
