@@ -227,10 +227,16 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
   async nodes(refs: readonly TreeNode[]): Promise<StoredTreeNode[]> {
     const out: StoredTreeNode[] = [];
     for (let i = 0; i < refs.length; i += NODE_BATCH) {
-      const keys = refs.slice(i, i + NODE_BATCH).map((r) => sql`(${r.level}::smallint, ${r.index}::bigint)`);
+      const batch = refs.slice(i, i + NODE_BATCH);
+      // the keys as two arrays joined against the table: two parameters and a flat plan whatever the
+      // batch, where a list of (level, idx) pairs became an OR of ANDs as deep as the list (PGlite 0.5
+      // overflows its stack on 500 of them)
+      const levels = `{${batch.map((r) => r.level).join(',')}}`;
+      const indexes = `{${batch.map((r) => r.index).join(',')}}`;
       const rows = await this.h.rows<{ level: number; idx: string | number; hash: string }>(sql`
-        select level, idx, encode(hash, 'hex') as hash from audit.tree_nodes
-        where (level, idx) in (${sql.join(keys, sql`, `)})`);
+        select n.level, n.idx, encode(n.hash, 'hex') as hash
+          from unnest(${levels}::smallint[], ${indexes}::bigint[]) as k(level, idx)
+          join audit.tree_nodes n on n.level = k.level and n.idx = k.idx`);
       for (const r of rows)
         out.push({ level: Number(r.level), index: Number(r.idx), hash: Buffer.from(r.hash, 'hex') });
     }
