@@ -1,4 +1,6 @@
 export * from './connect.js';
+export * from './federation.js';
+export * from './federation-local.js';
 export * from './health.js';
 export * from './messaging.js';
 export * from './nats-server.js';

@@ -307,10 +307,19 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** Ensures the province's audit stream exists (idempotent). */
+/**
+ * Ensures the province's audit stream exists (idempotent). In a super-cluster (federation.ts),
+ * `replicas` and `placement` come from `streamSettings`: R3 on the province's own cluster.
+ */
 export async function ensureStream(
   nc: NatsConnection,
-  cfg: { name: string; subjects: string[]; maxAgeDays?: number },
+  cfg: {
+    name: string;
+    subjects: string[];
+    maxAgeDays?: number;
+    replicas?: number;
+    placement?: { cluster: string };
+  },
 ): Promise<void> {
   const jsm = await jetstreamManager(nc);
   const config = {
@@ -320,6 +329,8 @@ export async function ensureStream(
     storage: StorageType.File,
     duplicate_window: 2 * 60 * 1_000_000_000,
     max_age: (cfg.maxAgeDays ?? 0) * 24 * 3600 * 1_000_000_000,
+    ...(cfg.replicas ? { num_replicas: cfg.replicas } : {}),
+    ...(cfg.placement ? { placement: { cluster: cfg.placement.cluster, tags: [] } } : {}),
   };
   try {
     await jsm.streams.info(cfg.name);

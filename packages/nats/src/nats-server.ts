@@ -33,17 +33,21 @@ export function findNatsServer(explicit?: string): string {
   throw new Error(natsInstallHint);
 }
 
-export interface RunningNats {
+/** A nats-server started from a config file, whatever config it runs (see launchNatsServer). */
+export interface NatsProcess {
   url: string;
   port: number;
   configPath: string;
   /** the nats-server's pid file (removed by stop) */
   pidFile: string;
-  credentials: Record<Province, NatsCredentials>;
   /** the supervisor (`sh`) the server runs under; its process group holds both */
   process: ChildProcess;
   /** stops the server (graceful, then forced after 10 s); resolves once it has exited */
   stop(): Promise<void>;
+}
+
+export interface RunningNats extends NatsProcess {
+  credentials: Record<Province, NatsCredentials>;
 }
 
 export interface StartNatsOptions {
@@ -77,18 +81,46 @@ exit "$code"
 const STOP_GRACE_MS = 10_000;
 
 export async function startNatsServer(opts: StartNatsOptions): Promise<RunningNats> {
+  let credentials: Record<Province, NatsCredentials> | undefined;
+  const server = await launchNatsServer({
+    dir: opts.dir,
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(opts.bin !== undefined ? { bin: opts.bin } : {}),
+    config: ({ storeDir }) => {
+      const rendered = renderServerConfig({
+        port: opts.port && opts.port > 0 ? opts.port : -1,
+        storeDir,
+        ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      });
+      credentials = rendered.credentials;
+      return rendered.text;
+    },
+  });
+  return { ...server, credentials: credentials as Record<Province, NatsCredentials> };
+}
+
+export interface LaunchNatsOptions {
+  /** folder for the config file, the pid file and the JetStream store (`<dir>/jetstream`) */
+  dir: string;
+  /** the config to run, given the JetStream store folder */
+  config: (paths: { storeDir: string }) => string;
+  /** the client port the config asks for (0, -1 or absent = random): only to explain a taken port */
+  port?: number;
+  bin?: string;
+}
+
+/**
+ * Starts nats-server with a config of the caller's (a federation node's, see federation.ts) under
+ * the same supervisor, pid file and reclaiming as startNatsServer; resolves once it is ready.
+ */
+export async function launchNatsServer(opts: LaunchNatsOptions): Promise<NatsProcess> {
   const bin = findNatsServer(opts.bin);
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
   const configPath = join(dir, 'nats-server.conf');
   const pidFile = join(dir, 'nats-server.pid');
   await reclaimPrevious(pidFile, configPath);
-  const { text, credentials } = renderServerConfig({
-    port: opts.port && opts.port > 0 ? opts.port : -1,
-    storeDir: join(dir, 'jetstream'),
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-  });
-  writeFileSync(configPath, text, { mode: 0o600 });
+  writeFileSync(configPath, opts.config({ storeDir: join(dir, 'jetstream') }), { mode: 0o600 });
   const child = spawn('sh', ['-c', SUPERVISOR, bin, '-c', configPath, '-P', pidFile], {
     detached: true,
     stdio: ['pipe', 'ignore', 'pipe'],
@@ -133,7 +165,6 @@ export async function startNatsServer(opts: StartNatsOptions): Promise<RunningNa
     port,
     configPath,
     pidFile,
-    credentials,
     process: child,
     stop: () => {
       stopping ??= stopSupervisor(child, exited).then(() => rmSync(pidFile, { force: true }));

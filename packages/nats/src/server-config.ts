@@ -35,8 +35,11 @@ export function generateCredentials(): Record<Province, NatsCredentials> {
   return out;
 }
 
-/** The exports and imports of each account, as data (tests check it; the renderer prints it). */
-export function accountPlan(): Record<Province, { exports: Export[]; imports: Import[] }> {
+/** The exports and imports of each account. */
+export type AccountPlan = Record<Province, { exports: Export[]; imports: Import[] }>;
+
+/** The exports and imports of each account, as data (tests check it; the renderers print it). */
+export function accountPlan(): AccountPlan {
   const plan = {} as Record<Province, { exports: Export[]; imports: Import[] }>;
   for (const p of provinces) plan[p] = { exports: [], imports: [] };
   for (const p of provinces) {
