@@ -1,3 +1,4 @@
+import { GroupCommit } from '@yrd/batch';
 import { type DatabaseHandle, sql } from '@yrd/db';
 import { canonicalJson } from '../domain/canonical.js';
 
@@ -8,9 +9,22 @@ export interface DatasetSeed {
   records: Record<string, string>[];
 }
 
+interface Lookup {
+  resourceId: string;
+  key: Record<string, string>;
+  limit: number;
+}
+
+type Fields = Record<string, string>;
+
 /** The records this province serves, in SQL that PGlite and PostgreSQL both speak. */
 export class DatasetRepo {
-  constructor(private readonly h: DatabaseHandle) {}
+  /** the lookups of concurrent exchanges, one statement per batch (group commit) */
+  private readonly lookups: GroupCommit<Lookup, Fields[]>;
+
+  constructor(private readonly h: DatabaseHandle) {
+    this.lookups = new GroupCommit((batch) => this.findMany(batch));
+  }
 
   async count(): Promise<number> {
     const rows = await this.h.rows<{ n: number }>(sql`select count(*)::int as n from exchange.dataset_records`);
@@ -25,15 +39,27 @@ export class DatasetRepo {
   }
 
   /** Records whose fields contain every key field with exactly that value. */
-  async find(resourceId: string, key: Record<string, string>, limit: number): Promise<Record<string, string>[]> {
-    const rows = await this.h.rows<{ fields: Record<string, string> | string }>(sql`
-      select fields from exchange.dataset_records
-      where resource_id = ${resourceId} and fields @> ${JSON.stringify(key)}::jsonb
-      order by record_key
-      limit ${limit}`);
-    return rows.map((r) =>
-      typeof r.fields === 'string' ? (JSON.parse(r.fields) as Record<string, string>) : r.fields,
-    );
+  find(resourceId: string, key: Record<string, string>, limit: number): Promise<Fields[]> {
+    return this.lookups.submit({ resourceId, key, limit });
+  }
+
+  /** Each lookup's records, as `find` would read them one by one, in one statement. */
+  private async findMany(batch: Lookup[]): Promise<Fields[][]> {
+    const lookups = JSON.stringify(batch.map((l, i) => ({ i, r: l.resourceId, key: l.key, n: l.limit })));
+    const rows = await this.h.rows<{ i: number; fields: Fields | string }>(sql`
+      select k.i, d.fields
+        from jsonb_to_recordset(${lookups}::jsonb) as k(i int, r text, key jsonb, n int)
+        cross join lateral (
+          select fields, record_key from exchange.dataset_records
+           where resource_id = k.r and fields @> k.key
+           order by record_key
+           limit k.n) d
+       order by k.i, d.record_key`);
+    const out: Fields[][] = batch.map(() => []);
+    for (const r of rows) {
+      out[Number(r.i)]?.push(typeof r.fields === 'string' ? (JSON.parse(r.fields) as Fields) : r.fields);
+    }
+    return out;
   }
 
   /** Loads seed datasets once: nothing happens when the table already holds records. */
