@@ -99,48 +99,52 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
     nodes: StoredTreeNode[],
     expect: AppendExpectation,
   ): Promise<Alteration[]> {
+    const was = expect.frontier;
+    // One statement, so one round trip and its own transaction: the compare-and-set on log_state
+    // (which also requires the last record to be there with its leaf hash) gates both inserts, and
+    // a taken seq, event id or tree node fails the whole statement.
+    const cas =
+      was.size === 0
+        ? sql`insert into audit.log_state (id, size, frontier)
+            values (true, ${frontier.size}, ${JSON.stringify(frontier.hashes)}::jsonb)
+            on conflict (id) do nothing returning size`
+        : sql`update audit.log_state set size = ${frontier.size}, frontier = ${JSON.stringify(frontier.hashes)}::jsonb
+            where id and size = ${was.size} and frontier = ${JSON.stringify(was.hashes)}::jsonb
+              and (select leaf_hash from audit.records where seq = ${was.size - 1}) = ${expect.lastLeaf ?? ''}
+            returning size`;
+    const nodeRows = JSON.stringify(nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })));
+    const recordRows = JSON.stringify(
+      recs.map((r) => ({
+        seq: r.seq,
+        leaf_hash: r.leafHash,
+        fields: r.fields,
+        sub_key: r.fields.subjectRefKeyId ?? '',
+      })),
+    );
+    let rows: (AlterationRow & { moved: number })[];
     try {
-      return await this.h.db.transaction(async (tx) => {
-        const was = expect.frontier;
-        const moved = (await tx.execute(
-          was.size === 0
-            ? sql`insert into audit.log_state (id, size, frontier)
-                values (true, ${frontier.size}, ${JSON.stringify(frontier.hashes)}::jsonb)
-                on conflict (id) do nothing returning size`
-            : sql`update audit.log_state set size = ${frontier.size}, frontier = ${JSON.stringify(frontier.hashes)}::jsonb
-                where id and size = ${was.size} and frontier = ${JSON.stringify(was.hashes)}::jsonb returning size`,
-        )) as unknown as { rows: unknown[] };
-        if (moved.rows.length !== 1) {
-          throw new LogInconsistency(
-            `log_state 不是本日志上次写入的状态（期望 size ${was.size}）audit.log_state is not what this log stored after its last append (expected size ${was.size})`,
-          );
-        }
-        if (was.size > 0) {
-          const last = (await tx.execute(
-            sql`select leaf_hash from audit.records where seq = ${was.size - 1}`,
-          )) as unknown as { rows: { leaf_hash: string }[] };
-          if (last.rows[0]?.leaf_hash !== expect.lastLeaf) {
-            throw new LogInconsistency(
-              `最后一条记录 seq ${was.size - 1} ${last.rows[0] ? '已被修改' : '已缺失'} the last record, seq ${was.size - 1}, is ${last.rows[0] ? 'altered' : 'missing'}`,
-            );
-          }
-        }
-        for (const q of insertNodes(nodes, 'refuse')) await tx.execute(q);
-        for (const rec of recs) {
-          const f = rec.fields;
-          await tx.execute(sql`
+      rows = await this.h.rows<AlterationRow & { moved: number }>(sql`
+        with cas as (${cas}),
+        n as (
+          insert into audit.tree_nodes (level, idx, hash)
+          select t.level, t.idx, decode(t.hash, 'hex')
+            from jsonb_to_recordset(${nodeRows}::jsonb) as t(level smallint, idx bigint, hash text)
+           where exists (select 1 from cas)),
+        r as (
           insert into audit.records (seq, event_id, leaf_hash, fields, request_id, resource_id, actor_agency,
             requester_province, provider_province, occurred_at, subject_ref, subject_ref_key_id, occurred_ts)
-          values (${rec.seq}, ${f.eventId}, ${rec.leafHash}, ${JSON.stringify(f)}::jsonb, ${f.requestId}, ${f.resourceId},
-            ${f.actorAgency}, ${f.requesterProvince}, ${f.providerProvince}, ${f.occurredAt}, ${f.subjectRef},
-            ${f.subjectRefKeyId ?? ''}, audit.try_timestamptz(${f.occurredAt}))`);
-        }
-        const noted = (await tx.execute(sql`
-          select id, tbl, op, ref, at from audit.alterations where id > ${expect.alterationsSeen} order by id limit 20`)) as unknown as {
-          rows: AlterationRow[];
-        };
-        return noted.rows.map(toAlteration);
-      });
+          select t.seq, t.fields->>'eventId', t.leaf_hash, t.fields, t.fields->>'requestId', t.fields->>'resourceId',
+                 t.fields->>'actorAgency', t.fields->>'requesterProvince', t.fields->>'providerProvince',
+                 t.fields->>'occurredAt', t.fields->>'subjectRef', t.sub_key, audit.try_timestamptz(t.fields->>'occurredAt')
+            from jsonb_to_recordset(${recordRows}::jsonb) as t(seq bigint, leaf_hash text, fields jsonb, sub_key text)
+           where exists (select 1 from cas)
+           order by t.seq)
+        select m.moved, a.id, a.tbl, a.op, a.ref, a.at
+          from (select count(*)::int as moved from cas) m
+          left join lateral (
+            select id, tbl, op, ref, at from audit.alterations where id > ${expect.alterationsSeen} order by id limit 20
+          ) a on m.moved = 1
+         order by a.id`);
     } catch (err) {
       // a seq, an event id or a tree node already taken: the stored log holds what this log did not append
       if (sqlStateOf(err) === '23505') {
@@ -151,6 +155,31 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
       }
       throw err;
     }
+    if (Number(rows[0]?.moved ?? 0) !== 1) throw await this.whyNotMoved(was, expect.lastLeaf);
+    return rows.filter((r) => r.id !== null && r.id !== undefined).map(toAlteration);
+  }
+
+  /** Why an append's compare-and-set did not move log_state: which of its conditions failed. */
+  private async whyNotMoved(was: MerkleFrontier, lastLeaf: string | undefined): Promise<LogInconsistency> {
+    const wasSize = was.size;
+    if (wasSize > 0) {
+      const state = await this.h.rows<{ same: boolean }>(
+        sql`select size = ${wasSize} and frontier = ${JSON.stringify(was.hashes)}::jsonb as same from audit.log_state where id`,
+      );
+      if (state[0]?.same === true) {
+        const last = await this.h.rows<{ leaf_hash: string }>(
+          sql`select leaf_hash from audit.records where seq = ${wasSize - 1}`,
+        );
+        if (last[0]?.leaf_hash !== lastLeaf) {
+          return new LogInconsistency(
+            `最后一条记录 seq ${wasSize - 1} ${last[0] ? '已被修改' : '已缺失'} the last record, seq ${wasSize - 1}, is ${last[0] ? 'altered' : 'missing'}`,
+          );
+        }
+      }
+    }
+    return new LogInconsistency(
+      `log_state 不是本日志上次写入的状态（期望 size ${wasSize}）audit.log_state is not what this log stored after its last append (expected size ${wasSize})`,
+    );
   }
 
   /** The alterations noted after `afterId` (oldest first, a few), and the last id. */
