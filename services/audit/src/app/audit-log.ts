@@ -39,8 +39,11 @@ export interface AuditLogDeps {
   key: ProvinceKey;
   clock: () => Date;
   /**
-   * sign a tree head every N appends (default 64); the service also signs one every second when
-   * anything is unsigned (`signHeadIfBehind`), so a head is never more than a second behind
+   * sign a tree head every N appends (default 1,024); the service also signs one every second when
+   * anything is unsigned (`signHeadIfBehind`), so a head is never more than a second behind. Each
+   * head is witnessed by three provinces (a verification, a co-signature and a few writes at each),
+   * so under load the second, not the count, sets the pace: at 300 entries a second, one head a
+   * second rather than five
    */
   headEvery?: number;
   /** every newly signed head, to be published for the other provinces to witness */
@@ -148,7 +151,7 @@ export class AuditLog {
   private failures = 0;
 
   constructor(private readonly deps: AuditLogDeps) {
-    this.headEvery = Math.max(1, Math.floor(deps.headEvery ?? 64));
+    this.headEvery = Math.max(1, Math.floor(deps.headEvery ?? 1024));
     this.tree = new StoredTree(deps.repo, deps.nodeCache ?? DEFAULT_NODE_CACHE);
     this.health = deps.health ?? new LogHealth(deps.clock);
     this.verification = new VerifyJobs({
