@@ -735,7 +735,8 @@ describe('malformed requests on every operation: never a 5xx, always problem+jso
           send(origin, {
             method: 'POST',
             path: '/api/catalog/v1/duties',
-            headers: { 'content-type': 'application/json' },
+            // signed in: an anonymous caller is refused (401) by the edge before it reads any body
+            headers: { 'content-type': 'application/json', ...signedIn },
             body: Buffer.from(JSON.stringify({ big: 'Z'.repeat(2 * 1024 * 1024) })),
             what: '',
           }),

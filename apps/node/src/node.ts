@@ -239,6 +239,8 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
         ServiceName,
         string
       >,
+      // the services run in this process: the edge hands them their requests, no HTTP hop
+      local: Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.dispatch])),
       ...(cfg.devMode
         ? {
             // every seed user is listed; a token is issued only by the user's own province

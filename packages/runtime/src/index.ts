@@ -3,6 +3,7 @@
  * listen (HTTP + gRPC) → ready → on stop: stop intake (health NOT_SERVING, close HTTP), drain NATS
  * subscriptions, then let the owner close the database and flush telemetry.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProvinceKey, TokenVerifier } from '@yrd/auth';
 import type { DatabaseHandle } from '@yrd/db';
 import { type HttpApp, observeHttp } from '@yrd/http';
@@ -42,6 +43,11 @@ export interface RunningService {
   grpcPort: number;
   /** the admin listener: GET /metrics */
   adminUrl: string;
+  /**
+   * Serves one HTTP request in this process, as the service's own listener would: the edge beside it
+   * (a province node) hands its requests here instead of over a socket. Body unread, answer streamed.
+   */
+  dispatch: (req: IncomingMessage, res: ServerResponse) => void;
   stop(): Promise<void>;
 }
 
@@ -158,6 +164,7 @@ export async function runService(opts: ServiceModule & { deps: ServiceDeps }): P
     httpUrl: `http://${host}:${httpPort}`,
     grpcPort: g.port,
     adminUrl: a.url,
+    dispatch: (req, res) => opts.http.routing(req, res),
     stop: async () => {
       unwatch();
       await opts.http.close();

@@ -2,11 +2,13 @@
  * The province's one HTTP origin: authenticates callers, routes /api/<service>/… to the service,
  * reports the node's health, and — in dev mode only — hands out tokens for the seed users.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import replyFrom from '@fastify/reply-from';
 import { audiences, signToken } from '@yrd/auth';
 import { forbidden, notFound, unavailable } from '@yrd/errors';
 import { buildHttpApp, problemResponse, publicApiRoutes } from '@yrd/http';
 import { context, injectTraceContext, metricsRegistry, serveMetrics, trace } from '@yrd/telemetry';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { consoleRoutes, serveConsole } from './console.js';
 import { docsRoutes, registerApiReference } from './openapi.js';
@@ -179,14 +181,15 @@ async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
 
   // The services check the token again (defence in depth); the edge forwards it unchanged.
   for (const [name, upstream] of Object.entries(opts.upstreams)) {
-    const handler = (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
+    const local = opts.local?.[name as keyof typeof opts.upstreams];
+    if (local) {
+      await app.register(async (scope) => localRoutes(scope, name, local));
+      continue;
+    }
+    const handler = (req: FastifyRequest, reply: FastifyReply) =>
       reply.from(`${upstream}${req.url}`, {
         // the service's span continues the edge's trace
-        rewriteRequestHeaders: (_r, headers) => ({
-          ...headers,
-          ...injectTraceContext({}, req.span ? trace.setSpan(context.active(), req.span) : context.active()),
-          'x-request-id': req.id,
-        }),
+        rewriteRequestHeaders: (_r, headers) => ({ ...headers, ...forwardedHeaders(req) }),
         // a service that cannot be reached (down, refusing, reset, timed out) is the node's outage, not
         // the caller's fault nor an internal error: 503 with a stable code, as every refusal is written
         onError: (r, { error }) => {
@@ -198,13 +201,50 @@ async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
           );
         },
       });
-    app.all(`/api/${name}/*`, { schema: { hide: true } }, handler);
-    // the routes anyone may read are matched on their own (a static or parametric route wins over the
-    // wildcard), so the token check above lets them through
-    for (const path of publicApiRoutes) {
-      if (path.startsWith(`/api/${name}/`)) app.get(path, { schema: { hide: true } }, handler);
-    }
+    const routes = serviceRoutes(name);
+    app.all(routes.any, { schema: { hide: true } }, handler);
+    for (const path of routes.publicGets) app.get(path, { schema: { hide: true } }, handler);
   }
 
   return app;
+}
+
+/**
+ * The routes to a service: its wildcard (any method), and the GET routes anyone may read, matched on
+ * their own (a static or parametric route wins over the wildcard) so the token check lets them through.
+ */
+function serviceRoutes(name: string): { any: string; publicGets: string[] } {
+  return { any: `/api/${name}/*`, publicGets: publicApiRoutes.filter((p) => p.startsWith(`/api/${name}/`)) };
+}
+
+/** What the service behind the edge learns of the request: its id, and the trace it continues. */
+function forwardedHeaders(req: FastifyRequest): Record<string, string> {
+  return {
+    ...injectTraceContext({}, req.span ? trace.setSpan(context.active(), req.span) : context.active()),
+    'x-request-id': req.id,
+  };
+}
+
+/**
+ * A service in the edge's own process: once the edge has checked the caller, the request goes to the
+ * service as it came — its body unread (this scope's parser leaves it to the service, which parses it
+ * and enforces its own limits), the answer written by the service straight to the caller, streamed
+ * as the service streams it (server-sent events too). No socket, no second HTTP parse.
+ */
+function localRoutes(
+  scope: FastifyInstance,
+  name: string,
+  dispatch: (req: IncomingMessage, res: ServerResponse) => void,
+) {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+  const handler = (req: FastifyRequest, reply: FastifyReply) => {
+    Object.assign(req.raw.headers, forwardedHeaders(req));
+    // the edge's onResponse (its span, metrics, access log) still runs when the service has answered
+    reply.hijack();
+    dispatch(req.raw, reply.raw);
+  };
+  const routes = serviceRoutes(name);
+  scope.all(routes.any, { schema: { hide: true } }, handler);
+  for (const path of routes.publicGets) scope.get(path, { schema: { hide: true } }, handler);
 }

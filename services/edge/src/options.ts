@@ -4,6 +4,7 @@
  * forwards to a URL that is not one.
  */
 import type { KeyObject } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ProvinceKey, requesterKinds, roles, type TokenVerifier } from '@yrd/auth';
 import { parseOptions } from '@yrd/config';
 import type { Logger } from '@yrd/logger';
@@ -78,6 +79,19 @@ export const edgeOptionsSchema = z
     publicBaseUrl: upstream.optional(),
     /** the built console (index.html and assets/) served at `/`; absent: no console, the API only */
     consoleDir: z.string().min(1).optional(),
+    /**
+     * services running in the edge's own process (a province node): their requests are handed to
+     * them there, not sent over HTTP to their `upstreams` URL (still used for /healthz and the API
+     * document)
+     */
+    local: z
+      .partialRecord(
+        z.enum(services),
+        z.custom<(req: IncomingMessage, res: ServerResponse) => void>((v) => typeof v === 'function', {
+          message: '须为请求处理函数 must be a (req, res) handler',
+        }),
+      )
+      .optional(),
     /** the edge's registry (absent: its own, labelled with the province) */
     metrics: z
       .custom<Registry>((v) => hasMethods(v, ['metrics', 'registerMetric']), {
