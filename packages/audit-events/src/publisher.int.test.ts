@@ -1,6 +1,5 @@
 import { AppError } from '@yrd/errors';
 import { auditStream, jetstreamManager, type NatsConnection } from '@yrd/nats';
-import { auditV1 } from '@yrd/proto';
 import { createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent } from './event.js';
@@ -41,23 +40,6 @@ describe('AuditPublisher on a real nats-server', () => {
     const info = await (await jetstreamManager(nc)).streams.info(auditStream('sh'));
     expect(info.state.messages).toBe(2);
     expect(info.config.subjects).toEqual(['audit.sh.>']);
-  });
-
-  it('publishes events handed over while an ack is awaited together, in one message, each caller told when it is durable', async () => {
-    const pub = new AuditPublisher(nc, 'sh');
-    await pub.ensure();
-    const jsm = await jetstreamManager(nc);
-    const before = (await jsm.streams.info(auditStream('sh'))).state.messages;
-    const acks = await Promise.all(Array.from({ length: 30 }, (_, i) => pub.publish(event(`g-${i}`))));
-    expect(acks).toHaveLength(30);
-    const after = (await jsm.streams.info(auditStream('sh'))).state;
-    // the first alone, the other 29 together while it awaited its ack (one batch of up to 200)
-    expect(after.messages - before).toBe(2);
-    const batch = await jsm.streams.getMessage(auditStream('sh'), { seq: after.last_seq });
-    expect(batch?.subject).toBe('audit.sh.batch');
-    const events = auditV1.AuditEventBatch.decode(batch?.data ?? new Uint8Array()).events;
-    expect(events.map((e) => e.event?.eventId)).toEqual(Array.from({ length: 29 }, (_, i) => `g-${i + 1}`));
-    for (const a of acks.slice(1)) expect(a).toEqual({ seq: after.last_seq, duplicate: false });
   });
 
   it('refuses an event without an id', async () => {

@@ -362,27 +362,11 @@ export async function publishDurable(
       },
     },
     async (span) => {
-      const ack = await publishAcked(js, subject, data, { msgId, headers: injectTraceContext({}) });
+      const ack = await js.publish(subject, data, { msgID: msgId, headers: tracedHeaders() });
       span.setAttribute('yrd.jetstream.duplicate', ack.duplicate);
-      return ack;
+      return { seq: ack.seq, duplicate: ack.duplicate };
     },
   );
-}
-
-/**
- * Publishes to JetStream with the headers given (a trace context made by the caller) and waits for
- * the server's ack; `msgId` deduplicates retries. No span of its own: see `publishDurable`.
- */
-export async function publishAcked(
-  js: JetStreamClient,
-  subject: string,
-  data: Uint8Array,
-  opts: { msgId?: string; headers?: Record<string, string> } = {},
-): Promise<{ seq: number; duplicate: boolean }> {
-  const h = natsHeaders();
-  for (const [k, v] of Object.entries(opts.headers ?? {})) h.set(k, v);
-  const ack = await js.publish(subject, data, { ...(opts.msgId ? { msgID: opts.msgId } : {}), headers: h });
-  return { seq: ack.seq, duplicate: ack.duplicate };
 }
 
 export { headerRecord, jetstream, jetstreamManager };

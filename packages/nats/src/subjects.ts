@@ -35,8 +35,6 @@ export const subjects = {
   auditState: (p: Province) => `auditlog.${p}.state`,
   /** JetStream subjects of a province's own audit stream (internal to its account) */
   audit: (p: Province, kind: string) => `audit.${p}.${kind}`,
-  /** several audit events in one message (an AuditEventBatch: group commit); no event kind is `batch` */
-  auditBatch: (p: Province) => `audit.${p}.batch`,
   auditAll: (p: Province) => `audit.${p}.>`,
   /**
    * JetStream subject of one resource's change feed (订阅) in its provider's own stream. Internal to

@@ -2,7 +2,7 @@
  * The trace of whatever published an audit event goes on through JetStream into its append: each
  * event's append is a CONSUMER span under the send span its publisher wrote into the headers.
  */
-import { auditStream, jetstreamManager, type NatsConnection } from '@yrd/nats';
+import type { NatsConnection } from '@yrd/nats';
 import type { auditV1 } from '@yrd/proto';
 import {
   InMemorySpanExporter,
@@ -94,9 +94,7 @@ describe('audit ingestion continues the publisher’s trace', () => {
     expect(append?.status.code).toBe(SpanStatusCode.UNSET);
   });
 
-  it('events published together (group commit) and appended in one batch each stay in their own trace', async () => {
-    const stream = async () => (await (await jetstreamManager(nc)).streams.info(auditStream('sh'))).state.messages;
-    const before = await stream();
+  it('events appended in one batch each stay in their own trace', async () => {
     const requests = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         withSpan(`request ${i}`, { kind: SpanKind.SERVER }, async (span) => {
@@ -111,12 +109,5 @@ describe('audit ingestion continues the publisher’s trace', () => {
       expect(send?.name).toBe(`send ${subject}`);
       expect(send?.parentSpanContext?.spanId).toBe(r.spanId);
     }
-    // eight events, fewer messages: the first went alone, the rest together while it awaited its ack
-    const messages = (await stream()) - before;
-    expect(messages).toBeGreaterThan(0);
-    expect(messages).toBeLessThan(8);
-    expect(spans.getFinishedSpans().some((s) => s.attributes['messaging.destination.name'] === 'audit.sh.batch')).toBe(
-      true,
-    );
   });
 });

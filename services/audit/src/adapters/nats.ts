@@ -40,20 +40,7 @@ import type { AuditLog } from '../app/audit-log.js';
 import type { LogHealth, LogState } from '../app/log-health.js';
 
 export const AUDIT_CONSUMER = 'audit-log';
-/** messages taken together (a message holds one event, or a publisher's batch of up to 200) */
 const BATCH = 200;
-/** events appended in one go at most (whole messages: one may take it a little over) */
-const MAX_EVENTS_PER_APPEND = 2000;
-
-/** A message and the events it carries, each with its CONSUMER span. */
-interface Decoded {
-  m: JsMsg;
-  events: { ev: auditV1.AuditEvent; span: Span }[];
-}
-
-/** Runs `fn` in `span`'s context, or in none. */
-const within = <T>(span: Span | undefined, fn: () => T): T =>
-  context.with(span ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT, fn);
 const TICK = Symbol('tick');
 const nextTick = () => new Promise<typeof TICK>((r) => setImmediate(() => r(TICK)));
 
@@ -122,14 +109,11 @@ export class AuditIngest {
     })().catch((err) => this.logger.error({ err }, 'audit consumer stopped'));
   }
 
-  /**
-   * One CONSUMER span per event, continuing the trace its publisher sent it in: the message's
-   * headers for an event that came alone, its entry's for one that came in a batch.
-   */
-  private processSpan(m: JsMsg, sent: Record<string, string>, batchSize: number, kind?: string): Span {
-    // named by the event's own subject, as its send span is, whether it came alone or in a batch
+  /** One CONSUMER span per event, continuing the trace its publisher sent it in. */
+  private processSpan(m: JsMsg, batchSize: number): Span {
+    const sent = messageTrace(headerRecord(m.headers));
     return tracer().startSpan(
-      `process ${kind === undefined ? m.subject : subjects.audit(this.province, kind)}`,
+      `process ${m.subject}`,
       {
         kind: SpanKind.CONSUMER,
         attributes: {
@@ -142,88 +126,50 @@ export class AuditIngest {
           'yrd.jetstream.redelivered': m.redelivered,
         },
       },
-      messageTrace(sent)?.context ?? ROOT_CONTEXT,
+      sent?.context ?? ROOT_CONTEXT,
     );
   }
 
-  /** The events a message carries: one, or an AuditEventBatch's (see @yrd/audit-events). */
-  private eventsOf(m: JsMsg): { ev: auditV1.AuditEvent; sent: Record<string, string> }[] {
-    if (m.subject !== subjects.auditBatch(this.province)) {
-      return [{ ev: auditV1.AuditEvent.decode(m.data), sent: headerRecord(m.headers) }];
-    }
-    return auditV1.AuditEventBatch.decode(m.data).events.map((e) => ({
-      ev: e.event ?? auditV1.AuditEvent.fromPartial({}),
-      sent: { traceparent: e.traceparent, ...(e.tracestate ? { tracestate: e.tracestate } : {}) },
-    }));
-  }
-
   private async appendBatch(batch: JsMsg[]) {
-    // the messages that decoded with their events, in order; each message is acked once all of its
-    // events are in the log (or dropped as invalid)
-    const decoded: Decoded[] = [];
-    for (const m of batch) {
+    const spans = batch.map((m) => this.processSpan(m, batch.length));
+    const within = <T>(span: Span | undefined, fn: () => T): T =>
+      context.with(span ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT, fn);
+    const decoded: { m: JsMsg; ev: auditV1.AuditEvent; span: Span | undefined }[] = [];
+    batch.forEach((m, i) => {
+      const span = spans[i];
       try {
-        const events = this.eventsOf(m);
-        decoded.push({
-          m,
-          events: events.map((e) => ({ ev: e.ev, span: this.processSpan(m, e.sent, events.length, e.ev.kind) })),
-        });
+        decoded.push({ m, ev: auditV1.AuditEvent.decode(m.data), span });
       } catch (err) {
-        const span = this.processSpan(m, headerRecord(m.headers), batch.length);
         within(span, () =>
           this.logger.error({ err, subject: m.subject, seq: m.seq }, 'undecodable audit event dropped'),
         );
-        span.setStatus({ code: SpanStatusCode.ERROR, message: 'AUDIT.UNDECODABLE' });
+        span?.setStatus({ code: SpanStatusCode.ERROR, message: 'AUDIT.UNDECODABLE' });
         m.term();
-        span.end();
+        span?.end();
       }
-    }
-    // a few thousand events per append at most, whole messages each time
-    let group: Decoded[] = [];
-    let size = 0;
-    for (const d of decoded) {
-      if (group.length > 0 && size + d.events.length > MAX_EVENTS_PER_APPEND) {
-        await this.appendGroup(group);
-        group = [];
-        size = 0;
-      }
-      group.push(d);
-      size += d.events.length;
-    }
-    if (group.length > 0) await this.appendGroup(group);
-  }
-
-  private async appendGroup(group: Decoded[]) {
-    const events = group.flatMap((d) => d.events);
+    });
     try {
-      const results = await within(events.length === 1 ? events[0]?.span : undefined, () =>
-        this.log.appendMany(events.map((e) => e.ev)),
+      const results = await within(decoded.length === 1 ? decoded[0]?.span : undefined, () =>
+        this.log.appendMany(decoded.map((d) => d.ev)),
       );
       results.forEach((r, i) => {
-        const e = events[i];
-        if (!e || !('invalid' in r)) return;
-        within(e.span, () =>
-          this.logger.error({ eventId: e.ev.eventId, reason: r.invalid }, 'invalid audit event dropped'),
-        );
-        e.span.setStatus({ code: SpanStatusCode.ERROR, message: 'AUDIT.INVALID_EVENT' });
+        const d = decoded[i];
+        if (!d) return;
+        if ('invalid' in r) {
+          within(d.span, () =>
+            this.logger.error({ eventId: d.ev.eventId, reason: r.invalid }, 'invalid audit event dropped'),
+          );
+          d.span?.setStatus({ code: SpanStatusCode.ERROR, message: 'AUDIT.INVALID_EVENT' });
+          d.m.term();
+        } else d.m.ack();
       });
-      // a message of one invalid event is terminated, as before; any other is acknowledged: its valid
-      // events are in the log, its invalid ones dropped and logged (nothing to redeliver)
-      let at = 0;
-      for (const d of group) {
-        const mine = results.slice(at, at + d.events.length);
-        at += d.events.length;
-        const [only] = mine;
-        if (mine.length === 1 && only && 'invalid' in only) d.m.term();
-        else d.m.ack();
-      }
       this.onAppended?.(
-        events
-          .filter((_e, i) => {
+        decoded
+          .filter((_d, i) => {
             const r = results[i];
             return r !== undefined && !('invalid' in r) && !r.duplicate;
           })
-          .map((e) => e.ev),
+          .map((d) => d.ev),
       );
       this.failures = 0;
     } catch (err) {
@@ -232,13 +178,15 @@ export class AuditIngest {
       // the log's health says it once at error level (service.ts); each retry is only a debug line
       const e = asAppError(err);
       this.logger.debug(
-        { code: e.code, events: events.length, delay },
+        { code: e.code, events: decoded.length, delay },
         'appending audit events failed; redelivery later',
       );
-      for (const ev of events) ev.span.setStatus({ code: SpanStatusCode.ERROR, message: e.code });
-      for (const d of group) d.m.nak(delay);
+      for (const d of decoded) {
+        d.span?.setStatus({ code: SpanStatusCode.ERROR, message: e.code });
+        d.m.nak(delay);
+      }
     } finally {
-      for (const ev of events) ev.span.end();
+      for (const d of decoded) d.span?.end();
     }
   }
 

@@ -25,8 +25,7 @@ export const protobufFileName = "yrd/audit/v1/audit.proto";
 
 /**
  * One audit event (留痕). It carries hashes of payloads, never the payloads.
- * Published to JetStream on audit.<province>.<kind> with Nats-Msg-Id = event_id, or, with the
- * events published beside it, in an AuditEventBatch.
+ * Published to JetStream on audit.<province>.<kind> with Nats-Msg-Id = event_id.
  */
 export interface AuditEvent {
   eventId: string;
@@ -53,24 +52,6 @@ export interface AuditEvent {
    * keyed references, and where the reference came from a token); see @yrd/region subject-ref.ts
    */
   subjectRefKeyId: string;
-}
-
-/**
- * Audit events published together (group commit): the events a province's service handed to its
- * publisher while its previous publish awaited JetStream's ack, in one message on
- * audit.<province>.batch, acknowledged once. The log takes each event as if it came alone.
- */
-export interface AuditEventBatch {
-  events: BatchedAuditEvent[];
-}
-
-export interface BatchedAuditEvent {
-  event:
-    | AuditEvent
-    | undefined;
-  /** the W3C trace context of the span that published the event (a lone event's message headers) */
-  traceparent: string;
-  tracestate: string;
 }
 
 export interface VerifyRequest {
@@ -493,180 +474,6 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     message.occurredAt = object.occurredAt ?? "";
     message.items = object.items?.map((e) => e) || [];
     message.subjectRefKeyId = object.subjectRefKeyId ?? "";
-    return message;
-  },
-};
-
-function createBaseAuditEventBatch(): AuditEventBatch {
-  return { events: [] };
-}
-
-export const AuditEventBatch: MessageFns<AuditEventBatch> = {
-  encode(message: AuditEventBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.events) {
-      BatchedAuditEvent.encode(v!, writer.uint32(10).fork()).join();
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): AuditEventBatch {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseAuditEventBatch();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.events.push(BatchedAuditEvent.decode(reader, reader.uint32()));
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): AuditEventBatch {
-    return {
-      events: globalThis.Array.isArray(object?.events)
-        ? object.events.map((e: any) => BatchedAuditEvent.fromJSON(e))
-        : [],
-    };
-  },
-
-  toJSON(message: AuditEventBatch): unknown {
-    const obj: any = {};
-    if (message.events?.length) {
-      obj.events = message.events.map((e) => BatchedAuditEvent.toJSON(e));
-    }
-    return obj;
-  },
-
-  create<I extends Exact<DeepPartial<AuditEventBatch>, I>>(base?: I): AuditEventBatch {
-    return AuditEventBatch.fromPartial(base ?? ({} as any));
-  },
-  fromPartial<I extends Exact<DeepPartial<AuditEventBatch>, I>>(object: I): AuditEventBatch {
-    const message = createBaseAuditEventBatch();
-    message.events = object.events?.map((e) => BatchedAuditEvent.fromPartial(e)) || [];
-    return message;
-  },
-};
-
-function createBaseBatchedAuditEvent(): BatchedAuditEvent {
-  return { event: undefined, traceparent: "", tracestate: "" };
-}
-
-export const BatchedAuditEvent: MessageFns<BatchedAuditEvent> = {
-  encode(message: BatchedAuditEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.event !== undefined) {
-      AuditEvent.encode(message.event, writer.uint32(10).fork()).join();
-    }
-    if (message.traceparent !== "") {
-      writer.uint32(18).string(message.traceparent);
-    }
-    if (message.tracestate !== "") {
-      writer.uint32(26).string(message.tracestate);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): BatchedAuditEvent {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseBatchedAuditEvent();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.event = AuditEvent.decode(reader, reader.uint32());
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.traceparent = reader.string();
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.tracestate = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): BatchedAuditEvent {
-    return {
-      event: isSet(object.event) ? AuditEvent.fromJSON(object.event) : undefined,
-      traceparent: isSet(object.traceparent) ? globalThis.String(object.traceparent) : "",
-      tracestate: isSet(object.tracestate) ? globalThis.String(object.tracestate) : "",
-    };
-  },
-
-  toJSON(message: BatchedAuditEvent): unknown {
-    const obj: any = {};
-    if (message.event !== undefined) {
-      obj.event = AuditEvent.toJSON(message.event);
-    }
-    if (message.traceparent !== "") {
-      obj.traceparent = message.traceparent;
-    }
-    if (message.tracestate !== "") {
-      obj.tracestate = message.tracestate;
-    }
-    return obj;
-  },
-
-  create<I extends Exact<DeepPartial<BatchedAuditEvent>, I>>(base?: I): BatchedAuditEvent {
-    return BatchedAuditEvent.fromPartial(base ?? ({} as any));
-  },
-  fromPartial<I extends Exact<DeepPartial<BatchedAuditEvent>, I>>(object: I): BatchedAuditEvent {
-    const message = createBaseBatchedAuditEvent();
-    message.event = (object.event !== undefined && object.event !== null)
-      ? AuditEvent.fromPartial(object.event)
-      : undefined;
-    message.traceparent = object.traceparent ?? "";
-    message.tracestate = object.tracestate ?? "";
     return message;
   },
 };
