@@ -288,24 +288,92 @@ describe('the total and facets of a search, over the search table', () => {
     expect((await search('营业执照', { province: 'sh' })).total).toBe(0);
   });
 
-  it('finds the entries stored before the search table existed', async () => {
+  it('names each agency once, by the first of the names it published under, in another process at once', async () => {
+    // another catalogue process on the same database: its own dictionary of facet values, read before these exist
+    const other = new CatalogRepo(db);
+    expect((await other.search({ q: '营业执照', page: 1, pageSize: 2 })).facets.domain).toContainEqual({
+      value: '市场监管',
+      count: 2,
+    });
+    expect((await other.search({ q: '水质监测', page: 1, pageSize: 2 })).total).toBe(0);
+    await repo.save(
+      aResource('zj', '330000-SL-00201', { name: '水质监测日报', provider: agencyA, domain: '水利' }),
+      'local',
+      'tester',
+    );
+    await repo.save(
+      aResource('zj', '330000-SL-00202', {
+        name: '水质监测月报',
+        provider: { creditCode: agencyA.creditCode, name: '丙局' },
+        domain: '水利',
+      }),
+      'local',
+      'tester',
+    );
+    await repo.save(
+      aResource('js', '320000-SL-00203', { name: '水质监测年报', provider: undefined }),
+      'local',
+      'tester',
+    );
+    const r = await other.search({ q: '水质监测', page: 1, pageSize: 2 });
+    expect(r.total).toBe(3);
+    expect(r.items.map((e) => e.id)).toEqual(['js.320000-SL-00203', 'zj.330000-SL-00201']);
+    // 丙局 comes before 甲局 in the database's order (as SQL's min(name) over the matches)
+    expect(r.facets.agency).toEqual([
+      { value: agencyA.creditCode, count: 2, label: '丙局' },
+      { value: '', count: 1 },
+    ]);
+    expect(r.facets.domain).toEqual([
+      { value: '水利', count: 2 },
+      { value: '', count: 1 },
+    ]);
+    expect(r.facets.province).toEqual([
+      { value: 'zj', count: 2 },
+      { value: 'js', count: 1 },
+    ]);
+    // an agency filter takes every name it published under
+    const byAgency = await other.search({ q: '水质监测', agency: agencyA.creditCode, page: 1, pageSize: 5 });
+    expect(byAgency.items.map((e) => e.id)).toEqual(['zj.330000-SL-00201', 'zj.330000-SL-00202']);
+    expect(await repo.search({ q: '水质监测', page: 1, pageSize: 2 })).toEqual(r);
+  });
+
+  it('matches nothing for a filter value no entry has', async () => {
+    for (const f of [{ province: 'xx' }, { agency: 'no-such-agency' }, { domain: '无此领域' }, { grade: 'secret' }]) {
+      const r = await repo.search({ q: undefined, page: 1, pageSize: 2, ...f });
+      expect(r.total).toBe(0);
+      expect(r.items).toEqual([]);
+      expect(Object.values(r.facets).every((v) => v.length === 0)).toBe(true);
+    }
+  });
+
+  it.each(['0007', '0008'])('finds the entries stored before migration %s', async (next) => {
     const dir = mkdtempSync(join(tmpdir(), 'yrd-catalog-migrations-'));
     const old = await openDatabase();
     try {
-      for (const f of readdirSync(catalogMigrations).filter((f) => f < '0007')) {
+      for (const f of readdirSync(catalogMigrations).filter((f) => f < next)) {
         copyFileSync(join(catalogMigrations, f), join(dir, f));
       }
       await migrate(old, 'catalog', dir);
       const before = new CatalogRepo(old);
-      for (const r of entries) await before.save(r, 'local', 'tester');
+      const noProvider = aResource('sh', '310000-SCJG-00107', { name: '营业执照注销', provider: undefined });
+      for (const r of [...entries, noProvider]) await before.save(r, 'local', 'tester');
       await migrate(old, 'catalog', catalogMigrations);
       const r = await new CatalogRepo(old).search({ q: '营业执照', page: 1, pageSize: 2 });
-      expect(r.total).toBe(3);
-      expect(r.items.map((e) => e.id)).toEqual(['zj.330000-SCJG-00101', 'zj.330000-SCJG-00102']);
+      expect(r.total).toBe(4);
+      expect(r.items.map((e) => e.id)).toEqual(['sh.310000-SCJG-00107', 'zj.330000-SCJG-00101']);
       expect(r.facets.agency).toEqual([
         { value: agencyA.creditCode, count: 2, label: '甲局' },
+        { value: '', count: 1 },
         { value: agencyB.creditCode, count: 1, label: '乙局' },
       ]);
+      expect(r.facets.province).toEqual([
+        { value: 'zj', count: 2 },
+        { value: 'js', count: 1 },
+        { value: 'sh', count: 1 },
+      ]);
+      // the search table follows the catalogue after the migration as before it
+      await new CatalogRepo(old).save({ ...noProvider, status: 'withdrawn', version: 2 }, 'local', 'tester');
+      expect((await new CatalogRepo(old).search({ q: '营业执照', page: 1, pageSize: 2 })).total).toBe(3);
     } finally {
       await old.close();
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,6 @@ import type { catalogV1 } from '@yrd/proto';
 import type {
   CatalogStore,
   EntryStatus,
-  FacetCount,
   HistoryEntry,
   ListFilters,
   ListScope,
@@ -18,6 +17,7 @@ import type {
 import { simplifier } from '../domain/fold.js';
 import { searchText } from '../domain/resource.js';
 import { type Fold, indexParts, type SearchQuery, searchIndexVersion, searchQuery } from '../domain/search.js';
+import { escapeLike, FacetValues, searchEntries } from './search-db.js';
 import { SynonymRepo, type SynonymSource } from './synonym-db.js';
 
 type Resource = catalogV1.Resource;
@@ -28,7 +28,12 @@ export class CatalogRepo implements CatalogStore {
     private readonly h: DatabaseHandle,
     /** the synonym table queries are expanded with (this database's, by default) */
     private readonly synonyms: SynonymSource = new SynonymRepo(h),
-  ) {}
+  ) {
+    this.facetValues = new FacetValues(h);
+  }
+
+  /** the dictionary of facet values the search names its counts from */
+  private readonly facetValues: FacetValues;
 
   /** What the user typed as the index answers it: folded and expanded by the synonym table. */
   private async query(q: string | undefined): Promise<SearchQuery | undefined> {
@@ -211,79 +216,12 @@ export class CatalogRepo implements CatalogStore {
    * Regional search over published entries: every bigram of the query (or of one of the alternatives
    * the synonym table expands it to) must occur — full-text index on CJK bigrams, see
    * domain/search.ts; ranked by the name containing the query outright, then ts_rank over the
-   * weighted name / summary / item terms; facets over the same filter.
-   *
-   * One statement over catalog.search_entries (published entries only, no documents; see migration
-   * 0007): the page is ranked in one scan of the matches, and the total and the six facet counts
-   * come from a second scan that groups each match twice only — by its five small facet columns
-   * together and by its agency — then adds those groups up per facet. Only the page's documents are
-   * read. Eight statements, each asking the index again and grouping by one column over the wide
-   * table, cost 3–4× as much at 100,000 entries (bench/RESULTS.md).
+   * weighted name / summary / item terms; facets over the same filter. One statement over
+   * catalog.search_entries: see search-db.ts.
    */
   async search(f: SearchFilters): Promise<SearchPage> {
-    const q = await this.query(f.q);
-    const where = whereOf(f, q);
-    const ranked = q
-      ? sql`(case when ${sql.join(
-          q.phrases.map((p) => sql`search_name like ${`%${escapeLike(p)}%`}`),
-          sql` or `,
-        )} then 1 else 0 end) as hit, ts_rank(search_vector, to_tsquery('simple', ${q.tsquery})) as rank`
-      : sql`0 as hit, 0::real as rank`;
-    const rows = await this.h.rows<SearchRow>(sql`
-      with page as (
-        select id, row_number() over (order by hit desc, rank desc, id) as at
-        from (select id, ${ranked} from catalog.search_entries where ${where}
-              order by hit desc, rank desc, id limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}) p
-      ),
-      grouped as (
-        -- small = 1: a group of the five small facets together (the agency is not grouped on there)
-        select grouping(provider_code) as small, province, domain, sharing_tier, open_tier, grade, provider_code,
-               provider_name, count(*) as n
-        from catalog.search_entries where ${where}
-        group by grouping sets ((province, domain, sharing_tier, open_tier, grade), (provider_code, provider_name))
-      ),
-      counted as (
-        select case when grouping(province) = 0 then 1 when grouping(domain) = 0 then 3
-                    when grouping(sharing_tier) = 0 then 4 when grouping(open_tier) = 0 then 5
-                    when grouping(grade) = 0 then 6 else 0 end as facet,
-               coalesce(province, domain, sharing_tier, open_tier, grade) as value,
-               coalesce(sum(n), 0)::int as count, null as label
-        from grouped where small = 1
-        group by grouping sets ((province), (domain), (sharing_tier), (open_tier), (grade), ())
-        union all
-        select 2, provider_code, sum(n)::int, min(provider_name) from grouped where small = 0 group by provider_code
-      )
-      select facet, value, count, label, null::jsonb as doc, null::bigint as at from counted
-      union all
-      select -1, null, null, null, r.doc, page.at from page join catalog.resources r on r.id = page.id
-      order by facet, at, count desc, value`);
-    const facets: Record<string, FacetCount[]> = Object.fromEntries(facetNames.map((name) => [name, []]));
-    const items: Resource[] = [];
-    let total = 0;
-    for (const r of rows) {
-      if (r.facet === -1 && r.doc) items.push(r.doc);
-      else if (r.facet === 0) total = r.count ?? 0;
-      else {
-        const name = facetNames[r.facet - 1];
-        const count = { value: r.value ?? '', count: r.count ?? 0 };
-        // the agency facet is labelled with the agency's name (absent only for an entry without a provider)
-        if (name) facets[name]?.push(name === 'agency' && r.label !== null ? { ...count, label: r.label } : count);
-      }
-    }
-    return { total, items, facets };
+    return searchEntries(this.h, this.facetValues, f, await this.query(f.q));
   }
-}
-
-/** The facets of a search, in the order of their grouping sets (facet 1 = province, …). */
-const facetNames = ['province', 'agency', 'domain', 'sharing', 'open', 'grade'] as const;
-
-/** One row of the search statement: a page entry (facet -1), the total (0) or one facet count. */
-interface SearchRow {
-  facet: number;
-  value: string | null;
-  count: number | null;
-  label: string | null;
-  doc: Resource | null;
 }
 
 /** The filters of a search as SQL, beside `base` (published entries, or one agency's own) when given. */
@@ -331,8 +269,4 @@ async function write(tx: Tx, r: Resource, origin: Origin, changedBy: string, fol
 /** The weighted tsvector of an entry (A name, B summary and domain, C data items). */
 function vector(p: { a: string; b: string; c: string }) {
   return sql`setweight(to_tsvector('simple', ${p.a}), 'A') || setweight(to_tsvector('simple', ${p.b}), 'B') || setweight(to_tsvector('simple', ${p.c}), 'C')`;
-}
-
-function escapeLike(s: string) {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
