@@ -50,9 +50,14 @@ export class DatasetRepo {
       select k.i, d.fields
         from jsonb_to_recordset(${lookups}::jsonb) as k(i int, r text, key jsonb, n int)
         cross join lateral (
-          select fields, record_key from exchange.dataset_records
-           where resource_id = k.r and fields @> k.key
-           order by record_key
+          -- "offset 0" plans the match on its own: the GIN index on fields finds the few records
+          -- with the key, then they are ordered; without it the planner walks the primary key in
+          -- record_key order and tests every record of the resource (7 ms at 10,000 records, not 0.1)
+          select m.fields, m.record_key from (
+            select fields, record_key from exchange.dataset_records
+             where resource_id = k.r and fields @> k.key
+            offset 0) m
+           order by m.record_key
            limit k.n) d
        order by k.i, d.record_key`);
     const out: Fields[][] = batch.map(() => []);
