@@ -54,6 +54,8 @@ export function buildFeeds(
   const log = new JetStreamFeedLog(deps.nc, deps.province, logger, {
     retentionDays: opts.retentionDays ?? 7,
     ackWaitMs: opts.ackWaitMs ?? 30_000,
+    // as long as JetStream's own publish waits
+    publishTimeoutMs: 5000,
   });
   const lanes = new NatsSubscriptionLanes(deps.nc, {
     providerMs: opts.providerTimeoutMs ?? 5000,

@@ -267,6 +267,43 @@ describe('subscriptions between 上海 (requester) and 浙江 (provider)', () =>
     for (const secret of ['周明远', '13812345678', 'WB2026000001', '杭州—上海']) expect(all).not.toContain(secret);
   });
 
+  it('events published in several calls at once arrive each once, in stream order, batch after batch, every batch on record at both sides', async () => {
+    const id = String((await subscribe({ resourceId: waybills.id, purpose, grantId: grants.subscribe })).body.id);
+    const calls = [0, 1, 2].map((c) => Array.from({ length: 400 }, (_, i) => waybill(1000 + c * 400 + i)));
+    const answers = await Promise.all(calls.map((events) => publish(waybills.id, events)));
+    for (const a of answers) expect(a.body).toMatchObject({ accepted: 400, duplicates: 0 });
+
+    const rows = await eventually(
+      async () => {
+        const r = await db.sh.rows<{ event_id: string; provider_seq: string | number }>(sql`
+          select event_id, provider_seq from exchange.subscription_events where subscription_id = ${id} order by seq`);
+        return r.length >= 1200 ? r : undefined;
+      },
+      15_000,
+      '1200 events at 上海',
+    );
+    expect(rows).toHaveLength(1200);
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(1200);
+    // read in the order the provider's stream holds them, although batches travel while others settle
+    const seqs = rows.map((r) => Number(r.provider_seq));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    // more than one batch (1000 events at most), each on record at both sides, with the same hash
+    const records = await eventually(
+      async () => {
+        const zjEv = (await auditEventsIn(nc.zj, 'zj')).events.filter(
+          (e) => e.requestId === id && e.kind === 'exchange.subscribe.delivered',
+        );
+        const shEv = (await auditEventsIn(nc.sh, 'sh')).events.filter(
+          (e) => e.requestId === id && e.kind === 'exchange.subscribe.received',
+        );
+        return zjEv.length >= 2 && zjEv.length === shEv.length ? { zjEv, shEv } : undefined;
+      },
+      10_000,
+      'the records of every batch',
+    );
+    expect(records.shEv.map((e) => e.payloadHash).sort()).toEqual(records.zjEv.map((e) => e.payloadHash).sort());
+  });
+
   it('the publisher’s trace goes on through the feed stream to the delivery, the requester and both audit trails', async () => {
     const res = await subscribe({ resourceId: waybills.id, purpose, grantId: grants.subscribe });
     expect(res.status).toBe(201);

@@ -171,14 +171,12 @@ export class SubscriptionRepo implements SubscriptionStore {
     at: string,
     within: (outcome: { stored: number; duplicates: number }) => Promise<void>,
   ): Promise<ReceiveOutcome> {
-    const batch = JSON.stringify(
-      events.map((e) => ({
-        event_id: e.eventId,
-        provider_seq: e.providerSeq,
-        fields: e.fields,
-        published_at: e.publishedAt || null,
-      })),
-    );
+    // one array per column, each a single parameter: one statement whatever the batch size, and
+    // the fields stay the JSON text they are read back as (migrations/0006)
+    const eventIds = events.map((e) => e.eventId);
+    const seqs = events.map((e) => e.providerSeq);
+    const fields = events.map((e) => JSON.stringify(e.fields));
+    const publishedAt = events.map((e) => e.publishedAt || null);
     return this.h.db.transaction(async (tx) => {
       // the lock orders this subscription's batches: seq order is commit order for its readers
       const locked = (await tx.execute(sql`
@@ -194,9 +192,10 @@ export class SubscriptionRepo implements SubscriptionStore {
         inserted = (await tx.execute(sql`
           insert into exchange.subscription_events
             (subscription_id, event_id, provider_seq, fields, published_at, received_at)
-          select ${id}, e.doc->>'event_id', (e.doc->>'provider_seq')::bigint, e.doc->'fields',
-                 (e.doc->>'published_at')::timestamptz, ${at}
-          from jsonb_array_elements(${batch}::jsonb) with ordinality as e(doc, ord)
+          select ${id}, e.event_id, e.provider_seq, e.fields, e.published_at::timestamptz, ${at}
+          from unnest(${sql.param(eventIds)}::text[], ${sql.param(seqs)}::bigint[], ${sql.param(fields)}::text[],
+                      ${sql.param(publishedAt)}::text[])
+               with ordinality as e(event_id, provider_seq, fields, published_at, ord)
           order by e.ord
           on conflict (subscription_id, event_id) do nothing
           returning event_id`)) as unknown as Exec;

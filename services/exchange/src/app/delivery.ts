@@ -4,7 +4,12 @@
  * requester province, and acknowledge JetStream only after the requester confirmed and the delivery
  * is audited. At least once: a batch that was not confirmed is sent again, and the requester stores
  * each event once. A refusal ends the subscription for good and the requester is told.
+ *
+ * Pipelined, in order: once the requester confirmed a batch, its audit record and acknowledgement
+ * go on while the next batch is pulled and sent; a batch is acknowledged only after the one before
+ * it, and at most one batch is being settled while the next travels.
  */
+import { type Context, context } from '@opentelemetry/api';
 import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { type AppError, asAppError } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
@@ -147,6 +152,15 @@ export async function settleEnd(ctx: DeliveryContext, sub: Subscription, tell: b
   }
 }
 
+/** A batch the requester confirmed, to be audited and acknowledged. */
+interface Sent {
+  batchId: string;
+  grantId: string;
+  items: string[];
+  payloadHash: string;
+  trace: Context;
+}
+
 /** One subscription's delivery loop; all changes to the subscription go through `exclusive`. */
 export class Delivery {
   private stopped = false;
@@ -156,6 +170,8 @@ export class Delivery {
   /** bumped by every revocation that may concern this subscription: older decisions are stale */
   private generation = 0;
   private reader: FeedReader | undefined;
+  /** the last confirmed batch's audit record and acknowledgement, still under way */
+  private settling: Promise<void> = Promise.resolve();
 
   constructor(
     private sub: Subscription,
@@ -185,6 +201,7 @@ export class Delivery {
     this.stopped = true;
     this.wake.abort();
     await this.chain.catch(() => undefined);
+    await this.settling;
   }
 
   /** A revocation that may concern this subscription was heard: no decision made before it counts. */
@@ -246,6 +263,17 @@ export class Delivery {
         });
         if (outcome !== 'retry') {
           failures = 0;
+          if (typeof outcome === 'object') {
+            // audited and acknowledged behind the previous batch, while the next one is pulled and sent
+            const previous = this.settling;
+            this.settling = previous
+              // in the span of the attempt that sent it
+              .then(() => context.with(outcome.trace, () => this.settle(batch, outcome)))
+              .catch((err: unknown) =>
+                this.ctx.logger.error({ err, subscriptionId: this.sub.id }, 'settling a delivered batch failed'),
+              );
+            await previous;
+          }
           break;
         }
         failures++;
@@ -253,6 +281,7 @@ export class Delivery {
         await this.pause(retryDelay(failures, this.ctx.settings.retryMinMs, this.ctx.settings.retryMaxMs));
       }
     }
+    await this.settling;
   }
 
   /** A consumer that vanished (e.g. the stream was rebuilt) is made again rather than given up. */
@@ -266,7 +295,7 @@ export class Delivery {
     }
   }
 
-  private async attempt(batch: PulledBatch): Promise<'done' | 'ended' | 'retry'> {
+  private async attempt(batch: PulledBatch): Promise<Sent | 'ended' | 'retry'> {
     if (this.stopped || this.sub.status === 'ended') {
       batch.release();
       return 'ended';
@@ -310,25 +339,50 @@ export class Delivery {
       this.logDeliveryFailure(e, deliver.batchId);
       return 'retry';
     }
-    await this.ctx.audit.publish(
-      auditEvent({
-        ...subscriptionEvent(
-          this.ctx.province,
-          this.sub,
-          'exchange.subscribe.delivered',
-          `${this.sub.id}:${deliver.batchId}:${this.ctx.province}:provider`,
-        ),
-        outcome: 'allow',
-        code: '',
-        grantId,
-        items,
-        payloadHash: sha256Hex(bytes),
-        occurredAt: this.ctx.clock(),
-      }),
-    );
-    // only now: a crash before this line sends the batch again, and the requester dedupes it
-    await batch.ack();
-    return 'done';
+    return { batchId: deliver.batchId, grantId, items, payloadHash: sha256Hex(bytes), trace: context.active() };
+  }
+
+  /**
+   * The provider's record of a batch the requester confirmed, then JetStream's acknowledgement: only
+   * then, so a crash before sends the batch again (the requester stores it once, the audit log
+   * keeps one record per event id). The record is retried until it is written; a delivery stopped
+   * meanwhile leaves the batch unacknowledged, to come again.
+   */
+  private async settle(batch: PulledBatch, sent: Sent): Promise<void> {
+    const record = auditEvent({
+      ...subscriptionEvent(
+        this.ctx.province,
+        this.sub,
+        'exchange.subscribe.delivered',
+        `${this.sub.id}:${sent.batchId}:${this.ctx.province}:provider`,
+      ),
+      outcome: 'allow',
+      code: '',
+      grantId: sent.grantId,
+      items: sent.items,
+      payloadHash: sent.payloadHash,
+      occurredAt: this.ctx.clock(),
+    });
+    for (let failures = 1; ; failures++) {
+      try {
+        await this.ctx.audit.publish(record);
+        break;
+      } catch (err) {
+        this.ctx.logger.warn({ err, subscriptionId: this.sub.id, batch: sent.batchId }, 'delivery not yet audited');
+        if (this.stopped) return;
+        await this.pause(retryDelay(failures, this.ctx.settings.retryMinMs, this.ctx.settings.retryMaxMs));
+        if (this.stopped) return;
+      }
+    }
+    try {
+      await batch.ack();
+    } catch (err) {
+      // not acknowledged: JetStream hands the batch out again, and it is stored and recorded once
+      this.ctx.logger.warn(
+        { err, subscriptionId: this.sub.id, batch: sent.batchId },
+        'delivered batch not acknowledged',
+      );
+    }
   }
 
   private logDeliveryFailure(e: AppError, id: string) {

@@ -130,14 +130,18 @@ export class ProviderFeeds {
       }
     }
     const at = this.clock().toISOString();
-    const records: feedV1.FeedRecord[] = events.map((e) => ({
+    // encoded once: the stream keeps these bytes, and the audit record hashes them
+    const records = events.map((e) => ({
       eventId: e.id,
-      fields: e.fields,
-      publishedAt: at,
-      publisherAgency: by.agency,
+      bytes: feedV1.FeedRecord.encode({
+        eventId: e.id,
+        fields: e.fields,
+        publishedAt: at,
+        publisherAgency: by.agency,
+      }).finish(),
     }));
     const { appended, duplicates } = await this.log.append(resourceId, records);
-    const bytes = records.map((r) => feedV1.FeedRecord.encode(r).finish());
+    const bytes = records.map((r) => r.bytes);
     await this.audit.publish(
       auditEvent({
         eventId: `${requestId}:${this.province}:feed`,
