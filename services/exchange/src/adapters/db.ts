@@ -43,16 +43,19 @@ export class DatasetRepo {
     return this.lookups.submit({ resourceId, key, limit });
   }
 
-  /** Each lookup's records, as `find` would read them one by one, in one statement. */
+  /**
+   * Each lookup's records, as `find` would read them one by one, in one statement. "offset 0" plans
+   * each match on its own: the GIN index on fields finds the few records with the key, then they are
+   * ordered; without it the planner walks the primary key in record_key order and tests every record
+   * of the resource (7 ms a lookup at 10,000 records, not 0.1). No comment inside the statement: a
+   * refused statement is logged by its first 300 characters, which should name the table.
+   */
   private async findMany(batch: Lookup[]): Promise<Fields[][]> {
     const lookups = JSON.stringify(batch.map((l, i) => ({ i, r: l.resourceId, key: l.key, n: l.limit })));
     const rows = await this.h.rows<{ i: number; fields: Fields | string }>(sql`
       select k.i, d.fields
         from jsonb_to_recordset(${lookups}::jsonb) as k(i int, r text, key jsonb, n int)
         cross join lateral (
-          -- "offset 0" plans the match on its own: the GIN index on fields finds the few records
-          -- with the key, then they are ordered; without it the planner walks the primary key in
-          -- record_key order and tests every record of the resource (7 ms at 10,000 records, not 0.1)
           select m.fields, m.record_key from (
             select fields, record_key from exchange.dataset_records
              where resource_id = k.r and fields @> k.key
