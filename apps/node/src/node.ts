@@ -8,15 +8,7 @@ import type { JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAudit } from '@yrd/audit';
-import {
-  anchorsFrom,
-  currentKeys,
-  loadProvinceKey,
-  type TokenVerifier,
-  type TrustAnchors,
-  type TrustList,
-  TokenVerifier as Verifier,
-} from '@yrd/auth';
+import type { TokenVerifier, TrustAnchors, TrustList } from '@yrd/auth';
 import { startCatalog } from '@yrd/catalog';
 import type { SecretResolver } from '@yrd/config';
 import { startConsent } from '@yrd/consent';
@@ -27,9 +19,8 @@ import type { Logger } from '@yrd/logger';
 import { connectProvince, type NatsConnection, type NatsCredentials } from '@yrd/nats';
 import { defaultPorts, type Province, type ServiceName, type SubjectKeyring, SubjectRefs } from '@yrd/region';
 import type { RunningService, ServiceDeps } from '@yrd/runtime';
-import { seedsFor, users as seedUsers } from '@yrd/seeds';
 import { metricsRegistry } from '@yrd/telemetry';
-import { seedToResource } from './seed-mapping.js';
+import { agencyNames, catalogSeed, consentSeed, devUsers, exchangeDatasets, provinceIdentity } from './compose.js';
 
 export interface ProvinceNodeConfig {
   province: Province;
@@ -94,19 +85,12 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     'file' in cfg.privateKey
       ? (JSON.parse(readFileSync(cfg.privateKey.file, 'utf8')) as JsonWebKey)
       : cfg.privateKey.jwk;
-  const key = loadProvinceKey(province, privateJwk);
-  const anchors: TrustAnchors =
-    'format' in cfg.trust
-      ? (cfg.trust as TrustAnchors)
-      : anchorsFrom(cfg.trust as TrustList, '1970-01-01T00:00:00.000Z');
   // tokens are signed with each province's current key
-  const trust = currentKeys(anchors, clock());
-  const verifier = new Verifier(trust, province);
+  const { key, anchors, trust, verifier } = provinceIdentity(province, cfg.trust, privateJwk, clock());
   const subjectRefs = new SubjectRefs(cfg.subjectKeys);
   const defaults = defaultPorts(province);
   const random = cfg.ports === 'random';
   const port = (p: number) => (random ? 0 : p);
-  const seeds = seedsFor(province);
 
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -169,55 +153,27 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     // configured, the edge's own origin (known before it listens unless its port is chosen then)
     let publicBaseUrl = cfg.publicBaseUrl ?? (random ? '' : `http://127.0.0.1:${defaults.edge}`);
 
-    const agencyNames = new Map(seeds.agencies.map((a) => [a.creditCode, a.name]));
-    const now = clock().toISOString();
+    const agencies = agencyNames(province);
     const catalog = await startCatalog(await depsFor('catalog'), {
-      agencies: { nameOf: (c) => agencyNames.get(c) },
+      agencies: { nameOf: (c) => agencies.get(c) },
       publicBaseUrl: () => publicBaseUrl,
-      ...(cfg.seed
-        ? { seed: seeds.resources.map((r) => seedToResource(r, agencyNames.get(r.providerCreditCode) ?? '', now)) }
-        : {}),
+      ...(cfg.seed ? { seed: catalogSeed(province, clock().toISOString()) } : {}),
     });
     cleanups.push(() => catalog.stop());
     grpcAddress.catalog = `127.0.0.1:${catalog.grpcPort}`;
 
     const consent = await startConsent(await depsFor('consent'), {
       trust,
-      ...(cfg.seed
-        ? {
-            // the seed's id is a label; the issuing province assigns its own
-            seedConsents: seeds.consents.map(({ id: _label, subject, ...input }) => {
-              const user = seeds.users.find((u) => u.id === subject);
-              return {
-                // the same reference the subject's token carries and a provider computes from the query key
-                subject: {
-                  sub: subject,
-                  name: user?.name ?? '',
-                  ...(user?.idNumber ? { subjectRef: subjectRefs.ofIdNumber(user.idNumber).ref } : {}),
-                },
-                ...input,
-              };
-            }),
-          }
-        : {}),
+      ...(cfg.seed ? { seedConsents: consentSeed(province, subjectRefs) } : {}),
     });
     cleanups.push(() => consent.stop());
     grpcAddress.consent = `127.0.0.1:${consent.grpcPort}`;
 
-    const keyItemsOf = new Map(seeds.resources.map((r) => [r.id, r.keyItems]));
     const exchange = await startExchange(await depsFor('exchange'), {
       // consent runs in this process: its Authorize is a function call, not a gRPC hop
       policy: consent.app.authorization,
       ...(cfg.exchangeSources ? { sources: cfg.exchangeSources } : {}),
-      ...(cfg.seed
-        ? {
-            datasets: seeds.datasets.map((d) => ({
-              resourceId: d.resourceId,
-              keyItems: keyItemsOf.get(d.resourceId) ?? [],
-              records: d.records,
-            })),
-          }
-        : {}),
+      ...(cfg.seed ? { datasets: exchangeDatasets(province) } : {}),
     });
     cleanups.push(() => exchange.stop());
     grpcAddress.exchange = `127.0.0.1:${exchange.grpcPort}`;
@@ -241,21 +197,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
       >,
       // the services run in this process: the edge hands them their requests, no HTTP hop
       local: Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.dispatch])),
-      ...(cfg.devMode
-        ? {
-            // every seed user is listed; a token is issued only by the user's own province
-            devUsers: seedUsers.map((u) => ({
-              id: u.id,
-              name: u.name,
-              agency: u.agency,
-              province: u.province,
-              roles: u.roles,
-              kind: u.kind ?? 'government',
-              // the province knows who its residents are (real-name login); tokens carry the hash
-              ...(u.idNumber ? { subjectRef: subjectRefs.ofIdNumber(u.idNumber).ref } : {}),
-            })),
-          }
-        : {}),
+      ...(cfg.devMode ? { devUsers: devUsers(subjectRefs) } : {}),
       ...(cfg.publicBaseUrl ? { publicBaseUrl: cfg.publicBaseUrl } : {}),
       port: port(defaults.edge),
       adminPort: port(defaults.admin.edge),

@@ -1,0 +1,324 @@
+/**
+ * One province node as five processes (`service.ts <name>`): the four services and the edge, each
+ * spawned with its own environment — its own PGlite folder, the province's NATS account on a real
+ * nats-server, its keys from files, its siblings' addresses. Through the edge (forwarding over HTTP,
+ * dev mode for a token): a catalogue search, and a call to each other service, one of which (the
+ * exchange's source check) asks the catalogue over gRPC. A service stopped with SIGTERM exits 0 and,
+ * started again on its data without the seeds, is answered through the edge again. Every process stops
+ * on SIGTERM with status 0. A wrong configuration stops a process with status 78, naming each variable.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TrustList } from '@yrd/auth';
+import { type RunningNats, startNatsServer } from '@yrd/nats';
+import { checkHealth } from '@yrd/proto';
+import { generateSubjectKeyring, provinces } from '@yrd/region';
+import { seedsFor } from '@yrd/seeds';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProvinceProcesses, startProvinceProcesses } from './province-processes.js';
+import { generateRegionKeys } from './region.js';
+import { type ProcessName, parseServiceConfig, serviceVariables } from './service-config.js';
+
+const province = 'sh';
+const entry = seedsFor(province).resources[0];
+/** the catalogue serves on for this long after SIGTERM (the others stop taking requests at once) */
+const catalogGraceMs = 2000;
+
+async function until<T>(check: () => Promise<T | undefined>, what: string, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('one configuration schema per service', () => {
+  let dir = '';
+  const keys = generateRegionKeys();
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content, { mode: 0o600 });
+    return path;
+  };
+  const trustFile = () =>
+    file('trust.json', JSON.stringify(Object.fromEntries(provinces.map((p) => [p, keys[p].publicJwk]))));
+  /** a consent service's environment, its files written */
+  const consentEnv = (trust: string) => ({
+    YRD_PROVINCE: 'sh',
+    YRD_PROVINCE_KEY_FILE: file('sh.jwk', JSON.stringify(keys.sh.privateJwk)),
+    YRD_TRUST_LIST_FILE: trust,
+    YRD_SUBJECT_KEYS_FILE: file('subject-keys.json', JSON.stringify(generateSubjectKeyring())),
+    YRD_NATS_URL: 'nats://nats.yrd-sh.svc:4222',
+    YRD_NATS_USER: 'sh',
+    YRD_NATS_PASSWORD_FILE: file('nats-password', ' s3cret\n'),
+    YRD_DATA_DIR: join(dir, 'consent'),
+    YRD_CATALOG_GRPC: 'catalog.yrd-sh.svc:7315',
+  });
+  let trust = '';
+  let consent: ReturnType<typeof consentEnv>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'yrd-service-config-'));
+    trust = trustFile();
+    consent = consentEnv(trust);
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const refusal = (name: ProcessName, env: Record<string, string>) => {
+    try {
+      parseServiceConfig(name, env);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error('the configuration was accepted');
+  };
+
+  it('reads a service’s variables and the files they name; ports default to the province’s', () => {
+    const c = parseServiceConfig('consent', consent);
+    expect(c).toMatchObject({
+      YRD_PROVINCE: 'sh',
+      YRD_NATS_PASSWORD_FILE: 's3cret',
+      YRD_CATALOG_GRPC: 'catalog.yrd-sh.svc:7315',
+      YRD_SEED: false,
+      YRD_DATABASE_POOL_SIZE: 4,
+    });
+    expect(c.YRD_HTTP_PORT).toBeUndefined();
+    expect(c.YRD_PROVINCE_KEY_FILE.jwk).toEqual(keys.sh.privateJwk);
+    expect(parseServiceConfig('consent', { ...consent, YRD_CATALOG_GRPC: '[::1]:7315' }).YRD_CATALOG_GRPC).toBe(
+      '[::1]:7315',
+    );
+  });
+
+  it.each([
+    ['another province’s key', { YRD_PROVINCE: 'zj' }, /^ {2}YRD_PROVINCE_KEY_FILE: .*not zj's in the trust list/m],
+    ['two passwords', { YRD_NATS_PASSWORD: 'x' }, /^ {2}YRD_NATS_PASSWORD_FILE: .*not both/m],
+    ['two databases', { YRD_DATABASE_URL: 'postgres://db/yrd_sh' }, /^ {2}YRD_DATA_DIR: .*not both/m],
+    ['a database that is not PostgreSQL', { YRD_DATABASE_URL: 'mysql://db/yrd' }, /^ {2}YRD_DATABASE_URL: .*postgres/m],
+    ['a gRPC address without a port', { YRD_CATALOG_GRPC: 'catalog' }, /^ {2}YRD_CATALOG_GRPC: .*host:port/m],
+    ['a pool of none', { YRD_DATABASE_POOL_SIZE: '0' }, /^ {2}YRD_DATABASE_POOL_SIZE: .*at least 1/m],
+  ])('refuses %s, naming the variable', (_what, change, message) => {
+    expect(refusal('consent', { ...consent, ...change })).toMatch(message);
+  });
+
+  it('never quotes a private key file it cannot read as a key', () => {
+    const said = refusal('consent', { ...consent, YRD_PROVINCE_KEY_FILE: file('bad.jwk', '{"d":"SECRET-PART"') });
+    expect(said).toMatch(/^ {2}YRD_PROVINCE_KEY_FILE: 私钥无效 not a valid private key/m);
+    expect(said).not.toContain('SECRET-PART');
+  });
+
+  it('asks the catalogue for its public base URL, and refuses dev mode at the edge in production', () => {
+    const { YRD_CATALOG_GRPC: _catalog, ...catalog } = consent;
+    expect(refusal('catalog', catalog)).toMatch(/^ {2}YRD_PUBLIC_BASE_URL: 未设置 not set/m);
+    const edge = {
+      YRD_PROVINCE: 'sh',
+      YRD_PROVINCE_KEY_FILE: consent.YRD_PROVINCE_KEY_FILE,
+      YRD_TRUST_LIST_FILE: trust,
+      YRD_CATALOG_URL: 'http://catalog:7311',
+      YRD_CONSENT_URL: 'http://consent:7312',
+      YRD_EXCHANGE_URL: 'http://exchange:7313',
+      YRD_AUDIT_URL: 'http://audit:7314',
+    };
+    expect(parseServiceConfig('edge', edge).YRD_DEV_MODE).toBe(false);
+    const said = refusal('edge', { ...edge, YRD_DEV_MODE: 'true', NODE_ENV: 'production' });
+    expect(said).toMatch(/^ {2}YRD_DEV_MODE: .*NODE_ENV=production/m);
+    expect(said).toMatch(/^ {2}YRD_SUBJECT_KEYS_FILE: .*dev mode/m);
+  });
+});
+
+describe('a province node as five processes', () => {
+  let dir: string;
+  let nats: RunningNats;
+  let node: ProvinceProcesses;
+
+  const api = async (method: string, path: string, token?: string, body?: unknown) => {
+    const res = await fetch(`${node.edgeUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  const token = async (user: string) => {
+    const r = await api('POST', '/api/auth/v1/dev-token', undefined, { user });
+    expect(r.status).toBe(200);
+    return r.body.token as string;
+  };
+  const search = (t: string) =>
+    api('GET', `/api/catalog/v1/resources?q=${encodeURIComponent(entry?.name ?? '')}&pageSize=5`, t);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'yrd-services-'));
+    nats = await startNatsServer({ dir: join(dir, 'nats') });
+    const keys = generateRegionKeys();
+    node = await startProvinceProcesses({
+      province,
+      dir: join(dir, province),
+      nats: { url: nats.url, credentials: nats.credentials[province] },
+      privateJwk: keys[province].privateJwk,
+      trustList: Object.fromEntries(provinces.map((p) => [p, keys[p].publicJwk])) as TrustList,
+      subjectKeys: generateSubjectKeyring(),
+      env: {
+        all: { YRD_STOP_TIMEOUT_MS: '8000' },
+        catalog: { YRD_STOP_GRACE_MS: String(catalogGraceMs) },
+        // one service is given its NATS password in the environment, the others in a file
+        consent: { YRD_NATS_PASSWORD: nats.credentials[province].pass, YRD_NATS_PASSWORD_FILE: '' },
+      },
+    });
+    await node.healthy(90_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    // whatever a failed test left running
+    await node?.kill();
+    await nats?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('each service is healthy on its own: /healthz over HTTP, the standard gRPC health check', async () => {
+    const health = await api('GET', '/healthz');
+    expect(health.body).toMatchObject({
+      status: 'ok',
+      province,
+      services: { catalog: 'ok', consent: 'ok', exchange: 'ok', audit: 'ok' },
+    });
+    for (const name of ['catalog', 'consent', 'exchange', 'audit'] as const) {
+      const { http, grpc, admin } = node.ports[name];
+      const own = await fetch(`http://127.0.0.1:${http}/healthz`);
+      expect(own.status).toBe(200);
+      expect(await own.json()).toMatchObject({ status: 'ok', service: name, province, nats: 'connected' });
+      expect(await checkHealth(`127.0.0.1:${grpc}`)).toBe('SERVING');
+      // each serves its own metrics on its admin port
+      expect((await fetch(`http://127.0.0.1:${admin}/metrics`)).status).toBe(200);
+    }
+  });
+
+  it('the edge forwards over HTTP to each service; the exchange asks the catalogue over gRPC', async () => {
+    const requester = await token('sh-dsj-requester');
+    const found = await search(requester);
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((i: { id: string }) => i.id)).toContain(entry?.id);
+
+    const applications = await api('GET', '/api/consent/v1/outgoing-applications', requester);
+    expect(applications.status).toBe(200);
+    expect(applications.body).toMatchObject({ applications: [], total: 0 });
+
+    // the source check looks the entry up in the catalogue process (gRPC), no cross-province exchange
+    const admin = await token('sh-admin');
+    const source = await api('DELETE', `/api/exchange/v1/sources/${entry?.id}`, admin);
+    expect(source.status).toBe(200);
+    // the providing agency came from the catalogue's entry
+    expect(source.body).toMatchObject({
+      resourceId: entry?.id,
+      kind: 'embedded',
+      providerCode: entry?.providerCreditCode,
+    });
+    const missing = await api('DELETE', '/api/exchange/v1/sources/sh.310000-DSJ-99999', admin);
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('EXCHANGE.RESOURCE_NOT_FOUND');
+
+    const trustList = await api('GET', '/api/audit/v1/trust-list');
+    expect(trustList.status).toBe(200);
+    expect(Object.keys(trustList.body.provinces).sort()).toEqual([...provinces].sort());
+  });
+
+  it('a service stopped with SIGTERM exits 0; started again on its data, the edge answers again', async () => {
+    const requester = await token('sh-dsj-requester');
+    const before = await search(requester);
+    // searches sent straight to the catalogue as it is told to stop: within its grace period it
+    // answers every one (without one, those not yet read as the listener closes are reset)
+    const direct = `http://127.0.0.1:${node.ports.catalog.http}/api/catalog/v1/resources?q=${encodeURIComponent(entry?.name ?? '')}`;
+    const burst = Array.from({ length: 40 }, () =>
+      fetch(direct, { headers: { authorization: `Bearer ${requester}` } }).then(
+        async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        },
+        (err: Error & { cause?: { code?: string } }) => err.cause?.code ?? err.message,
+      ),
+    );
+    await Promise.race(burst);
+    const stopped = await node.terminate('catalog', catalogGraceMs + 10_000);
+    expect(stopped).toMatchObject({ code: 0, signal: null });
+    expect(stopped.ms).toBeGreaterThanOrEqual(catalogGraceMs);
+    expect(stopped.ms).toBeLessThan(catalogGraceMs + 8000);
+    expect(await Promise.all(burst)).toEqual(burst.map(() => 200));
+
+    const down = await search(requester);
+    expect(down.status).toBe(503);
+    expect(down.body.code).toBe('HTTP.UPSTREAM_UNAVAILABLE');
+    // the exchange, which asks the catalogue over gRPC, says so too
+    const admin = await token('sh-admin');
+    const sourceDown = await api('DELETE', `/api/exchange/v1/sources/${entry?.id}`, admin);
+    expect(sourceDown.status).toBe(503);
+    expect(sourceDown.body.code).toBe('EXCHANGE.CATALOG_UNAVAILABLE');
+
+    // without the seeds: what it finds, it kept
+    node.start('catalog', { YRD_SEED: 'false' });
+    const again = await until(
+      async () => {
+        const r = await search(requester);
+        return r.status === 200 ? r : undefined;
+      },
+      'the catalogue answering through the edge again',
+      30_000,
+    );
+    expect(again.body.total).toBe(before.body.total);
+    expect(again.body.items.map((i: { id: string }) => i.id)).toContain(entry?.id);
+    // the exchange's gRPC client finds the catalogue where it was (once its reconnect backoff is over)
+    await until(
+      async () =>
+        (await api('DELETE', `/api/exchange/v1/sources/${entry?.id}`, admin)).status === 200 ? true : undefined,
+      'the exchange reaching the catalogue over gRPC again',
+      20_000,
+    );
+  });
+
+  it('every process stops on SIGTERM with status 0 within seconds', async () => {
+    const exits = await node.stop(catalogGraceMs + 10_000);
+    for (const [name, exit] of Object.entries(exits) as [ProcessName, (typeof exits)[ProcessName]][]) {
+      const said = node.processes.get(name)?.output().slice(-2000);
+      expect(exit, `${name}: ${said}`).toMatchObject({ code: 0, signal: null });
+      expect(exit.ms).toBeLessThan((name === 'catalog' ? catalogGraceMs : 0) + 8000);
+    }
+  });
+
+  it('refuses a wrong or missing value with status 78, naming each variable', async () => {
+    const p = node.start('exchange', {
+      YRD_CONSENT_GRPC: 'consent without a port',
+      YRD_NATS_URL: '',
+      YRD_DATABASE_URL: 'postgres://127.0.0.1/yrd_sh',
+      YRD_PROVINCE_KEY_FILE: join(dir, 'no-such.jwk'),
+    });
+    const { code } = await p.exited;
+    const said = p.output();
+    expect(code).toBe(78);
+    expect(said).toContain('invalid configuration');
+    for (const variable of ['YRD_CONSENT_GRPC', 'YRD_NATS_URL', 'YRD_DATA_DIR', 'YRD_PROVINCE_KEY_FILE'])
+      expect(said).toMatch(new RegExp(`^  ${variable}: .*[\\u4e00-\\u9fff].* [a-z]`, 'm'));
+    expect(said).not.toContain('YRD_CATALOG_GRPC');
+
+    const unknown = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(import.meta.dirname, 'service.ts'), 'gateway'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    expect(await new Promise((done) => unknown.once('exit', done))).toBe(64);
+    expect(serviceVariables('edge')).not.toContain('YRD_NATS_URL');
+    expect(serviceVariables('catalog')).toContain('YRD_PUBLIC_BASE_URL');
+  });
+});
