@@ -146,9 +146,8 @@ describe('the console in a browser', () => {
       initial.gzipBytes,
       `initial JS gzipped, by file: ${initial.files.map((f) => `${f.file} ${(f.gzipBytes / 1024).toFixed(1)} KB`).join(', ')}`,
     ).toBeLessThanOrEqual(300 * 1024);
-    // the issue's target is 1.5 s, which the best visit meets on this 2-core machine when it is quiet
-    // (README, The console); a visit here varies by ±20 % with what else runs, so the bound is a
-    // guard against getting worse, not the target
-    expect(usableMs).toBeLessThan(2000);
+    // the issue's target: 1.5 s. The best visit takes 0.56–0.68 s in CI with the suite beside it
+    // (README, The console); a visit varies by ±20 % with what else runs, well inside the bound
+    expect(usableMs).toBeLessThan(1500);
   });
 });
