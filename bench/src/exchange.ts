@@ -30,7 +30,7 @@ import { subjects } from '@yrd/nats';
 import { generateRegionSecrets } from '@yrd/node';
 import { type Province, provinces } from '@yrd/region';
 import { users } from '@yrd/seeds';
-import pg from 'pg';
+import { freshDatabases } from './databases.js';
 import { bookingResource, bookings, licenceResource, licences } from './dataset.js';
 import { Child, cpuMicros } from './ipc.js';
 import { json, purpose } from './journey.js';
@@ -80,21 +80,6 @@ interface Row extends LoadStats {
   pgCpuUs: number;
   /** bytes the region logged per request */
   logBytes: number;
-}
-
-async function freshDatabases(template: string, names: string[]) {
-  const admin = new pg.Client({ connectionString: template.replace(/\/[^/]*$/, '/postgres') });
-  await admin.connect();
-  try {
-    for (const p of names) {
-      const name = new URL(template.replaceAll('{province}', p)).pathname.slice(1);
-      if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`);
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.query(`create database ${name}`);
-    }
-  } finally {
-    await admin.end();
-  }
 }
 
 /** CPU of each PostgreSQL backend serving this run's databases (a backend's command line names its database). */

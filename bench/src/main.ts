@@ -7,8 +7,8 @@ import { connectProvince, subjects } from '@yrd/nats';
 import { startRegion } from '@yrd/node';
 import { type Province, provinces } from '@yrd/region';
 import { demoBookingNo } from '@yrd/seeds';
-import pg from 'pg';
 import { Agent, setGlobalDispatcher } from 'undici';
+import { freshDatabases } from './databases.js';
 import { booking, bookingGrant, json, purpose } from './journey.js';
 import { type LoadResult, runLoad } from './load.js';
 import { startRegionProcesses } from './processes.js';
@@ -32,22 +32,6 @@ const _resultsFile = resolve(import.meta.dirname, '../RESULTS.md');
 setGlobalDispatcher(new Agent({ connections: concurrency * 2, keepAliveTimeout: 30_000 }));
 
 let storage = 'embedded PGlite';
-
-/** One database per province, dropped and made anew so every run starts from the seeds. */
-async function freshDatabases(template: string) {
-  const admin = new pg.Client({ connectionString: template.replace(/\/[^/]*$/, '/postgres') });
-  await admin.connect();
-  try {
-    for (const p of provinces) {
-      const name = new URL(template.replaceAll('{province}', p)).pathname.slice(1);
-      if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`);
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.query(`create database ${name}`);
-    }
-  } finally {
-    await admin.end();
-  }
-}
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'yrd-bench-'));
