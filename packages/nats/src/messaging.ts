@@ -201,7 +201,9 @@ export async function request(
       }
       if (h?.hasError) {
         // a status reply from the server itself (e.g. 503 no responders)
-        throw unavailable(opts.unavailableCode, `no answer on ${subject}: ${h.description}`);
+        throw unavailable(opts.unavailableCode, `无人应答 no answer on ${subject} (${h.code})`, {
+          cause: new Error(h.description),
+        });
       }
       return reply.data;
     },
@@ -218,9 +220,8 @@ function mapRequestError(err: unknown, subject: string, code: string): AppError 
   if (err instanceof TimeoutError || (err instanceof RequestError && err.cause instanceof TimeoutError)) {
     return unavailable(code, `应答超时 timed out waiting on ${subject}`, { cause: err });
   }
-  return unavailable(code, `request on ${subject} failed: ${err instanceof Error ? err.message : String(err)}`, {
-    cause: err,
-  });
+  // the client library's own message may name servers and sockets: the log has it through `cause`
+  return unavailable(code, `请求失败，请稍后重试 the request on ${subject} failed; retry later`, { cause: err });
 }
 
 export interface ConsumerLagTarget {

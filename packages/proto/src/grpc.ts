@@ -165,15 +165,17 @@ export function call<Req, Res>(
             );
           }
           const kind = kindForGrpc(err.code);
+          // the transport's own words (an address, a socket error) are for the log, through `cause`:
+          // the caller is told which call failed, not where the server lives
           reject(
-            new AppError(
-              kind === 'internal' ? 'internal' : 'unavailable',
-              kind === 'internal' ? 'INTERNAL' : opts.unavailableCode,
-              err.details || err.message,
-              {
-                cause: err,
-              },
-            ),
+            kind === 'internal'
+              ? new AppError('internal', 'INTERNAL', `${opts.name} failed`, { cause: err })
+              : new AppError(
+                  'unavailable',
+                  opts.unavailableCode,
+                  `依赖的服务暂不可用，请稍后重试 a service this one depends on is unavailable (${opts.name}); retry later`,
+                  { cause: err },
+                ),
           );
         });
       });

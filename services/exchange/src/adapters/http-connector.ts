@@ -139,7 +139,12 @@ export class HttpConnector implements SourceConnector {
     try {
       return await this.call(s, q, logCtx);
     } catch (err) {
-      const e = err instanceof AppError ? err : unavailable(SOURCE_UNAVAILABLE, String(err), { cause: err });
+      const e =
+        err instanceof AppError
+          ? err
+          : unavailable(SOURCE_UNAVAILABLE, "提供单位系统无法连接 the provider agency's system could not be reached", {
+              cause: err,
+            });
       this.opts.logger.warn(
         { ...logCtx, code: e.code, ms: Math.round(performance.now() - t0), err: e.cause ?? e.message },
         'provider agency system call failed',
