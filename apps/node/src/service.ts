@@ -70,6 +70,12 @@ const { YRD_STOP_GRACE_MS: graceMs, YRD_STOP_TIMEOUT_MS: stopTimeoutMs } = confi
 let stopping = false;
 async function stop(signal: NodeJS.Signals) {
   logger.info({ signal, graceMs }, 'stopping: serving through the grace period, then intake, in-flight, NATS, storage');
+  // readiness turns 503 at once, so what routes here learns it should stop sending during the grace
+  // (a start that failed is reported where it is awaited below)
+  await started.then(
+    (p) => p.drain(),
+    () => undefined,
+  );
   if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
   const deadline = setTimeout(() => {
     logger.error({ stopTimeoutMs }, `停止超时 did not stop within ${stopTimeoutMs} ms`);

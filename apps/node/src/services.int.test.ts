@@ -196,9 +196,12 @@ describe('a province node as five processes', () => {
     });
     for (const name of ['catalog', 'consent', 'exchange', 'audit'] as const) {
       const { http, grpc, admin } = node.ports[name];
-      const own = await fetch(`http://127.0.0.1:${http}/healthz`);
-      expect(own.status).toBe(200);
-      expect(await own.json()).toMatchObject({ status: 'ok', service: name, province, nats: 'connected' });
+      for (const probe of ['/healthz', '/readyz']) {
+        const own = await fetch(`http://127.0.0.1:${http}${probe}`);
+        expect(own.status).toBe(200);
+        expect(await own.json()).toMatchObject({ status: 'ok', service: name, province, nats: 'connected' });
+      }
+      expect(await (await fetch(`http://127.0.0.1:${http}/livez`)).json()).toEqual({ status: 'ok', service: name });
       expect(await checkHealth(`127.0.0.1:${grpc}`)).toBe('SERVING');
       // each serves its own metrics on its admin port
       expect((await fetch(`http://127.0.0.1:${admin}/metrics`)).status).toBe(200);
@@ -250,7 +253,29 @@ describe('a province node as five processes', () => {
       ),
     );
     await Promise.race(burst);
-    const stopped = await node.terminate('catalog', catalogGraceMs + 10_000);
+    const catalogUrl = `http://127.0.0.1:${node.ports.catalog.http}`;
+    expect((await fetch(`${catalogUrl}/readyz`)).status).toBe(200);
+    const stopping = node.terminate('catalog', catalogGraceMs + 10_000);
+    // within the grace period: not ready (a load balancer stops sending), alive, and every answer
+    // closes its connection so kept-alive clients reconnect elsewhere rather than being reset
+    const draining = await until(
+      async () => {
+        const r = await fetch(`${catalogUrl}/readyz`);
+        return r.status === 503 ? r : undefined;
+      },
+      'the catalogue saying it is draining',
+      catalogGraceMs,
+    );
+    expect(await draining.json()).toMatchObject({ code: 'NODE.DRAINING', service: 'catalog' });
+    expect(draining.headers.get('connection')).toBe('close');
+    const live = await fetch(`${catalogUrl}/livez`);
+    expect(live.status).toBe(200);
+    const served = await fetch(direct, { headers: { authorization: `Bearer ${requester}` } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('connection')).toBe('close');
+    await served.arrayBuffer();
+    expect(await checkHealth(`127.0.0.1:${node.ports.catalog.grpc}`)).toBe('NOT_SERVING');
+    const stopped = await stopping;
     expect(stopped).toMatchObject({ code: 0, signal: null });
     expect(stopped.ms).toBeGreaterThanOrEqual(catalogGraceMs);
     expect(stopped.ms).toBeLessThan(catalogGraceMs + 8000);

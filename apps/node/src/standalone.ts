@@ -29,6 +29,8 @@ export interface StandaloneProcess {
   grpcPort?: number;
   /** the admin listener (GET /metrics) */
   adminUrl: string;
+  /** stopping begins: readiness 503 NODE.DRAINING and connections closed after each answer, still serving */
+  drain(): void;
   /** graceful: intake first, then background work, NATS, the database */
   stop(): Promise<void>;
 }
@@ -175,7 +177,7 @@ async function startStandaloneService(
     throw err;
   }
   const r = running as RunningService;
-  return { name, url: r.httpUrl, grpcPort: r.grpcPort, adminUrl: r.adminUrl, stop: release };
+  return { name, url: r.httpUrl, grpcPort: r.grpcPort, adminUrl: r.adminUrl, drain: () => r.drain(), stop: release };
 }
 
 async function startStandaloneEdge(config: ServiceConfig<'edge'>, ctx: StandaloneContext): Promise<StandaloneProcess> {
@@ -211,7 +213,7 @@ async function startStandaloneEdge(config: ServiceConfig<'edge'>, ctx: Standalon
     adminPort: config.YRD_ADMIN_PORT ?? defaults.admin.edge,
     metrics: metricsRegistry({ province, service: 'edge' }),
   });
-  return { name: 'edge', url: edge.url, adminUrl: edge.adminUrl, stop: () => edge.stop() };
+  return { name: 'edge', url: edge.url, adminUrl: edge.adminUrl, drain: edge.drain, stop: () => edge.stop() };
 }
 
 function closeNats(nc: NatsConnection): Promise<void> {

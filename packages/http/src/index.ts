@@ -120,6 +120,22 @@ export function routeLabel(req: FastifyRequest): string {
 
 export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
 
+const drainingApps = new WeakSet<object>();
+
+/**
+ * The process is stopping (SIGTERM, within its grace period): it still answers, but readiness says
+ * 503 so whatever routes to it (a Kubernetes Service, a load balancer, the edge) sends its next
+ * requests elsewhere, and each answer carries `Connection: close` so kept-alive clients reconnect —
+ * to another replica — instead of having their connection reset when the listener closes.
+ */
+export function beginDrain(app: HttpApp): void {
+  drainingApps.add(app);
+}
+
+export function isDraining(app: HttpApp): boolean {
+  return drainingApps.has(app);
+}
+
 export async function buildHttpApp(opts: HttpAppOptions) {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'http' }),
@@ -146,7 +162,7 @@ export async function buildHttpApp(opts: HttpAppOptions) {
   const slot: { metrics?: HttpMetrics } = opts.metrics ? { metrics: httpMetrics(opts.metrics) } : {};
   metricsSlots.set(app, slot);
 
-  const open = new Set(['/healthz', ...(opts.publicRoutes ?? [])]);
+  const open = new Set(['/healthz', '/livez', '/readyz', ...(opts.publicRoutes ?? [])]);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -324,6 +340,14 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     if (e.kind === 'internal' || e.kind === 'unavailable') req.log.error({ err, code: e.code }, 'request failed');
     return sendProblem(reply, e, req);
   });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (drainingApps.has(app)) reply.header('connection', 'close');
+    return payload;
+  });
+  // Liveness: the process answers. It says nothing of the broker or the database, whose outages
+  // readiness (/readyz) reports: restarting a process because its broker is away would not help.
+  app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok', service: opts.service }));
 
   // at the root for the service itself, under its API prefix for callers coming through the edge
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

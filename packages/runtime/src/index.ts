@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProvinceKey, TokenVerifier } from '@yrd/auth';
 import type { DatabaseHandle } from '@yrd/db';
-import { type HttpApp, observeHttp } from '@yrd/http';
+import { beginDrain, type HttpApp, isDraining, observeHttp } from '@yrd/http';
 import type { Logger } from '@yrd/logger';
 import { type BrokerState, brokerState, type NatsConnection, observeNats, onBrokerChange } from '@yrd/nats';
 import { type GrpcServerHandle, type grpc, startGrpcServer } from '@yrd/proto';
@@ -48,6 +48,11 @@ export interface RunningService {
    * (a province node) hands its requests here instead of over a socket. Body unread, answer streamed.
    */
   dispatch: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Stopping begins: still serving, but /readyz and /healthz answer 503 NODE.DRAINING, gRPC health
+   * NOT_SERVING, and every answer closes its connection (packages/http `beginDrain`).
+   */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -97,34 +102,51 @@ export async function runService(opts: ServiceModule & { deps: ServiceDeps }): P
   // A service cut off from its broker can neither audit nor reach the other provinces: it is
   // degraded, answered 503 (problem+json, as every error answer) so the edge's aggregate and any
   // probe see it.
-  opts.http.get('/healthz', { schema: { hide: true } }, async (req, reply) => {
-    const nats = brokerState(deps.nc);
-    const about = { service: opts.name, province: deps.province, nats };
-    const own = nats === 'connected' ? opts.health?.unhealthy() : undefined;
-    if (nats === 'connected' && !own) return { status: 'ok', ...about };
-    reply.status(503).type('application/problem+json');
-    if (own) {
+  //
+  // /readyz is the same question for a probe (Kubernetes' readiness); /livez (packages/http) only
+  // says the process answers.
+  for (const path of ['/healthz', '/readyz']) {
+    opts.http.get(path, { schema: { hide: true } }, async (req, reply) => {
+      const nats = brokerState(deps.nc);
+      const about = { service: opts.name, province: deps.province, nats };
+      const own = nats === 'connected' ? opts.health?.unhealthy() : undefined;
+      const draining = isDraining(opts.http);
+      if (nats === 'connected' && !own && !draining) return { status: 'ok', ...about };
+      reply.status(503).type('application/problem+json');
+      if (draining) {
+        return {
+          type: 'https://yrd.example/problems/node-draining',
+          title: 'NODE.DRAINING',
+          status: 503,
+          code: 'NODE.DRAINING',
+          detail: '服务正在停止，请改用其他实例 stopping: send new requests elsewhere',
+          requestId: req.id,
+          ...about,
+        };
+      }
+      if (own) {
+        return {
+          type: `https://yrd.example/problems/${own.code.toLowerCase().replace(/[._]/g, '-')}`,
+          title: own.code,
+          status: 503,
+          code: own.code,
+          detail: own.detail,
+          requestId: req.id,
+          ...about,
+          ...(own.about ?? {}),
+        };
+      }
       return {
-        type: `https://yrd.example/problems/${own.code.toLowerCase().replace(/[._]/g, '-')}`,
-        title: own.code,
+        type: 'https://yrd.example/problems/node-degraded',
+        title: 'NODE.DEGRADED',
         status: 503,
-        code: own.code,
-        detail: own.detail,
+        code: 'NODE.DEGRADED',
+        detail: `服务降级：消息总线连接${nats === 'closed' ? '已关闭' : '中断'} degraded: the NATS connection is ${nats}`,
         requestId: req.id,
         ...about,
-        ...(own.about ?? {}),
       };
-    }
-    return {
-      type: 'https://yrd.example/problems/node-degraded',
-      title: 'NODE.DEGRADED',
-      status: 503,
-      code: 'NODE.DEGRADED',
-      detail: `服务降级：消息总线连接${nats === 'closed' ? '已关闭' : '中断'} degraded: the NATS connection is ${nats}`,
-      requestId: req.id,
-      ...about,
-    };
-  });
+    });
+  }
   try {
     await opts.http.listen({ host, port: deps.ports.http });
     grpcHandle = await startGrpcServer(opts.registerGrpc, {
@@ -148,7 +170,8 @@ export async function runService(opts: ServiceModule & { deps: ServiceDeps }): P
   const a = admin;
   // the standard gRPC health check follows the broker connection too, as /healthz does
   const serving = (state: BrokerState) => {
-    const status = state === 'connected' && !opts.health?.unhealthy() ? 'SERVING' : 'NOT_SERVING';
+    const status =
+      state === 'connected' && !opts.health?.unhealthy() && !isDraining(opts.http) ? 'SERVING' : 'NOT_SERVING';
     g.health.setStatus('', status);
     for (const n of opts.grpcServiceNames) g.health.setStatus(n, status);
   };
@@ -165,6 +188,10 @@ export async function runService(opts: ServiceModule & { deps: ServiceDeps }): P
     grpcPort: g.port,
     adminUrl: a.url,
     dispatch: (req, res) => opts.http.routing(req, res),
+    drain: () => {
+      beginDrain(opts.http);
+      serving(brokerState(deps.nc));
+    },
     stop: async () => {
       unwatch();
       await opts.http.close();

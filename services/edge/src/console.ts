@@ -41,7 +41,7 @@ export const consoleContentSecurityPolicy = [
 ].join('; ');
 
 /** Paths that belong to the API and its reference, never to the app: unknown ones stay the API's 404 (or 401). */
-const notTheConsole = /^\/(?:api(?:\/|$)|docs(?:\/|$)|healthz$|openapi\.json$|metrics$)/;
+const notTheConsole = /^\/(?:api(?:\/|$)|docs(?:\/|$)|(?:healthz|livez|readyz)$|openapi\.json$|metrics$)/;
 /**
  * A path naming a file (a web file's extension, or a hidden name): missing, it is a 404, not the app —
  * a script asked for and answered with the page would fail in the browser with a confusing MIME error.

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import replyFrom from '@fastify/reply-from';
 import { audiences, signToken } from '@yrd/auth';
 import { forbidden, notFound, unavailable } from '@yrd/errors';
-import { buildHttpApp, problemResponse, publicApiRoutes } from '@yrd/http';
+import { beginDrain, buildHttpApp, isDraining, problemResponse, publicApiRoutes } from '@yrd/http';
 import { context, injectTraceContext, metricsRegistry, serveMetrics, trace } from '@yrd/telemetry';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -45,6 +45,8 @@ export async function startEdge(options: EdgeOptions) {
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
     adminUrl: admin.url,
+    /** stopping begins: /readyz 503, every answer closes its connection; still serving */
+    drain: () => beginDrain(app),
     stop: async () => {
       await app.close();
       await admin.close();
@@ -110,6 +112,22 @@ async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
       return { status: ok ? 'ok' : 'degraded', province: opts.province, services: Object.fromEntries(checks) };
     },
   );
+
+  // Readiness is the edge's own: it can take requests (and answers a service's outage with a 503 of
+  // its own), so a service behind it being down does not take the province's entrance out of rotation.
+  app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
+    if (!isDraining(app)) return { status: 'ok', province: opts.province };
+    reply.status(503).type('application/problem+json');
+    return {
+      type: 'https://yrd.example/problems/node-draining',
+      title: 'NODE.DRAINING',
+      status: 503,
+      code: 'NODE.DRAINING',
+      detail: '服务正在停止，请改用其他实例 stopping: send new requests elsewhere',
+      requestId: req.id,
+      province: opts.province,
+    };
+  });
 
   if (opts.devUsers) {
     const users = opts.devUsers;

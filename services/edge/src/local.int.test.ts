@@ -142,3 +142,36 @@ describe('the edge hands a service in its own process its requests', () => {
     );
   });
 });
+
+describe('the edge’s own probes', () => {
+  it('is live and ready though every service behind it is down; once draining, not ready and closing connections', async () => {
+    const down = 'http://127.0.0.1:1';
+    const edge = await startEdge({
+      province: 'sh',
+      logger: silentLogger(),
+      verifier,
+      key: loadProvinceKey('sh', jwks.sh.privateJwk),
+      upstreams: { catalog: down, consent: down, exchange: down, audit: down },
+    });
+    try {
+      // the aggregate says the services are down; readiness is the entrance's own
+      expect((await fetch(`${edge.url}/healthz`)).status).toBe(503);
+      const ready = await fetch(`${edge.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ok', province: 'sh' });
+      expect((await fetch(`${edge.url}/livez`)).status).toBe(200);
+
+      edge.drain();
+      const draining = await fetch(`${edge.url}/readyz`);
+      expect(draining.status).toBe(503);
+      expect(draining.headers.get('content-type')).toContain('application/problem+json');
+      expect(await draining.json()).toMatchObject({ code: 'NODE.DRAINING', province: 'sh' });
+      expect(draining.headers.get('connection')).toBe('close');
+      const live = await fetch(`${edge.url}/livez`);
+      expect(live.status).toBe(200);
+      expect(live.headers.get('connection')).toBe('close');
+    } finally {
+      await edge.stop();
+    }
+  });
+});
