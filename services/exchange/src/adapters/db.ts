@@ -1,5 +1,5 @@
 import { GroupCommit } from '@yrd/batch';
-import { type DatabaseHandle, sql } from '@yrd/db';
+import { type DatabaseHandle, type SQL, sql } from '@yrd/db';
 import { canonicalJson } from '../domain/canonical.js';
 
 export interface DatasetSeed {
@@ -9,7 +9,7 @@ export interface DatasetSeed {
   records: Record<string, string>[];
 }
 
-interface Lookup {
+export interface Lookup {
   resourceId: string;
   key: Record<string, string>;
   limit: number;
@@ -43,26 +43,8 @@ export class DatasetRepo {
     return this.lookups.submit({ resourceId, key, limit });
   }
 
-  /**
-   * Each lookup's records, as `find` would read them one by one, in one statement. "offset 0" plans
-   * each match on its own: the GIN index on fields finds the few records with the key, then they are
-   * ordered; without it the planner walks the primary key in record_key order and tests every record
-   * of the resource (7 ms a lookup at 10,000 records, not 0.1). No comment inside the statement: a
-   * refused statement is logged by its first 300 characters, which should name the table.
-   */
   private async findMany(batch: Lookup[]): Promise<Fields[][]> {
-    const lookups = JSON.stringify(batch.map((l, i) => ({ i, r: l.resourceId, key: l.key, n: l.limit })));
-    const rows = await this.h.rows<{ i: number; fields: Fields | string }>(sql`
-      select k.i, d.fields
-        from jsonb_to_recordset(${lookups}::jsonb) as k(i int, r text, key jsonb, n int)
-        cross join lateral (
-          select m.fields, m.record_key from (
-            select fields, record_key from exchange.dataset_records
-             where resource_id = k.r and fields @> k.key
-            offset 0) m
-           order by m.record_key
-           limit k.n) d
-       order by k.i, d.record_key`);
+    const rows = await this.h.rows<{ i: number; fields: Fields | string }>(lookupStatement(batch));
     const out: Fields[][] = batch.map(() => []);
     for (const r of rows) {
       out[Number(r.i)]?.push(typeof r.fields === 'string' ? (JSON.parse(r.fields) as Fields) : r.fields);
@@ -92,4 +74,27 @@ export class DatasetRepo {
     });
     return n;
   }
+}
+
+/**
+ * Each lookup's records, as `find` would read them one by one, in one statement. "offset 0" plans
+ * each match on its own: the GIN index on fields finds the few records with the key, then they are
+ * ordered; without it the planner walks the primary key in record_key order and tests every record
+ * of the resource (7 ms a lookup at 10,000 records, not 0.1) — db-plan.int.test.ts holds the planner
+ * to it. No comment inside the statement: a refused statement is logged by its first 300 characters,
+ * which should name the table.
+ */
+export function lookupStatement(batch: readonly Lookup[]): SQL {
+  const lookups = JSON.stringify(batch.map((l, i) => ({ i, r: l.resourceId, key: l.key, n: l.limit })));
+  return sql`
+      select k.i, d.fields
+        from jsonb_to_recordset(${lookups}::jsonb) as k(i int, r text, key jsonb, n int)
+        cross join lateral (
+          select m.fields, m.record_key from (
+            select fields, record_key from exchange.dataset_records
+             where resource_id = k.r and fields @> k.key
+            offset 0) m
+           order by m.record_key
+           limit k.n) d
+       order by k.i, d.record_key`;
 }
