@@ -43,8 +43,8 @@ export class AuditPublisher implements AuditSink {
   ) {}
 
   /** Makes sure the province's audit stream exists (idempotent); call once at start. */
-  ensure(): Promise<void> {
-    return ensureStream(this.nc, { name: auditStream(this.province), subjects: [subjects.auditAll(this.province)] });
+  async ensure(): Promise<void> {
+    await ensureStream(this.nc, { name: auditStream(this.province), subjects: [subjects.auditAll(this.province)] });
   }
 
   /**

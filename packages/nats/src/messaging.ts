@@ -4,7 +4,16 @@
  * the platform's stable code and kind, so the caller rebuilds the same AppError.
  */
 
-import { type JetStreamClient, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import {
   type Msg,
   type MsgHdrs,
@@ -321,8 +330,10 @@ export async function ensureStream(
     replicas?: number;
     placement?: { cluster: string };
   },
-): Promise<void> {
-  const jsm = await jetstreamManager(nc);
+): Promise<'created' | 'updated' | 'unchanged' | 'unverified'> {
+  // no account check first: it asks the meta group too, and a province cut off from the region must
+  // get as far as its own stream (below)
+  const jsm = await jetstreamManager(nc, { checkAPI: false });
   const config = {
     name: cfg.name,
     subjects: cfg.subjects,
@@ -333,12 +344,54 @@ export async function ensureStream(
     ...(cfg.replicas ? { num_replicas: cfg.replicas } : {}),
     ...(cfg.placement ? { placement: { cluster: cfg.placement.cluster, tags: [] } } : {}),
   };
+  let current: StreamConfig | undefined;
   try {
-    await jsm.streams.info(cfg.name);
-    await jsm.streams.update(cfg.name, config);
-  } catch {
-    await jsm.streams.add(config);
+    current = (await jsm.streams.info(cfg.name)).config;
+  } catch (err) {
+    // JetStream's meta group spans the region in a super-cluster: a province cut off from the
+    // majority can neither look a stream up nor change one, yet its services must start again on the
+    // streams they have. They go on unverified: appends to a stream that is not there are refused
+    // (no responders), and the audit trail fails closed on that, as it does on any refused append.
+    if (clusterUnavailable(err)) return 'unverified';
+    // only a stream that is not there is made; any other failure (no answer) is the caller's
+    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
   }
+  if (!current) {
+    try {
+      await jsm.streams.add(config);
+    } catch (err) {
+      // cut off, the server may also say a stream it cannot look up is not there
+      if (clusterUnavailable(err)) return 'unverified';
+      throw err;
+    }
+    return 'created';
+  }
+  if (sameStream(current, config)) return 'unchanged';
+  await jsm.streams.update(cfg.name, config);
+  return 'updated';
+}
+
+/** the server's JSClusterNotAvailErr: "JetStream system temporarily unavailable" (no meta leader) */
+const clusterUnavailable = (err: unknown) => err instanceof JetStreamApiError && err.code === 10008;
+
+/** Whether the stream already has everything asked of it (the server fills in the rest). */
+function sameStream(
+  current: StreamConfig,
+  want: Pick<StreamConfig, 'subjects' | 'retention' | 'storage' | 'duplicate_window' | 'max_age'> & {
+    num_replicas?: number;
+    placement?: { cluster: string };
+  },
+): boolean {
+  const sorted = (xs: readonly string[] | undefined) => [...(xs ?? [])].sort().join('\n');
+  return (
+    sorted(current.subjects) === sorted(want.subjects) &&
+    current.retention === want.retention &&
+    current.storage === want.storage &&
+    current.duplicate_window === want.duplicate_window &&
+    current.max_age === want.max_age &&
+    (want.num_replicas === undefined || current.num_replicas === want.num_replicas) &&
+    (want.placement === undefined || current.placement?.cluster === want.placement.cluster)
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ import { unavailable } from '@yrd/errors';
 import { silentLogger } from '@yrd/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectProvince, type NatsConnection } from './connect.js';
-import { request, serve } from './messaging.js';
+import { ensureStream, request, serve } from './messaging.js';
 import { findNatsServer, type RunningNats, startNatsServer } from './nats-server.js';
 import { accountPlan } from './server-config.js';
 import { subjects } from './subjects.js';
@@ -34,6 +34,17 @@ describe('province accounts on a real nats-server', () => {
     await Promise.all(conns.map((c) => c.close()));
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('makes a stream once, then leaves it alone unless something asked of it changed', async () => {
+    const sh = await as('sh');
+    const stream = { name: 'AUDIT_SH', subjects: [subjects.auditAll('sh')] };
+    expect(await ensureStream(sh, stream)).toBe('created');
+    // a service starting again asks for the same: no change is sent (a change needs a quorum that a
+    // province cut off from the region does not have)
+    expect(await ensureStream(sh, stream)).toBe('unchanged');
+    expect(await ensureStream(sh, { ...stream, maxAgeDays: 30 })).toBe('updated');
+    expect(await ensureStream(sh, { ...stream, maxAgeDays: 30 })).toBe('unchanged');
   });
 
   it("province A's credentials cannot subscribe to province B's internal subjects", async () => {

@@ -74,7 +74,7 @@ export class AuditIngest {
   async start(): Promise<void> {
     const stream = auditStream(this.province);
     await ensureStream(this.nc, { name: stream, subjects: [subjects.auditAll(this.province)] });
-    const jsm = await jetstreamManager(this.nc);
+    const jsm = await jetstreamManager(this.nc, { checkAPI: false });
     try {
       await jsm.consumers.info(stream, AUDIT_CONSUMER);
     } catch {

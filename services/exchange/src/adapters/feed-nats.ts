@@ -181,8 +181,8 @@ export class JetStreamFeedLog implements FeedLog {
     this.appender = new StreamAppender(nc);
   }
 
-  ensure(): Promise<void> {
-    return ensureStream(this.nc, {
+  async ensure(): Promise<void> {
+    await ensureStream(this.nc, {
       name: this.stream,
       subjects: [subjects.feedAll(this.province)],
       maxAgeDays: this.opts.retentionDays,
@@ -209,7 +209,7 @@ export class JetStreamFeedLog implements FeedLog {
   }
 
   async open(subscriptionId: string, resourceId: string): Promise<void> {
-    const jsm = await jetstreamManager(this.nc);
+    const jsm = await jetstreamManager(this.nc, { checkAPI: false });
     await jsm.consumers.add(this.stream, {
       durable_name: subscriptionId,
       filter_subject: subjects.feed(this.province, tokenOf(resourceId)),
@@ -236,7 +236,7 @@ export class JetStreamFeedLog implements FeedLog {
   }
 
   async close(subscriptionId: string): Promise<void> {
-    const jsm = await jetstreamManager(this.nc);
+    const jsm = await jetstreamManager(this.nc, { checkAPI: false });
     try {
       await jsm.consumers.delete(this.stream, subscriptionId);
     } catch (err) {
