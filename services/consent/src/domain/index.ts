@@ -1,4 +1,4 @@
-export * from './calendar.js';
+export * from '@yrd/calendar';
 export * from './codes.js';
 export * from './decide.js';
 export * from './masking.js';
