@@ -7,6 +7,13 @@ export {
 } from './console-build.js';
 export { type ProvinceNode, type ProvinceNodeConfig, startProvinceNode } from './node.js';
 export {
+  type Exit,
+  type ProvinceProcesses,
+  type ProvinceProcessesOptions,
+  type ServiceProcess,
+  startProvinceProcesses,
+} from './province-processes.js';
+export {
   generateRegionKeys,
   generateRegionSecrets,
   type Region,
