@@ -1,6 +1,7 @@
 export { canonicalJson } from './canonical.js';
 export * as auditV1 from './gen/yrd/audit/v1/audit.js';
 export * as catalogV1 from './gen/yrd/catalog/v1/catalog.js';
+export * as certificateV1 from './gen/yrd/certificate/v1/certificate.js';
 export * as commonV1 from './gen/yrd/common/v1/common.js';
 export * as consentV1 from './gen/yrd/consent/v1/consent.js';
 export * as exchangeV1 from './gen/yrd/exchange/v1/exchange.js';

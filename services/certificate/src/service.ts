@@ -1,0 +1,108 @@
+import { fileURLToPath } from 'node:url';
+import { AuditPublisher } from '@yrd/audit-events';
+import { addWorkingDays } from '@yrd/calendar';
+import { migrate } from '@yrd/db';
+import { buildHttpApp } from '@yrd/http';
+import type { Province, ServiceName } from '@yrd/region';
+import { type RunningService, runService, type ServiceDeps, type ServiceModule } from '@yrd/runtime';
+import { CertificateRepo } from './adapters/db.js';
+import { registerCertificateGrpc } from './adapters/grpc.js';
+import { certificatePublicRoutes, certificateRoutes } from './adapters/http.js';
+import { KeyStore } from './adapters/keys.js';
+import { defaultCrypto } from './app/context.js';
+import { CertificateApp } from './app/index.js';
+import { ProvinceTrust } from './app/trust.js';
+import type { ProvinceKey } from './domain/key-certificate.js';
+import type { Suite } from './domain/suite.js';
+import { type CertificateOptions, parseCertificateOptions } from './options.js';
+
+export { type CertificateOptions, certificateOptionsSchema } from './options.js';
+
+export const certificateMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/**
+ * The service's name among the province's services. @yrd/region's `services` does not list it yet
+ * (the node wiring adds it with its ports); until then the name is asserted here.
+ */
+const serviceName = 'certificate' as ServiceName;
+
+export interface CertificateModule extends ServiceModule {
+  app: CertificateApp;
+}
+
+export interface RunningCertificate extends RunningService {
+  app: CertificateApp;
+}
+
+/**
+ * The 电子证照 service built but not listening: options checked, schema migrated, the province's
+ * audit stream ensured, its root and wallet keys loaded (or made) and certified, its status list
+ * pair created, the routes registered. Nothing runs in the background.
+ */
+export async function buildCertificate(deps: ServiceDeps, options: CertificateOptions): Promise<CertificateModule> {
+  const opts = parseCertificateOptions(options);
+  const logger = deps.logger.child({ service: 'certificate' });
+  await migrate(deps.db, 'certificate', certificateMigrations);
+  const store = new CertificateRepo(deps.db, deps.province);
+  const audit = new AuditPublisher(deps.nc, deps.province);
+  await audit.ensure();
+  const keys = new KeyStore(deps.province, opts.suite, opts.keyDir);
+  const trust = new ProvinceTrust(store, keys, deps.province, opts, deps.clock);
+  await trust.init();
+  const app = new CertificateApp({
+    province: deps.province,
+    store,
+    trust,
+    subjectRefs: deps.subjectRefs,
+    clock: deps.clock,
+    audit,
+    logger,
+    workingDays: { addWorkingDays: (date, n) => addWorkingDays(date, n) },
+    disputeDays: opts.disputeDays,
+    statusListMaxAge: opts.statusListMaxAgeSeconds,
+    ...defaultCrypto,
+  });
+  const http = await buildHttpApp({
+    service: 'certificate',
+    logger,
+    verifier: deps.verifier,
+    publicRoutes: [...certificatePublicRoutes],
+    openapi: {
+      title: 'YRD 电子证照 Certificate API',
+      description: '发证目录、制发与状态、亮证、核验、用证清单与授权、异议核查',
+    },
+  });
+  certificateRoutes(http, app);
+  return {
+    name: serviceName,
+    http,
+    grpcServiceNames: ['yrd.certificate.v1.CertificateService'],
+    registerGrpc: (s) => registerCertificateGrpc(s, app),
+    start: async () => {
+      if (!opts.seed) return;
+      const seeded = await app.seed(opts.seed);
+      logger.info(seeded, 'certificate seed applied');
+    },
+    app,
+  };
+}
+
+/**
+ * A province's certificate root key as the other provinces put it in their `trust` option: read from
+ * (or made once in) the province's key directory, so a node can configure every province's trust
+ * before any of them started.
+ */
+export function certificateRootKey(province: Province, suite: Suite, keyDir: string): ProvinceKey {
+  const root = new KeyStore(province, suite, keyDir).root();
+  return { province, kid: root.kid, suite: root.suite, publicKey: root.publicKey };
+}
+
+/** The certificate service, listening (HTTP + gRPC). */
+export async function startCertificate(deps: ServiceDeps, options: CertificateOptions): Promise<RunningCertificate> {
+  const { app, ...module } = await buildCertificate(deps, options);
+  const running = await runService({
+    ...module,
+    deps: { ...deps, logger: deps.logger.child({ service: 'certificate' }) },
+  });
+  return { ...running, app };
+}
