@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { anchorsFrom, type TrustList } from '@yrd/auth';
+import { anchorsFrom, keySuite, type TrustList } from '@yrd/auth';
 import { assertDevModeAllowed, envBool, envPublicBaseUrl, envSecrets, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { natsInstallHint } from '@yrd/nats';
@@ -20,7 +20,7 @@ import {
   type RegionSecrets,
   startRegion,
 } from '@yrd/node';
-import { generateSubjectKeyring, type Province, provinceInfo, provinces } from '@yrd/region';
+import { generateSubjectKeyring, isProvince, type Province, provinceInfo, provinces } from '@yrd/region';
 import { initTelemetry } from '@yrd/telemetry';
 
 const config = parseConfig(
@@ -44,6 +44,23 @@ const config = parseConfig(
     NODE_ENV: z.string().optional(),
     /** false: the API only; the console (控制台) is neither built nor served */
     YRD_CONSOLE: envBool(true),
+    /**
+     * the provinces set up on the sm2-sm3 suite (国密: SM2 signatures, SM3 hashing), comma-separated;
+     * the others on ed25519-sha256. Read when the keys are made (a new data folder): a province's suite
+     * is its key's, and a data folder keeps its keys. Default: 上海 on sm2-sm3; '' for none.
+     */
+    YRD_SM2_PROVINCES: z
+      .string()
+      .default('sh')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== ''),
+      )
+      .refine((ps) => ps.every(isProvince), {
+        message: `须为省份代码 must be province codes (${provinces.join(', ')})`,
+      }),
   }),
   process.env,
 );
@@ -77,7 +94,8 @@ function loadSecrets(dir: string): { secrets: RegionSecrets; keySource: RegionKe
   };
   if (!existsSync(keySource.trustListFile)) {
     // keys that signed heads before this list existed are valid since always; new ones from now
-    const keys = kept?.keys ?? generateRegionKeys();
+    const sm2 = Object.fromEntries(config.YRD_SM2_PROVINCES.map((p) => [p, 'sm2-sm3' as const]));
+    const keys = kept?.keys ?? generateRegionKeys(sm2);
     const since = kept?.keys ? '1970-01-01T00:00:00.000Z' : new Date().toISOString();
     mkdirSync(keysDir, { recursive: true, mode: 0o700 });
     for (const p of provinces) {
@@ -200,9 +218,14 @@ async function main() {
   // the console is served at the root of the edge's own origin (its scripts are under /assets/)
   const consoleNote = (n: { url: string }) => (consoleDir ? `  控制台 console ${n.url}/` : '');
   const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
+  // each province's crypto suite, from its key in the trust list (国密 for sm2-sm3)
+  const suiteNote = (p: Province) => {
+    const id = keySuite({ jwk: region!.trust[p] });
+    return id === 'sm2-sm3' ? 'sm2-sm3 国密' : id;
+  };
   console.log(`
 长三角数据共享交换平台 YRD Data Exchange — four-province demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${rss} MB)
-${provinces.map((p) => `  ${provinceInfo[p].name.padEnd(4, '\u3000')} ${p}  ${region.nodes[p].url}${publicNote(region.nodes[p])}${consoleNote(region.nodes[p])}`).join('\n')}
+${provinces.map((p) => `  ${provinceInfo[p].name.padEnd(4, '\u3000')} ${p}  ${region.nodes[p].url}${publicNote(region.nodes[p])}${consoleNote(region.nodes[p])}  [${suiteNote(p)}]`).join('\n')}
   NATS         ${region.nats.url} (accounts SH, JS, ZJ, AH)
 ${consoleDir ? `\nOpen a province's console (控制台) in a browser, e.g. ${sh}/ , and sign in as one of its seed users.\n` : ''}
 Get a token (dev mode), then call the API:

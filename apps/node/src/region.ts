@@ -15,6 +15,7 @@ import {
   type TrustList,
 } from '@yrd/auth';
 import type { SecretResolver } from '@yrd/config';
+import type { SuiteId } from '@yrd/crypto-suite';
 import type { Logger } from '@yrd/logger';
 import { generateCredentials, type NatsCredentials, type RunningNats, startNatsServer } from '@yrd/nats';
 import { generateSubjectKeyring, type Province, provinces, type SubjectKeyring } from '@yrd/region';
@@ -28,14 +29,25 @@ export interface RegionSecrets {
   subjectKeys: SubjectKeyring;
 }
 
-/** The region's secrets with the provinces' keys in memory (tests and benches; the demo keeps keys in files). */
-export function generateRegionSecrets(): RegionSecrets & { keys: RegionKeys } {
-  return { nats: generateCredentials(), keys: generateRegionKeys(), subjectKeys: generateSubjectKeyring() };
+/**
+ * The region's secrets with the provinces' keys in memory (tests and benches; the demo keeps keys in
+ * files); `suites` as for generateRegionKeys.
+ */
+export function generateRegionSecrets(suites: RegionSuites = {}): RegionSecrets & { keys: RegionKeys } {
+  return { nats: generateCredentials(), keys: generateRegionKeys(suites), subjectKeys: generateSubjectKeyring() };
 }
 
-export function generateRegionKeys(): RegionKeys {
+/** Each province's crypto suite, chosen at setup; a province not named is on ed25519-sha256. */
+export type RegionSuites = Partial<Record<Province, SuiteId>>;
+
+/**
+ * A key per province, in the suite `suites` gives it (default ed25519-sha256): a province's suite is
+ * its key's, so this is where a province chooses sm2-sm3 (国密). The others read its key from the trust
+ * list and check what it signs in its suite, whatever their own.
+ */
+export function generateRegionKeys(suites: RegionSuites = {}): RegionKeys {
   const keys = {} as RegionKeys;
-  for (const p of provinces) keys[p] = generateProvinceKey(p);
+  for (const p of provinces) keys[p] = generateProvinceKey(p, suites[p]);
   return keys;
 }
 

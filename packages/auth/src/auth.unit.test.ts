@@ -1,9 +1,15 @@
+import type { JsonWebKey } from 'node:crypto';
+import { signJws } from '@yrd/crypto-suite';
 import { describe, expect, it } from 'vitest';
 import {
+  anchorsFrom,
   audiences,
   generateProvinceKey,
+  keySuite,
   loadProvinceKey,
   type Principal,
+  parseTrustAnchors,
+  provinceSuite,
   signToken,
   TokenMinter,
   TokenVerifier,
@@ -131,5 +137,131 @@ describe('tokens verified once, requester tokens signed once', () => {
     const renewed = await minter.token(user(), aud);
     expect(renewed).not.toBe(first);
     expect((await v.verify(renewed, aud)).sub).toBe('sh-rsj-requester');
+  });
+});
+
+describe('a region of two suites (国密 sm2-sm3 and ed25519-sha256)', () => {
+  // 上海 on sm2-sm3, the others on ed25519-sha256
+  const mixed = { ...keys, sh: generateProvinceKey('sh', 'sm2-sm3') };
+  const mixedTrust = Object.fromEntries(Object.entries(mixed).map(([p, k]) => [p, k.publicJwk])) as TrustList;
+  const signIn = (p: Principal, audience: string = audiences.user, ttlSeconds = 600) =>
+    signToken(loadProvinceKey(p.province, mixed[p.province].privateJwk), p, { audience, ttlSeconds });
+
+  it('generates an SM2 province key as an SM2 JWK, and says each key’s suite', () => {
+    expect(mixed.sh.publicJwk).toMatchObject({ kty: 'EC', crv: 'SM2', kid: 'sh-1' });
+    expect(mixed.sh.publicJwk).not.toHaveProperty('d');
+    expect(provinceSuite(loadProvinceKey('sh', mixed.sh.privateJwk))).toBe('sm2-sm3');
+    expect(provinceSuite(loadProvinceKey('zj', mixed.zj.privateJwk))).toBe('ed25519-sha256');
+    const anchors = parseTrustAnchors(anchorsFrom(mixedTrust, '2026-01-01T00:00:00.000Z'));
+    expect(anchors.provinces.sh.keys.map(keySuite)).toEqual(['sm2-sm3']);
+    expect(anchors.provinces.js.keys.map(keySuite)).toEqual(['ed25519-sha256']);
+  });
+
+  it('signs an SM2 province’s tokens as SM2SM3 JWS and an Ed25519 province’s as EdDSA, as before', async () => {
+    const sm2 = await signIn(user());
+    const ed = await signIn(user({ sub: 'zj-x', province: 'zj' }));
+    const alg = (t: string) => JSON.parse(Buffer.from(t.split('.')[0] ?? '', 'base64url').toString()).alg;
+    expect([alg(sm2), alg(ed)]).toEqual(['SM2SM3', 'EdDSA']);
+  });
+
+  it('an ed25519 province accepts an sm2 province’s requester token, and the sm2 province an ed25519 one', async () => {
+    const atZj = new TokenVerifier(mixedTrust, 'zj');
+    const fromSh = await signIn(user(), audiences.exchange('zj'));
+    expect(await atZj.verify(fromSh, audiences.exchange('zj'), { expectProvince: 'sh' })).toMatchObject({
+      sub: 'sh-rsj-requester',
+      province: 'sh',
+    });
+    const atSh = new TokenVerifier(mixedTrust, 'sh');
+    const fromJs = await signIn(user({ sub: 'js-x', province: 'js' }), audiences.exchange('sh'));
+    expect((await atSh.verify(fromJs, audiences.exchange('sh'))).province).toBe('js');
+    // and the sm2 province's own users at its origin
+    expect((await atSh.verifyUser(await signIn(user()))).sub).toBe('sh-rsj-requester');
+  });
+
+  it.each([
+    ['an expired SM2 token', () => signIn(user(), audiences.user, -10), 'AUTH.TOKEN_EXPIRED'],
+    ['an SM2 token for another audience', () => signIn(user(), audiences.exchange('zj')), 'AUTH.TOKEN_INVALID'],
+  ])('refuses %s', async (_what, make, code) => {
+    await expect(new TokenVerifier(mixedTrust, 'sh').verifyUser(await make())).rejects.toMatchObject({ code });
+  });
+
+  it('refuses an SM2 token whose claims were changed after signing', async () => {
+    const token = await signIn(user());
+    const [h, body, sig] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const raised = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString('base64url');
+    await expect(new TokenVerifier(mixedTrust, 'sh').verifyUser(`${h}.${raised}.${sig}`)).rejects.toMatchObject({
+      code: 'AUTH.TOKEN_INVALID',
+      cause: { code: 'CRYPTO.JWS_SIGNATURE_INVALID' },
+    });
+  });
+
+  it('refuses a token whose alg is not its province key’s suite, either way', async () => {
+    // 上海's Ed25519 token where the trust list holds its SM2 key, and the reverse
+    const edToken = await sign(user());
+    await expect(new TokenVerifier(mixedTrust, 'sh').verifyUser(edToken)).rejects.toMatchObject({
+      code: 'AUTH.TOKEN_INVALID',
+      cause: { code: 'CRYPTO.JWS_KEY_MISMATCH' },
+    });
+    const smToken = await signIn(user());
+    await expect(new TokenVerifier(trust, 'sh').verifyUser(smToken)).rejects.toMatchObject({
+      code: 'AUTH.TOKEN_INVALID',
+    });
+    // an SM2SM3 header put on an Ed25519 signature
+    const [, body, sig] = edToken.split('.') as [string, string, string];
+    const relabelled = Buffer.from(JSON.stringify({ alg: 'SM2SM3', kid: 'sh-1' })).toString('base64url');
+    await expect(new TokenVerifier(trust, 'sh').verifyUser(`${relabelled}.${body}.${sig}`)).rejects.toMatchObject({
+      code: 'AUTH.TOKEN_INVALID',
+    });
+  });
+
+  it('refuses an SM2 token not yet valid (nbf) and one without exp', async () => {
+    const key = loadProvinceKey('sh', mixed.sh.privateJwk);
+    const now = Math.floor(Date.now() / 1000);
+    const base = { ...user(), iss: 'yrd:sh', aud: audiences.user, iat: now };
+    const early = signJws({ ...base, exp: now + 600, nbf: now + 300 }, key.privateKey, {
+      kid: 'sh-1',
+      suite: 'sm2-sm3',
+    });
+    const endless = signJws(base, key.privateKey, { kid: 'sh-1', suite: 'sm2-sm3' });
+    for (const t of [early, endless]) {
+      await expect(new TokenVerifier(mixedTrust, 'sh').verifyUser(t)).rejects.toMatchObject({
+        code: 'AUTH.TOKEN_INVALID',
+      });
+    }
+  });
+
+  it('mints an sm2 province’s requester tokens once per half-life, as an ed25519 province’s', async () => {
+    let now = Date.now();
+    const minter = new TokenMinter(loadProvinceKey('sh', mixed.sh.privateJwk), { ttlSeconds: 60, now: () => now });
+    const aud = audiences.exchange('zj');
+    const first = await minter.token(user(), aud);
+    expect(await minter.token(user(), aud)).toBe(first);
+    now += 31_000;
+    const renewed = await minter.token(user(), aud);
+    expect(renewed).not.toBe(first);
+    const atZj = new TokenVerifier(mixedTrust, 'zj', { now: () => now });
+    expect((await atZj.verify(renewed, aud)).sub).toBe('sh-rsj-requester');
+  });
+
+  it('checks a token against the key its kid names in the trust list, in either suite', async () => {
+    for (const p of ['sh', 'zj'] as const) {
+      const renamed = loadProvinceKey(p, { ...mixed[p].privateJwk, kid: `${p}-9` } as JsonWebKey);
+      const token = await signToken(renamed, user({ sub: `${p}-x`, province: p }), {
+        audience: audiences.user,
+        ttlSeconds: 600,
+      });
+      await expect(new TokenVerifier(mixedTrust, p).verifyUser(token)).rejects.toMatchObject({
+        code: 'AUTH.TOKEN_INVALID',
+        message: expect.stringContaining(`not ${p}'s in the trust list`),
+      });
+    }
+  });
+
+  it('refuses an SM2 JWK carrying its private part in a trust list, and a key of another curve', () => {
+    const withPrivate = { ...mixedTrust, sh: mixed.sh.privateJwk } as TrustList;
+    expect(() => parseTrustAnchors(withPrivate)).toThrow(/public keys only/);
+    const p256 = { ...mixedTrust, sh: { kty: 'EC', crv: 'P-256', x: mixed.sh.publicJwk.x, y: mixed.sh.publicJwk.y } };
+    expect(() => parseTrustAnchors(p256)).toThrow(TypeError);
   });
 });

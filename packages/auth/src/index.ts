@@ -1,10 +1,24 @@
 /**
- * Identity across the region. Each province holds an Ed25519 key; it signs the bearer tokens of
- * its users and the requester tokens its exchange sends to other provinces. Every node holds the
- * regional trust list (the provinces' public keys — the role X-Road's global configuration plays)
- * and accepts a token only if the province it names signed it.
+ * Identity across the region. Each province holds a key of its crypto suite (@yrd/crypto-suite:
+ * Ed25519 for `ed25519-sha256`, SM2 for `sm2-sm3`, chosen when the key is generated); it signs the
+ * bearer tokens of its users and the requester tokens its exchange sends to other provinces. Every
+ * node holds the regional trust list (the provinces' public keys — the role X-Road's global
+ * configuration plays) and accepts a token only if the province it names signed it, whichever suite
+ * that province and the verifying one use: the key decides how a token is checked.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  exportPrivateJwk,
+  exportPublicJwk,
+  importPrivateJwk,
+  importPublicJwk,
+  type SuiteId,
+  signJws,
+  suite,
+  suiteOfJwk,
+  suiteOfKey,
+  verifyJws,
+} from '@yrd/crypto-suite';
 import { unauthenticated } from '@yrd/errors';
 import { isProvince, type Province, provinces } from '@yrd/region';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
@@ -43,16 +57,42 @@ export type TrustList = Record<Province, JsonWebKey>;
 
 export * from './trust-list.js';
 
-export function generateProvinceKey(province: Province): { privateJwk: JsonWebKey; publicJwk: JsonWebKey } {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return {
-    privateJwk: { ...privateKey.export({ format: 'jwk' }), kid: `${province}-1` } as JsonWebKey,
-    publicJwk: { ...publicKey.export({ format: 'jwk' }), kid: `${province}-1` } as JsonWebKey,
-  };
+/**
+ * A new province key in `suite` (default Ed25519, what every province had so far): choosing a
+ * province's suite at setup is generating its key in it. An SM2 key's JWK is { kty: 'EC', crv: 'SM2',
+ * x, y[, d] } (@yrd/crypto-suite), which node:crypto cannot read itself.
+ */
+export function generateProvinceKey(
+  province: Province,
+  suiteId: SuiteId = 'ed25519-sha256',
+): { privateJwk: JsonWebKey; publicJwk: JsonWebKey } {
+  const kid = `${province}-1`;
+  if (suite(suiteId).id === 'ed25519-sha256') {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    return {
+      privateJwk: { ...privateKey.export({ format: 'jwk' }), kid } as JsonWebKey,
+      publicJwk: { ...publicKey.export({ format: 'jwk' }), kid } as JsonWebKey,
+    };
+  }
+  const { privateKey, publicKey } = suite(suiteId).generateKeyPair();
+  return { privateJwk: { ...exportPrivateJwk(privateKey), kid }, publicJwk: { ...exportPublicJwk(publicKey), kid } };
+}
+
+/** The suite of a province's key: what it signs its tokens, heads and artefacts with. */
+export function provinceSuite(key: Pick<ProvinceKey, 'privateKey'>): SuiteId {
+  return suiteOfKey(key.privateKey);
+}
+
+/** A public JWK of either suite as a KeyObject (an Ed25519 JWK as node:crypto reads it, as always). */
+export function publicKeyOfJwk(jwk: JsonWebKey): KeyObject {
+  return suiteOfJwk(jwk) === 'sm2-sm3' ? importPublicJwk(jwk) : createPublicKey({ key: jwk, format: 'jwk' });
 }
 
 export function loadProvinceKey(province: Province, privateJwk: JsonWebKey): ProvinceKey {
-  const privateKey = createPrivateKey({ key: privateJwk, format: 'jwk' });
+  const privateKey =
+    suiteOfJwk(privateJwk) === 'sm2-sm3'
+      ? importPrivateJwk(privateJwk)
+      : createPrivateKey({ key: privateJwk, format: 'jwk' });
   return {
     province,
     kid: (privateJwk as { kid?: string }).kid ?? `${province}-1`,
@@ -79,6 +119,19 @@ export async function signToken(
   }
   const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
   const { sub, ...claims } = principal;
+  const suiteId = provinceSuite(key);
+  if (suiteId !== 'ed25519-sha256') {
+    // the same claims as the EdDSA token below; jose has no SM2, so @yrd/crypto-suite's JWS signs it
+    const payload = {
+      ...claims,
+      sub,
+      iss: issuer(key.province),
+      aud: opts.audience,
+      iat: now,
+      exp: now + opts.ttlSeconds,
+    };
+    return signJws(payload, key.privateKey, { kid: key.kid, suite: suiteId });
+  }
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
     .setSubject(sub)
@@ -136,7 +189,8 @@ export class TokenMinter {
 }
 
 export class TokenVerifier {
-  private readonly keys = new Map<Province, KeyObject>();
+  /** each province's key, and its kid when the trust list names one */
+  private readonly keys = new Map<Province, { key: KeyObject; kid: string | undefined }>();
   /**
    * Tokens already verified, by audience and token text: the same bytes, signed by a key of the
    * trust list this verifier was made with, verify the same way until they expire, which is checked
@@ -161,7 +215,10 @@ export class TokenVerifier {
     this.now = opts.now ?? Date.now;
     for (const p of provinces) {
       const jwk = trust[p];
-      if (jwk) this.keys.set(p, createPublicKey({ key: jwk, format: 'jwk' }));
+      if (jwk) {
+        const kid = (jwk as { kid?: unknown }).kid;
+        this.keys.set(p, { key: publicKeyOfJwk(jwk), kid: typeof kid === 'string' ? kid : undefined });
+      }
     }
   }
 
@@ -193,15 +250,31 @@ export class TokenVerifier {
         `token of ${province} presented where ${opts.expectProvince} is expected`,
       );
     }
-    const key = this.keys.get(province);
-    if (!key) throw unauthenticated('AUTH.UNTRUSTED_ISSUER', `no trusted key for province ${province}`);
+    const trusted = this.keys.get(province);
+    if (!trusted) throw unauthenticated('AUTH.UNTRUSTED_ISSUER', `no trusted key for province ${province}`);
+    // the key the token names must be the one the trust list holds for its province (when both say)
+    const kid = headerKid(token);
+    if (trusted.kid !== undefined && kid !== undefined && kid !== trusted.kid) {
+      // TOKEN_INVALID as any other forged token: a kid of another key is one more way of being one
+      throw unauthenticated(
+        'AUTH.TOKEN_INVALID',
+        `令牌的密钥 ${kid.slice(0, 64)} 不是信任列表中 ${province} 的密钥 the token's key ${kid.slice(0, 64)} is not ${province}'s in the trust list`,
+      );
+    }
+    const key = trusted.key;
     try {
-      const { payload } = await jwtVerify(token, key, {
-        issuer: issuer(province),
-        audience,
-        algorithms: ['EdDSA'],
-        currentDate: new Date(this.now()),
-      });
+      // the province's key says how its tokens are signed: an alg of the other suite is refused
+      const payload =
+        suiteOfKey(key) === 'ed25519-sha256'
+          ? (
+              await jwtVerify(token, key, {
+                issuer: issuer(province),
+                audience,
+                algorithms: ['EdDSA'],
+                currentDate: new Date(this.now()),
+              })
+            ).payload
+          : verifiedClaims(verifyJws(token, () => key).payload, { issuer: issuer(province), audience }, this.now());
       const parsed = principalSchema.safeParse(payload);
       if (!parsed.success || parsed.data.province !== province) {
         throw unauthenticated('AUTH.TOKEN_INVALID', '令牌声明无效 token claims are invalid');
@@ -234,6 +307,40 @@ export class TokenVerifier {
     if (!isProvince(p)) throw unauthenticated('AUTH.UNTRUSTED_ISSUER', 'token issuer is not a member province');
     return p;
   }
+}
+
+/** The `kid` a token's header names, if it names one (a malformed header fails the signature check later). */
+function headerKid(token: string): string | undefined {
+  try {
+    const kid = (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: unknown })
+      .kid;
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The claim checks jwtVerify makes on an EdDSA token, made on a verified SM2 token's payload (the JWS
+ * layer checks only the signature): issuer, audience, exp (required here: every token of ours has
+ * one), nbf and iat, with no clock tolerance, as jose's defaults.
+ */
+function verifiedClaims(
+  payload: Record<string, unknown>,
+  want: { issuer: string; audience: string },
+  nowMs: number,
+): Record<string, unknown> {
+  const now = Math.floor(nowMs / 1000);
+  const invalid = (why: string) =>
+    unauthenticated('AUTH.TOKEN_INVALID', `令牌声明无效 token claims are invalid: ${why}`);
+  if (payload.iss !== want.issuer) throw invalid('iss');
+  const aud = payload.aud;
+  if (!(aud === want.audience || (Array.isArray(aud) && aud.includes(want.audience)))) throw invalid('aud');
+  if ('iat' in payload && typeof payload.iat !== 'number') throw invalid('iat');
+  if ('nbf' in payload && (typeof payload.nbf !== 'number' || payload.nbf > now)) throw invalid('nbf');
+  if (typeof payload.exp !== 'number') throw invalid('exp');
+  if (payload.exp <= now) throw unauthenticated('AUTH.TOKEN_EXPIRED', '令牌已过期 token expired');
+  return payload;
 }
 
 /** Pulls the bearer token out of an Authorization header. */

@@ -8,6 +8,7 @@
  * Version 1 was a bare map of one public JWK per province; it is still read (as keys valid since always).
  */
 import type { JsonWebKey } from 'node:crypto';
+import { type SuiteId, suiteOfJwk } from '@yrd/crypto-suite';
 import { type Province, provinces } from '@yrd/region';
 import { z } from 'zod';
 
@@ -18,7 +19,10 @@ export const DEFAULT_COSIGNATURE_QUORUM = 2;
 
 export interface TrustKey {
   kid: string;
-  /** the public key, an Ed25519 JWK (kty OKP, crv Ed25519, x) */
+  /**
+   * the public key: an Ed25519 JWK (kty OKP, crv Ed25519, x) for a province on `ed25519-sha256`, an SM2
+   * JWK (kty EC, crv SM2, x, y) for one on `sm2-sm3`; the key's curve is the province's suite (keySuite)
+   */
   jwk: JsonWebKey;
   /** ISO 8601: heads and co-signatures dated before it are not its */
   validFrom: string;
@@ -33,9 +37,12 @@ export interface TrustAnchors {
 }
 
 const instant = z.iso.datetime({ offset: true });
+const coordinate = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const publicJwk = z
-  .object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().regex(/^[A-Za-z0-9_-]{43}$/) })
-  .catchall(z.unknown())
+  .union([
+    z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: coordinate }).catchall(z.unknown()),
+    z.object({ kty: z.literal('EC'), crv: z.literal('SM2'), x: coordinate, y: coordinate }).catchall(z.unknown()),
+  ])
   .refine((j) => !('d' in j), {
     message: '信任列表只能含公钥 a trust list holds public keys only (found a private key part `d`)',
   });
@@ -84,6 +91,11 @@ export function anchorsFrom(
     out[p] = { keys: [{ kid: jwk.kid ?? `${p}-1`, jwk, validFrom: since }] };
   }
   return { format: TRUST_LIST_FORMAT, cosignatureQuorum: quorum, provinces: out };
+}
+
+/** The crypto suite a trust-list key signs in, from its curve: Ed25519 → ed25519-sha256, SM2 → sm2-sm3. */
+export function keySuite(k: Pick<TrustKey, 'jwk'>): SuiteId {
+  return suiteOfJwk(k.jwk);
 }
 
 /** Each province's current key (valid now, the latest to start) as a public JWK with its kid. */

@@ -3,15 +3,18 @@
  * build with a message naming the option, instead of a sweep firing every 0 ms, a seed consent with
  * an unreadable validity, or a trust list whose key fails only when the first consent is checked.
  */
-import { createPublicKey } from 'node:crypto';
-import type { TrustList } from '@yrd/auth';
+import type { JsonWebKey } from 'node:crypto';
+import { publicKeyOfJwk, type TrustList } from '@yrd/auth';
 import { parseOptions, timerMs } from '@yrd/config';
 import { isProvince, provinces } from '@yrd/region';
 import { z } from 'zod';
 
 const ms = timerMs();
 
-/** One public Ed25519 key per province; a private key part is refused, a key that does not load too. */
+/**
+ * One public key per province, Ed25519 or SM2 (the province's suite); a private key part is refused,
+ * a key that does not load too.
+ */
 const trust = z
   .custom<TrustList>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
     message: '须为信任列表对象（省份 → 公钥 JWK） must be a trust list object (province → public JWK)',
@@ -35,9 +38,11 @@ function publicKeyProblem(jwk: unknown): string | undefined {
   if (typeof jwk !== 'object' || jwk === null) return '须为公钥 JWK must be a public JWK';
   const k = jwk as Record<string, unknown>;
   if ('d' in k) return '信任列表只能含公钥 a trust list holds public keys only (found a private key part `d`)';
-  if (k.kty !== 'OKP' || k.crv !== 'Ed25519') return '须为 Ed25519 公钥 must be an Ed25519 key (kty OKP, crv Ed25519)';
+  if (!(k.kty === 'OKP' && k.crv === 'Ed25519') && !(k.kty === 'EC' && k.crv === 'SM2')) {
+    return '须为 Ed25519 或 SM2 公钥 must be an Ed25519 key (kty OKP, crv Ed25519) or an SM2 key (kty EC, crv SM2)';
+  }
   try {
-    createPublicKey({ key: k, format: 'jwk' });
+    publicKeyOfJwk(k as JsonWebKey);
     return undefined;
   } catch (err) {
     return `公钥无法读取 the key cannot be read: ${(err as Error).message}`;

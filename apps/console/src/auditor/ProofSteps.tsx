@@ -111,7 +111,9 @@ export function ProofSteps({ check, compact = false }: { check: ProofCheck | und
         </Step>
         <Step name="witnesses" title={t('auditor.proof.step.witnesses')} status={witnesses.status}>
           {witnesses.status === 'skipped' ? (
-            <Typography.Text type="secondary">{t('auditor.proof.witnesses.skipped')}</Typography.Text>
+            <Typography.Text type="secondary">
+              {t(witnesses.reason ? `auditor.proof.witnesses.${witnesses.reason}` : 'auditor.proof.witnesses.skipped')}
+            </Typography.Text>
           ) : (
             <>
               <div>
@@ -127,7 +129,15 @@ export function ProofSteps({ check, compact = false }: { check: ProofCheck | und
                 {witnesses.findings.map((f) => (
                   <li key={`${f.witness} ${f.keyId} ${f.time}`}>
                     <Space size="small" wrap>
-                      <StatusTag status={f.valid ? 'passed' : f.reason === 'ownProvince' ? 'skipped' : 'failed'} />
+                      <StatusTag
+                        status={
+                          f.valid
+                            ? 'passed'
+                            : f.reason === 'ownProvince' || f.reason === 'suiteUnsupported'
+                              ? 'skipped'
+                              : 'failed'
+                        }
+                      />
                       <span>
                         <ProvinceName province={f.witness} />
                         {' · '}

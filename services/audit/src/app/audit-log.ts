@@ -5,6 +5,7 @@
  */
 import type { JsonWebKey } from 'node:crypto';
 import type { ProvinceKey } from '@yrd/auth';
+import { exportPublicJwk, isSuiteId, type SuiteId, suiteOfKey } from '@yrd/crypto-suite';
 import { AppError, conflict, invalid, notFound, unavailable } from '@yrd/errors';
 import type { auditV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
@@ -14,17 +15,21 @@ import {
   type AuditRecordFields,
   buildExport,
   type Cosignature,
-  EMPTY_ROOT,
   type ExportedKey,
   endAtWitnessedHead,
   frontierNodes,
+  headSuite,
   MAX_EXPORT_RECORDS,
   MerkleLog,
   recordLeaf,
+  SHA256_TREE,
   type SignedTreeHead,
+  SM3_TREE,
   type StoredAuditRecord,
   type StoredTreeNode,
   signTreeHead,
+  type TreeHasher,
+  treeHasherOf,
   treeNodeKey,
   witnessesOf,
 } from '../domain/index.js';
@@ -131,6 +136,12 @@ export function fieldsOf(seq: number, ev: auditV1.AuditEvent): AuditRecordFields
 }
 
 export class AuditLog {
+  /**
+   * The log's suite, which fixes its Merkle hash for good (SHA-256 or SM3): the one it was created with,
+   * found at init (logSuite); the province's key signs its heads in the key's suite, whichever that is.
+   */
+  private suiteId: SuiteId = 'ed25519-sha256';
+  private th: TreeHasher = SHA256_TREE;
   /** the frontier only: appends and tree heads; proofs come from the stored nodes through `tree` */
   private log = new MerkleLog();
   private readonly tree: StoredTree;
@@ -156,12 +167,18 @@ export class AuditLog {
     this.health = deps.health ?? new LogHealth(deps.clock);
     this.verification = new VerifyJobs({
       headKey: () => deps.key.publicKey,
+      suite: () => this.suiteId,
       ...deps.verification,
       province: deps.province,
       pages: deps.repo,
       snapshot: () => this.verifyBound(),
       clock: deps.clock,
     });
+  }
+
+  /** The log's suite: the one it was created with (its Merkle hash), whatever the key's is now. */
+  get suite(): SuiteId {
+    return this.suiteId;
   }
 
   /** The province whose log this is (access to it is decided against it: domain/access.ts). */
@@ -175,17 +192,20 @@ export class AuditLog {
    */
   async init(): Promise<void> {
     await this.exclusive(async () => {
-      const [extent, stored, altered] = await Promise.all([
+      const [extent, stored, altered, latest] = await Promise.all([
         this.deps.repo.logExtent(),
         this.deps.repo.frontier(),
         this.deps.repo.alterations(),
+        this.deps.repo.latestHead(),
       ]);
+      this.suiteId = await this.logSuite(latest, extent.maxSeqPlusOne);
+      this.th = treeHasherOf(this.suiteId);
       // What the log appended is what log_state says, never less: a start that finds fewer records
       // keeps the stored size (reads go on, appends are refused) instead of reusing seqs.
       const problems: string[] = [];
       let restored: MerkleLog | undefined;
       try {
-        restored = stored ? MerkleLog.fromFrontier(stored) : undefined;
+        restored = stored ? MerkleLog.fromFrontier(stored, this.th) : undefined;
       } catch {
         problems.push('audit.log_state 无法读取 audit.log_state is unreadable');
       }
@@ -202,7 +222,7 @@ export class AuditLog {
       await this.fillInNodes();
       problems.push(...(await this.storedTreeDisagrees(extent.lastLeaf)));
       this.lastLeaf = extent.maxSeqPlusOne === this.log.size ? extent.lastLeaf : undefined;
-      this.latest = await this.deps.repo.latestHead();
+      this.latest = latest;
       if (this.latest && this.latest.size > this.log.size) {
         problems.push(
           `已签名的树头 size ${this.latest.size} 超出日志的 ${this.log.size} 条 a signed head of size ${this.latest.size} is beyond the log's ${this.log.size} records`,
@@ -216,6 +236,25 @@ export class AuditLog {
       if (problems.length > 0) this.refuseAppends(problems.join('; '));
       else if (altered.first.length > 0) this.health.fail(LOG_INCONSISTENT, describeAlterations(altered.first));
     });
+  }
+
+  /**
+   * The suite the log was created with: the one its heads name (absent on a head: ed25519-sha256, every
+   * log before suites); without a head, the hash its first record's leaf is in; an empty log takes the
+   * suite of the province's key, which is how a province chooses its suite at setup.
+   */
+  private async logSuite(latest: SignedTreeHead | undefined, records: number): Promise<SuiteId> {
+    if (latest) {
+      const named = headSuite(latest);
+      return isSuiteId(named) ? named : 'ed25519-sha256';
+    }
+    if (records > 0) {
+      const [first] = await this.deps.repo.range(0, 0);
+      return first && recordLeaf(first.fields, SM3_TREE).toString('hex') === first.leafHash
+        ? 'sm2-sm3'
+        : 'ed25519-sha256';
+    }
+    return suiteOfKey(this.deps.key.privateKey);
   }
 
   /** Where the frontier and the last record disagree with the stored tree nodes (all written together). */
@@ -251,7 +290,7 @@ export class AuditLog {
 
   /** The frontier recomputed from the stored leaf hashes, in pieces (the stored one is missing or stale). */
   private async frontierFromLeaves(): Promise<MerkleLog> {
-    const log = new MerkleLog();
+    const log = new MerkleLog(this.th);
     let from = 0;
     for (;;) {
       const chunk = await this.deps.repo.leafHashes(from, REBUILD_CHUNK);
@@ -273,8 +312,8 @@ export class AuditLog {
     const found = new Map((await this.deps.repo.nodes(edge)).map((n) => [treeNodeKey(n), n.hash.toString('hex')]));
     const hashes = edge.map((n) => found.get(treeNodeKey(n)));
     const builder = hashes.every((h) => h !== undefined)
-      ? MerkleLog.fromFrontier({ size: covered, hashes })
-      : new MerkleLog();
+      ? MerkleLog.fromFrontier({ size: covered, hashes }, this.th)
+      : new MerkleLog(this.th);
     while (builder.size < this.log.size) {
       const chunk = await this.deps.repo.leafHashes(builder.size, REBUILD_CHUNK);
       const nodes: StoredTreeNode[] = [];
@@ -312,8 +351,8 @@ export class AuditLog {
       if (existing !== undefined) return { seq: existing, duplicate: true };
       const seq = this.log.size;
       const fields = fieldsOf(seq, ev);
-      const leaf = recordLeaf(fields);
-      const next = MerkleLog.fromFrontier(this.log.frontier());
+      const leaf = recordLeaf(fields, this.th);
+      const next = MerkleLog.fromFrontier(this.log.frontier(), this.th);
       const nodes = next.appendNodes(leaf);
       await this.write([{ seq, leafHash: leaf.toString('hex'), fields }], next, nodes);
       return { seq, duplicate: false };
@@ -331,7 +370,7 @@ export class AuditLog {
       this.refuseIfInconsistent();
       const ids = evs.map((e) => e.eventId).filter((id) => id !== '');
       const known = await this.failing(() => this.deps.repo.seqsOf(ids));
-      const next = MerkleLog.fromFrontier(this.log.frontier());
+      const next = MerkleLog.fromFrontier(this.log.frontier(), this.th);
       const records: StoredAuditRecord[] = [];
       const nodes: StoredTreeNode[] = [];
       const out = evs.map((ev) => {
@@ -340,7 +379,7 @@ export class AuditLog {
         if (seen !== undefined) return { seq: seen, duplicate: true };
         const seq = next.size;
         const fields = fieldsOf(seq, ev);
-        const leaf = recordLeaf(fields);
+        const leaf = recordLeaf(fields, this.th);
         nodes.push(...next.appendNodes(leaf));
         records.push({ seq, leafHash: leaf.toString('hex'), fields });
         known.set(ev.eventId, seq);
@@ -427,17 +466,20 @@ export class AuditLog {
       const records = await this.deps.repo.find(filters);
       const last = records.at(-1);
       const covered = records.filter((r) => r.seq < head.size);
-      const traced = await this.tree.prove(head.size, (tree) =>
-        covered.map((r) => ({
-          ...r.fields,
-          seq: r.seq,
-          leafHash: r.leafHash,
-          proof: {
-            treeSize: head.size,
-            rootHash: head.rootHash,
-            path: tree.inclusionProof(r.seq, head.size).map((p) => p.toString('hex')),
-          },
-        })),
+      const traced = await this.tree.prove(
+        head.size,
+        (tree) =>
+          covered.map((r) => ({
+            ...r.fields,
+            seq: r.seq,
+            leafHash: r.leafHash,
+            proof: {
+              treeSize: head.size,
+              rootHash: head.rootHash,
+              path: tree.inclusionProof(r.seq, head.size).map((p) => p.toString('hex')),
+            },
+          })),
+        this.th,
       );
       return {
         head,
@@ -468,7 +510,7 @@ export class AuditLog {
         );
       }
       this.assertWithinLog(toHead);
-      const proof = await this.tree.prove(toHead.size, (tree) => tree.consistencyProof(from, toHead.size));
+      const proof = await this.tree.prove(toHead.size, (tree) => tree.consistencyProof(from, toHead.size), this.th);
       return {
         ...(fromHead ? { from: fromHead } : {}),
         to: toHead,
@@ -504,7 +546,7 @@ export class AuditLog {
       }
       const [leaf] = await this.deps.repo.nodes([{ level: 0, index: seq }]);
       if (!leaf) throw notFound('AUDIT.LEAF_NOT_FOUND', `日志中没有第 ${seq} 条记录 no leaf ${seq} in the log`);
-      const path = await this.tree.prove(head.size, (tree) => tree.inclusionProof(seq, head.size));
+      const path = await this.tree.prove(head.size, (tree) => tree.inclusionProof(seq, head.size), this.th);
       return { seq, leafHash: leaf.hash.toString('hex'), head, path: path.map((p) => p.toString('hex')) };
     });
   }
@@ -549,18 +591,21 @@ export class AuditLog {
     const exportedAt = this.deps.clock().toISOString();
     const keys = this.deps.publishedKeys ?? [{ kid: this.deps.key.kid, jwk: this.publicJwk() }];
     return this.exclusive(() =>
-      this.tree.prove(size, (tree) =>
-        buildExport({
-          province: this.deps.province,
-          exportedAt,
-          fromSeq,
-          toSeq,
-          keys,
-          records,
-          heads,
-          tree,
-          treeLeaf: (seq) => leaves.get(seq),
-        }),
+      this.tree.prove(
+        size,
+        (tree) =>
+          buildExport({
+            province: this.deps.province,
+            exportedAt,
+            fromSeq,
+            toSeq,
+            keys,
+            records,
+            heads,
+            tree,
+            treeLeaf: (seq) => leaves.get(seq),
+          }),
+        this.th,
       ),
     );
   }
@@ -594,7 +639,8 @@ export class AuditLog {
 
   /** The head-signing key as the regional trust list has it: a public JWK with its kid. */
   publicJwk(): JsonWebKey {
-    return { ...this.deps.key.publicKey.export({ format: 'jwk' }), kid: this.deps.key.kid } as JsonWebKey;
+    // exportPublicJwk: node:crypto cannot write an SM2 key as a JWK; an Ed25519 one is as before
+    return { ...exportPublicJwk(this.deps.key.publicKey), kid: this.deps.key.kid };
   }
 
   /**
@@ -637,11 +683,12 @@ export class AuditLog {
     // never a head smaller than one already signed: the log lost records (init found it), it did not shrink
     if (this.latest && this.latest.size > this.log.size) this.assertWithinLog(this.latest);
     const size = this.log.size;
-    const rootHash = (size === 0 ? EMPTY_ROOT : this.log.root()).toString('hex');
+    const rootHash = (size === 0 ? this.th.emptyRoot : this.log.root()).toString('hex');
     const head = signTreeHead(
       { province: this.deps.province, size, rootHash, timestamp: this.deps.clock().toISOString() },
       this.deps.key.privateKey,
       this.deps.key.kid,
+      this.suiteId,
     );
     try {
       await this.deps.repo.saveHead(head);

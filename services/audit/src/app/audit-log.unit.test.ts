@@ -1,8 +1,8 @@
-import { generateProvinceKey, loadProvinceKey } from '@yrd/auth';
+import { generateProvinceKey, loadProvinceKey, type ProvinceKey } from '@yrd/auth';
 import { AppError } from '@yrd/errors';
 import { describe, expect, it } from 'vitest';
 import type { MerkleFrontier, SignedTreeHead, StoredAuditRecord, StoredTreeNode, TreeNode } from '../domain/index.js';
-import { treeNodeKey } from '../domain/index.js';
+import { checkExport, treeNodeKey, verifyLog } from '../domain/index.js';
 import { anExchangeEvent } from '../test-events.js';
 import { AuditLog } from './audit-log.js';
 import { LOG_APPEND_FAILED, LOG_INCONSISTENT } from './log-health.js';
@@ -109,8 +109,8 @@ class MemoryStore implements AuditLogStore {
   }
 }
 
-async function logOver(store: MemoryStore): Promise<AuditLog> {
-  const log = new AuditLog({ province: 'sh', repo: store, key, clock, headEvery: 1_000 });
+async function logOver(store: MemoryStore, signWith: ProvinceKey = key): Promise<AuditLog> {
+  const log = new AuditLog({ province: 'sh', repo: store, key: signWith, clock, headEvery: 1_000 });
   await log.init();
   return log;
 }
@@ -172,5 +172,53 @@ describe('AuditLog over its port (app/ports.ts AuditLogStore)', () => {
     expect(await refusal(log.signHeadIfBehind())).toBeInstanceOf(LogInconsistency);
     expect(await refusal(log.append(anExchangeEvent(1)))).toMatchObject({ code: LOG_INCONSISTENT });
     expect(log.health.current()).toMatchObject({ status: 'failed', code: LOG_INCONSISTENT });
+  });
+});
+
+describe('a log keeps the suite it was created with', () => {
+  const sm2 = loadProvinceKey('sh', generateProvinceKey('sh', 'sm2-sm3').privateJwk);
+
+  it('an sm2-sm3 province’s new log hashes with SM3 and signs its heads with SM2; proofs and exports check out', async () => {
+    const store = new MemoryStore();
+    const log = await logOver(store, sm2);
+    expect(log.suite).toBe('sm2-sm3');
+    for (let i = 0; i < 5; i++) await log.append(anExchangeEvent(i));
+    const head = (await log.signHeadIfBehind())!;
+    expect(head).toMatchObject({ alg: 'SM2', suite: 'sm2-sm3', size: 5 });
+    expect(verifyLog(store.records, [...store.heads.values()], sm2.publicKey)).toMatchObject({ ok: true, size: 5 });
+    const exported = JSON.parse(JSON.stringify(await log.export())) as unknown;
+    expect(checkExport(exported, sm2.publicKey)).toMatchObject({ ok: true, records: 5, failures: [] });
+    expect(log.publicJwk()).toMatchObject({ kty: 'EC', crv: 'SM2', kid: 'sh-1' });
+    expect(await log.verify()).toMatchObject({ ok: true, size: 5 });
+  });
+
+  it('after a restart, an SM3 log is still SM3, even with no head yet', async () => {
+    const store = new MemoryStore();
+    const first = await logOver(store, sm2);
+    await first.append(anExchangeEvent(0));
+    await first.append(anExchangeEvent(1));
+    // restarted with the key of the other suite: the log's records decide, not the key
+    const again = await logOver(store, key);
+    expect(again.suite).toBe('sm2-sm3');
+    await again.append(anExchangeEvent(2));
+    const head = (await again.signHeadIfBehind())!;
+    expect(head).toMatchObject({ alg: 'Ed25519', suite: 'sm2-sm3', size: 3 });
+    expect(verifyLog(store.records, [head], key.publicKey)).toMatchObject({ ok: true, size: 3 });
+  });
+
+  it('a province that moves to an SM2 key keeps its SHA-256 log: heads are SM2 over suite ed25519-sha256', async () => {
+    const store = new MemoryStore();
+    const before = await logOver(store, key);
+    await before.append(anExchangeEvent(0));
+    await before.signHeadIfBehind();
+    const after = await logOver(store, { ...sm2, kid: 'sh-2' });
+    expect(after.suite).toBe('ed25519-sha256');
+    await after.append(anExchangeEvent(1));
+    const head = (await after.signHeadIfBehind())!;
+    expect(head).toMatchObject({ alg: 'SM2', suite: 'ed25519-sha256', size: 2, keyId: 'sh-2' });
+    const keys = (h: SignedTreeHead) => (h.keyId === 'sh-2' ? sm2.publicKey : key.publicKey);
+    const records = store.records;
+    const heads = [...store.heads.values()];
+    expect(heads.every((h) => verifyLog(records.slice(0, h.size), [h], keys(h)).ok)).toBe(true);
   });
 });

@@ -5,7 +5,15 @@
  * proof shares, stay cached, and memory no longer grows with the log.
  */
 import { conflict } from '@yrd/errors';
-import { type MerkleProver, NodeTree, ProofPlanner, type TreeNode, treeNodeKey } from '../domain/index.js';
+import {
+  type MerkleProver,
+  NodeTree,
+  ProofPlanner,
+  SHA256_TREE,
+  type TreeHasher,
+  type TreeNode,
+  treeNodeKey,
+} from '../domain/index.js';
 import type { TreeNodeStore } from './ports.js';
 
 /** Nodes kept in memory: ~200 bytes each, so the default is about 3 MiB whatever the log's size. */
@@ -32,9 +40,9 @@ export class StoredTree {
    * Runs `compute`, a pure computation that asks a tree of the first `size` leaves for proofs (a
    * trace page, an export), over the stored nodes: once to learn which nodes it reads, then, with
    * those fetched in one go, for real. A node the store lacks (the table was edited) is a conflict,
-   * not a wrong proof.
+   * not a wrong proof. `th`: the log's tree hash (SHA-256, or SM3 for a log of an sm2-sm3 province).
    */
-  async prove<T>(size: number, compute: (tree: MerkleProver) => T): Promise<T> {
+  async prove<T>(size: number, compute: (tree: MerkleProver) => T, th: TreeHasher = SHA256_TREE): Promise<T> {
     const planner = new ProofPlanner(size);
     compute(planner);
     const needed = planner.needed;
@@ -46,7 +54,7 @@ export class StoredTree {
         `存储的默克尔树缺少节点 ${treeNodeKey(missing)}，请先验证日志 the stored Merkle tree lacks node ${treeNodeKey(missing)}; run verify`,
       );
     }
-    return compute(new NodeTree(size, (n) => nodes.get(treeNodeKey(n))));
+    return compute(new NodeTree(size, (n) => nodes.get(treeNodeKey(n)), th));
   }
 
   async #load(refs: readonly TreeNode[]): Promise<Map<string, Buffer>> {

@@ -9,6 +9,7 @@
  * to find what was changed or deleted behind the service's back, anywhere. One job at a time.
  */
 import { randomUUID } from 'node:crypto';
+import type { SuiteId } from '@yrd/crypto-suite';
 import { unavailable } from '@yrd/errors';
 import { type AuditFailure, type HeadKey, LogVerifier, type VerifyLogResult } from '../domain/index.js';
 import type { VerifyPages } from './ports.js';
@@ -33,6 +34,8 @@ export interface VerifyJobsDeps {
   snapshot: () => Promise<number>;
   /** the key each head is checked with (by its key id) */
   headKey: HeadKey;
+  /** the log's suite (its Merkle hash), once known; absent: the one its heads name */
+  suite?: () => SuiteId | undefined;
   clock: () => Date;
   /** records per page, fixed (default: sized as the job goes to hold the thread VERIFY_PAGE_MS at most) */
   pageSize?: number;
@@ -203,7 +206,12 @@ export class VerifyJobs {
     const size = await this.deps.snapshot();
     job.size = size;
     // keyset reads come in seq order, each seq once: the verifier may name a gap without reading on
-    const verifier = new LogVerifier(this.deps.headKey, { province: this.deps.province, ordered: true });
+    const suite = this.deps.suite?.();
+    const verifier = new LogVerifier(this.deps.headKey, {
+      province: this.deps.province,
+      ordered: true,
+      ...(suite ? { suite } : {}),
+    });
     let headsAfter = -1;
     let headsDone = false;
     const nextHeads = async () => {

@@ -3,11 +3,11 @@
 import { KeyObject } from 'node:crypto';
 import type { TrustAnchors } from '@yrd/auth';
 import { auditExportSchema, EXPORT_FORMAT, EXPORT_FORMAT_V1 } from './export.js';
-import { ed25519Key, Keyring, keyringFrom, type RingKey } from './keyring.js';
-import { verifyConsistency, verifyInclusion } from './merkle.js';
+import { headKey, Keyring, keyringFrom, type RingKey } from './keyring.js';
+import { treeHasherOf, verifyConsistency, verifyInclusion } from './merkle.js';
 import type { AuditRecordFields } from './record.js';
 import type { SignedTreeHead } from './tree-head.js';
-import { verifyTreeHead } from './tree-head.js';
+import { headSuite, verifyTreeHead } from './tree-head.js';
 import {
   type AuditFailure,
   type AuditFailureCode,
@@ -16,6 +16,7 @@ import {
   headEntry,
   headForged,
   headOfOtherProvince,
+  headOfOtherSuite,
   recordAltered,
   recordDuplicated,
   recordsMissing,
@@ -139,6 +140,8 @@ export function checkExport(doc: unknown, trusted: KeyObject | ExportTrust): Exp
   const heads = [...x.heads].sort((a, b) => a.size - b.size) as (SignedTreeHead & { cosignatures?: Cosignature[] })[];
   const valid = new Map<number, SignedTreeHead & { cosignatures?: Cosignature[] }>();
   const forged = new Set<number>();
+  // the log's suite, which its records and proofs are hashed in: the one its first valid head names
+  let logSuite: ReturnType<typeof headSuite> | undefined;
   for (const h of heads) {
     const key = trust.headKey(h);
     if (!key || !verifyTreeHead(h, key)) {
@@ -148,6 +151,12 @@ export function checkExport(doc: unknown, trusted: KeyObject | ExportTrust): Exp
     }
     if (h.province !== x.province) {
       report(headOfOtherProvince(h, x.province));
+      forged.add(h.size);
+      continue;
+    }
+    logSuite ??= headSuite(h);
+    if (headSuite(h) !== logSuite) {
+      report(headOfOtherSuite(h, logSuite));
       forged.add(h.size);
       continue;
     }
@@ -190,7 +199,9 @@ export function checkExport(doc: unknown, trusted: KeyObject | ExportTrust): Exp
     if (witnessed && witnessed.witnesses.length < quorum) report(cosignaturesMissing(witnessed));
   }
 
-  // Records: each seq of the range once, in order, intact, and proven to be in a signed tree.
+  // Records: each seq of the range once, in order, intact, and proven to be in a signed tree, in the
+  // log's hash (SHA-256 for an ed25519-sha256 log and every export before suites, SM3 for sm2-sm3).
+  const th = treeHasherOf(logSuite ?? 'ed25519-sha256');
   const bySeq = new Map<number, StoredAuditRecord>();
   const recordFailures: ExportFailure[] = [];
   let previous: StoredAuditRecord | undefined;
@@ -227,7 +238,7 @@ export function checkExport(doc: unknown, trusted: KeyObject | ExportTrust): Exp
       });
       continue;
     }
-    const checked = checkRecord(r, storedAt);
+    const checked = checkRecord(r, storedAt, th);
     if (checked.failure) {
       recordFailures.push(checked.failure);
       continue;
@@ -261,7 +272,7 @@ export function checkExport(doc: unknown, trusted: KeyObject | ExportTrust): Exp
     // the one the signed head commits to; then the record must hash to it.
     const treeLeaf =
       proof.leafHash !== undefined && HEX_HASH.test(proof.leafHash) ? unhex(proof.leafHash) : checked.leaf;
-    if (!verifyInclusion(treeLeaf, r.seq, head.size, proof.path.map(unhex), unhex(head.rootHash))) {
+    if (!verifyInclusion(treeLeaf, r.seq, head.size, proof.path.map(unhex), unhex(head.rootHash), th)) {
       recordFailures.push({
         code: 'AUDIT.INCLUSION_INVALID',
         entry: `seq ${r.seq}`,
@@ -294,7 +305,7 @@ export function checkExport(doc: unknown, trusted: KeyObject | ExportTrust): Exp
     if (forged.has(a.size) || forged.has(b.size)) continue;
     const p = proofs.get(`${a.size}:${b.size}`);
     const holds =
-      p !== undefined && verifyConsistency(a.size, b.size, unhex(a.rootHash), unhex(b.rootHash), p.path.map(unhex));
+      p !== undefined && verifyConsistency(a.size, b.size, unhex(a.rootHash), unhex(b.rootHash), p.path.map(unhex), th);
     if (!holds) {
       report({
         code: 'AUDIT.CONSISTENCY_INVALID',
@@ -411,7 +422,7 @@ export function chooseTrust(doc: unknown, given?: GivenTrust, opts: { noWitnesse
       };
     }
     if (given) {
-      const key = ed25519Key(given.jwk);
+      const key = headKey(given.jwk);
       const kid = typeof given.jwk.kid === 'string' ? given.jwk.kid : undefined;
       return {
         ok: true,
@@ -455,7 +466,7 @@ function ownKeys(doc: unknown): RingKey[] {
       out.push({
         province,
         kid: typeof k.kid === 'string' ? k.kid : '',
-        publicKey: ed25519Key(k.jwk),
+        publicKey: headKey(k.jwk),
         validFrom: typeof k.validFrom === 'string' ? k.validFrom : undefined,
         validUntil: typeof k.validUntil === 'string' ? k.validUntil : undefined,
       });

@@ -1,7 +1,8 @@
 // Builders for tests of exports and their offline check: a region of four provinces with a trust list,
 // a province's log whose heads the other three co-signed, and its export. Only *.test.ts files import it.
-import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { TRUST_LIST_FORMAT, type TrustAnchors } from '@yrd/auth';
+import { exportPublicJwk, type SuiteId, suite } from '@yrd/crypto-suite';
 import { type AuditExport, buildExport } from './export.js';
 import type { MerkleTree } from './merkle.js';
 import { aLog } from './test-builders.js';
@@ -18,10 +19,15 @@ export interface Region {
   anchors: TrustAnchors;
 }
 
-/** Four provinces, one key each (`<p>-1`, valid from 2025-01-01), and their trust list. */
-export function aRegion(quorum = 2): Region {
-  const keys = Object.fromEntries(REGION.map((p) => [p, generateKeyPairSync('ed25519')])) as Region['keys'];
-  const jwk = (p: RegionProvince) => keys[p].publicKey.export({ format: 'jwk' }) as JsonWebKey;
+/**
+ * Four provinces, one key each (`<p>-1`, valid from 2025-01-01), and their trust list; each on
+ * ed25519-sha256 unless `suites` gives it another (a mixed region: 上海 on sm2-sm3).
+ */
+export function aRegion(quorum = 2, suites: Partial<Record<RegionProvince, SuiteId>> = {}): Region {
+  const keys = Object.fromEntries(
+    REGION.map((p) => [p, suite(suites[p] ?? 'ed25519-sha256').generateKeyPair()]),
+  ) as Region['keys'];
+  const jwk = (p: RegionProvince): JsonWebKey => exportPublicJwk(keys[p].publicKey);
   const provinces = Object.fromEntries(
     REGION.map((p) => [p, { keys: [{ kid: `${p}-1`, jwk: jwk(p), validFrom: '2025-01-01T00:00:00.000Z' }] }]),
   ) as TrustAnchors['provinces'];

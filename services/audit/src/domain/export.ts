@@ -213,6 +213,8 @@ const cosignatureShape = z.object({
   rootHash: z.string(),
   timestamp: z.string(),
   headKeyId: z.string(),
+  // the head's log suite when not ed25519-sha256 (in the checkpoint text it co-signs)
+  suite: z.string().optional(),
   time: seqNumber,
   signature: z.string(),
 });
@@ -249,6 +251,8 @@ export const auditExportSchema = z.object({
       signature: z.string(),
       // kept as given (an unknown value fails the signature check, naming the head)
       format: z.string().optional(),
+      // the log's suite (absent: ed25519-sha256); an unknown one fails the signature check too
+      suite: z.string().optional(),
       cosignatures: z.array(cosignatureShape).optional(),
     }),
   ),

@@ -3,6 +3,7 @@
 // after it was retired (a stolen old key can only re-sign the past, which the witnesses already hold).
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { TrustAnchors } from '@yrd/auth';
+import { importPublicJwk } from '@yrd/crypto-suite';
 
 export interface RingKey {
   province: string;
@@ -54,16 +55,29 @@ export class Keyring {
   }
 }
 
-/** A public JWK as an Ed25519 KeyObject; a TypeError that says why when it is not one. */
-export function ed25519Key(jwk: Record<string, unknown> | JsonWebKey): KeyObject {
+/**
+ * A public JWK as a head-signing KeyObject: Ed25519 (kty OKP) or SM2 (kty EC, crv SM2), a province's
+ * suite; a TypeError that says why when it is neither.
+ */
+export function headKey(jwk: Record<string, unknown> | JsonWebKey): KeyObject {
+  const j = jwk as JsonWebKey;
+  if (j.kty === 'EC' && j.crv === 'SM2') {
+    try {
+      return importPublicJwk(j);
+    } catch (e) {
+      throw new TypeError(`公钥无效 not a usable public key: ${(e as Error).message}`);
+    }
+  }
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    key = createPublicKey({ key: j, format: 'jwk' });
   } catch (e) {
     throw new TypeError(`公钥无效 not a usable public key: ${(e as Error).message}`);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new TypeError(`公钥不是 Ed25519 the key is ${String(key.asymmetricKeyType)}, heads are signed with Ed25519`);
+    throw new TypeError(
+      `公钥不是 Ed25519 或 SM2 the key is ${String(key.asymmetricKeyType)}, heads are signed with Ed25519 or SM2`,
+    );
   }
   return key;
 }
@@ -76,7 +90,7 @@ export function keyringFrom(anchors: TrustAnchors): Keyring {
       keys.push({
         province,
         kid: k.kid,
-        publicKey: ed25519Key(k.jwk),
+        publicKey: headKey(k.jwk),
         validFrom: k.validFrom,
         validUntil: k.validUntil,
       });

@@ -1,12 +1,18 @@
-// RFC 6962 / RFC 9162 Merkle tree hashing with SHA-256. Pure functions, no I/O.
+// RFC 6962 / RFC 9162 Merkle tree hashing. Pure functions, no I/O.
 //
-//   leaf hash  = SHA-256(0x00 || data)
-//   node hash  = SHA-256(0x01 || left || right)
-//   MTH({})    = SHA-256("")
+//   leaf hash  = H(0x00 || data)
+//   node hash  = H(0x01 || left || right)
+//   MTH({})    = H("")
+//
+// H is the hash of the suite the log was created with, and a log keeps it for good: SHA-256 for a log
+// of an ed25519-sha256 province (every log before the suites existed), SM3 for one of an sm2-sm3
+// province (@yrd/crypto-suite). Both are 32 bytes, so the structure and the proofs are the same; every
+// function and class below takes the TreeHasher and defaults to SHA-256, what it always computed.
 //
 // Everything is iterative (or recursive only to depth log2(n)), so trees of millions of leaves work.
 // Sizes and indexes are plain numbers; arithmetic avoids 32-bit bitwise operators so any safe integer works.
 import * as crypto from 'node:crypto';
+import { type SuiteId, suite } from '@yrd/crypto-suite';
 
 export const HASH_SIZE = 32;
 
@@ -59,6 +65,40 @@ function half(n: number): number {
   return Math.floor(n / 2);
 }
 
+/** The name of a log's tree hash: what a log keeps from the suite it was created with. */
+export type TreeHashName = 'sha256' | 'sm3';
+
+/** A log's Merkle hashing: RFC 6962 leaf and node hashes and the empty root, with one 32-byte hash. */
+export interface TreeHasher {
+  readonly name: TreeHashName;
+  leafHash(data: Uint8Array): Buffer;
+  nodeHash(left: Uint8Array, right: Uint8Array): Buffer;
+  readonly emptyRoot: Buffer;
+}
+
+/** SHA-256, the functions above (with their one-shot fast path): every log of an ed25519-sha256 province. */
+export const SHA256_TREE: TreeHasher = { name: 'sha256', leafHash, nodeHash, emptyRoot: EMPTY_ROOT };
+
+/** SM3 (GB/T 32905) from @yrd/crypto-suite: the logs of an sm2-sm3 province. */
+export const SM3_TREE: TreeHasher = (() => {
+  const s = suite('sm2-sm3');
+  return { name: 'sm3', leafHash: s.leafHash, nodeHash: s.nodeHash, emptyRoot: s.emptyRoot };
+})();
+
+const treeHashers: Record<TreeHashName, TreeHasher> = { sha256: SHA256_TREE, sm3: SM3_TREE };
+
+/** The tree hash of a suite (the suite's hash). */
+export function treeHasherOf(suiteId: SuiteId): TreeHasher {
+  return treeHashers[suite(suiteId).hashName];
+}
+
+/** A tree hash by name; absent is SHA-256 (state stored before logs had a suite). */
+export function treeHasherNamed(name: TreeHashName | undefined): TreeHasher {
+  const h = treeHashers[name ?? 'sha256'];
+  if (!h) throw new TypeError(`unknown tree hash ${String(name)}`);
+  return h;
+}
+
 /** Largest power of two strictly less than n (n >= 2). */
 function splitPoint(n: number): number {
   let k = 1;
@@ -80,8 +120,8 @@ function hashEquals(a: Uint8Array, b: Uint8Array): boolean {
  * Root of leaves[start, end) via a stack of perfect subtree roots (O(log n) memory, n-1 node hashes).
  * Folding the stack from the right gives exactly RFC 6962 MTH.
  */
-function rangeRoot(leaves: readonly Uint8Array[], start: number, end: number): Buffer {
-  if (end <= start) return Buffer.from(EMPTY_ROOT);
+function rangeRoot(leaves: readonly Uint8Array[], start: number, end: number, th: TreeHasher): Buffer {
+  if (end <= start) return Buffer.from(th.emptyRoot);
   if (end - start === 1) return Buffer.from(leaves[start]!);
   const stack: Buffer[] = [];
   let count = 0;
@@ -90,33 +130,37 @@ function rangeRoot(leaves: readonly Uint8Array[], start: number, end: number): B
     let node = Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength);
     let c = count;
     while (isOdd(c)) {
-      node = nodeHash(stack.pop()!, node);
+      node = th.nodeHash(stack.pop()!, node);
       c = half(c);
     }
     stack.push(node);
     count++;
   }
-  return foldFrontier(stack);
+  return foldFrontier(stack, th);
 }
 
-function foldFrontier(stack: readonly Buffer[]): Buffer {
-  if (stack.length === 0) return EMPTY_ROOT;
+function foldFrontier(stack: readonly Buffer[], th: TreeHasher): Buffer {
+  if (stack.length === 0) return th.emptyRoot;
   let acc = stack[stack.length - 1]!;
-  for (let i = stack.length - 2; i >= 0; i--) acc = nodeHash(stack[i]!, acc);
+  for (let i = stack.length - 2; i >= 0; i--) acc = th.nodeHash(stack[i]!, acc);
   return acc;
 }
 
 /** RFC 6962 Merkle Tree Hash over leaf hashes (the leaves are already leaf-hashed). */
-export function rootOf(leafHashes: readonly Uint8Array[]): Buffer {
-  return rangeRoot(leafHashes, 0, leafHashes.length);
+export function rootOf(leafHashes: readonly Uint8Array[], th: TreeHasher = SHA256_TREE): Buffer {
+  return rangeRoot(leafHashes, 0, leafHashes.length, th);
 }
 
 /**
  * RFC 6962 PATH(m, D[n]) / RFC 9162 inclusion proof for leaf `index` in the tree of all `leafHashes`
  * (pass a slice for a smaller tree size). Ordered from the leaf's sibling up to the root's child.
  */
-export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): Buffer[] {
-  return inclusionPath(leafHashes.length, index, (a, b) => rangeRoot(leafHashes, a, b));
+export function inclusionProof(
+  leafHashes: readonly Uint8Array[],
+  index: number,
+  th: TreeHasher = SHA256_TREE,
+): Buffer[] {
+  return inclusionPath(leafHashes.length, index, (a, b) => rangeRoot(leafHashes, a, b, th));
 }
 
 /** Root of the leaves [start, end) of the tree, however the caller keeps them. */
@@ -152,6 +196,7 @@ export function verifyInclusion(
   size: number,
   proof: readonly Uint8Array[],
   root: Uint8Array,
+  th: TreeHasher = SHA256_TREE,
 ): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
   if (leaf.length !== HASH_SIZE || root.length !== HASH_SIZE) return false;
@@ -162,7 +207,7 @@ export function verifyInclusion(
     if (p.length !== HASH_SIZE) return false;
     if (sn === 0) return false;
     if (isOdd(fn) || fn === sn) {
-      r = nodeHash(p, r);
+      r = th.nodeHash(p, r);
       if (!isOdd(fn)) {
         while (!(isOdd(fn) || fn === 0)) {
           fn = half(fn);
@@ -170,7 +215,7 @@ export function verifyInclusion(
         }
       }
     } else {
-      r = nodeHash(r, p);
+      r = th.nodeHash(r, p);
     }
     fn = half(fn);
     sn = half(sn);
@@ -182,8 +227,13 @@ export function verifyInclusion(
  * RFC 6962 PROOF(m, D[n]) = SUBPROOF(m, D[n], true): consistency proof between the tree of the first
  * `oldSize` leaves and the tree of the first `newSize` leaves. Empty when oldSize is 0 or equals newSize.
  */
-export function consistencyProof(leafHashes: readonly Uint8Array[], oldSize: number, newSize: number): Buffer[] {
-  return consistencyPath(leafHashes.length, oldSize, newSize, (a, b) => rangeRoot(leafHashes, a, b));
+export function consistencyProof(
+  leafHashes: readonly Uint8Array[],
+  oldSize: number,
+  newSize: number,
+  th: TreeHasher = SHA256_TREE,
+): Buffer[] {
+  return consistencyPath(leafHashes.length, oldSize, newSize, (a, b) => rangeRoot(leafHashes, a, b, th));
 }
 
 function consistencyPath(have: number, oldSize: number, newSize: number, subtree: SubtreeRoot): Buffer[] {
@@ -224,13 +274,14 @@ export function verifyConsistency(
   oldRoot: Uint8Array,
   newRoot: Uint8Array,
   proof: readonly Uint8Array[],
+  th: TreeHasher = SHA256_TREE,
 ): boolean {
   if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 0 || oldSize > newSize) {
     return false;
   }
   if (oldRoot.length !== HASH_SIZE || newRoot.length !== HASH_SIZE) return false;
   if (proof.some((p) => p.length !== HASH_SIZE)) return false;
-  if (oldSize === 0) return proof.length === 0 && hashEquals(oldRoot, EMPTY_ROOT);
+  if (oldSize === 0) return proof.length === 0 && hashEquals(oldRoot, th.emptyRoot);
   if (oldSize === newSize) return proof.length === 0 && hashEquals(oldRoot, newRoot);
   if (proof.length === 0) return false;
 
@@ -247,8 +298,8 @@ export function verifyConsistency(
     const c = path[i]!;
     if (sn === 0) return false;
     if (isOdd(fn) || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
+      fr = th.nodeHash(c, fr);
+      sr = th.nodeHash(c, sr);
       if (!isOdd(fn)) {
         while (!(isOdd(fn) || fn === 0)) {
           fn = half(fn);
@@ -256,7 +307,7 @@ export function verifyConsistency(
         }
       }
     } else {
-      sr = nodeHash(sr, c);
+      sr = th.nodeHash(sr, c);
     }
     fn = half(fn);
     sn = half(sn);
@@ -264,10 +315,14 @@ export function verifyConsistency(
   return sn === 0 && hashEquals(fr, oldRoot) && hashEquals(sr, newRoot);
 }
 
-/** Persistable state of a MerkleLog: the size and the perfect-subtree roots (largest first), hex. */
+/**
+ * Persistable state of a MerkleLog: the size and the perfect-subtree roots (largest first), hex, and
+ * the log's tree hash when it is not SHA-256 (absent: SHA-256, as every frontier stored before).
+ */
 export interface MerkleFrontier {
   size: number;
   hashes: string[];
+  treeHash?: TreeHashName;
 }
 
 function popcount(n: number): number {
@@ -295,20 +350,30 @@ function toHash(h: string | Uint8Array, what: string): Buffer {
 export class MerkleLog {
   #size: number;
   #frontier: Buffer[];
+  readonly #th: TreeHasher;
 
-  constructor() {
+  constructor(th: TreeHasher = SHA256_TREE) {
     this.#size = 0;
     this.#frontier = [];
+    this.#th = th;
   }
 
-  /** Restore from a frontier previously obtained via frontier() (hex strings or raw 32-byte hashes). */
-  static fromFrontier(state: { size: number; hashes: readonly (string | Uint8Array)[] }): MerkleLog {
+  /**
+   * Restore from a frontier previously obtained via frontier() (hex strings or raw 32-byte hashes), with
+   * the tree hash it names (`treeHash`), else `th`, else SHA-256.
+   */
+  static fromFrontier(
+    state: { size: number; hashes: readonly (string | Uint8Array)[]; treeHash?: TreeHashName | undefined },
+    th?: TreeHasher,
+  ): MerkleLog {
     assertSize('size', state.size);
     const expected = popcount(state.size);
     if (state.hashes.length !== expected) {
       throw new RangeError(`frontier for size ${state.size} needs ${expected} hashes, got ${state.hashes.length}`);
     }
-    const log = new MerkleLog();
+    const hasher = state.treeHash !== undefined ? treeHasherNamed(state.treeHash) : (th ?? SHA256_TREE);
+    if (th && hasher !== th) throw new TypeError(`frontier of a ${hasher.name} log where ${th.name} is expected`);
+    const log = new MerkleLog(hasher);
     log.#size = state.size;
     log.#frontier = state.hashes.map((h, i) => toHash(h, `frontier[${i}]`));
     return log;
@@ -318,6 +383,11 @@ export class MerkleLog {
     return this.#size;
   }
 
+  /** The log's tree hash. */
+  get hasher(): TreeHasher {
+    return this.#th;
+  }
+
   /** Append one leaf hash (already leaf-hashed, 32 bytes). Returns the leaf's index. */
   append(leaf: Uint8Array): number {
     if (leaf.length !== HASH_SIZE) throw new TypeError(`leaf hash must be ${HASH_SIZE} bytes, got ${leaf.length}`);
@@ -325,7 +395,7 @@ export class MerkleLog {
     let node: Buffer = Buffer.from(leaf);
     let c = this.#size;
     while (isOdd(c)) {
-      node = nodeHash(this.#frontier.pop()!, node);
+      node = this.#th.nodeHash(this.#frontier.pop()!, node);
       c = half(c);
     }
     this.#frontier.push(node);
@@ -344,7 +414,7 @@ export class MerkleLog {
     let index = this.#size;
     const completed: StoredTreeNode[] = [{ level, index, hash: node }];
     while (isOdd(index)) {
-      node = nodeHash(this.#frontier.pop()!, node);
+      node = this.#th.nodeHash(this.#frontier.pop()!, node);
       level++;
       index = half(index);
       completed.push({ level, index, hash: node });
@@ -356,12 +426,16 @@ export class MerkleLog {
 
   /** RFC 6962 MTH of all appended leaves. */
   root(): Buffer {
-    return Buffer.from(foldFrontier(this.#frontier));
+    return Buffer.from(foldFrontier(this.#frontier, this.#th));
   }
 
   /** Snapshot of the state for persistence; restore with MerkleLog.fromFrontier. */
   frontier(): MerkleFrontier {
-    return { size: this.#size, hashes: this.#frontier.map((h) => h.toString('hex')) };
+    return {
+      size: this.#size,
+      hashes: this.#frontier.map((h) => h.toString('hex')),
+      ...(this.#th.name === 'sha256' ? {} : { treeHash: this.#th.name }),
+    };
   }
 }
 
@@ -429,6 +503,7 @@ export class NodeTree implements MerkleProver {
   constructor(
     readonly size: number,
     private readonly lookup: (node: TreeNode) => Uint8Array | undefined,
+    private readonly th: TreeHasher = SHA256_TREE,
   ) {
     assertSize('size', size);
   }
@@ -454,14 +529,14 @@ export class NodeTree implements MerkleProver {
   }
 
   #range(start: number, end: number): Buffer {
-    if (end <= start) return Buffer.from(EMPTY_ROOT);
+    if (end <= start) return Buffer.from(this.th.emptyRoot);
     const parts = perfectParts(start, end).map((p) => {
       const h = this.lookup(p);
       if (!h || h.length !== HASH_SIZE) throw new RangeError(`tree node ${treeNodeKey(p)} is missing`);
       return h;
     });
     let acc: Buffer = Buffer.from(parts[parts.length - 1]!);
-    for (let i = parts.length - 2; i >= 0; i--) acc = nodeHash(parts[i]!, acc);
+    for (let i = parts.length - 2; i >= 0; i--) acc = this.th.nodeHash(parts[i]!, acc);
     return acc;
   }
 }
@@ -512,6 +587,8 @@ export class MerkleTree implements MerkleProver {
   /** #levels[h][i] = root of the perfect subtree of leaves [i·2^h, (i+1)·2^h) */
   readonly #levels: Buffer[][] = [[]];
 
+  constructor(private readonly th: TreeHasher = SHA256_TREE) {}
+
   get size(): number {
     return this.#levels[0]!.length;
   }
@@ -526,7 +603,7 @@ export class MerkleTree implements MerkleProver {
     let i = index;
     while (isOdd(i)) {
       const level = this.#levels[h]!;
-      const parent = nodeHash(level[i - 1]!, level[i]!);
+      const parent = this.th.nodeHash(level[i - 1]!, level[i]!);
       h++;
       if (this.#levels.length === h) this.#levels.push([]);
       this.#levels[h]!.push(parent);
@@ -567,13 +644,13 @@ export class MerkleTree implements MerkleProver {
   /** Root of leaves [start, end): a stored node when perfect and aligned, else split as MTH does (callers copy). */
   #subtree(start: number, end: number): Buffer {
     const n = end - start;
-    if (n <= 0) return EMPTY_ROOT;
+    if (n <= 0) return this.th.emptyRoot;
     if (isPowerOfTwo(n) && start % n === 0) {
       let h = 0;
       for (let w = n; w > 1; w = half(w)) h++;
       return this.#levels[h]![start / n]!;
     }
     const k = splitPoint(n);
-    return nodeHash(this.#subtree(start, start + k), this.#subtree(start + k, end));
+    return this.th.nodeHash(this.#subtree(start, start + k), this.#subtree(start + k, end));
   }
 }

@@ -4,13 +4,13 @@
 // checks any province's head, its witnesses, any record's inclusion and any two heads' consistency.
 // Pure: the parsed answers and the trust list come in, a verdict naming every failure comes out;
 // reading files, printing and exit codes are the CLI's (cli/public-commands.ts).
-import { verify } from 'node:crypto';
 import type { TrustAnchors } from '@yrd/auth';
+import { isSuiteId, suite, suiteOfKey } from '@yrd/crypto-suite';
 import { z } from 'zod';
 import { cosignatureFault, type ExportFailureCode } from './export-check.js';
 import type { Keyring } from './keyring.js';
 import { keyringFrom } from './keyring.js';
-import { EMPTY_ROOT, verifyConsistency, verifyInclusion } from './merkle.js';
+import { type TreeHasher, treeHasherOf, verifyConsistency, verifyInclusion } from './merkle.js';
 import {
   auditOrigin,
   type CheckpointFields,
@@ -22,7 +22,14 @@ import {
   witnessName,
 } from './note.js';
 import { type AuditRecordFields, recordFields, recordLeaf } from './record.js';
-import { assertTreeHead, type SignedTreeHead, type TreeHeadAlg, verifyTreeHead } from './tree-head.js';
+import {
+  assertTreeHead,
+  headAlgs,
+  headSuite,
+  type SignedTreeHead,
+  type TreeHeadAlg,
+  verifyTreeHead,
+} from './tree-head.js';
 import { headEntry } from './verify.js';
 import type { Cosignature } from './witness.js';
 
@@ -46,7 +53,7 @@ export interface PublicTrust {
   quorum: number;
 }
 
-/** Throws TypeError when a key of the list is not a usable Ed25519 public key. */
+/** Throws TypeError when a key of the list is not a usable Ed25519 or SM2 public key. */
 export function publicTrust(anchors: TrustAnchors): PublicTrust {
   return { keys: keyringFrom(anchors), quorum: anchors.cosignatureQuorum };
 }
@@ -54,7 +61,15 @@ export function publicTrust(anchors: TrustAnchors): PublicTrust {
 export interface HeadCheck {
   ok: boolean;
   /** what the head says (absent when the input is not a head at all) */
-  head?: { province: string; size: number; rootHash: string; timestamp: string; keyId: string };
+  head?: {
+    province: string;
+    size: number;
+    rootHash: string;
+    timestamp: string;
+    keyId: string;
+    /** the log's suite when the head names one (absent: ed25519-sha256): the hash its proofs are in */
+    suite?: SignedTreeHead['suite'];
+  };
   /** the province's signature holds, with the key its key id names, valid at its time */
   signatureValid: boolean;
   /** the other provinces whose co-signatures over exactly this head hold, one each, sorted */
@@ -76,6 +91,7 @@ const cosignatureSchema = z.object({
   rootHash: z.string(),
   timestamp: z.string(),
   headKeyId: z.string(),
+  suite: z.string().optional(),
   time: count,
   signature: z.string(),
 });
@@ -88,6 +104,8 @@ const headSchema = z.object({
   keyId: z.string(),
   signature: z.string(),
   format: z.literal('checkpoint').optional(),
+  // the log's suite (absent: ed25519-sha256); an unknown one fails the signature check
+  suite: z.string().optional(),
   cosignatures: z.array(cosignatureSchema).max(64).optional(),
 });
 const inclusionSchema = z.object({
@@ -158,6 +176,7 @@ function readNote(text: string, trust: PublicTrust, entry: string): ReadHead {
   const ignored: string[] = [];
   const cosignatures: Cosignature[] = [];
   let signature: string | undefined;
+  let alg: TreeHeadAlg = 'Ed25519';
   const provinces = trust.keys.provinces;
   for (const line of note.signatures) {
     const id = `${line.name}+${line.keyId.toString('hex')}`;
@@ -168,8 +187,14 @@ function readNote(text: string, trust: PublicTrust, entry: string): ReadHead {
       if (!own) {
         ignored.push(id);
       } else if (own.kid === cp.keyId) {
-        signature ??= line.signature.toString('base64url');
-      } else if (!verify(null, Buffer.from(note.text, 'utf8'), own.publicKey, line.signature)) {
+        if (signature === undefined) {
+          signature = line.signature.toString('base64url');
+          // the key says how the head is signed (Ed25519 or SM2)
+          alg = headAlgs[suiteOfKey(own.publicKey)];
+        }
+      } else if (
+        !suite(suiteOfKey(own.publicKey)).verify(Buffer.from(note.text, 'utf8'), own.publicKey, line.signature)
+      ) {
         // another key of the province, which the list holds: it says nothing more, but must not lie
         failures.push({
           code: 'AUDIT.HEAD_SIGNATURE_INVALID',
@@ -208,6 +233,7 @@ function readNote(text: string, trust: PublicTrust, entry: string): ReadHead {
       rootHash: cp.rootHash,
       timestamp: cp.timestamp,
       headKeyId: cp.keyId,
+      ...(cp.suite !== undefined ? { suite: cp.suite } : {}),
       time: Number(time),
       signature: line.signature.subarray(8).toString('base64url'),
     });
@@ -220,7 +246,7 @@ function readNote(text: string, trust: PublicTrust, entry: string): ReadHead {
       reason: `注记中没有密钥 ${cp.keyId} 的签名行（或该密钥不在信任列表中） the note carries no signature line of key ${cp.keyId} that the trust list holds`,
     });
   }
-  const head: SignedTreeHead = { ...cp, alg: 'Ed25519', signature: signature ?? '', format: 'checkpoint' };
+  const head: SignedTreeHead = { ...cp, alg, signature: signature ?? '', format: 'checkpoint' };
   return { head, cosignatures, ignored, failures };
 }
 
@@ -240,7 +266,16 @@ export function checkHead(input: unknown, trust: PublicTrust, entry = 'head'): H
   const out = (signatureValid: boolean, witnesses: string[]): HeadCheck => ({
     ok: failures.length === 0,
     ...(h
-      ? { head: { province: h.province, size: h.size, rootHash: h.rootHash, timestamp: h.timestamp, keyId: h.keyId } }
+      ? {
+          head: {
+            province: h.province,
+            size: h.size,
+            rootHash: h.rootHash,
+            timestamp: h.timestamp,
+            keyId: h.keyId,
+            ...(h.suite !== undefined ? { suite: h.suite } : {}),
+          },
+        }
       : {}),
     signatureValid,
     witnesses,
@@ -327,6 +362,8 @@ export function checkInclusion(doc: unknown, trust: PublicTrust, record?: unknow
   const head = checkHead(p.head, trust, 'head');
   const failures = [...head.failures];
   let included = false;
+  // the proof and the record are hashed as the head's log is (SHA-256, or SM3 for an sm2-sm3 log)
+  const th = treeHasherOfHead(head.head);
   if (head.head) {
     const h = head.head;
     if (p.treeSize !== h.size) {
@@ -338,6 +375,7 @@ export function checkInclusion(doc: unknown, trust: PublicTrust, record?: unknow
         h.size,
         p.path.map((x) => Buffer.from(x, 'hex')),
         Buffer.from(h.rootHash, 'hex'),
+        th,
       );
       if (!included) {
         failures.push({
@@ -352,7 +390,7 @@ export function checkInclusion(doc: unknown, trust: PublicTrust, record?: unknow
   }
   let recordCheck: InclusionCheck['record'];
   if (record !== undefined) {
-    const leaf = leafOf(record);
+    const leaf = leafOf(record, th);
     if (typeof leaf !== 'string') {
       failures.push(malformed('record', leaf.why));
     } else {
@@ -378,13 +416,20 @@ export function checkInclusion(doc: unknown, trust: PublicTrust, record?: unknow
   };
 }
 
+/** The tree hash of a checked head's log; SHA-256 when there is none (nothing is proven then). */
+function treeHasherOfHead(h: { suite?: SignedTreeHead['suite'] } | undefined): TreeHasher {
+  // an unknown suite fails the head's signature (already reported): nothing to hash it with
+  const id = headSuite(h ?? {});
+  return treeHasherOf(isSuiteId(id) ? id : 'ed25519-sha256');
+}
+
 /** The leaf of a record given as its fields, or as an object with `fields` (an export's record). */
-function leafOf(record: unknown): string | { why: string } {
+function leafOf(record: unknown, th: TreeHasher): string | { why: string } {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return { why: 'a record is an object' };
   const inner: unknown = 'fields' in record ? record.fields : record;
   if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return { why: '`fields` is an object' };
   try {
-    return recordLeaf(recordFields(inner as AuditRecordFields)).toString('hex');
+    return recordLeaf(recordFields(inner as AuditRecordFields), th).toString('hex');
   } catch (e) {
     return { why: (e as Error).message };
   }
@@ -424,8 +469,11 @@ export function checkConsistency(doc: unknown, trust: PublicTrust, kept?: unknow
   const from = c.from === undefined ? undefined : checkHead(c.from, trust, 'from');
   const to = checkHead(c.to, trust, 'to');
   const failures = [...(from?.failures ?? []), ...to.failures];
-  const a = from?.head ?? (from ? undefined : { size: 0, rootHash: EMPTY_ROOT.toString('hex'), province: undefined });
   const b = to.head;
+  const th = treeHasherOfHead(b);
+  const a =
+    from?.head ??
+    (from ? undefined : { size: 0, rootHash: th.emptyRoot.toString('hex'), province: undefined, suite: b?.suite });
   let consistent = false;
   if (a && b) {
     const entry = `heads ${a.size}→${b.size}`;
@@ -436,6 +484,13 @@ export function checkConsistency(doc: unknown, trust: PublicTrust, kept?: unknow
         headSize: b.size,
         reason: `两个树头属于不同省 the heads are of two provinces (${a.province}, ${b.province})`,
       });
+    } else if (headSuite(a) !== headSuite(b)) {
+      failures.push({
+        code: 'AUDIT.HEAD_MISMATCH',
+        entry,
+        headSize: b.size,
+        reason: `两个树头的密码套件不同（日志保持创建时的哈希） the heads name two suites (${headSuite(a)}, ${headSuite(b)}): a log keeps the hash it was created with`,
+      });
     } else {
       consistent = verifyConsistency(
         a.size,
@@ -443,6 +498,7 @@ export function checkConsistency(doc: unknown, trust: PublicTrust, kept?: unknow
         Buffer.from(a.rootHash, 'hex'),
         Buffer.from(b.rootHash, 'hex'),
         c.proof.map((x) => Buffer.from(x, 'hex')),
+        th,
       );
       if (!consistent) {
         failures.push({

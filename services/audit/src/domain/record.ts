@@ -1,7 +1,7 @@
 // Canonical encoding of audit records for hashing. Pure functions, no I/O.
 import { createHash } from 'node:crypto';
 import { CanonicalJsonError, canonicalJson } from '@yrd/canonical';
-import { leafHash } from './merkle.js';
+import { SHA256_TREE, type TreeHasher } from './merkle.js';
 
 /**
  * Canonical JSON (RFC 8785) is @yrd/canonical's, the one encoder the platform signs and hashes
@@ -147,7 +147,7 @@ export function recordCanonicalJson(record: AuditRecordFields): string {
   return `${out}}`;
 }
 
-/** Merkle leaf of an audit record: leafHash(UTF-8 canonicalJson(fields)). */
-export function recordLeaf(record: AuditRecordFields): Buffer {
-  return leafHash(Buffer.from(recordCanonicalJson(record), 'utf8'));
+/** Merkle leaf of an audit record: leafHash(UTF-8 canonicalJson(fields)), with the log's tree hash. */
+export function recordLeaf(record: AuditRecordFields, th: TreeHasher = SHA256_TREE): Buffer {
+  return th.leafHash(Buffer.from(recordCanonicalJson(record), 'utf8'));
 }

@@ -1,7 +1,8 @@
 // Builders for the audit domain's tests: a valid default, overridden where a test cares. Not exported
 // from the domain's index; only *.test.ts files import it.
 import type { KeyObject } from 'node:crypto';
-import { MerkleTree } from './merkle.js';
+import { suiteOfKey } from '@yrd/crypto-suite';
+import { MerkleTree, SHA256_TREE, type TreeHasher, treeHasherOf } from './merkle.js';
 import { type AuditRecordFields, payloadHash, recordLeaf } from './record.js';
 import { type SignedTreeHead, signTreeHead } from './tree-head.js';
 import type { StoredAuditRecord } from './verify.js';
@@ -30,9 +31,13 @@ export function aRecordFields(seq: number, over: Partial<AuditRecordFields> = {}
   };
 }
 
-export function aStoredRecord(seq: number, over: Partial<AuditRecordFields> = {}): StoredAuditRecord {
+export function aStoredRecord(
+  seq: number,
+  over: Partial<AuditRecordFields> = {},
+  th: TreeHasher = SHA256_TREE,
+): StoredAuditRecord {
   const fields = aRecordFields(seq, over);
-  return { seq, leafHash: recordLeaf(fields).toString('hex'), fields };
+  return { seq, leafHash: recordLeaf(fields, th).toString('hex'), fields };
 }
 
 /** A head over the first `size` leaves of `tree`, signed with `key`. */
@@ -54,15 +59,19 @@ export function aHead(
   );
 }
 
-/** A log of `n` records with a head signed every `headEvery` appends (and one over all of it). */
+/**
+ * A log of `n` records with a head signed every `headEvery` appends (and one over all of it), hashed
+ * in the suite of `key` (SHA-256 for Ed25519, SM3 for SM2), as a log its province created.
+ */
 export function aLog(
   n: number,
   key: KeyObject,
   opts: { headEvery?: number; records?: (seq: number) => StoredAuditRecord } = {},
 ): { records: StoredAuditRecord[]; heads: SignedTreeHead[]; tree: MerkleTree } {
   const every = opts.headEvery ?? 1;
-  const records = Array.from({ length: n }, (_, seq) => (opts.records ?? aStoredRecord)(seq));
-  const tree = new MerkleTree();
+  const th = treeHasherOf(suiteOfKey(key));
+  const records = Array.from({ length: n }, (_, seq) => (opts.records ?? ((s) => aStoredRecord(s, {}, th)))(seq));
+  const tree = new MerkleTree(th);
   const heads: SignedTreeHead[] = [];
   for (const r of records) {
     tree.append(Buffer.from(r.leafHash, 'hex'));

@@ -1,7 +1,15 @@
 // Signed tree heads (STH). A head is signed as a C2SP checkpoint (see note.ts); heads signed by earlier
 // versions (no `format`) were signed over `yrd-sth-v1` bytes and still verify. Pure functions: the
 // timestamp is supplied by the caller.
-import { type KeyObject, sign, verify } from 'node:crypto';
+//
+// A head names its log's suite (`suite`; absent: ed25519-sha256, every head before suites existed),
+// which fixes the hash its root is in (SHA-256 or SM3), and is signed with the province's key: `alg`
+// Ed25519 or SM2 (SM2 with SM3 and the default identifier, r ‖ s; @yrd/crypto-suite). A log keeps the
+// suite it was created with, so after a province changes its key to another suite its heads carry
+// the new `alg` and the old `suite`.
+import type { KeyObject } from 'node:crypto';
+import { suite as cryptoSuite, type SuiteId, suiteOfKey } from '@yrd/crypto-suite';
+import { type TreeHasher, treeHasherOf } from './merkle.js';
 import { checkpointText } from './note.js';
 import { canonicalJson } from './record.js';
 
@@ -16,8 +24,24 @@ export interface TreeHead {
   timestamp: string;
 }
 
-/** Signature algorithms a head can carry. Only Ed25519 is implemented; 'SM2' is reserved (GB/T 32918). */
+/** Signature algorithms a head can carry: Ed25519, and SM2 (GB/T 32918, with SM3) for an sm2-sm3 key. */
 export type TreeHeadAlg = 'Ed25519' | 'SM2';
+
+/** A head's `alg` for a key of each suite. */
+export const headAlgs = { 'ed25519-sha256': 'Ed25519', 'sm2-sm3': 'SM2' } as const satisfies Record<
+  SuiteId,
+  TreeHeadAlg
+>;
+
+/** The suite of a head's log: its `suite`, or ed25519-sha256 for a head from before suites. */
+export function headSuite(h: { suite?: SuiteId | undefined }): SuiteId {
+  return h.suite ?? 'ed25519-sha256';
+}
+
+/** The Merkle hash of a head's log (SHA-256 or SM3). */
+export function headTreeHasher(h: { suite?: SuiteId | undefined }): TreeHasher {
+  return treeHasherOf(headSuite(h));
+}
 
 export interface SignedTreeHead extends TreeHead {
   alg: TreeHeadAlg;
@@ -30,6 +54,8 @@ export interface SignedTreeHead extends TreeHead {
   signature: string;
   /** `checkpoint`: signed as a C2SP checkpoint. Absent: an earlier version's `yrd-sth-v1` head. */
   format?: 'checkpoint';
+  /** the log's suite (its Merkle hash); absent: ed25519-sha256. In the checkpoint text when not the default. */
+  suite?: SuiteId;
 }
 
 export const TREE_HEAD_DOMAIN = 'yrd-sth-v1\n';
@@ -72,11 +98,18 @@ export function signedBytes(h: SignedTreeHead): Buffer {
   return treeHeadBytes(h);
 }
 
-/** Sign a tree head, as a checkpoint, with an Ed25519 private key. */
-export function signTreeHead(h: TreeHead, privateKey: KeyObject, keyId: string): SignedTreeHead {
-  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new TypeError('signTreeHead: an Ed25519 private KeyObject is required');
+/**
+ * Sign a tree head, as a checkpoint, with the province's private key (Ed25519 or SM2). `logSuite` is the
+ * suite of the log the root is from (default: the key's): the head records it.
+ */
+export function signTreeHead(h: TreeHead, privateKey: KeyObject, keyId: string, logSuite?: SuiteId): SignedTreeHead {
+  let keySuite: SuiteId;
+  try {
+    keySuite = suiteOfKey(privateKey);
+  } catch {
+    throw new TypeError('signTreeHead: an Ed25519 or SM2 private KeyObject is required');
   }
+  if (privateKey.type !== 'private') throw new TypeError('signTreeHead: a private KeyObject is required');
   if (typeof keyId !== 'string' || keyId.length === 0 || /\s/.test(keyId)) {
     throw new TypeError('signTreeHead: keyId required (one word)');
   }
@@ -85,12 +118,13 @@ export function signTreeHead(h: TreeHead, privateKey: KeyObject, keyId: string):
     size: h.size,
     rootHash: h.rootHash,
     timestamp: h.timestamp,
-    alg: 'Ed25519',
+    alg: headAlgs[keySuite],
     keyId,
     signature: '',
     format: 'checkpoint',
+    suite: cryptoSuite(logSuite ?? keySuite).id,
   };
-  head.signature = sign(null, signedBytes(head), privateKey).toString('base64url');
+  head.signature = cryptoSuite(keySuite).sign(signedBytes(head), privateKey).toString('base64url');
   return head;
 }
 
@@ -100,12 +134,15 @@ export function signTreeHead(h: TreeHead, privateKey: KeyObject, keyId: string):
  */
 export function verifyTreeHead(sth: SignedTreeHead, publicKey: KeyObject): boolean {
   try {
-    if (sth.alg !== 'Ed25519') return false;
-    if (publicKey.asymmetricKeyType !== 'ed25519') return false;
+    // the key decides the algorithm; the head's alg must name the same one
+    const keySuite = suiteOfKey(publicKey);
+    if (sth.alg !== headAlgs[keySuite] || publicKey.type !== 'public') return false;
+    // a legacy yrd-sth-v1 head was always Ed25519 over a SHA-256 log
+    if (sth.format === undefined && (keySuite !== 'ed25519-sha256' || sth.suite !== undefined)) return false;
     if (typeof sth.signature !== 'string' || !BASE64URL.test(sth.signature)) return false;
     const sig = Buffer.from(sth.signature, 'base64url');
     if (sig.length !== 64 || sig.toString('base64url') !== sth.signature) return false;
-    return verify(null, signedBytes(sth), publicKey, sig);
+    return cryptoSuite(keySuite).verify(signedBytes(sth), publicKey, sig);
   } catch {
     return false;
   }

@@ -1,8 +1,11 @@
 // Whole-log verification in a single pass. Pure: records and heads come in, a verdict comes out.
+// A log is checked in the hash it was created with (SHA-256 or SM3): the suite its heads name, or
+// the one the caller says (VerifyLogOptions.suite); a head naming another suite than its log's fails.
 import type { KeyObject } from 'node:crypto';
-import { EMPTY_ROOT, MerkleLog } from './merkle.js';
+import type { SuiteId } from '@yrd/crypto-suite';
+import { MerkleLog, SHA256_TREE, type TreeHasher, treeHasherOf } from './merkle.js';
 import { type AuditRecordFields, recordLeaf } from './record.js';
-import { type SignedTreeHead, verifyTreeHead } from './tree-head.js';
+import { headSuite, type SignedTreeHead, verifyTreeHead } from './tree-head.js';
 
 /** Stable codes of what a check of the log (or of an export of it) found wrong. */
 export type AuditFailureCode =
@@ -94,6 +97,15 @@ export function headForged(h: SignedTreeHead): AuditFailure {
   };
 }
 
+export function headOfOtherSuite(h: SignedTreeHead, suite: SuiteId): AuditFailure {
+  return {
+    code: 'AUDIT.HEAD_MISMATCH',
+    entry: headEntry(h.size),
+    ...(Number.isSafeInteger(h.size) ? { headSize: h.size } : {}),
+    reason: `树头的密码套件 ${headSuite(h)} 不是日志的 ${suite}（日志保持创建时的哈希） head names suite ${headSuite(h)}, the log's is ${suite} (a log keeps the hash it was created with)`,
+  };
+}
+
 export function headOfOtherProvince(h: SignedTreeHead, province: string): AuditFailure {
   return {
     code: 'AUDIT.HEAD_MISMATCH',
@@ -111,8 +123,9 @@ export function headOfOtherProvince(h: SignedTreeHead, province: string): AuditF
 export function checkRecord(
   r: StoredAuditRecord,
   storedAt: (seq: number) => StoredAuditRecord | undefined,
+  th: TreeHasher = SHA256_TREE,
 ): { leaf: Buffer; failure?: undefined } | { failure: AuditFailure } {
-  const alone = checkRecordAlone(r);
+  const alone = checkRecordAlone(r, th);
   if (alone.hashedSeq !== undefined && storedAt(alone.hashedSeq)?.fields?.seq === r.seq) {
     return { failure: recordsReordered(r.seq, alone.hashedSeq, r.fields?.eventId) };
   }
@@ -125,11 +138,12 @@ export function checkRecord(
  */
 function checkRecordAlone(
   r: StoredAuditRecord,
+  th: TreeHasher,
 ): { leaf: Buffer; failure?: undefined; hashedSeq?: undefined } | { failure: AuditFailure; hashedSeq?: number } {
   const eventId: unknown = r.fields?.eventId;
   let leaf: Buffer;
   try {
-    leaf = recordLeaf(r.fields);
+    leaf = recordLeaf(r.fields, th);
   } catch (e) {
     return {
       failure: recordAltered(
@@ -186,6 +200,11 @@ export interface VerifyLogResult {
 export interface VerifyLogOptions {
   /** When given, every head must be for this province. */
   province?: string;
+  /**
+   * The log's suite (its Merkle hash). Absent: the suite the first head names (absent there:
+   * ed25519-sha256, SHA-256); every head must name the same.
+   */
+  suite?: SuiteId;
 }
 
 /**
@@ -231,7 +250,9 @@ type OpenQuestion =
  * verifyLog, which checks every head's signature first): after a failure keep adding heads to the end.
  */
 export class LogVerifier {
-  readonly #log = new MerkleLog();
+  #log: MerkleLog;
+  /** the log's suite once known (from the options or the first head) */
+  #suite: SuiteId | undefined;
   readonly #headKey: HeadKey;
   readonly #options: LogVerifierOptions;
   /** heads not yet reached, by size; `#next` is the first of them */
@@ -254,6 +275,8 @@ export class LogVerifier {
   constructor(headKey: HeadKey, options: LogVerifierOptions = {}) {
     this.#headKey = headKey;
     this.#options = options;
+    this.#suite = options.suite;
+    this.#log = new MerkleLog(options.suite ? treeHasherOf(options.suite) : SHA256_TREE);
   }
 
   /** Records verified so far (appended to the recomputed tree). */
@@ -308,6 +331,14 @@ export class LogVerifier {
         this.#headFailure = headOfOtherProvince(h, province);
         return;
       }
+      if (this.#suite === undefined && this.#position === 0) {
+        this.#suite = headSuite(h);
+        this.#log = new MerkleLog(treeHasherOf(this.#suite));
+      }
+      if (headSuite(h) !== (this.#suite ?? 'ed25519-sha256')) {
+        this.#headFailure = headOfOtherSuite(h, this.#suite ?? 'ed25519-sha256');
+        return;
+      }
     }
     this.#headsThrough = Math.max(this.#headsThrough, through);
     if (this.#stopped) return;
@@ -335,7 +366,7 @@ export class LogVerifier {
         this.#sequence(r, i);
         continue;
       }
-      const alone = checkRecordAlone(r);
+      const alone = checkRecordAlone(r, this.#log.hasher);
       if (alone.failure) {
         const { hashedSeq } = alone;
         // a smaller seq is a record already checked, which carries its own seq: not a traded pair
@@ -356,7 +387,7 @@ export class LogVerifier {
   /** The verdict over everything added; every head must have been added (`through` = Infinity). */
   finish(): VerifyLogResult {
     if (this.#headFailure) {
-      return { ok: false, size: 0, root: new MerkleLog().root().toString('hex'), failure: this.#headFailure };
+      return { ok: false, size: 0, root: this.#log.hasher.emptyRoot.toString('hex'), failure: this.#headFailure };
     }
     if (this.#question) {
       const q = this.#question;
@@ -392,7 +423,7 @@ export class LogVerifier {
     const size = this.#log.size;
     while (this.#next < this.#pending.length && this.#pending[this.#next]!.size === size) {
       const h = this.#pending[this.#next++]!;
-      root ??= size === 0 ? EMPTY_ROOT.toString('hex') : this.#log.root().toString('hex');
+      root ??= this.#log.root().toString('hex');
       if (h.rootHash !== root) {
         const first = Math.min(this.#vouched, Math.max(0, size - 1));
         const single = size - first === 1 ? this.#last : undefined;

@@ -2,7 +2,11 @@
 // it saw before, and co-signs those that only add to the log. A province that rewrites its history —
 // even re-signing every head with its own key — cannot show a later head consistent with one a
 // witness already holds, so the witness catches it. Pure functions: keys, heads and proofs come in.
-import { type KeyObject, sign, verify } from 'node:crypto';
+//
+// Each province co-signs in its own suite (Ed25519 or SM2, from its key) and checks a head's consistency
+// proof with the hash of the head's log (SHA-256 or SM3), so provinces of both suites witness each other.
+import type { KeyObject } from 'node:crypto';
+import { type SuiteId, suite, suiteOfKey } from '@yrd/crypto-suite';
 import { verifyConsistency } from './merkle.js';
 import {
   auditOrigin,
@@ -16,7 +20,7 @@ import {
   timestampedSignature,
   witnessName,
 } from './note.js';
-import { type SignedTreeHead, verifyTreeHead } from './tree-head.js';
+import { headSuite, headTreeHasher, type SignedTreeHead, verifyTreeHead } from './tree-head.js';
 
 /** What a witness keeps of a province: the largest head it verified. */
 export interface WitnessedHead {
@@ -81,6 +85,7 @@ export function judgeHead(
     Buffer.from(older.rootHash, 'hex'),
     Buffer.from(newer.rootHash, 'hex'),
     proof,
+    headTreeHasher(head),
   );
   if (!consistent) {
     return alarm(
@@ -114,9 +119,14 @@ export interface Cosignature {
   rootHash: string;
   timestamp: string;
   headKeyId: string;
+  /** the suite of the head's log, when not ed25519-sha256 (its checkpoint text names it) */
+  suite?: SuiteId;
   /** when the witness co-signed, POSIX seconds (signed) */
   time: number;
-  /** Ed25519 over cosignedMessage(time, checkpoint), base64url */
+  /**
+   * over cosignedMessage(time, checkpoint), base64url: Ed25519 or SM2, the witness's key's suite (the
+   * trust list's key for `keyId` says which)
+   */
   signature: string;
 }
 
@@ -127,6 +137,7 @@ const cosignedHead = (c: Cosignature): CheckpointFields => ({
   rootHash: c.rootHash,
   timestamp: c.timestamp,
   keyId: c.headKeyId,
+  ...(c.suite !== undefined ? { suite: c.suite } : {}),
 });
 
 export function cosign(
@@ -146,33 +157,42 @@ export function cosign(
     rootHash: head.rootHash,
     timestamp: head.timestamp,
     headKeyId: head.keyId,
+    // only when not the default, so a co-signature of a SHA-256 log is what it always was
+    ...(headSuite(head) !== 'ed25519-sha256' ? { suite: headSuite(head) } : {}),
     time,
     signature: '',
   };
-  c.signature = sign(null, cosignedMessage(time, checkpointText(cosignedHead(c))), privateKey).toString('base64url');
+  const s = suite(suiteOfKey(privateKey));
+  c.signature = s.sign(cosignedMessage(time, checkpointText(cosignedHead(c))), privateKey).toString('base64url');
   return c;
 }
 
-/** False (never throws) unless `c` is a well-formed cosignature/v1 that `witnessKey` made. */
+/** False (never throws) unless `c` is a well-formed cosignature/v1 that `witnessKey` made (in its suite). */
 export function verifyCosignature(c: Cosignature, witnessKey: KeyObject): boolean {
   try {
     if (c.format !== 'cosignature/v1' || typeof c.signature !== 'string') return false;
     const sig = Buffer.from(c.signature, 'base64url');
     if (sig.length !== 64 || sig.toString('base64url') !== c.signature) return false;
-    return verify(null, cosignedMessage(c.time, checkpointText(cosignedHead(c))), witnessKey, sig);
+    if (witnessKey.type !== 'public') return false;
+    return suite(suiteOfKey(witnessKey)).verify(
+      cosignedMessage(c.time, checkpointText(cosignedHead(c))),
+      witnessKey,
+      sig,
+    );
   } catch {
     return false;
   }
 }
 
-/** Whether `c` is over exactly `head`: the same province, size, root, time and signing key. */
+/** Whether `c` is over exactly `head`: the same province, size, root, time, signing key and log suite. */
 export function cosignatureCovers(c: Cosignature, head: SignedTreeHead): boolean {
   return (
     c.province === head.province &&
     c.size === head.size &&
     c.rootHash === head.rootHash &&
     c.timestamp === head.timestamp &&
-    c.headKeyId === head.keyId
+    c.headKeyId === head.keyId &&
+    headSuite(c) === headSuite(head)
   );
 }
 

@@ -14,13 +14,14 @@
  * numbers in them. The fixture pins bytes written by the old code; the last test runs both encoders,
  * the old one kept verbatim below, over many generated message-shaped values.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CanonicalJsonError } from '@yrd/canonical';
+import { suite } from '@yrd/crypto-suite';
 import type { consentV1 } from '@yrd/proto';
 import { describe, expect, it } from 'vitest';
 import type { defaultRules } from '../domain/rules.js';
-import { canonicalJson, signedBytes } from './artefact.js';
+import { canonicalJson, signArtefact, signedBytes, verifyArtefact } from './artefact.js';
 import { applicationSubmitted, consentCreated, rulesChanged } from './audit.js';
 import type { Application, StoredConsent } from './ports.js';
 
@@ -74,6 +75,13 @@ describe('consent artefacts signed by the lenient encoder', () => {
     },
   );
 
+  it.each(fixture.artefacts.map((a) => [a.artefact.id, a] as const))(
+    '%s: verifyArtefact (the suite-aware check) accepts it too',
+    (_id, { artefact }) => {
+      expect(verifyArtefact(artefact, issuerKey)).toBe(true);
+    },
+  );
+
   it('a changed signed field does not verify (the check is not vacuous)', () => {
     const [, once] = fixture.artefacts;
     if (!once) throw new Error('fixture has no once-only artefact');
@@ -81,6 +89,40 @@ describe('consent artefacts signed by the lenient encoder', () => {
     expect(verifies({ ...once.artefact, fetchType: 'periodic' })).toBe(false);
     // status and revokedAt are not signed: a revoked artefact keeps its signature
     expect(verifies({ ...once.artefact, status: 'revoked', revokedAt: '2026-12-01T00:00:00.000Z' })).toBe(true);
+  });
+});
+
+describe('artefacts signed in the issuing province’s suite', () => {
+  const [, , periodic] = fixture.artefacts;
+  if (!periodic) throw new Error('fixture has no periodic artefact');
+  const unsigned = { ...periodic.artefact, alg: '', signature: '' };
+  const sm2 = suite('sm2-sm3').generateKeyPair();
+  const ed = generateKeyPairSync('ed25519');
+
+  it('an sm2-sm3 province signs as SM2 and an ed25519-sha256 one as Ed25519; any province verifies either', () => {
+    const bySm2 = signArtefact(unsigned, sm2.privateKey);
+    const byEd = signArtefact(unsigned, ed.privateKey);
+    expect([bySm2.alg, byEd.alg]).toEqual(['SM2', 'Ed25519']);
+    expect(verifyArtefact(bySm2, sm2.publicKey)).toBe(true);
+    expect(verifyArtefact(byEd, ed.publicKey)).toBe(true);
+    // the Ed25519 artefact is the same signature the platform always made
+    expect(verify(null, Buffer.from(signedBytes(byEd)), ed.publicKey, Buffer.from(byEd.signature, 'base64url'))).toBe(
+      true,
+    );
+  });
+
+  it('refuses a changed field, another province’s key, an alg of the other suite, a malformed signature', () => {
+    const c = signArtefact(unsigned, sm2.privateKey);
+    expect(verifyArtefact({ ...c, purpose: `${c.purpose}。` }, sm2.publicKey)).toBe(false);
+    expect(verifyArtefact(c, suite('sm2-sm3').generateKeyPair().publicKey)).toBe(false);
+    expect(verifyArtefact(c, ed.publicKey)).toBe(false);
+    expect(verifyArtefact({ ...c, alg: 'Ed25519' }, sm2.publicKey)).toBe(false);
+    expect(verifyArtefact({ ...c, alg: 'RSA' }, sm2.publicKey)).toBe(false);
+    expect(verifyArtefact({ ...c, signature: '' }, sm2.publicKey)).toBe(false);
+    expect(verifyArtefact({ ...c, signature: `${c.signature}=` }, sm2.publicKey)).toBe(false);
+    // an Ed25519 artefact relabelled '' (as before alg existed) changes the signed bytes
+    const e = signArtefact(unsigned, ed.privateKey);
+    expect(verifyArtefact({ ...e, alg: '' }, ed.publicKey)).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@
  * lists, reads and revokes their own; the province that provides the consented resource reads it
  * over the consent lane; Authorize reads the one a request names, from wherever it was issued.
  */
-import { randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Principal, ProvinceKey } from '@yrd/auth';
 import { asAppError, forbidden, invalid, notFound, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
@@ -11,7 +11,7 @@ import type { consentV1 } from '@yrd/proto';
 import { isProvince, type Province, provinceOfResourceId, type SubjectRefs } from '@yrd/region';
 import { canFetchConsentOverLane, canRead } from '../domain/access.js';
 import type { ConsentView, UnresolvedConsent } from '../domain/index.js';
-import { signedBytes } from './artefact.js';
+import { signArtefact } from './artefact.js';
 import { consentCreated, consentRevoked } from './audit.js';
 import { requireResource, toPolicyView, unknownItems } from './catalogue.js';
 import { consentIdPattern, provinceOfId } from './ids.js';
@@ -208,14 +208,14 @@ export class Consents {
       validUntil: new Date(input.validUntil).toISOString(),
       status: 'active',
       fetchType: input.fetchType ?? 'periodic',
-      alg: 'Ed25519',
+      // set with the signature, from the province key's suite (Ed25519 or SM2)
+      alg: '',
       signature: '',
       keyId: this.key.kid,
       createdAt: this.clock().toISOString(),
       revokedAt: '',
     };
-    const signature = sign(null, Buffer.from(signedBytes(unsigned)), this.key.privateKey).toString('base64url');
-    const c: StoredConsent = { ...unsigned, signature, subjectUser: by.sub };
+    const c: StoredConsent = { ...signArtefact(unsigned, this.key.privateKey), subjectUser: by.sub };
     await this.repo.insertConsent(c);
     await this.trail.recordOrWithdraw(consentCreated(this.province, c), () => this.repo.withdrawConsent(c.id));
     return c;

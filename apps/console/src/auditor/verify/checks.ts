@@ -8,6 +8,8 @@ import { fromHex, toHex } from './bytes';
 import { rootFromInclusionProof } from './merkle';
 import { type AuditRecordFields, recordLeafHash } from './record';
 import {
+  browserHashes,
+  browserSigns,
   type Cosignature,
   cosignatureCovers,
   cosignedMessage,
@@ -27,7 +29,7 @@ export interface LeafStep {
   computed?: string;
   /** the leaf hash the answer states */
   stated: string;
-  reason?: 'malformed' | 'mismatch';
+  reason?: 'malformed' | 'mismatch' | 'suiteUnsupported';
 }
 
 export interface InclusionStep {
@@ -39,7 +41,7 @@ export interface InclusionStep {
   computedRoot?: string;
   /** the root the signed head commits to */
   headRoot: string;
-  reason?: 'noLeaf' | 'sizeMismatch' | 'pathInvalid' | 'rootMismatch';
+  reason?: 'noLeaf' | 'sizeMismatch' | 'pathInvalid' | 'rootMismatch' | 'suiteUnsupported';
 }
 
 export interface HeadSignatureStep {
@@ -48,7 +50,7 @@ export interface HeadSignatureStep {
   keyId: string;
   size: number;
   timestamp: string;
-  reason?: 'provinceMismatch' | 'keyUnknown' | 'malformed' | 'signatureInvalid';
+  reason?: 'provinceMismatch' | 'keyUnknown' | 'malformed' | 'signatureInvalid' | 'suiteUnsupported';
 }
 
 export interface CosignatureFinding {
@@ -57,11 +59,13 @@ export interface CosignatureFinding {
   /** POSIX seconds, as signed */
   time: number;
   valid: boolean;
-  reason?: 'notThisHead' | 'ownProvince' | 'keyUnknown' | 'signatureInvalid';
+  reason?: 'notThisHead' | 'ownProvince' | 'keyUnknown' | 'signatureInvalid' | 'suiteUnsupported';
 }
 
 export interface WitnessStep {
   status: StepStatus;
+  /** set when the step is not checked here (skipped) for its log's suite */
+  reason?: 'suiteUnsupported';
   /** the other provinces whose co-signatures over exactly this head hold, sorted */
   witnesses: string[];
   quorum: number;
@@ -135,6 +139,7 @@ export async function checkHeadSignature(
   if (head.province !== province) return { ...base, status: 'failed', reason: 'provinceMismatch' };
   const key = trustedKey(trust, head.province, head.keyId, head.timestamp);
   if (!key) return { ...base, status: 'failed', reason: 'keyUnknown' };
+  if (!browserHashes(head) || !browserSigns(key)) return { ...base, status: 'skipped', reason: 'suiteUnsupported' };
   const bytes = head.alg === 'Ed25519' ? headSignedBytes(head) : undefined;
   if (!bytes) return { ...base, status: 'failed', reason: 'malformed' };
   const ok = await verifyEd25519(key, bytes, head.signature);
@@ -153,6 +158,9 @@ export async function checkCosignatures(
 ): Promise<WitnessStep> {
   const quorum = trust.cosignatureQuorum;
   if (cosignatures === undefined) return { status: 'skipped', witnesses: [], quorum, findings: [] };
+  // the co-signed checkpoint of an SM3 log names its suite: beyond this check (signatures.ts)
+  if (!browserHashes(head))
+    return { status: 'skipped', reason: 'suiteUnsupported', witnesses: [], quorum, findings: [] };
   const findings: CosignatureFinding[] = [];
   for (const c of cosignatures) {
     const base = { witness: c.witness, keyId: c.keyId, time: c.time };
@@ -164,6 +172,8 @@ export async function checkCosignatures(
       findings.push({ ...base, valid: false, reason: 'notThisHead' });
     } else if (!key) {
       findings.push({ ...base, valid: false, reason: 'keyUnknown' });
+    } else if (!browserSigns(key)) {
+      findings.push({ ...base, valid: false, reason: 'suiteUnsupported' });
     } else if (!(await verifyEd25519(key, message, c.signature))) {
       findings.push({ ...base, valid: false, reason: 'signatureInvalid' });
     } else if (c.witness === head.province) {
@@ -173,7 +183,7 @@ export async function checkCosignatures(
     }
   }
   const witnesses = [...new Set(findings.filter((f) => f.valid).map((f) => f.witness))].sort();
-  const broken = findings.some((f) => !f.valid && f.reason !== 'ownProvince');
+  const broken = findings.some((f) => !f.valid && f.reason !== 'ownProvince' && f.reason !== 'suiteUnsupported');
   const status: StepStatus = broken ? 'failed' : witnesses.length >= quorum ? 'passed' : 'incomplete';
   return { status, witnesses, quorum, findings };
 }
@@ -189,8 +199,20 @@ export async function checkRecordProof(input: {
   trust: TrustList;
 }): Promise<ProofCheck> {
   const { record, head, trust } = input;
-  const { step: leaf, leaf: leafBytes } = await checkLeaf(record);
-  const inclusion = await checkInclusion(record, leafBytes, head);
+  const sm3 = !browserHashes(head);
+  const { step: leaf, leaf: leafBytes } = sm3
+    ? { step: { status: 'skipped', stated: record.leafHash, reason: 'suiteUnsupported' } as LeafStep, leaf: undefined }
+    : await checkLeaf(record);
+  const inclusion: InclusionStep = sm3
+    ? {
+        status: 'skipped',
+        seq: record.seq,
+        treeSize: record.proof.treeSize,
+        pathLength: record.proof.path.length,
+        headRoot: head.rootHash,
+        reason: 'suiteUnsupported',
+      }
+    : await checkInclusion(record, leafBytes, head);
   const headSignature = await checkHeadSignature(head, trust, record.province);
   const witnesses = await checkCosignatures(head, input.cosignatures, trust);
   const steps = [leaf, inclusion, headSignature, witnesses];

@@ -214,4 +214,34 @@ describe('the proof of a record, checked as the browser checks it', () => {
     const none = await checkRecordProof({ record, head, trust });
     expect(none.witnesses.status).toBe('skipped');
   });
+
+  it('does not pass or fail what a browser cannot compute: an SM3 log, an SM2 head or co-signature (国密)', async () => {
+    const record = records[2] as TracedRecord;
+    // an sm2-sm3 log: SM3 leaves and nodes, an SM2 head — every step shown as not checked here
+    const sm3 = await checkRecordProof({
+      record,
+      head: { ...head, suite: 'sm2-sm3', alg: 'SM2' },
+      cosignatures,
+      trust,
+    });
+    for (const step of [sm3.leaf, sm3.inclusion, sm3.headSignature, sm3.witnesses])
+      expect(step).toMatchObject({ status: 'skipped', reason: 'suiteUnsupported' });
+    expect(sm3.verdict).toBe('incomplete');
+
+    // an SHA-256 log co-signed by a province whose key is SM2: that co-signature is not counted, not failed
+    const sm2Trust: TrustList = {
+      ...trust,
+      provinces: {
+        ...trust.provinces,
+        js: { keys: [{ kid: 'js-1', jwk: { crv: 'SM2', x: 'AA' }, validFrom: '2026-01-01T00:00:00.000Z' }] },
+      },
+    };
+    const bySm2 = server.cosign('js', head, keys.js.privateKey, 'js-1', new Date('2026-12-04T09:00:03Z'));
+    const mixed = await checkRecordProof({ record, head, cosignatures: [...cosignatures, bySm2], trust: sm2Trust });
+    expect(mixed.witnesses.findings).toContainEqual(
+      expect.objectContaining({ witness: 'js', reason: 'suiteUnsupported' }),
+    );
+    expect(mixed.witnesses).toMatchObject({ status: 'passed', witnesses: ['ah', 'zj'] });
+    expect(mixed.verdict).toBe('passed');
+  });
 });

@@ -8,7 +8,7 @@ import { type Bytes, fromBase64Url, fromHex, toBase64, utf8 } from './bytes';
 
 export interface TrustKey {
   kid: string;
-  jwk: { x?: string | undefined };
+  jwk: { x?: string | undefined; crv?: string | undefined };
   validFrom?: string | undefined;
   validUntil?: string | undefined;
 }
@@ -28,6 +28,8 @@ export interface SignedHead {
   keyId: string;
   signature: string;
   format?: 'checkpoint' | undefined;
+  /** the log's suite; absent: ed25519-sha256 (docs/audit-format.md §10) */
+  suite?: string | undefined;
 }
 
 export interface Cosignature {
@@ -114,3 +116,12 @@ export async function verifyEd25519(key: TrustKey, message: Bytes, signature: st
     return false;
   }
 }
+
+/**
+ * What a browser can check itself: SHA-256 and Ed25519 (WebCrypto). A log on the sm2-sm3 suite (国密:
+ * SM3 hashes) and SM2 signatures are beyond it; those steps are shown as not checked here, with the
+ * offline checker (npm run audit:verify) named, never as failed.
+ */
+export const browserHashes = (head: Pick<SignedHead, 'suite'>): boolean =>
+  head.suite === undefined || head.suite === 'ed25519-sha256';
+export const browserSigns = (key: TrustKey): boolean => key.jwk.crv === undefined || key.jwk.crv === 'Ed25519';
