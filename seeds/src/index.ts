@@ -14,6 +14,7 @@ export {
   organisations,
   type SeedOrganisation,
 } from './agencies.js';
+export { certificateSeedFor, certificateTypeCodes } from './certificates.js';
 export { consents } from './consents.js';
 export { datasetFor, datasets, demoBookingNo, demoCompany, demoDeclarationNo, demoSubject } from './datasets.js';
 export { resourceById, resourceSubLevels, resources } from './resources.js';

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   agencies,
   agencyBySlug,
+  certificateSeedFor,
+  certificateTypeCodes,
   consents,
   datasets,
   demoCompany,
@@ -85,7 +87,14 @@ describe('agencies and users', () => {
     for (const u of users) {
       if (u.roles.includes('subject')) {
         expect(u.agency).toBe('');
-        expect(u.kind).toBe('individual');
+        // a person by their ID number, or a company holding certificates by its credit code
+        if (u.creditCode) {
+          expect(u.kind).toBe('enterprise');
+          expect(u.idNumber).toBeUndefined();
+        } else {
+          expect(u.kind).toBe('individual');
+          expect(u.idNumber).toBeDefined();
+        }
         continue;
       }
       const org = orgs.find((a) => a.creditCode === u.agency);
@@ -432,5 +441,30 @@ describe('seedsFor', () => {
     const js = seedsFor('js');
     expect(js.resources.every((r) => r.province === 'js')).toBe(true);
     expect(js.datasets.map((d) => d.resourceId)).toContain('js.320000-RSJ-00001');
+  });
+});
+
+describe('电子证照 seeds', () => {
+  it('issue each certificate under a type of the same province, to a holder the seeds know', () => {
+    for (const p of ['sh', 'js', 'zj', 'ah'] as const) {
+      const seed = certificateSeedFor(p);
+      const types = new Map(seed.types.map((t) => [t.typeCode, t]));
+      for (const t of seed.types) expect(t.issuer.province).toBe(p);
+      for (const c of seed.certificates) {
+        expect(types.has(c.typeCode), c.typeCode).toBe(true);
+        const holder = c.holder as { idNumber?: string; creditCode?: string };
+        const known = users.some(
+          (u) =>
+            (holder.idNumber && u.idNumber === holder.idNumber) ||
+            (holder.creditCode && u.creditCode === holder.creditCode),
+        );
+        expect(known, JSON.stringify(holder)).toBe(true);
+      }
+      for (const s of seed.services)
+        for (const m of s.materials) for (const code of m.certificateTypes) expect(types.has(code)).toBe(true);
+    }
+    expect(certificateSeedFor('zj').certificates.map((c) => c.typeCode)).toContain(
+      certificateTypeCodes.businessLicence,
+    );
   });
 });

@@ -29,6 +29,8 @@ export interface SeedUser {
   kind?: 'government' | 'enterprise' | 'research' | 'individual';
   /** for data subjects: the synthetic ID number their keyed reference (subjectRef) is derived from */
   idNumber?: string;
+  /** for a company that holds certificates (持证主体, legal person): its credit code, the key of its reference */
+  creditCode?: string;
 }
 
 export interface SeedDataItem {

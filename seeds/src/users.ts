@@ -2,7 +2,7 @@
  * Seed users. Every name is invented; every ID number is synthetic (valid checksum, no real person).
  * Agency staff ids are `<province>-<agency slug>-<role>`; province-wide roles are `<province>-<role>`.
  */
-import { makeIdNumber, type Province } from '@yrd/region';
+import { makeCreditCode, makeIdNumber, type Province } from '@yrd/region';
 import { agencyBySlug, dataAuthority, organisations } from './agencies.js';
 import type { SeedRole, SeedUser } from './types.js';
 
@@ -69,6 +69,22 @@ export const subjects: SeedUser[] = [
   subject('ah-subject-01', '孙八方', 'ah', '340104', '19830930', '219'),
 ];
 
+/**
+ * A company as the holder of its certificates (持证主体, 法人): the licence and permit of 杭州云栖智造
+ * (datasets.ts, scenario 1) sit in its 电子证照 wallet; it signs in as the company, not as a person.
+ */
+export const companyHolders: SeedUser[] = [
+  {
+    id: 'zj-company-01',
+    name: '杭州云栖智造科技有限公司',
+    province: 'zj',
+    agency: '',
+    roles: ['subject'],
+    kind: 'enterprise',
+    creditCode: makeCreditCode('91', '330106', 'MA2H7K3L1'),
+  },
+];
+
 export const users: SeedUser[] = [
   // 上海市
   ...desk('sh', 'gaj', '顾立新', '沈佳怡'),
@@ -120,6 +136,7 @@ export const users: SeedUser[] = [
   authority('ah', 'auditor', '俞秉正'),
   authority('ah', 'admin', '江淮生'),
   ...subjects,
+  ...companyHolders,
 ];
 
 /** The seed user with `id`; throws when the seeds do not define it. */

@@ -14,9 +14,10 @@ import {
   type TrustAnchors,
   type TrustList,
 } from '@yrd/auth';
+import type { CertificateOptions } from '@yrd/certificate';
 import type { catalogV1 } from '@yrd/proto';
 import type { Province, SubjectRefs } from '@yrd/region';
-import { seedsFor, users as seedUsers } from '@yrd/seeds';
+import { certificateSeedFor, seedsFor, users as seedUsers } from '@yrd/seeds';
 import { seedToResource } from './seed-mapping.js';
 
 export interface ProvinceIdentity {
@@ -86,6 +87,32 @@ export function exchangeDatasets(province: Province) {
 }
 
 /** The edge's dev users: every seed user is listed; a token is issued only by the user's own province. */
+/** The 电子证照 seeds: the province's certificate types, certificates and 用证清单 (seeds/src/certificates.ts). */
+export function certificateSeed(province: Province): NonNullable<CertificateOptions['seed']> {
+  return certificateSeedFor(province);
+}
+
+/**
+ * The certificate service of a node: its root is the province's own key (the one in the regional
+ * trust list), the other provinces' roots come from that list; its issuer and wallet keys are kept in
+ * `keyDir` when the node keeps data on disk.
+ */
+export async function certificateOptions(
+  province: Province,
+  key: ProvinceKey,
+  anchors: TrustAnchors,
+  opts: { keyDir?: string | undefined; seed: boolean },
+): Promise<CertificateOptions> {
+  // loaded when asked: a process running another service does not load the certificate service
+  const { trustFromAnchors } = await import('@yrd/certificate');
+  return {
+    provinceRoot: { kid: key.kid, privateKey: key.privateKey },
+    trust: trustFromAnchors(anchors, province),
+    ...(opts.keyDir ? { keyDir: opts.keyDir } : {}),
+    ...(opts.seed ? { seed: certificateSeed(province) } : {}),
+  };
+}
+
 export function devUsers(subjectRefs: SubjectRefs) {
   return seedUsers.map((u) => ({
     id: u.id,
@@ -96,5 +123,7 @@ export function devUsers(subjectRefs: SubjectRefs) {
     kind: u.kind ?? 'government',
     // the province knows who its residents are (real-name login); tokens carry the hash
     ...(u.idNumber ? { subjectRef: subjectRefs.ofIdNumber(u.idNumber).ref } : {}),
+    // a company holding certificates: the reference the certificate service keys its wallet by
+    ...(u.creditCode ? { subjectRef: subjectRefs.ofKey({ credit_code: u.creditCode }).ref } : {}),
   }));
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startAudit } from '@yrd/audit';
 import type { TokenVerifier, TrustAnchors, TrustList } from '@yrd/auth';
 import { startCatalog } from '@yrd/catalog';
+import { startCertificate } from '@yrd/certificate';
 import type { SecretResolver } from '@yrd/config';
 import { startConsent } from '@yrd/consent';
 import { borrow, type DatabaseHandle, openDatabase } from '@yrd/db';
@@ -17,10 +18,25 @@ import { startEdge } from '@yrd/edge';
 import { startExchange } from '@yrd/exchange';
 import type { Logger } from '@yrd/logger';
 import { connectProvince, type NatsConnection, type NatsCredentials } from '@yrd/nats';
-import { defaultPorts, type Province, type ServiceName, type SubjectKeyring, SubjectRefs } from '@yrd/region';
+import {
+  defaultPorts,
+  type Province,
+  type ServiceName,
+  type SubjectKeyring,
+  SubjectRefs,
+  services as serviceNames,
+} from '@yrd/region';
 import type { RunningService, ServiceDeps } from '@yrd/runtime';
 import { metricsRegistry } from '@yrd/telemetry';
-import { agencyNames, catalogSeed, consentSeed, devUsers, exchangeDatasets, provinceIdentity } from './compose.js';
+import {
+  agencyNames,
+  catalogSeed,
+  certificateOptions,
+  consentSeed,
+  devUsers,
+  exchangeDatasets,
+  provinceIdentity,
+} from './compose.js';
 
 export interface ProvinceNodeConfig {
   province: Province;
@@ -127,8 +143,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
       return nc;
     };
     const grpcAddress = {} as Record<ServiceName, string>;
-    for (const s of ['catalog', 'consent', 'exchange', 'audit'] as const)
-      grpcAddress[s] = `127.0.0.1:${defaults.grpc[s]}`;
+    for (const s of serviceNames) grpcAddress[s] = `127.0.0.1:${defaults.grpc[s]}`;
     const depsFor = async (service: ServiceName): Promise<ServiceDeps> => ({
       province,
       logger,
@@ -185,7 +200,17 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
     cleanups.push(() => audit.stop());
     grpcAddress.audit = `127.0.0.1:${audit.grpcPort}`;
 
-    const services: Record<ServiceName, RunningService> = { catalog, consent, exchange, audit };
+    const certificate = await startCertificate(
+      await depsFor('certificate'),
+      await certificateOptions(province, key, anchors, {
+        keyDir: cfg.dataDir ? join(cfg.dataDir, 'certificate-keys') : undefined,
+        seed: cfg.seed,
+      }),
+    );
+    cleanups.push(() => certificate.stop());
+    grpcAddress.certificate = `127.0.0.1:${certificate.grpcPort}`;
+
+    const services: Record<ServiceName, RunningService> = { catalog, consent, exchange, audit, certificate };
     const edge = await startEdge({
       province,
       logger,

@@ -129,6 +129,7 @@ export async function startProvinceProcesses(opts: ProvinceProcessesOptions): Pr
             YRD_CONSENT_URL: url('consent'),
             YRD_EXCHANGE_URL: url('exchange'),
             YRD_AUDIT_URL: url('audit'),
+            YRD_CERTIFICATE_URL: url('certificate'),
             YRD_DEV_MODE: String(opts.devMode ?? true),
             YRD_SUBJECT_KEYS_FILE: subjectKeysFile,
           }
@@ -143,6 +144,7 @@ export async function startProvinceProcesses(opts: ProvinceProcessesOptions): Pr
               ? { YRD_EXCHANGE_METRICS_URL: `http://${host}:${ports.exchange.admin}/metrics` }
               : { YRD_SEED: String(opts.seed ?? true) }),
             ...(name === 'catalog' ? { YRD_PUBLIC_BASE_URL: edgeUrl } : {}),
+            ...(name === 'certificate' ? { YRD_CERTIFICATE_KEY_DIR: join(dir, name, 'keys') } : {}),
             ...(name === 'consent' || name === 'exchange' ? { YRD_CATALOG_GRPC: grpc('catalog') } : {}),
             ...(name === 'exchange' ? { YRD_CONSENT_GRPC: grpc('consent') } : {}),
           };

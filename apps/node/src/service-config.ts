@@ -9,10 +9,11 @@
  * `serviceVariables(name)` lists a process's variables from its schema (the README has the table).
  */
 
-import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseTrustAnchors, type TrustAnchors } from '@yrd/auth';
 import { envBool, envPublicBaseUrl, parseOptions, z } from '@yrd/config';
+import { exportPublicJwk, importPrivateJwk, suiteOfJwk } from '@yrd/crypto-suite';
 import { type Province, provinces, type ServiceName, type SubjectKeyring, SubjectRefs, services } from '@yrd/region';
 
 /** What `service.ts <name>` runs: one of the four services, or the edge. */
@@ -107,20 +108,28 @@ function secretJson(t: string): unknown {
   }
 }
 
-/** the province's private signing key, an Ed25519 JWK: checked here, never logged */
+/**
+ * the province's private signing key, a JWK of its crypto suite — Ed25519 (ed25519-sha256) or SM2
+ * (sm2-sm3, { kty: 'EC', crv: 'SM2', x, y, d }): checked here, never logged
+ */
 const privateKeyFile = () =>
-  file({ zh: '私钥', en: 'private key' }, (t): { jwk: JsonWebKey; publicX: string | undefined } => {
-    const jwk = secretJson(t) as JsonWebKey;
-    let key: KeyObject;
-    try {
-      key = createPrivateKey({ key: jwk, format: 'jwk' });
-    } catch {
-      // the library's message may quote the key: say what is wrong without it
-      throw new Error('须为 Ed25519 私钥 JWK must be an Ed25519 private JWK');
-    }
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error('须为 Ed25519 私钥 must be an Ed25519 private key');
-    return { jwk, publicX: createPublicKey(key).export({ format: 'jwk' }).x };
-  });
+  file(
+    { zh: '私钥', en: 'private key' },
+    (t): { jwk: JsonWebKey; publicX: string | undefined; publicY: string | undefined } => {
+      const jwk = secretJson(t) as JsonWebKey;
+      let pub: { x: string; y?: string };
+      try {
+        const key =
+          suiteOfJwk(jwk) === 'sm2-sm3' ? importPrivateJwk(jwk) : createPrivateKey({ key: jwk, format: 'jwk' });
+        if (key.type !== 'private') throw new Error('not a private key');
+        pub = exportPublicJwk(createPublicKey(key));
+      } catch {
+        // the library's message may quote the key: say what is wrong without it
+        throw new Error('须为 Ed25519 或 SM2 私钥 JWK must be an Ed25519 or SM2 private JWK');
+      }
+      return { jwk, publicX: pub.x, publicY: pub.y };
+    },
+  );
 
 const trustListFile = () =>
   file({ zh: '信任列表', en: 'trust list' }, (t): TrustAnchors => parseTrustAnchors(JSON.parse(t)));
@@ -192,14 +201,17 @@ type Check<T> = (cfg: T) => Issue[];
 
 const keyInTrustList: Check<{
   YRD_PROVINCE: Province;
-  YRD_PROVINCE_KEY_FILE: { publicX: string | undefined };
+  YRD_PROVINCE_KEY_FILE: { publicX: string | undefined; publicY?: string | undefined };
   YRD_TRUST_LIST_FILE: TrustAnchors;
 }> = (c) =>
   // a variable already refused has said so
   typeof c.YRD_TRUST_LIST_FILE?.provinces !== 'object' ||
   typeof c.YRD_PROVINCE_KEY_FILE?.publicX !== 'string' ||
   !(provinces as readonly unknown[]).includes(c.YRD_PROVINCE) ||
-  c.YRD_TRUST_LIST_FILE.provinces[c.YRD_PROVINCE].keys.some((k) => k.jwk.x === c.YRD_PROVINCE_KEY_FILE.publicX)
+  c.YRD_TRUST_LIST_FILE.provinces[c.YRD_PROVINCE].keys.some(
+    // an SM2 key has y too: both coordinates must be the list's
+    (k) => k.jwk.x === c.YRD_PROVINCE_KEY_FILE.publicX && k.jwk.y === c.YRD_PROVINCE_KEY_FILE.publicY,
+  )
     ? []
     : [
         {
@@ -277,6 +289,18 @@ export const serviceSchemas = {
     }),
     backendChecks,
   ),
+  certificate: checked(
+    z.object({
+      ...backend,
+      ...seed,
+      /**
+       * where the certificate service keeps its issuer and wallet keys (private JWK files, made at first
+       * use); absent: in memory for this process only (its certificates' keys die with it)
+       */
+      YRD_CERTIFICATE_KEY_DIR: optionalText(),
+    }),
+    backendChecks,
+  ),
   edge: checked(
     z.object({
       ...common,
@@ -284,6 +308,7 @@ export const serviceSchemas = {
       YRD_CONSENT_URL: httpUrl(),
       YRD_EXCHANGE_URL: httpUrl(),
       YRD_AUDIT_URL: httpUrl(),
+      YRD_CERTIFICATE_URL: httpUrl(),
       /** where users reach the edge (the API document's `servers`); absent: the origin asked */
       YRD_PUBLIC_BASE_URL: envPublicBaseUrl(),
       /** the built console served at `/`; absent: the API only */

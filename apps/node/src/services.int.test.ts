@@ -126,6 +126,7 @@ describe('one configuration schema per service', () => {
       YRD_CONSENT_URL: 'http://consent:7312',
       YRD_EXCHANGE_URL: 'http://exchange:7313',
       YRD_AUDIT_URL: 'http://audit:7314',
+      YRD_CERTIFICATE_URL: 'http://certificate:7319',
     };
     expect(parseServiceConfig('edge', edge).YRD_DEV_MODE).toBe(false);
     const said = refusal('edge', { ...edge, YRD_DEV_MODE: 'true', NODE_ENV: 'production' });
@@ -192,9 +193,9 @@ describe('a province node as five processes', () => {
     expect(health.body).toMatchObject({
       status: 'ok',
       province,
-      services: { catalog: 'ok', consent: 'ok', exchange: 'ok', audit: 'ok' },
+      services: { catalog: 'ok', consent: 'ok', exchange: 'ok', audit: 'ok', certificate: 'ok' },
     });
-    for (const name of ['catalog', 'consent', 'exchange', 'audit'] as const) {
+    for (const name of ['catalog', 'consent', 'exchange', 'audit', 'certificate'] as const) {
       const { http, grpc, admin } = node.ports[name];
       for (const probe of ['/healthz', '/readyz']) {
         const own = await fetch(`http://127.0.0.1:${http}${probe}`);

@@ -18,7 +18,15 @@ import { brokerState, connectProvince, type NatsConnection } from '@yrd/nats';
 import { defaultPorts, type ServiceName, SubjectRefs } from '@yrd/region';
 import type { RunningService, ServiceDeps } from '@yrd/runtime';
 import { metricsRegistry } from '@yrd/telemetry';
-import { agencyNames, catalogSeed, consentSeed, devUsers, exchangeDatasets, provinceIdentity } from './compose.js';
+import {
+  agencyNames,
+  catalogSeed,
+  certificateOptions,
+  consentSeed,
+  devUsers,
+  exchangeDatasets,
+  provinceIdentity,
+} from './compose.js';
 import type { BackendConfig, ProcessName, ServiceConfig } from './service-config.js';
 
 export interface StandaloneProcess {
@@ -121,6 +129,7 @@ async function startStandaloneService(
         consent: siblings.YRD_CONSENT_GRPC ?? '',
         exchange: '',
         audit: '',
+        certificate: '',
       },
       ports: {
         http: config.YRD_HTTP_PORT ?? defaults.http[name],
@@ -160,6 +169,15 @@ async function startStandaloneService(
           sources: { secrets: ctx.secrets ?? (() => undefined), production: config.NODE_ENV === 'production' },
           ...(seed ? { datasets: exchangeDatasets(province) } : {}),
         });
+        break;
+      }
+      case 'certificate': {
+        const { startCertificate } = await import('@yrd/certificate');
+        const c = config as ServiceConfig<'certificate'>;
+        running = await startCertificate(
+          deps,
+          await certificateOptions(province, key, anchors, { keyDir: c.YRD_CERTIFICATE_KEY_DIR, seed }),
+        );
         break;
       }
       case 'audit': {
@@ -204,6 +222,7 @@ async function startStandaloneEdge(config: ServiceConfig<'edge'>, ctx: Standalon
       consent: config.YRD_CONSENT_URL,
       exchange: config.YRD_EXCHANGE_URL,
       audit: config.YRD_AUDIT_URL,
+      certificate: config.YRD_CERTIFICATE_URL,
     },
     ...(config.YRD_DEV_MODE && keyring ? { devUsers: devUsers(new SubjectRefs(keyring)) } : {}),
     ...(config.YRD_PUBLIC_BASE_URL ? { publicBaseUrl: config.YRD_PUBLIC_BASE_URL } : {}),

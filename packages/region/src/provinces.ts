@@ -24,22 +24,31 @@ export function isProvince(v: unknown): v is Province {
   return typeof v === 'string' && (provinces as readonly string[]).includes(v);
 }
 
-export const services = ['catalog', 'consent', 'exchange', 'audit'] as const;
+export const services = ['catalog', 'consent', 'exchange', 'audit', 'certificate'] as const;
 export type ServiceName = (typeof services)[number];
 
 /**
  * Default ports of a province node: edge on the base port, each service's HTTP on base+1..4 and
  * its gRPC on base+5..8 (e.g. 上海: edge 7310, catalog 7311 / gRPC 7315). The admin ports
  * (GET /metrics, never proxied by the edge) mirror them 1000 higher: edge base+1000, each service
- * base+1001..1004 (上海: edge 8310, catalog 8311 … audit 8314).
+ * base+1001..1004 (上海: edge 8310, catalog 8311 … audit 8314). The certificate service (电子证照),
+ * which came fifth, has HTTP on base+9 and its gRPC and admin ports 1000 higher: base+1009, base+1005
+ * (上海: 7319, 8319, 8315).
  */
 export function defaultPorts(p: Province, offset = 0) {
   const b = provinceInfo[p].basePort + offset;
   return {
     edge: b,
-    http: { catalog: b + 1, consent: b + 2, exchange: b + 3, audit: b + 4 },
-    grpc: { catalog: b + 5, consent: b + 6, exchange: b + 7, audit: b + 8 },
-    admin: { edge: b + 1000, catalog: b + 1001, consent: b + 1002, exchange: b + 1003, audit: b + 1004 },
+    http: { catalog: b + 1, consent: b + 2, exchange: b + 3, audit: b + 4, certificate: b + 9 },
+    grpc: { catalog: b + 5, consent: b + 6, exchange: b + 7, audit: b + 8, certificate: b + 1009 },
+    admin: {
+      edge: b + 1000,
+      catalog: b + 1001,
+      consent: b + 1002,
+      exchange: b + 1003,
+      audit: b + 1004,
+      certificate: b + 1005,
+    },
   } satisfies {
     edge: number;
     http: Record<ServiceName, number>;

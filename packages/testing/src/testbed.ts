@@ -117,7 +117,14 @@ export async function createTestbed(): Promise<Testbed> {
         verifier,
         key: key(p),
         subjectRefs,
-        grpcAddress: { catalog: '', consent: '', exchange: '', audit: '', ...(opts.grpcAddress ?? {}) },
+        grpcAddress: {
+          catalog: '',
+          consent: '',
+          exchange: '',
+          audit: '',
+          certificate: '',
+          ...(opts.grpcAddress ?? {}),
+        },
         ports: { http: 0, grpc: 0, admin: 0 },
         // a registry of its own per deps: several provinces' services share this process
         metrics: metricsRegistry({ province: p }),

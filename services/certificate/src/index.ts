@@ -11,4 +11,5 @@ export {
   certificateRootKey,
   type RunningCertificate,
   startCertificate,
+  trustFromAnchors,
 } from './service.js';

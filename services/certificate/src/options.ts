@@ -4,6 +4,7 @@
  * root keys (the regional trust list's certificate part) come here too, so a 浙江 licence verifies in
  * 上海 with nothing fetched at verification time.
  */
+import { KeyObject } from 'node:crypto';
 import { parseOptions } from '@yrd/config';
 import { provinces } from '@yrd/region';
 import { z } from 'zod';
@@ -54,8 +55,11 @@ const seed = z.object({
 });
 
 export const certificateOptionsSchema = z.object({
-  /** the province's suite: its root, issuer and wallet keys are of this suite */
-  suite: z.enum(suites).default('ed25519-sha256'),
+  /**
+   * the province's suite: its root, issuer and wallet keys are of this suite (absent: the suite of
+   * `provinceRoot`, else ed25519-sha256)
+   */
+  suite: z.enum(suites).optional(),
   /**
    * where the province's private keys live, one private JWK file each (`root.jwk.json`,
    * `wallet.jwk.json`, `issuer-<credit code>.jwk.json`), made at first use (mode 0600). Absent: the
@@ -64,6 +68,18 @@ export const certificateOptionsSchema = z.object({
   keyDir: z.string().min(1).optional(),
   /** other provinces' certificate root keys (GET /issuer-keys of each province publishes its own) */
   trust: z.array(rootKey).default([]),
+  /**
+   * the province's own key as the certificate root, so the regional trust list is the certificates'
+   * trust list too (a node passes its province key; absent: a root key of the service's own in keyDir)
+   */
+  provinceRoot: z
+    .object({
+      kid: z.string().min(1).max(128),
+      privateKey: z.custom<KeyObject>((k) => k instanceof KeyObject && k.type === 'private', {
+        message: '须为私钥 must be a private KeyObject',
+      }),
+    })
+    .optional(),
   /** seconds a signed status list stays fresh for a verifier (its validUntil) */
   statusListTtlSeconds: z
     .number()

@@ -1,30 +1,29 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { AuditPublisher } from '@yrd/audit-events';
+import type { TrustAnchors } from '@yrd/auth';
 import { addWorkingDays } from '@yrd/calendar';
+import { importPublicJwk, suiteOfKey } from '@yrd/crypto-suite';
 import { migrate } from '@yrd/db';
 import { buildHttpApp } from '@yrd/http';
-import type { Province, ServiceName } from '@yrd/region';
+import { type Province, provinces, type ServiceName } from '@yrd/region';
 import { type RunningService, runService, type ServiceDeps, type ServiceModule } from '@yrd/runtime';
+import { cryptoVerifier } from './adapters/crypto.js';
 import { CertificateRepo } from './adapters/db.js';
 import { registerCertificateGrpc } from './adapters/grpc.js';
 import { certificatePublicRoutes, certificateRoutes } from './adapters/http.js';
 import { KeyStore } from './adapters/keys.js';
-import { defaultCrypto } from './app/context.js';
 import { CertificateApp } from './app/index.js';
 import { ProvinceTrust } from './app/trust.js';
 import type { ProvinceKey } from './domain/key-certificate.js';
 import type { Suite } from './domain/suite.js';
-import { type CertificateOptions, parseCertificateOptions } from './options.js';
+import { type CertificateOptions, parseCertificateOptions, type RootKey } from './options.js';
 
 export { type CertificateOptions, certificateOptionsSchema } from './options.js';
 
 export const certificateMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
-/**
- * The service's name among the province's services. @yrd/region's `services` does not list it yet
- * (the node wiring adds it with its ports); until then the name is asserted here.
- */
-const serviceName = 'certificate' as ServiceName;
+const serviceName: ServiceName = 'certificate';
 
 export interface CertificateModule extends ServiceModule {
   app: CertificateApp;
@@ -46,7 +45,8 @@ export async function buildCertificate(deps: ServiceDeps, options: CertificateOp
   const store = new CertificateRepo(deps.db, deps.province);
   const audit = new AuditPublisher(deps.nc, deps.province);
   await audit.ensure();
-  const keys = new KeyStore(deps.province, opts.suite, opts.keyDir);
+  const suite = opts.suite ?? (opts.provinceRoot ? suiteOfKey(opts.provinceRoot.privateKey) : 'ed25519-sha256');
+  const keys = new KeyStore(deps.province, suite, opts.keyDir, opts.provinceRoot);
   const trust = new ProvinceTrust(store, keys, deps.province, opts, deps.clock);
   await trust.init();
   const app = new CertificateApp({
@@ -60,7 +60,8 @@ export async function buildCertificate(deps: ServiceDeps, options: CertificateOp
     workingDays: { addWorkingDays: (date, n) => addWorkingDays(date, n) },
     disputeDays: opts.disputeDays,
     statusListMaxAge: opts.statusListMaxAgeSeconds,
-    ...defaultCrypto,
+    verifier: cryptoVerifier,
+    randomBytes: (n: number): Uint8Array => new Uint8Array(randomBytes(n)),
   });
   const http = await buildHttpApp({
     service: 'certificate',
@@ -95,6 +96,28 @@ export async function buildCertificate(deps: ServiceDeps, options: CertificateOp
 export function certificateRootKey(province: Province, suite: Suite, keyDir: string): ProvinceKey {
   const root = new KeyStore(province, suite, keyDir).root();
   return { province, kid: root.kid, suite: root.suite, publicKey: root.publicKey };
+}
+
+/**
+ * The other provinces' certificate roots as the regional trust list gives them — every key a province
+ * has had, each by its kid — for a node whose certificate service uses its province key as its root
+ * (`provinceRoot`): one trust list for tokens, audit heads and certificates.
+ */
+export function trustFromAnchors(anchors: TrustAnchors, self: Province): RootKey[] {
+  const out: RootKey[] = [];
+  for (const p of provinces) {
+    if (p === self) continue;
+    for (const k of anchors.provinces[p].keys) {
+      const key = importPublicJwk(k.jwk);
+      out.push({
+        province: p,
+        kid: k.kid,
+        suite: suiteOfKey(key),
+        publicKey: key.export({ format: 'der', type: 'spki' }).toString('base64url'),
+      });
+    }
+  }
+  return out;
 }
 
 /** The certificate service, listening (HTTP + gRPC). */

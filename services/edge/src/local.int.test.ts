@@ -68,7 +68,13 @@ describe('the edge hands a service in its own process its requests', () => {
       logger: silentLogger(),
       verifier,
       key: loadProvinceKey('sh', jwks.sh.privateJwk),
-      upstreams: { catalog: unreachable, consent: unreachable, exchange: unreachable, audit: unreachable },
+      upstreams: {
+        catalog: unreachable,
+        consent: unreachable,
+        exchange: unreachable,
+        audit: unreachable,
+        certificate: unreachable,
+      },
       local: { exchange: (req, res) => service.routing(req, res) },
       metrics: registry,
     });
@@ -151,7 +157,7 @@ describe('the edge’s own probes', () => {
       logger: silentLogger(),
       verifier,
       key: loadProvinceKey('sh', jwks.sh.privateJwk),
-      upstreams: { catalog: down, consent: down, exchange: down, audit: down },
+      upstreams: { catalog: down, consent: down, exchange: down, audit: down, certificate: down },
     });
     try {
       // the aggregate says the services are down; readiness is the entrance's own

@@ -18,7 +18,7 @@ const jwks = Object.fromEntries(provinces.map((p) => [p, generateProvinceKey(p)]
 >;
 const trust = Object.fromEntries(provinces.map((p) => [p, jwks[p].publicJwk])) as TrustList;
 const verifier = new TokenVerifier(trust, 'sh');
-const services = ['catalog', 'consent', 'exchange', 'audit'] as const;
+const services = ['catalog', 'consent', 'exchange', 'audit', 'certificate'] as const;
 
 /** A service with one documented route, `GET /api/<name>/v1/things/:id`, operation `get<Name>Thing`. */
 async function stubService(name: string, hits: { count: number }): Promise<{ app: HttpApp; url: string }> {
@@ -73,7 +73,7 @@ describe('the merged API document of a province origin', () => {
     for (const s of stubs) await s.app.close();
   });
 
-  it('is served to anyone, built from the four services and the edge, and built once', async () => {
+  it('is served to anyone, built from the five services and the edge, and built once', async () => {
     const res = await edge.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toContain('application/json');
@@ -84,11 +84,20 @@ describe('the merged API document of a province origin', () => {
       '/api/auth/v1/dev-token',
       '/api/auth/v1/dev-users',
       '/api/catalog/v1/things/{id}',
+      '/api/certificate/v1/things/{id}',
       '/api/consent/v1/things/{id}',
       '/api/exchange/v1/things/{id}',
       '/healthz',
     ]);
-    expect(doc.tags?.map((t) => t.name)).toEqual(['audit', 'auth', 'catalog', 'consent', 'edge', 'exchange']);
+    expect(doc.tags?.map((t) => t.name)).toEqual([
+      'audit',
+      'auth',
+      'catalog',
+      'certificate',
+      'consent',
+      'edge',
+      'exchange',
+    ]);
     expect(doc.components?.schemas).toHaveProperty('Problem');
     const again = await edge.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(again.json()).toEqual(doc);

@@ -21,6 +21,7 @@ const anEdge = (over: Record<string, unknown> = {}) => ({
     consent: 'http://127.0.0.1:7312',
     exchange: 'http://127.0.0.1:7313',
     audit: 'http://127.0.0.1:7314',
+    certificate: 'http://127.0.0.1:7319',
   },
   ...over,
 });

@@ -324,6 +324,7 @@ describe('the edge, route by route (inject, never listening)', () => {
     consent: 'http://127.0.0.1:1',
     exchange: 'http://127.0.0.1:1',
     audit,
+    certificate: 'http://127.0.0.1:1',
   });
   const call = (app: EdgeApp, as: Caller, method: 'GET' | 'POST', url: string, body?: Record<string, unknown>) =>
     app.inject({

@@ -667,6 +667,385 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/certificate/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 制发 the issuer’s publisher issues a certificate to a holder */
+        post: operations["issueCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/certificates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 证照登记 one certificate as its issuer sees it */
+        get: operations["getCertificate"];
+        /** 更新 a new version of a certificate */
+        put: operations["updateCertificate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/certificates/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 注销 cancel, with a reason */
+        post: operations["cancelCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/certificates/{id}/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提出异议 the holder or a user disputes a certificate’s data */
+        post: operations["raiseDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/certificates/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 恢复 resume a suspended certificate */
+        post: operations["resumeCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/certificates/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 中止 suspend, with a reason */
+        post: operations["suspendCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 异议待办 the issuer’s open disputes, or only the overdue ones */
+        get: operations["listDisputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/disputes/{id}/resolution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 异议处理 the issuer corrects (a new version) or rejects with a reason */
+        post: operations["resolveDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/fetches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 用证 fetch a holder’s certificate: by service listing (government) or the holder’s authorisation */
+        post: operations["fetchCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/issuer-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 发证密钥 the province’s certificate root key and the key certificates it signed (public) */
+        get: operations["getIssuerKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 用证清单 public services and the certificates replacing their materials */
+        get: operations["listPublicServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/services/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 事项用证清单 one public service’s list */
+        get: operations["getPublicService"];
+        /** 维护用证清单 an admin sets a public service’s list */
+        put: operations["putPublicService"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/status-lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 状态列表 the province’s signed revocation and suspension lists (public, cacheable) */
+        get: operations["getStatusLists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/trust-material": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 互认材料 an admin imports another province’s key certificates and status lists for offline verification */
+        post: operations["importTrustMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 发证目录 certificate types this user may see */
+        get: operations["listCertificateTypes"];
+        put?: never;
+        /** 新增证照类型 an issuing agency’s publisher adds a type to its catalogue */
+        post: operations["createCertificateType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/types/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 证照类型 one certificate type */
+        get: operations["getCertificateType"];
+        /** 修改证照类型 the issuer’s publisher updates a type */
+        put: operations["updateCertificateType"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 核验 verify a presentation: the answer says what was checked */
+        post: operations["verifyPresentation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的证照 the holder’s certificates */
+        get: operations["listWallet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/wallet/{id}/presentations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 亮证 a short-lived, single-use presentation of chosen fields (QR content) */
+        post: operations["createPresentation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/wallet/authorisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的授权 the holder’s authorisations */
+        get: operations["listAuthorisations"];
+        put?: never;
+        /** 授权 the holder lets a non-government user fetch certificates of some types for a purpose */
+        post: operations["grantAuthorisation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/wallet/authorisations/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回授权 the holder revokes an authorisation */
+        post: operations["revokeAuthorisation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate/v1/wallet/uses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 用证记录 every fetch and verification of the holder’s certificates */
+        get: operations["listCertificateUses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/consent/v1/applications": {
         parameters: {
             query?: never;
@@ -3595,6 +3974,1610 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    issueCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    holder: {
+                        idNumber: string;
+                    } | {
+                        creditCode: string;
+                    };
+                    typeCode: string;
+                    /** Format: date */
+                    validFrom: string;
+                    /** Format: date */
+                    validUntil?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        disputed: boolean;
+                        holderType: string;
+                        /** @description 电子证照标识 of this version */
+                        id: string;
+                        issuedAt: string;
+                        issuerCode: string;
+                        reason: string | null;
+                        series: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended" | "cancelled" | "superseded";
+                        statusList: {
+                            index: number;
+                            list: string;
+                        };
+                        supersededBy: string | null;
+                        typeCode: string;
+                        validFrom: string;
+                        validUntil: string | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        disputed: boolean;
+                        holderType: string;
+                        /** @description 电子证照标识 of this version */
+                        id: string;
+                        issuedAt: string;
+                        issuerCode: string;
+                        reason: string | null;
+                        series: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended" | "cancelled" | "superseded";
+                        statusList: {
+                            index: number;
+                            list: string;
+                        };
+                        supersededBy: string | null;
+                        typeCode: string;
+                        validFrom: string;
+                        validUntil: string | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: {
+                        [key: string]: unknown;
+                    };
+                    /** Format: date */
+                    validFrom?: string;
+                    /** Format: date */
+                    validUntil?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        disputed: boolean;
+                        holderType: string;
+                        /** @description 电子证照标识 of this version */
+                        id: string;
+                        issuedAt: string;
+                        issuerCode: string;
+                        reason: string | null;
+                        series: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended" | "cancelled" | "superseded";
+                        statusList: {
+                            index: number;
+                            list: string;
+                        };
+                        supersededBy: string | null;
+                        typeCode: string;
+                        validFrom: string;
+                        validUntil: string | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        disputed: boolean;
+                        holderType: string;
+                        /** @description 电子证照标识 of this version */
+                        id: string;
+                        issuedAt: string;
+                        issuerCode: string;
+                        reason: string | null;
+                        series: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended" | "cancelled" | "superseded";
+                        statusList: {
+                            index: number;
+                            list: string;
+                        };
+                        supersededBy: string | null;
+                        typeCode: string;
+                        validFrom: string;
+                        validUntil: string | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    raiseDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    fields?: string[];
+                    /** @enum {string} */
+                    ground: "accuracy" | "completeness" | "timeliness";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        certificateId: string;
+                        dueAt: string;
+                        readonly fields: string[];
+                        ground: string;
+                        id: string;
+                        raisedAt: string;
+                        raisedBy: {
+                            /** @enum {string} */
+                            kind: "holder" | "user";
+                            ref: string;
+                        };
+                        reason: string;
+                        resolution?: {
+                            at: string;
+                            by: string;
+                            late: boolean;
+                            newCertificateId?: string;
+                            reason: string;
+                        };
+                        /** @enum {string} */
+                        status: "open" | "corrected" | "rejected";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resumeCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        disputed: boolean;
+                        holderType: string;
+                        /** @description 电子证照标识 of this version */
+                        id: string;
+                        issuedAt: string;
+                        issuerCode: string;
+                        reason: string | null;
+                        series: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended" | "cancelled" | "superseded";
+                        statusList: {
+                            index: number;
+                            list: string;
+                        };
+                        supersededBy: string | null;
+                        typeCode: string;
+                        validFrom: string;
+                        validUntil: string | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["UriTooLong"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    suspendCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        disputed: boolean;
+                        holderType: string;
+                        /** @description 电子证照标识 of this version */
+                        id: string;
+                        issuedAt: string;
+                        issuerCode: string;
+                        reason: string | null;
+                        series: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended" | "cancelled" | "superseded";
+                        statusList: {
+                            index: number;
+                            list: string;
+                        };
+                        supersededBy: string | null;
+                        typeCode: string;
+                        validFrom: string;
+                        validUntil: string | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDisputes: {
+        parameters: {
+            query?: {
+                overdue?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        disputes: {
+                            certificateId: string;
+                            dueAt: string;
+                            readonly fields: string[];
+                            ground: string;
+                            id: string;
+                            raisedAt: string;
+                            raisedBy: {
+                                /** @enum {string} */
+                                kind: "holder" | "user";
+                                ref: string;
+                            };
+                            reason: string;
+                            resolution?: {
+                                at: string;
+                                by: string;
+                                late: boolean;
+                                newCertificateId?: string;
+                                reason: string;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "corrected" | "rejected";
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resolveDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    newCertificateId: string;
+                    /** @enum {string} */
+                    outcome: "corrected";
+                    reason?: string;
+                } | {
+                    /** @enum {string} */
+                    outcome: "rejected";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        certificateId: string;
+                        dueAt: string;
+                        readonly fields: string[];
+                        ground: string;
+                        id: string;
+                        raisedAt: string;
+                        raisedBy: {
+                            /** @enum {string} */
+                            kind: "holder" | "user";
+                            ref: string;
+                        };
+                        reason: string;
+                        resolution?: {
+                            at: string;
+                            by: string;
+                            late: boolean;
+                            newCertificateId?: string;
+                            reason: string;
+                        };
+                        /** @enum {string} */
+                        status: "open" | "corrected" | "rejected";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    fetchCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    holder: {
+                        idNumber: string;
+                    } | {
+                        creditCode: string;
+                    };
+                    purpose?: string;
+                    serviceCode?: string;
+                    typeCode: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        basis: {
+                            serviceCode: string;
+                        } | {
+                            authorisationId: string;
+                        };
+                        certificate: {
+                            disputed: boolean;
+                            holderType: string;
+                            /** @description 电子证照标识 of this version */
+                            id: string;
+                            issuedAt: string;
+                            issuerCode: string;
+                            reason: string | null;
+                            series: string;
+                            /** @enum {string} */
+                            status: "active" | "suspended" | "cancelled" | "superseded";
+                            statusList: {
+                                index: number;
+                                list: string;
+                            };
+                            supersededBy: string | null;
+                            typeCode: string;
+                            validFrom: string;
+                            validUntil: string | null;
+                            version: number;
+                        };
+                        credential: string;
+                        data: {
+                            [key: string]: string | number | boolean;
+                        };
+                        disclosures: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getIssuerKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keyCertificates: string[];
+                        province: string;
+                        root: {
+                            kid: string;
+                            province: string;
+                            publicKey: string;
+                            suite: string;
+                        };
+                        statusLists: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPublicServices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        services: {
+                            code: string;
+                            materials: {
+                                certificateTypes: string[];
+                                material: string;
+                            }[];
+                            name: string;
+                            updatedAt: string;
+                            updatedBy: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPublicService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        materials: {
+                            certificateTypes: string[];
+                            material: string;
+                        }[];
+                        name: string;
+                        updatedAt: string;
+                        updatedBy: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putPublicService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    materials: {
+                        certificateTypes: string[];
+                        material: string;
+                    }[];
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        materials: {
+                            certificateTypes: string[];
+                            material: string;
+                        }[];
+                        name: string;
+                        updatedAt: string;
+                        updatedBy: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getStatusLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        list: string;
+                        /** @description compact signed revocation list */
+                        revocation: string;
+                        /** @description compact signed suspension list */
+                        suspension: string;
+                    };
+                };
+            };
+            /** @description 未变化 not modified (If-None-Match) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    importTrustMaterial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default [] */
+                    keyCertificates?: string[];
+                    /** @default [] */
+                    statusLists?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keyCertificates: number;
+                        statusLists: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCertificateTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        types: {
+                            /** Format: date */
+                            collectionStart: string;
+                            fields: {
+                                /** @enum {string} */
+                                grade: "core" | "important" | "general";
+                                label: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                name: string;
+                                /** @default false */
+                                personalInfo: boolean;
+                                /**
+                                 * @default none
+                                 * @enum {string}
+                                 */
+                                piiKind: "id_number" | "name" | "phone" | "address" | "credit_code" | "none";
+                                /** @default true */
+                                required: boolean;
+                                /** @default false */
+                                sensitivePersonalInfo: boolean;
+                                /** @default 0 */
+                                subLevel: number;
+                                /**
+                                 * @default string
+                                 * @enum {string}
+                                 */
+                                type: "string" | "number" | "date" | "boolean";
+                            }[];
+                            /** @enum {string} */
+                            holderType: "natural_person" | "legal_person" | "other_organisation";
+                            issuer: {
+                                creditCode: string;
+                                name: string;
+                                /** @enum {string} */
+                                province: "sh" | "js" | "zj" | "ah";
+                            };
+                            name: {
+                                en: string;
+                                zh: string;
+                            };
+                            /** @enum {string} */
+                            publicAttribute: "public" | "not_public";
+                            /**
+                             * @default national
+                             * @enum {string}
+                             */
+                            standardLevel: "national" | "provincial" | "district";
+                            typeCode: string;
+                            validity: {
+                                /** @enum {string} */
+                                kind: "long_term";
+                            } | {
+                                /** @enum {string} */
+                                kind: "period";
+                                months: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCertificateType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        collectionStart: string;
+                        fields: {
+                            /** @enum {string} */
+                            grade: "core" | "important" | "general";
+                            label: {
+                                en: string;
+                                zh: string;
+                            };
+                            name: string;
+                            /** @default false */
+                            personalInfo: boolean;
+                            /**
+                             * @default none
+                             * @enum {string}
+                             */
+                            piiKind: "id_number" | "name" | "phone" | "address" | "credit_code" | "none";
+                            /** @default true */
+                            required: boolean;
+                            /** @default false */
+                            sensitivePersonalInfo: boolean;
+                            /** @default 0 */
+                            subLevel: number;
+                            /**
+                             * @default string
+                             * @enum {string}
+                             */
+                            type: "string" | "number" | "date" | "boolean";
+                        }[];
+                        /** @enum {string} */
+                        holderType: "natural_person" | "legal_person" | "other_organisation";
+                        issuer: {
+                            creditCode: string;
+                            name: string;
+                            /** @enum {string} */
+                            province: "sh" | "js" | "zj" | "ah";
+                        };
+                        name: {
+                            en: string;
+                            zh: string;
+                        };
+                        /** @enum {string} */
+                        publicAttribute: "public" | "not_public";
+                        /**
+                         * @default national
+                         * @enum {string}
+                         */
+                        standardLevel: "national" | "provincial" | "district";
+                        typeCode: string;
+                        validity: {
+                            /** @enum {string} */
+                            kind: "long_term";
+                        } | {
+                            /** @enum {string} */
+                            kind: "period";
+                            months: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCertificateType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        collectionStart: string;
+                        fields: {
+                            /** @enum {string} */
+                            grade: "core" | "important" | "general";
+                            label: {
+                                en: string;
+                                zh: string;
+                            };
+                            name: string;
+                            /** @default false */
+                            personalInfo: boolean;
+                            /**
+                             * @default none
+                             * @enum {string}
+                             */
+                            piiKind: "id_number" | "name" | "phone" | "address" | "credit_code" | "none";
+                            /** @default true */
+                            required: boolean;
+                            /** @default false */
+                            sensitivePersonalInfo: boolean;
+                            /** @default 0 */
+                            subLevel: number;
+                            /**
+                             * @default string
+                             * @enum {string}
+                             */
+                            type: "string" | "number" | "date" | "boolean";
+                        }[];
+                        /** @enum {string} */
+                        holderType: "natural_person" | "legal_person" | "other_organisation";
+                        issuer: {
+                            creditCode: string;
+                            name: string;
+                            /** @enum {string} */
+                            province: "sh" | "js" | "zj" | "ah";
+                        };
+                        name: {
+                            en: string;
+                            zh: string;
+                        };
+                        /** @enum {string} */
+                        publicAttribute: "public" | "not_public";
+                        /**
+                         * @default national
+                         * @enum {string}
+                         */
+                        standardLevel: "national" | "provincial" | "district";
+                        typeCode: string;
+                        validity: {
+                            /** @enum {string} */
+                            kind: "long_term";
+                        } | {
+                            /** @enum {string} */
+                            kind: "period";
+                            months: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateCertificateType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        collectionStart: string;
+                        fields: {
+                            /** @enum {string} */
+                            grade: "core" | "important" | "general";
+                            label: {
+                                en: string;
+                                zh: string;
+                            };
+                            name: string;
+                            /** @default false */
+                            personalInfo: boolean;
+                            /**
+                             * @default none
+                             * @enum {string}
+                             */
+                            piiKind: "id_number" | "name" | "phone" | "address" | "credit_code" | "none";
+                            /** @default true */
+                            required: boolean;
+                            /** @default false */
+                            sensitivePersonalInfo: boolean;
+                            /** @default 0 */
+                            subLevel: number;
+                            /**
+                             * @default string
+                             * @enum {string}
+                             */
+                            type: "string" | "number" | "date" | "boolean";
+                        }[];
+                        /** @enum {string} */
+                        holderType: "natural_person" | "legal_person" | "other_organisation";
+                        issuer: {
+                            creditCode: string;
+                            name: string;
+                            /** @enum {string} */
+                            province: "sh" | "js" | "zj" | "ah";
+                        };
+                        name: {
+                            en: string;
+                            zh: string;
+                        };
+                        /** @enum {string} */
+                        publicAttribute: "public" | "not_public";
+                        /**
+                         * @default national
+                         * @enum {string}
+                         */
+                        standardLevel: "national" | "provincial" | "district";
+                        typeCode: string;
+                        validity: {
+                            /** @enum {string} */
+                            kind: "long_term";
+                        } | {
+                            /** @enum {string} */
+                            kind: "period";
+                            months: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    verifyPresentation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    keyCertificates?: string[];
+                    presentation: string;
+                    statusLists?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        certificate?: {
+                            holderType: string;
+                            id: string;
+                            issuer: {
+                                code: string;
+                                name: string;
+                                province: string;
+                            };
+                            series: string;
+                            type: string;
+                            typeName: string;
+                            validFrom: string;
+                            validUntil: string | null;
+                            version: number;
+                        };
+                        checks: {
+                            audience: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            disclosures: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            format: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            freshness: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            holderBinding: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            issuerKeyCertified: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            provinceTrusted: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            signature: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            singleUse: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            status: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                            validity: {
+                                reason?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                result: "passed" | "failed" | "not_checked";
+                            };
+                        };
+                        disclosed: {
+                            digest: string;
+                            digestOk: boolean;
+                            name: string;
+                            value: string | number | boolean;
+                        }[];
+                        presentation?: {
+                            aud: string;
+                            exp: number;
+                            iat: number;
+                            jti: string;
+                            walletProvince?: string;
+                        };
+                        status: {
+                            listAgeSeconds?: number;
+                            /** @enum {string} */
+                            state: "valid" | "suspended" | "revoked" | "unknown";
+                        };
+                        valid: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        certificates: {
+                            disputed: boolean;
+                            expired: boolean;
+                            fields: {
+                                label: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                name: string;
+                                personalInfo: boolean;
+                            }[];
+                            id: string;
+                            issuer: {
+                                code: string;
+                                name: string;
+                                province: string;
+                            };
+                            name: {
+                                en: string;
+                                zh: string;
+                            };
+                            presentable: boolean;
+                            series: string;
+                            /** @enum {string} */
+                            status: "active" | "suspended" | "cancelled" | "superseded";
+                            typeCode: string;
+                            validFrom: string;
+                            validUntil: string | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPresentation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    audience?: string;
+                    lifetimeSeconds?: number;
+                    reveal: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string;
+                        /** @description the QR content: certificate~disclosures~binding */
+                        presentation: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAuthorisations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        authorisations: {
+                            createdAt: string;
+                            holderRef: string;
+                            id: string;
+                            purpose: string;
+                            revokedAt: string | null;
+                            typeCodes: string[];
+                            user: {
+                                province: string;
+                                sub: string;
+                            };
+                            validUntil: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    grantAuthorisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    purpose: string;
+                    typeCodes: string[];
+                    user: {
+                        /** @enum {string} */
+                        province: "sh" | "js" | "zj" | "ah";
+                        sub: string;
+                    };
+                    /** Format: date-time */
+                    validUntil: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        holderRef: string;
+                        id: string;
+                        purpose: string;
+                        revokedAt: string | null;
+                        typeCodes: string[];
+                        user: {
+                            province: string;
+                            sub: string;
+                        };
+                        validUntil: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeAuthorisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        holderRef: string;
+                        id: string;
+                        purpose: string;
+                        revokedAt: string | null;
+                        typeCodes: string[];
+                        user: {
+                            province: string;
+                            sub: string;
+                        };
+                        validUntil: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["UriTooLong"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCertificateUses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        uses: {
+                            at: string;
+                            authorisationId: string | null;
+                            certificateId: string;
+                            holderRef: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "fetch" | "verification";
+                            outcome: string;
+                            purpose: string | null;
+                            serviceCode: string | null;
+                            user: {
+                                agency: string;
+                                kind: string;
+                                province: string;
+                                sub: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

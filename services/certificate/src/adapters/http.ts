@@ -1,7 +1,7 @@
 /** The certificate service's HTTP API under /api/certificate/v1 (bilingual problem+json refusals, codes CERT.*). */
 
 import { AppError } from '@yrd/errors';
-import { type HttpApp, principalOf, requireRoles } from '@yrd/http';
+import { type HttpApp, principalOf, publicApiRoutes, requireRoles } from '@yrd/http';
 import { provinces } from '@yrd/region';
 import { z } from 'zod';
 import type { CertificateApp } from '../app/index.js';
@@ -26,7 +26,8 @@ import {
 const prefix = '/api/certificate/v1';
 
 /** The routes anyone may call without a token: what an offline verifier downloads. */
-export const certificatePublicRoutes = [`${prefix}/status-lists/:id`, `${prefix}/issuer-keys`] as const;
+/** the routes anyone may call without a token (listed with the others in @yrd/http's publicApiRoutes) */
+export const certificatePublicRoutes = publicApiRoutes.filter((r) => r.startsWith(`${prefix}/`));
 
 const id = z.object({ id: z.string().min(1).max(200) });
 const code = z.object({ code: z.string().min(1).max(64) });

@@ -21,12 +21,25 @@ export class KeyStore {
     private readonly province: Province,
     readonly suite: Suite,
     private readonly dir?: string,
+    /**
+     * the province's own key (its key in the regional trust list) as the certificate root: then a
+     * verifier in any province knows the root from the trust list it already holds
+     */
+    private readonly provinceRoot?: { kid: string; privateKey: KeyObject },
   ) {
     if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (provinceRoot && suiteOfKey(provinceRoot.privateKey) !== suite)
+      throw new Error(`the province key is of suite ${suiteOfKey(provinceRoot.privateKey)}, not ${suite}`);
   }
 
   root(): SuiteSigner {
-    return this.signer('root');
+    if (!this.provinceRoot) return this.signer('root');
+    let root = this.signers.get('root');
+    if (!root) {
+      root = signerFromKey(this.provinceRoot.kid, this.provinceRoot.privateKey);
+      this.signers.set('root', root);
+    }
+    return root;
   }
 
   wallet(): SuiteSigner {

@@ -1,10 +1,8 @@
 /** What every use case of the certificate service gets: storage, trust, time, randomness, the audit port. */
-import { randomBytes } from 'node:crypto';
 import type { AuditSink } from '@yrd/audit-events';
 import type { Principal } from '@yrd/auth';
 import type { Logger } from '@yrd/logger';
 import type { Province, SubjectRefs } from '@yrd/region';
-import { cryptoVerifier } from '../adapters/crypto.js';
 import type { WorkingDays } from '../domain/dispute.js';
 import type { SuiteVerifier } from '../domain/suite.js';
 import type { CertificateStore } from './ports.js';
@@ -25,11 +23,6 @@ export interface CertificateContext {
   verifier: SuiteVerifier;
   randomBytes: (n: number) => Uint8Array;
 }
-
-export const defaultCrypto = {
-  verifier: cryptoVerifier,
-  randomBytes: (n: number): Uint8Array => new Uint8Array(randomBytes(n)),
-};
 
 /** Who a principal is in records: never a personal number, only ids the token carries. */
 export const actorOf = (p: Principal) => ({ province: p.province, sub: p.sub, agency: p.agency, kind: p.kind });

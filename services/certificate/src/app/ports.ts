@@ -5,6 +5,7 @@ import type { Disclosure } from '../domain/disclosure.js';
 import type { Dispute } from '../domain/dispute.js';
 import type { CertificateState, LifecycleEvent } from '../domain/lifecycle.js';
 import type { StatusPurpose } from '../domain/status-list.js';
+import type { SuiteSigner } from '../domain/suite.js';
 
 export interface StoredType {
   type: CertificateType;
@@ -128,4 +129,14 @@ export interface CertificateStore {
   /** closes a dispute still open; false when it was resolved meanwhile */
   resolveDispute(d: Dispute): Promise<boolean>;
   disputesOfIssuer(issuerCode: string, openOnly: boolean): Promise<Dispute[]>;
+}
+
+/**
+ * The province's signing keys as the use cases see them (adapters/keys.ts keeps them): the root that
+ * certifies keys and signs status lists, one issuer key per issuing agency, the wallet key.
+ */
+export interface KeyRing {
+  root(): SuiteSigner;
+  issuer(agencyCode: string): SuiteSigner;
+  wallet(): SuiteSigner;
 }

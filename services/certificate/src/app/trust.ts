@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { type Province, provinceInfo } from '@yrd/region';
-import type { KeyStore } from '../adapters/keys.js';
 import {
   certifyKey,
   isKeyCertificatePayload,
@@ -23,7 +22,7 @@ import {
 } from '../domain/status-list.js';
 import type { SuiteSigner } from '../domain/suite.js';
 import type { RootKey } from '../options.js';
-import type { CertificateStore } from './ports.js';
+import type { CertificateStore, KeyRing } from './ports.js';
 
 export interface SignedStatusLists {
   list: string;
@@ -46,7 +45,7 @@ export class ProvinceTrust {
 
   constructor(
     private readonly store: CertificateStore,
-    private readonly keys: KeyStore,
+    private readonly keys: KeyRing,
     readonly province: Province,
     private readonly opts: {
       trust: readonly RootKey[];
