@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, silentLogger } from '@yrd/logger';
-import { type Region, startRegion } from '@yrd/node';
+import { generateRegionSecrets, type Region, startRegion } from '@yrd/node';
 import { type Province, provinces } from '@yrd/region';
 
 export interface Response<T = Record<string, unknown>> {
@@ -83,13 +83,15 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10
 /** The four-province region on its seeds, in memory on random ports, for one test file. */
 export async function startSeededRegion(
   name: string,
-  opts: { logger?: Logger; consoleDir?: string } = {},
+  opts: { logger?: Logger; consoleDir?: string; suites?: Parameters<typeof generateRegionSecrets>[0] } = {},
 ): Promise<{ region: Region; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), `yrd-e2e-${name}-`));
   const region = await startRegion({
     logger: opts.logger ?? silentLogger(),
     dataDir: dir,
     inMemory: true,
+    // each province's crypto suite (default ed25519-sha256), chosen with its key
+    ...(opts.suites ? { secrets: generateRegionSecrets(opts.suites) } : {}),
     ports: 'random',
     devMode: true,
     seed: true,

@@ -51,7 +51,7 @@ describe('the four-province journey', () => {
     for (const p of ['sh', 'js', 'zj', 'ah'] as const) {
       const r = await api.call(p, 'GET', '/healthz');
       expect(r.status).toBe(200);
-      expect(r.body.services).toEqual({ catalog: 'ok', consent: 'ok', exchange: 'ok', audit: 'ok' });
+      expect(r.body.services).toEqual({ catalog: 'ok', consent: 'ok', exchange: 'ok', audit: 'ok', certificate: 'ok' });
     }
   });
 
