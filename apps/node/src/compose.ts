@@ -39,11 +39,19 @@ export function provinceIdentity(
   privateJwk: JsonWebKey,
   now: Date,
 ): ProvinceIdentity {
-  const key = loadProvinceKey(province, privateJwk);
+  return { key: loadProvinceKey(province, privateJwk), ...provinceVerifier(province, trust, now) };
+}
+
+/** What a process that signs nothing (the edge outside dev mode) needs: the trust list and a token verifier. */
+export function provinceVerifier(
+  province: Province,
+  trust: TrustList | TrustAnchors,
+  now: Date,
+): Omit<ProvinceIdentity, 'key'> {
   const anchors: TrustAnchors =
     'format' in trust ? (trust as TrustAnchors) : anchorsFrom(trust as TrustList, '1970-01-01T00:00:00.000Z');
   const current = currentKeys(anchors, now);
-  return { key, anchors, trust: current, verifier: new TokenVerifier(current, province) };
+  return { anchors, trust: current, verifier: new TokenVerifier(current, province) };
 }
 
 /** The province's agencies by credit code: the catalogue shows their names. */

@@ -201,7 +201,8 @@ type Check<T> = (cfg: T) => Issue[];
 
 const keyInTrustList: Check<{
   YRD_PROVINCE: Province;
-  YRD_PROVINCE_KEY_FILE: { publicX: string | undefined; publicY?: string | undefined };
+  /** absent (the edge outside dev mode): nothing to check */
+  YRD_PROVINCE_KEY_FILE?: { publicX: string | undefined; publicY?: string | undefined } | undefined;
   YRD_TRUST_LIST_FILE: TrustAnchors;
 }> = (c) =>
   // a variable already refused has said so
@@ -210,7 +211,7 @@ const keyInTrustList: Check<{
   !(provinces as readonly unknown[]).includes(c.YRD_PROVINCE) ||
   c.YRD_TRUST_LIST_FILE.provinces[c.YRD_PROVINCE].keys.some(
     // an SM2 key has y too: both coordinates must be the list's
-    (k) => k.jwk.x === c.YRD_PROVINCE_KEY_FILE.publicX && k.jwk.y === c.YRD_PROVINCE_KEY_FILE.publicY,
+    (k) => k.jwk.x === c.YRD_PROVINCE_KEY_FILE?.publicX && k.jwk.y === c.YRD_PROVINCE_KEY_FILE?.publicY,
   )
     ? []
     : [
@@ -304,6 +305,8 @@ export const serviceSchemas = {
   edge: checked(
     z.object({
       ...common,
+      /** dev mode only: the edge signs dev tokens with it; otherwise it signs nothing and needs no private key */
+      YRD_PROVINCE_KEY_FILE: optional(privateKeyFile()),
       YRD_CATALOG_URL: httpUrl(),
       YRD_CONSENT_URL: httpUrl(),
       YRD_EXCHANGE_URL: httpUrl(),
@@ -323,6 +326,10 @@ export const serviceSchemas = {
       (c) =>
         c.YRD_DEV_MODE && !c.YRD_SUBJECT_KEYS_FILE
           ? [{ path: 'YRD_SUBJECT_KEYS_FILE', message: '开发模式下须设置 required in dev mode' }]
+          : [],
+      (c) =>
+        c.YRD_DEV_MODE && !c.YRD_PROVINCE_KEY_FILE
+          ? [{ path: 'YRD_PROVINCE_KEY_FILE', message: '开发模式下须设置 required in dev mode (dev tokens)' }]
           : [],
     ],
   ),

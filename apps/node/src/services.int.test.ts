@@ -132,6 +132,10 @@ describe('one configuration schema per service', () => {
     const said = refusal('edge', { ...edge, YRD_DEV_MODE: 'true', NODE_ENV: 'production' });
     expect(said).toMatch(/^ {2}YRD_DEV_MODE: .*NODE_ENV=production/m);
     expect(said).toMatch(/^ {2}YRD_SUBJECT_KEYS_FILE: .*dev mode/m);
+    // outside dev mode the edge signs nothing: it needs no private key; in dev mode it does
+    const { YRD_PROVINCE_KEY_FILE: _key, ...keyless } = edge;
+    expect(parseServiceConfig('edge', keyless).YRD_PROVINCE_KEY_FILE).toBeUndefined();
+    expect(refusal('edge', { ...keyless, YRD_DEV_MODE: 'true' })).toMatch(/^ {2}YRD_PROVINCE_KEY_FILE: .*dev mode/m);
   });
 });
 

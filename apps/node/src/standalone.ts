@@ -26,6 +26,7 @@ import {
   devUsers,
   exchangeDatasets,
   provinceIdentity,
+  provinceVerifier,
 } from './compose.js';
 import type { BackendConfig, ProcessName, ServiceConfig } from './service-config.js';
 
@@ -202,12 +203,10 @@ async function startStandaloneEdge(config: ServiceConfig<'edge'>, ctx: Standalon
   const province = config.YRD_PROVINCE;
   const logger = ctx.logger.child({ province });
   const clock = ctx.clock ?? (() => new Date());
-  const { key, verifier } = provinceIdentity(
-    province,
-    config.YRD_TRUST_LIST_FILE,
-    config.YRD_PROVINCE_KEY_FILE.jwk,
-    clock(),
-  );
+  // the edge holds the province's private key only in dev mode, to sign dev tokens
+  const keyFile = config.YRD_DEV_MODE ? config.YRD_PROVINCE_KEY_FILE : undefined;
+  const { verifier } = provinceVerifier(province, config.YRD_TRUST_LIST_FILE, clock());
+  const key = keyFile ? provinceIdentity(province, config.YRD_TRUST_LIST_FILE, keyFile.jwk, clock()).key : undefined;
   const defaults = defaultPorts(province);
   const keyring = config.YRD_SUBJECT_KEYS_FILE;
   const { startEdge } = await import('@yrd/edge');
@@ -216,7 +215,7 @@ async function startStandaloneEdge(config: ServiceConfig<'edge'>, ctx: Standalon
     province,
     logger,
     verifier,
-    key,
+    ...(key ? { key } : {}),
     upstreams: {
       catalog: config.YRD_CATALOG_URL,
       consent: config.YRD_CONSENT_URL,

@@ -131,6 +131,9 @@ async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
 
   if (opts.devUsers) {
     const users = opts.devUsers;
+    const key = opts.key;
+    // the options refuse dev users without a key; this keeps the type honest
+    if (!key) throw new Error('dev mode without the province key');
     app.get(
       '/api/auth/v1/dev-users',
       {
@@ -172,7 +175,7 @@ async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
           );
         }
         const token = await signToken(
-          opts.key,
+          key,
           {
             sub: u.id,
             name: u.name,

@@ -47,17 +47,23 @@ export const edgeOptionsSchema = z
     verifier: z.custom<TokenVerifier>((v) => hasMethods(v, ['verifyUser']), {
       message: '须为令牌校验器 must be a TokenVerifier',
     }),
-    /** the province's signing key: dev tokens are signed with it */
-    key: z.custom<ProvinceKey>(
-      (v) =>
-        isObject(v) &&
-        typeof v.kid === 'string' &&
-        v.kid.length > 0 &&
-        typeof v.province === 'string' &&
-        isKeyObject(v.privateKey) &&
-        isKeyObject(v.publicKey),
-      { message: '须为本省签名密钥 must be a ProvinceKey (province, kid, private and public key)' },
-    ),
+    /**
+     * the province's signing key: dev tokens are signed with it, and nothing else at the edge is. Only
+     * in dev mode (with `devUsers`): the process facing the internet does not hold the province's
+     * private key otherwise.
+     */
+    key: z
+      .custom<ProvinceKey>(
+        (v) =>
+          isObject(v) &&
+          typeof v.kid === 'string' &&
+          v.kid.length > 0 &&
+          typeof v.province === 'string' &&
+          isKeyObject(v.privateKey) &&
+          isKeyObject(v.publicKey),
+        { message: '须为本省签名密钥 must be a ProvinceKey (province, kid, private and public key)' },
+      )
+      .optional(),
     /** base URL of each service's HTTP API */
     upstreams: z.object(
       Object.fromEntries(services.map((s) => [s, upstream])) as Record<(typeof services)[number], typeof upstream>,
@@ -100,6 +106,13 @@ export const edgeOptionsSchema = z
       .optional(),
   })
   .superRefine((o, ctx) => {
+    if (o.devUsers !== undefined && o.key === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: '开发模式须有本省签名密钥 dev mode signs dev tokens: the province key is required',
+      });
+    }
     // a dev token of this province signed with another province's key would be refused everywhere
     if (isObject(o.key) && o.key.province !== o.province) {
       ctx.addIssue({

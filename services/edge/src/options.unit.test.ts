@@ -53,6 +53,12 @@ describe('the edge’s options', () => {
     expect(() => parseEdgeOptions(options)).not.toThrow();
   });
 
+  it('needs the province key only to sign dev tokens', () => {
+    const { key: _key, ...keyless } = anEdge();
+    expect(parseEdgeOptions(keyless).key).toBeUndefined();
+    expect(() => parseEdgeOptions({ ...keyless, devUsers: [seedUser] })).toThrow(/key: .*dev mode/);
+  });
+
   it('hands the logger, verifier, key and registry on as they were given', () => {
     const given = { ...anEdge(), metrics: metricsRegistry() };
     const parsed = parseEdgeOptions(given);
