@@ -75,9 +75,11 @@ export function ProofSteps({ check, compact = false }: { check: ProofCheck | und
           {leaf.reason && why(t(`auditor.proof.leaf.${leaf.reason}`))}
           {!compact && (
             <div>
-              <div>
-                {t('auditor.proof.leaf.computed')} <Hash value={leaf.computed ?? ''} />
-              </div>
+              {leaf.hash && (
+                <div>
+                  {t('auditor.proof.leaf.computed', { hash: leaf.hash })} <Hash value={leaf.computed ?? ''} />
+                </div>
+              )}
               <div>
                 {t('auditor.proof.leaf.stated')} <Hash value={leaf.stated} />
               </div>

@@ -16,8 +16,12 @@ const cosignatureSchema = z
     rootHash: hex,
     timestamp: z.string(),
     headKeyId: z.string(),
+    suite: z
+      .enum(['ed25519-sha256', 'sm2-sm3'])
+      .optional()
+      .describe("the suite of the head's log, when not ed25519-sha256"),
     time: z.number().int().describe('POSIX seconds, signed'),
-    signature: z.string().describe('Ed25519, base64url'),
+    signature: z.string().describe("Ed25519 or SM2 (r ‖ s), in the witness key's suite, base64url"),
   })
   .meta({ id: 'Cosignature' });
 
@@ -28,8 +32,12 @@ const treeHead = {
   timestamp: z.string(),
   alg: z.enum(['Ed25519', 'SM2']),
   keyId: z.string().describe('the signing key in the regional trust list'),
-  signature: z.string().describe('Ed25519, base64url without padding'),
+  signature: z.string().describe('Ed25519 or SM2 (r ‖ s), base64url without padding'),
   format: z.literal('checkpoint').optional(),
+  suite: z
+    .enum(['ed25519-sha256', 'sm2-sm3'])
+    .optional()
+    .describe("the log's suite (its Merkle hash); absent: ed25519-sha256"),
 };
 
 export const signedTreeHeadSchema = z.object(treeHead).meta({ id: 'SignedTreeHead' });
@@ -149,9 +157,14 @@ export const witnessReportSchema = z.object({
 });
 
 const publicJwk = z
-  .object({ kty: z.string().optional(), crv: z.string().optional(), x: z.string().optional() })
+  .object({
+    kty: z.string().optional(),
+    crv: z.string().optional(),
+    x: z.string().optional(),
+    y: z.string().optional(),
+  })
   .catchall(z.unknown())
-  .describe('public Ed25519 JWK');
+  .describe('public JWK: Ed25519 {kty OKP, crv Ed25519, x} or SM2 {kty EC, crv SM2, x, y}');
 
 export const trustListSchema = z.object({
   format: z.string(),

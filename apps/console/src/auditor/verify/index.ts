@@ -2,3 +2,4 @@
 export * from './checks';
 export type { Cosignature, SignedHead, TrustKey, TrustList } from './signatures';
 export { checkpointText } from './signatures';
+export type { HashName, SuiteId } from './suites';

@@ -1,10 +1,12 @@
 /**
- * A record's leaf (docs/audit-format.md §3): SHA-256(0x00 || canonical JSON of its fields, UTF-8), keys
- * sorted, no whitespace, strings as JSON writes them; `subjectRefKeyId` only when set. Any other
- * property beside the fields (the leaf hash and proof a trace adds) is not part of the leaf.
+ * A record's leaf (docs/audit-format.md §3, §10): H(0x00 || canonical JSON of its fields, UTF-8), with H
+ * the hash of its log's suite (SHA-256, or SM3 for an sm2-sm3 log); keys sorted, no whitespace, strings
+ * as JSON writes them; `subjectRefKeyId` only when set. Any other property beside the fields (the leaf
+ * hash and proof a trace adds) is not part of the leaf.
  */
-import { type Bytes, utf8 } from './bytes';
+import { type Bytes, sha256, utf8 } from './bytes';
 import { leafHash } from './merkle';
+import type { Hash } from './suites';
 
 /** The fields the leaf covers. */
 export interface AuditRecordFields {
@@ -81,6 +83,6 @@ export function recordCanonicalJson(record: AuditRecordFields): string {
   return `{${parts.join(',')}}`;
 }
 
-export function recordLeafHash(record: AuditRecordFields): Promise<Bytes> {
-  return leafHash(utf8(recordCanonicalJson(record)));
+export function recordLeafHash(record: AuditRecordFields, hash: Hash = sha256): Promise<Bytes> {
+  return leafHash(utf8(recordCanonicalJson(record)), hash);
 }

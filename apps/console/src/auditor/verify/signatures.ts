@@ -1,14 +1,16 @@
 /**
- * Signed heads and co-signatures (docs/audit-format.md §4, §5), checked with Ed25519 by WebCrypto
- * against the keys of the regional trust list: a head with the key its key id names, valid at the
- * head's time; a co-signature (cosignature/v1 over the head's checkpoint) with the witness's key valid
- * at the co-signing time.
+ * Signed heads and co-signatures (docs/audit-format.md §4, §5, §10), checked against the keys of the
+ * regional trust list, each in its key's suite (Ed25519 by WebCrypto, SM2 by sm-crypto: suites.ts): a
+ * head with the key its key id names, valid at the head's time; a co-signature (cosignature/v1 over
+ * the head's checkpoint) with the witness's key valid at the co-signing time. The bytes are the
+ * service's (services/audit/src/domain/note.ts, tree-head.ts, witness.ts), rebuilt here.
  */
-import { type Bytes, fromBase64Url, fromHex, toBase64, utf8 } from './bytes';
+import { type Bytes, fromHex, toBase64, utf8 } from './bytes';
+import { type PublicJwk, suiteIds } from './suites';
 
 export interface TrustKey {
   kid: string;
-  jwk: { x?: string | undefined; crv?: string | undefined };
+  jwk: PublicJwk;
   validFrom?: string | undefined;
   validUntil?: string | undefined;
 }
@@ -28,7 +30,7 @@ export interface SignedHead {
   keyId: string;
   signature: string;
   format?: 'checkpoint' | undefined;
-  /** the log's suite; absent: ed25519-sha256 (docs/audit-format.md §10) */
+  /** the log's suite, which fixes its Merkle hash; absent: ed25519-sha256 (docs/audit-format.md §10) */
   suite?: string | undefined;
 }
 
@@ -41,6 +43,8 @@ export interface Cosignature {
   rootHash: string;
   timestamp: string;
   headKeyId: string;
+  /** the suite of the head's log, when not ed25519-sha256 (its checkpoint text names it) */
+  suite?: string | undefined;
   time: number;
   signature: string;
 }
@@ -58,18 +62,25 @@ export function trustedKey(trust: TrustList, province: string, kid: string, at: 
 
 export const auditOrigin = (province: string): string => `yrd.example/audit/${province}`;
 
-/** The checkpoint text a head is signed as: origin, size, base64 root, `time …`, `key …`, each with a newline. */
+/**
+ * The checkpoint text a head is signed as: origin, size, base64 root, `time …`, `key …`, and for a log
+ * of another suite than ed25519-sha256 `suite …` (so an SM3 root is signed as one), each with a newline.
+ * Undefined when the head cannot be written as one (a suite the service does not have, among others).
+ */
 export function checkpointText(h: {
   province: string;
   size: number;
   rootHash: string;
   timestamp: string;
   keyId: string;
+  suite?: string | undefined;
 }): string | undefined {
   const root = fromHex(h.rootHash);
   if (root?.length !== 32 || !Number.isSafeInteger(h.size) || h.size < 0) return undefined;
   if ([h.province, h.timestamp, h.keyId].some((w) => w === '' || /\s/.test(w))) return undefined;
-  return `${auditOrigin(h.province)}\n${h.size}\n${toBase64(root)}\ntime ${h.timestamp}\nkey ${h.keyId}\n`;
+  if (h.suite !== undefined && !(suiteIds as readonly string[]).includes(h.suite)) return undefined;
+  const suiteLine = h.suite === undefined || h.suite === 'ed25519-sha256' ? '' : `suite ${h.suite}\n`;
+  return `${auditOrigin(h.province)}\n${h.size}\n${toBase64(root)}\ntime ${h.timestamp}\nkey ${h.keyId}\n${suiteLine}`;
 }
 
 /**
@@ -81,47 +92,30 @@ export function headSignedBytes(h: SignedHead): Bytes | undefined {
     const text = checkpointText(h);
     return text === undefined ? undefined : utf8(text);
   }
-  if (h.format !== undefined || !/^[0-9a-f]{64}$/.test(h.rootHash)) return undefined;
+  // a head of the earlier version is always of a SHA-256 log, and names no suite
+  if (h.format !== undefined || h.suite !== undefined || !/^[0-9a-f]{64}$/.test(h.rootHash)) return undefined;
   const json = `{"province":${JSON.stringify(h.province)},"rootHash":${JSON.stringify(h.rootHash)},"size":${h.size},"timestamp":${JSON.stringify(h.timestamp)}}`;
   return utf8(`yrd-sth-v1\n${json}`);
 }
 
-/** The message a cosignature/v1 signs: `cosignature/v1\ntime <POSIX seconds>\n` + the head's checkpoint. */
+/**
+ * The message a cosignature/v1 signs: `cosignature/v1\ntime <POSIX seconds>\n` + the head's checkpoint
+ * (with its `suite` line for a log of another suite than ed25519-sha256).
+ */
 export function cosignedMessage(c: Cosignature): Bytes | undefined {
   if (!Number.isSafeInteger(c.time) || c.time < 0) return undefined;
   const text = checkpointText({ ...c, keyId: c.headKeyId });
   return text === undefined ? undefined : utf8(`cosignature/v1\ntime ${c.time}\n${text}`);
 }
 
-/** Whether a co-signature is over exactly this head: province, size, root, time and signing key. */
+/** Whether a co-signature is over exactly this head: province, size, root, time, signing key and log suite. */
 export function cosignatureCovers(c: Cosignature, h: SignedHead): boolean {
   return (
     c.province === h.province &&
     c.size === h.size &&
     c.rootHash === h.rootHash &&
     c.timestamp === h.timestamp &&
-    c.headKeyId === h.keyId
+    c.headKeyId === h.keyId &&
+    (c.suite ?? 'ed25519-sha256') === (h.suite ?? 'ed25519-sha256')
   );
 }
-
-/** Ed25519 verification of `signature` (base64url, 64 bytes) over `message` with the JWK's `x`. */
-export async function verifyEd25519(key: TrustKey, message: Bytes, signature: string): Promise<boolean> {
-  const raw = key.jwk.x === undefined ? undefined : fromBase64Url(key.jwk.x);
-  const sig = fromBase64Url(signature);
-  if (raw?.length !== 32 || sig?.length !== 64) return false;
-  try {
-    const publicKey = await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']);
-    return await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, sig, message);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * What a browser can check itself: SHA-256 and Ed25519 (WebCrypto). A log on the sm2-sm3 suite (国密:
- * SM3 hashes) and SM2 signatures are beyond it; those steps are shown as not checked here, with the
- * offline checker (npm run audit:verify) named, never as failed.
- */
-export const browserHashes = (head: Pick<SignedHead, 'suite'>): boolean =>
-  head.suite === undefined || head.suite === 'ed25519-sha256';
-export const browserSigns = (key: TrustKey): boolean => key.jwk.crv === undefined || key.jwk.crv === 'Ed25519';
