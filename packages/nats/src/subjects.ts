@@ -4,7 +4,7 @@
  */
 import type { Province } from '@yrd/region';
 
-export type LaneService = 'exchange' | 'consent' | 'audit';
+export type LaneService = 'exchange' | 'consent' | 'audit' | 'certificate';
 
 export const subjects = {
   /**

@@ -96,6 +96,23 @@ export const certificateOptionsSchema = z.object({
   /** working days an issuer has to resolve a dispute (异议核查) */
   disputeDays: z.number().int().min(1).max(60).default(5),
   seed: seed.optional(),
+  /**
+   * sending uses of other provinces' certificates to their issuers (app/use-forwarding.ts): the
+   * wait for an issuer's answer, the first and longest wait after a failed send, the outbox poll
+   */
+  useForwarding: z
+    .object({
+      timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+      retryMinMs: z.number().int().min(10).max(3_600_000).default(2000),
+      retryMaxMs: z.number().int().min(10).max(86_400_000).default(300_000),
+      pollMs: z.number().int().min(10).max(3_600_000).default(10_000),
+      batch: z.number().int().min(1).max(1000).default(50),
+    })
+    .strict()
+    .refine((o) => o.retryMaxMs >= o.retryMinMs, {
+      message: '最长重试间隔不得小于最短 retryMaxMs must not be below retryMinMs',
+    })
+    .default({ timeoutMs: 3000, retryMinMs: 2000, retryMaxMs: 300_000, pollMs: 10_000, batch: 50 }),
 });
 
 export type CertificateOptions = z.input<typeof certificateOptionsSchema>;

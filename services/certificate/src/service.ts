@@ -13,8 +13,11 @@ import { CertificateRepo } from './adapters/db.js';
 import { registerCertificateGrpc } from './adapters/grpc.js';
 import { certificatePublicRoutes, certificateRoutes } from './adapters/http.js';
 import { KeyStore } from './adapters/keys.js';
+import { certificateMetrics } from './adapters/metrics.js';
+import { NatsUsePeers, serveCertificateLanes } from './adapters/nats.js';
 import { CertificateApp } from './app/index.js';
 import { ProvinceTrust } from './app/trust.js';
+import { UseForwarder } from './app/use-forwarding.js';
 import type { ProvinceKey } from './domain/key-certificate.js';
 import type { Suite } from './domain/suite.js';
 import { type CertificateOptions, parseCertificateOptions, type RootKey } from './options.js';
@@ -36,7 +39,8 @@ export interface RunningCertificate extends RunningService {
 /**
  * The 电子证照 service built but not listening: options checked, schema migrated, the province's
  * audit stream ensured, its root and wallet keys loaded (or made) and certified, its status list
- * pair created, the routes registered. Nothing runs in the background.
+ * pair created, the routes registered. Nothing runs in the background until start(): then it serves
+ * its certificate lane (uses of its certificates other provinces send) and sends its own outbox.
  */
 export async function buildCertificate(deps: ServiceDeps, options: CertificateOptions): Promise<CertificateModule> {
   const opts = parseCertificateOptions(options);
@@ -49,6 +53,8 @@ export async function buildCertificate(deps: ServiceDeps, options: CertificateOp
   const keys = new KeyStore(deps.province, suite, opts.keyDir, opts.provinceRoot);
   const trust = new ProvinceTrust(store, keys, deps.province, opts, deps.clock);
   await trust.init();
+  // the forwarder needs the context it is part of: the context wakes it through this late binding
+  let forwarder: UseForwarder | undefined;
   const app = new CertificateApp({
     province: deps.province,
     store,
@@ -62,7 +68,12 @@ export async function buildCertificate(deps: ServiceDeps, options: CertificateOp
     statusListMaxAge: opts.statusListMaxAgeSeconds,
     verifier: cryptoVerifier,
     randomBytes: (n: number): Uint8Array => new Uint8Array(randomBytes(n)),
+    forwarding: { wake: () => forwarder?.wake() },
   });
+  const { timeoutMs, ...policy } = opts.useForwarding;
+  forwarder = new UseForwarder(app.ctx, new NatsUsePeers(deps.nc, deps.province, timeoutMs), policy);
+  let lanes: { unsubscribe(): void } | undefined;
+  certificateMetrics(deps.metrics, { db: deps.db });
   const http = await buildHttpApp({
     service: 'certificate',
     logger,
@@ -80,9 +91,17 @@ export async function buildCertificate(deps: ServiceDeps, options: CertificateOp
     grpcServiceNames: ['yrd.certificate.v1.CertificateService'],
     registerGrpc: (s) => registerCertificateGrpc(s, app),
     start: async () => {
-      if (!opts.seed) return;
-      const seeded = await app.seed(opts.seed);
-      logger.info(seeded, 'certificate seed applied');
+      if (opts.seed) {
+        const seeded = await app.seed(opts.seed);
+        logger.info(seeded, 'certificate seed applied');
+      }
+      lanes ??= serveCertificateLanes(deps.nc, deps.province, app.receipt, logger);
+      forwarder?.start();
+    },
+    stop: async () => {
+      lanes?.unsubscribe();
+      lanes = undefined;
+      await forwarder?.stop();
     },
     app,
   };

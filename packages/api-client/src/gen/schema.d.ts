@@ -1605,9 +1605,14 @@ export interface components {
             province: string;
             /** @description 64 lowercase hex characters */
             rootHash: string;
-            /** @description Ed25519, base64url */
+            /** @description Ed25519 or SM2 (r ‖ s), in the witness key's suite, base64url */
             signature: string;
             size: number;
+            /**
+             * @description the suite of the head's log, when not ed25519-sha256
+             * @enum {string}
+             */
+            suite?: "ed25519-sha256" | "sm2-sm3";
             /** @description POSIX seconds, signed */
             time: number;
             timestamp: string;
@@ -1897,9 +1902,14 @@ export interface components {
             province: string;
             /** @description RFC 6962 Merkle tree hash of the first `size` leaves */
             rootHash: string;
-            /** @description Ed25519, base64url without padding */
+            /** @description Ed25519 or SM2 (r ‖ s), base64url without padding */
             signature: string;
             size: number;
+            /**
+             * @description the log's suite (its Merkle hash); absent: ed25519-sha256
+             * @enum {string}
+             */
+            suite?: "ed25519-sha256" | "sm2-sm3";
             timestamp: string;
         };
         Resource: {
@@ -1986,9 +1996,14 @@ export interface components {
             province: string;
             /** @description RFC 6962 Merkle tree hash of the first `size` leaves */
             rootHash: string;
-            /** @description Ed25519, base64url without padding */
+            /** @description Ed25519 or SM2 (r ‖ s), base64url without padding */
             signature: string;
             size: number;
+            /**
+             * @description the log's suite (its Merkle hash); absent: ed25519-sha256
+             * @enum {string}
+             */
+            suite?: "ed25519-sha256" | "sm2-sm3";
             timestamp: string;
         };
         Subscription: {
@@ -2292,17 +2307,23 @@ export interface operations {
                             province: string;
                             /** @description RFC 6962 Merkle tree hash of the first `size` leaves */
                             rootHash: string;
-                            /** @description Ed25519, base64url without padding */
+                            /** @description Ed25519 or SM2 (r ‖ s), base64url without padding */
                             signature: string;
                             size: number;
+                            /**
+                             * @description the log's suite (its Merkle hash); absent: ed25519-sha256
+                             * @enum {string}
+                             */
+                            suite?: "ed25519-sha256" | "sm2-sm3";
                             timestamp: string;
                         }[];
                         keys: {
-                            /** @description public Ed25519 JWK */
+                            /** @description public JWK: Ed25519 {kty OKP, crv Ed25519, x} or SM2 {kty EC, crv SM2, x, y} */
                             jwk: {
                                 crv?: string;
                                 kty?: string;
                                 x?: string;
+                                y?: string;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -2627,11 +2648,12 @@ export interface operations {
                         provinces: {
                             [key: string]: {
                                 keys: {
-                                    /** @description public Ed25519 JWK */
+                                    /** @description public JWK: Ed25519 {kty OKP, crv Ed25519, x} or SM2 {kty EC, crv SM2, x, y} */
                                     jwk: {
                                         crv?: string;
                                         kty?: string;
                                         x?: string;
+                                        y?: string;
                                     } & {
                                         [key: string]: unknown;
                                     };
@@ -5564,6 +5586,7 @@ export interface operations {
                             kind: "fetch" | "verification";
                             outcome: string;
                             purpose: string | null;
+                            recordedIn: string;
                             serviceCode: string | null;
                             user: {
                                 agency: string;

@@ -10,6 +10,7 @@ import type {
   StoredCertificate,
   StoredType,
 } from '../app/ports.js';
+import type { PendingForward, UseForward } from '../app/use-forwarding.js';
 import type { CertificateType } from '../domain/catalogue.js';
 import type { CertificatePayload, HolderReference } from '../domain/certificate.js';
 import type { Disclosure } from '../domain/disclosure.js';
@@ -265,12 +266,52 @@ export class CertificateRepo implements CertificateStore {
     return rows.map(toAuthorisation);
   }
 
-  async insertUse(u: CertificateUse): Promise<void> {
+  async insertUse(u: CertificateUse, forward?: { issuer: Province; body: UseForward }): Promise<void> {
+    await this.h.db.transaction(async (tx) => {
+      await tx.execute(insertUseSql(u, null));
+      if (forward)
+        await tx.execute(sql`
+          insert into certificate.use_forwards (id, issuer_province, body, created_at, next_at)
+          values (${u.id}, ${forward.issuer}, ${JSON.stringify(forward.body)}::jsonb, ${u.at}, now())`);
+    });
+  }
+
+  async receiveUse(u: CertificateUse): Promise<'stored' | 'duplicate' | 'taken'> {
+    const res = await this.h.rows<Row>(sql`${insertUseSql(u, u.recordedIn)} on conflict (id) do nothing returning id`);
+    if (res.length === 1) return 'stored';
+    const [had] = await this.h.rows<Row>(sql`select recorded_in from certificate.uses where id = ${u.id}`);
+    return had?.recorded_in === u.recordedIn ? 'duplicate' : 'taken';
+  }
+
+  async dueForwards(now: string, limit: number): Promise<PendingForward[]> {
+    const rows = await this.h.rows<Row>(sql`
+      select id, issuer_province, body, attempts from certificate.use_forwards
+      where sent_at is null and refused_code is null and next_at <= ${now}
+      order by next_at, created_at, id limit ${limit}`);
+    return rows.map((r) => ({
+      id: String(r.id),
+      issuer: String(r.issuer_province) as Province,
+      body: json<UseForward>(r.body),
+      attempts: Number(r.attempts),
+    }));
+  }
+
+  async forwardSent(id: string, at: string): Promise<void> {
+    await this.h.db.execute(
+      sql`update certificate.use_forwards set sent_at = ${at}, attempts = attempts + 1, last_error = null where id = ${id}`,
+    );
+  }
+
+  async forwardFailed(id: string, attempts: number, nextAt: string, error: string): Promise<void> {
     await this.h.db.execute(sql`
-      insert into certificate.uses (id, certificate_id, holder_ref, kind, user_province, user_sub, user_agency, user_kind,
-        service_code, purpose, authorisation_id, outcome, at)
-      values (${u.id}, ${u.certificateId}, ${u.holderRef}, ${u.kind}, ${u.user.province}, ${u.user.sub}, ${u.user.agency},
-        ${u.user.kind}, ${u.serviceCode}, ${u.purpose}, ${u.authorisationId}, ${u.outcome}, ${u.at})`);
+      update certificate.use_forwards set attempts = ${attempts}, next_at = ${nextAt}, last_error = ${error}
+      where id = ${id}`);
+  }
+
+  async forwardRefused(id: string, attempts: number, code: string): Promise<void> {
+    await this.h.db.execute(sql`
+      update certificate.use_forwards set attempts = ${attempts}, refused_code = ${code}, last_error = ${code}
+      where id = ${id}`);
   }
 
   async usesOfHolder(holderRef: string, limit: number): Promise<CertificateUse[]> {
@@ -292,6 +333,7 @@ export class CertificateRepo implements CertificateStore {
       authorisationId: r.authorisation_id === null ? null : String(r.authorisation_id),
       outcome: String(r.outcome),
       at: iso(r.at),
+      recordedIn: r.recorded_in === null ? this.province : String(r.recorded_in),
     }));
   }
 
@@ -326,6 +368,15 @@ export class CertificateRepo implements CertificateStore {
         ${openOnly ? sql`and status = 'open'` : sql``} order by due_at, id`);
     return rows.map((r) => json<Dispute>(r.body));
   }
+}
+
+/** The insert of a use; `recordedIn` null for a use recorded here. */
+function insertUseSql(u: CertificateUse, recordedIn: string | null) {
+  return sql`
+    insert into certificate.uses (id, certificate_id, holder_ref, kind, user_province, user_sub, user_agency, user_kind,
+      service_code, purpose, authorisation_id, outcome, at, recorded_in)
+    values (${u.id}, ${u.certificateId}, ${u.holderRef}, ${u.kind}, ${u.user.province}, ${u.user.sub}, ${u.user.agency},
+      ${u.user.kind}, ${u.serviceCode}, ${u.purpose}, ${u.authorisationId}, ${u.outcome}, ${u.at}, ${recordedIn})`;
 }
 
 async function moveState(tx: Tx, s: CertificateState, from: string): Promise<boolean> {

@@ -118,6 +118,8 @@ export const useSchema = z.object({
   authorisationId: z.string().nullable(),
   outcome: z.string(),
   at: z.string(),
+  /** the province that recorded the use (another province's verifications of a certificate issued here) */
+  recordedIn: z.string(),
 });
 
 export const publicServiceSchema = z.object({

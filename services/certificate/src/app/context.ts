@@ -22,6 +22,8 @@ export interface CertificateContext {
   statusListMaxAge: number;
   verifier: SuiteVerifier;
   randomBytes: (n: number) => Uint8Array;
+  /** told when a use was queued for another province (use-forwarding.ts), so it leaves at once */
+  forwarding: { wake(): void };
 }
 
 /** Who a principal is in records: never a personal number, only ids the token carries. */

@@ -5,6 +5,7 @@ import type { CertificateContext } from './context.js';
 import { Disputes } from './disputes.js';
 import { applySeed, type CertificateSeed } from './seed.js';
 import { Use } from './use.js';
+import { UseReceipt } from './use-forwarding.js';
 import { Verification } from './verification.js';
 import { Wallet } from './wallet.js';
 
@@ -15,6 +16,8 @@ export class CertificateApp {
   readonly verification: Verification;
   readonly use: Use;
   readonly disputes: Disputes;
+  /** uses of this province's certificates that other provinces send */
+  readonly receipt: UseReceipt;
 
   constructor(readonly ctx: CertificateContext) {
     this.catalogue = new Catalogue(ctx);
@@ -23,6 +26,7 @@ export class CertificateApp {
     this.verification = new Verification(ctx);
     this.use = new Use(ctx, this.certificates);
     this.disputes = new Disputes(ctx);
+    this.receipt = new UseReceipt(ctx);
   }
 
   /** Loads demo data (types, certificates, 用证清单) idempotently. */

@@ -1,4 +1,5 @@
 /** What the use cases store and read; adapters/db.ts is the PostgreSQL/PGlite implementation. */
+import type { Province } from '@yrd/region';
 import type { CertificateType } from '../domain/catalogue.js';
 import type { CertificatePayload, HolderReference } from '../domain/certificate.js';
 import type { Disclosure } from '../domain/disclosure.js';
@@ -6,6 +7,7 @@ import type { Dispute } from '../domain/dispute.js';
 import type { CertificateState, LifecycleEvent } from '../domain/lifecycle.js';
 import type { StatusPurpose } from '../domain/status-list.js';
 import type { SuiteSigner } from '../domain/suite.js';
+import type { PendingForward, UseForward } from './use-forwarding.js';
 
 export interface StoredType {
   type: CertificateType;
@@ -56,6 +58,8 @@ export interface CertificateUse {
   authorisationId: string | null;
   outcome: string;
   at: string;
+  /** the province that recorded the use: this one, or the one that verified this province's certificate */
+  recordedIn: string;
 }
 
 export interface StatusListRow {
@@ -120,7 +124,15 @@ export interface CertificateStore {
   revokeAuthorisation(id: string, at: string): Promise<boolean>;
   authorisationsFor(holderRef: string, user: { province: string; sub: string }): Promise<Authorisation[]>;
 
-  insertUse(u: CertificateUse): Promise<void>;
+  /** records a use; with `forward`, its send to the issuing province too, in the same transaction */
+  insertUse(u: CertificateUse, forward?: { issuer: Province; body: UseForward }): Promise<void>;
+  /** keeps a use another province sent: `duplicate` when that province sent it before, `taken` when the id is another's */
+  receiveUse(u: CertificateUse): Promise<'stored' | 'duplicate' | 'taken'>;
+  /** forwards not yet acknowledged nor refused whose time has come, oldest first */
+  dueForwards(now: string, limit: number): Promise<PendingForward[]>;
+  forwardSent(id: string, at: string): Promise<void>;
+  forwardFailed(id: string, attempts: number, nextAt: string, error: string): Promise<void>;
+  forwardRefused(id: string, attempts: number, code: string): Promise<void>;
   usesOfHolder(holderRef: string, limit: number): Promise<CertificateUse[]>;
   hasUsed(certificateId: string, user: { province: string; sub: string }): Promise<boolean>;
 

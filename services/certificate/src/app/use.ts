@@ -14,6 +14,7 @@ import { viewOf } from './certificates.js';
 import { actorOf, type CertificateContext } from './context.js';
 import { refuse, serviceCodes } from './errors.js';
 import type { PublicService } from './ports.js';
+import { recordUse } from './use-forwarding.js';
 
 export interface FetchRequest {
   holder: HolderInput;
@@ -91,18 +92,23 @@ export class Use {
       const at = this.ctx.clock().toISOString();
       const id = randomUUID();
       await this.audit(by, id, { resourceId: cert.id, holder: holder, outcome: 'ok', code: '', at, req });
-      await this.ctx.store.insertUse({
-        id,
-        certificateId: cert.id,
-        holderRef: holder.ref,
-        kind: 'fetch',
-        user: actorOf(by),
-        serviceCode: 'serviceCode' in basis ? basis.serviceCode : null,
-        purpose: req.purpose ?? null,
-        authorisationId: 'authorisationId' in basis ? basis.authorisationId : null,
-        outcome: 'served',
-        at,
-      });
+      // the certificates held here are this province's: recordUse forwards only another's
+      await recordUse(
+        this.ctx,
+        {
+          id,
+          certificateId: cert.id,
+          holderRef: holder.ref,
+          kind: 'fetch',
+          user: actorOf(by),
+          serviceCode: 'serviceCode' in basis ? basis.serviceCode : null,
+          purpose: req.purpose ?? null,
+          authorisationId: 'authorisationId' in basis ? basis.authorisationId : null,
+          outcome: 'served',
+          at,
+        },
+        { issuer: cert.payload.province, holderKeyId: cert.holder.keyId },
+      );
       return {
         certificate: viewOf(cert),
         credential: cert.credential,

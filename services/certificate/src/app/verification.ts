@@ -16,6 +16,7 @@ import { verifyStatusList } from '../domain/status-list.js';
 import { type VerificationResult, verifyPresentation } from '../domain/verify.js';
 import { actorOf, type CertificateContext } from './context.js';
 import { refuse, serviceCodes } from './errors.js';
+import { recordUse } from './use-forwarding.js';
 
 export interface VerificationRequest {
   presentation: string;
@@ -107,18 +108,23 @@ export class Verification {
         occurredAt: at,
       }),
     );
-    await this.ctx.store.insertUse({
-      id,
-      certificateId: result.certificate.id,
-      holderRef: payload.holder.ref,
-      kind: 'verification',
-      user,
-      serviceCode: null,
-      purpose: null,
-      authorisationId: null,
-      outcome: result.valid ? 'valid' : 'invalid',
-      at,
-    });
+    // a certificate of another province: its holder's wallet is there, so the use goes there too
+    await recordUse(
+      this.ctx,
+      {
+        id,
+        certificateId: result.certificate.id,
+        holderRef: payload.holder.ref,
+        kind: 'verification',
+        user,
+        serviceCode: null,
+        purpose: null,
+        authorisationId: null,
+        outcome: result.valid ? 'valid' : 'invalid',
+        at,
+      },
+      { issuer: payload.province, holderKeyId: payload.holder.keyId },
+    );
   }
 
   /**
