@@ -32,10 +32,13 @@ export interface ConsoleRegion {
   stop(): Promise<void>;
 }
 
-export async function startConsoleRegion(name: string): Promise<ConsoleRegion> {
+export async function startConsoleRegion(
+  name: string,
+  opts: { suites?: NonNullable<Parameters<typeof startSeededRegion>[1]>['suites'] } = {},
+): Promise<ConsoleRegion> {
   const dist = await ensureConsoleBuilt();
   if (!dist) throw new Error('no console app (apps/console) to build');
-  const started = await startSeededRegion(name, { consoleDir: dist });
+  const started = await startSeededRegion(name, { consoleDir: dist, ...(opts.suites ? { suites: opts.suites } : {}) });
   const browser = await launchChromium().catch(async (err: unknown) => {
     await started.stop();
     throw err;

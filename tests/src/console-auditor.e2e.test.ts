@@ -6,7 +6,7 @@
  * inclusion, head signature, co-signatures — all passed. Then the page is handed a record with one
  * byte altered (page.route): the browser's own check fails, whatever the server says. The signed
  * heads and witness screens open too. No console error, no serious or critical accessibility
- * violation, and screenshots for the README.
+ * violation, and screenshots for the README. 上海 runs on sm2-sm3 as in the demo, 浙江 on ed25519-sha256.
  */
 import { demoBookingNo } from '@yrd/seeds';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -47,7 +47,9 @@ describe('the auditor traces an exchange and checks its proof in the browser', (
   let seq: number;
 
   beforeAll(async () => {
-    started = await startConsoleRegion('console-auditor');
+    // as the demo runs: 上海 on sm2-sm3 (国密), so the browser checks SM3 paths and SM2 heads, and
+    // Ed25519 co-signatures over them; 浙江's side is Ed25519 over SHA-256, co-signed by 上海 in SM2
+    started = await startConsoleRegion('console-auditor', { suites: { sh: 'sm2-sm3' } });
     api = started.api;
     origin = api.url('sh');
 
