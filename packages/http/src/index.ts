@@ -136,6 +136,19 @@ export function isDraining(app: HttpApp): boolean {
   return drainingApps.has(app);
 }
 
+/** What readiness answers while the process drains (503, problem+json), with what identifies it. */
+export function drainingProblem(requestId: string, about: Record<string, unknown>) {
+  return {
+    type: 'https://yrd.example/problems/node-draining',
+    title: 'NODE.DRAINING',
+    status: 503,
+    code: 'NODE.DRAINING',
+    detail: '服务正在停止，请改用其他实例 stopping: send new requests elsewhere',
+    requestId,
+    ...about,
+  };
+}
+
 export async function buildHttpApp(opts: HttpAppOptions) {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'http' }),

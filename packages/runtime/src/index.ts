@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProvinceKey, TokenVerifier } from '@yrd/auth';
 import type { DatabaseHandle } from '@yrd/db';
-import { beginDrain, type HttpApp, isDraining, observeHttp } from '@yrd/http';
+import { beginDrain, drainingProblem, type HttpApp, isDraining, observeHttp } from '@yrd/http';
 import type { Logger } from '@yrd/logger';
 import { type BrokerState, brokerState, type NatsConnection, observeNats, onBrokerChange } from '@yrd/nats';
 import { type GrpcServerHandle, type grpc, startGrpcServer } from '@yrd/proto';
@@ -113,17 +113,7 @@ export async function runService(opts: ServiceModule & { deps: ServiceDeps }): P
       const draining = isDraining(opts.http);
       if (nats === 'connected' && !own && !draining) return { status: 'ok', ...about };
       reply.status(503).type('application/problem+json');
-      if (draining) {
-        return {
-          type: 'https://yrd.example/problems/node-draining',
-          title: 'NODE.DRAINING',
-          status: 503,
-          code: 'NODE.DRAINING',
-          detail: '服务正在停止，请改用其他实例 stopping: send new requests elsewhere',
-          requestId: req.id,
-          ...about,
-        };
-      }
+      if (draining) return drainingProblem(req.id, about);
       if (own) {
         return {
           type: `https://yrd.example/problems/${own.code.toLowerCase().replace(/[._]/g, '-')}`,

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import replyFrom from '@fastify/reply-from';
 import { audiences, signToken } from '@yrd/auth';
 import { forbidden, notFound, unavailable } from '@yrd/errors';
-import { beginDrain, buildHttpApp, isDraining, problemResponse, publicApiRoutes } from '@yrd/http';
+import { beginDrain, buildHttpApp, drainingProblem, isDraining, problemResponse, publicApiRoutes } from '@yrd/http';
 import { context, injectTraceContext, metricsRegistry, serveMetrics, trace } from '@yrd/telemetry';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -118,15 +118,7 @@ async function assemble(opts: ReturnType<typeof parseEdgeOptions>) {
   app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
     if (!isDraining(app)) return { status: 'ok', province: opts.province };
     reply.status(503).type('application/problem+json');
-    return {
-      type: 'https://yrd.example/problems/node-draining',
-      title: 'NODE.DRAINING',
-      status: 503,
-      code: 'NODE.DRAINING',
-      detail: '服务正在停止，请改用其他实例 stopping: send new requests elsewhere',
-      requestId: req.id,
-      province: opts.province,
-    };
+    return drainingProblem(req.id, { province: opts.province });
   });
 
   if (opts.devUsers) {
