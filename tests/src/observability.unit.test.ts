@@ -5,7 +5,7 @@ import { collectorScrapePorts, dashboard, dashboardMetricNames, dashboardQueries
 describe('deploy/observability', () => {
   it('the collector scrapes every admin port of the four provinces, and nothing else', () => {
     const expected = provinces.flatMap((p) => Object.values(defaultPorts(p).admin));
-    expect(expected).toHaveLength(20);
+    expect(expected).toHaveLength(24);
     expect([...collectorScrapePorts()].sort()).toEqual([...expected].sort());
   });
 

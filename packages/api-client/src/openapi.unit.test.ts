@@ -39,13 +39,15 @@ const publicPaths = new Set([
   '/api/audit/v1/checkpoint',
   '/api/audit/v1/consistency',
   '/api/audit/v1/proofs/inclusion',
+  '/api/certificate/v1/status-lists/{id}',
+  '/api/certificate/v1/issuer-keys',
   '/api/auth/v1/dev-users',
   '/api/auth/v1/dev-token',
   '/healthz',
 ]);
 
 describe('the merged API document', () => {
-  it('has the four services and the edge, at the province origin', () => {
+  it('has the five services and the edge, at the province origin', () => {
     expect(operations.length).toBeGreaterThanOrEqual(69);
     expect(doc.servers).toEqual([expect.objectContaining({ url: 'http://127.0.0.1:7310' })]);
     for (const prefix of ['/api/catalog/', '/api/consent/', '/api/exchange/', '/api/audit/', '/api/auth/']) {

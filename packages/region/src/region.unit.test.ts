@@ -35,7 +35,17 @@ describe('province defaults', () => {
     expect(p.edge).toBe(7330);
     expect(p.http.catalog).toBe(7331);
     expect(p.grpc.audit).toBe(7338);
-    expect(p.admin).toEqual({ edge: 8330, catalog: 8331, consent: 8332, exchange: 8333, audit: 8334 });
+    expect(p.admin).toEqual({
+      edge: 8330,
+      catalog: 8331,
+      consent: 8332,
+      exchange: 8333,
+      audit: 8334,
+      certificate: 8335,
+    });
+    // the certificate service came fifth: HTTP after the gRPC ports, gRPC 1000 above it
+    expect(p.http.certificate).toBe(7339);
+    expect(p.grpc.certificate).toBe(8339);
   });
   it('gives every listener of the four provinces its own port', () => {
     const all = (['sh', 'js', 'zj', 'ah'] as const).flatMap((pr) => {

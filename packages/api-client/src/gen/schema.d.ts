@@ -880,7 +880,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 状态列表 the province’s signed revocation and suspension lists (public, cacheable) */
+        /** 状态列表 the province’s signed revocation and suspension lists (public, cacheable: ETag, 304 when unchanged) */
         get: operations["getStatusLists"];
         put?: never;
         post?: never;
@@ -4765,13 +4765,6 @@ export interface operations {
                         suspension: string;
                     };
                 };
-            };
-            /** @description 未变化 not modified (If-None-Match) */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];

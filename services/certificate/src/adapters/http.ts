@@ -3,6 +3,7 @@
 import { AppError } from '@yrd/errors';
 import { type HttpApp, principalOf, publicApiRoutes, requireRoles } from '@yrd/http';
 import { provinces } from '@yrd/region';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { CertificateApp } from '../app/index.js';
 import { disputeGrounds } from '../domain/dispute.js';
@@ -194,8 +195,10 @@ export function certificateRoutes(http: HttpApp, app: CertificateApp) {
     {
       schema: {
         operationId: 'getStatusLists',
-        response: { 200: statusListsSchema, 304: z.null().describe('未变化 not modified (If-None-Match)') },
-        summary: '状态列表 the province’s signed revocation and suspension lists (public, cacheable)',
+        // a 304 (If-None-Match matched the ETag) has no body, so it has no schema here
+        response: { 200: statusListsSchema },
+        summary:
+          '状态列表 the province’s signed revocation and suspension lists (public, cacheable: ETag, 304 when unchanged)',
         params: id,
         security: [],
       },
@@ -206,8 +209,9 @@ export function certificateRoutes(http: HttpApp, app: CertificateApp) {
       reply.header('etag', signed.etag);
       reply.header('cache-control', `public, max-age=${app.ctx.statusListMaxAge}`);
       if (req.headers['if-none-match'] === signed.etag) {
-        reply.status(304);
-        return reply.send(null);
+        // a 304 has no body, so the route's schema leaves it out (the API document would otherwise
+        // show an answer without a type); the plain reply sends it
+        return (reply as FastifyReply).code(304).send();
       }
       return { list: signed.list, revocation: signed.lists.revocation, suspension: signed.lists.suspension };
     },
