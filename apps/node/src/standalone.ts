@@ -11,6 +11,7 @@
  */
 
 import { join } from 'node:path';
+import { loadProvinceKey } from '@yrd/auth';
 import type { SecretResolver } from '@yrd/config';
 import { type DatabaseHandle, openDatabase } from '@yrd/db';
 import type { Logger } from '@yrd/logger';
@@ -206,7 +207,7 @@ async function startStandaloneEdge(config: ServiceConfig<'edge'>, ctx: Standalon
   // the edge holds the province's private key only in dev mode, to sign dev tokens
   const keyFile = config.YRD_DEV_MODE ? config.YRD_PROVINCE_KEY_FILE : undefined;
   const { verifier } = provinceVerifier(province, config.YRD_TRUST_LIST_FILE, clock());
-  const key = keyFile ? provinceIdentity(province, config.YRD_TRUST_LIST_FILE, keyFile.jwk, clock()).key : undefined;
+  const key = keyFile ? loadProvinceKey(province, keyFile.jwk) : undefined;
   const defaults = defaultPorts(province);
   const keyring = config.YRD_SUBJECT_KEYS_FILE;
   const { startEdge } = await import('@yrd/edge');
