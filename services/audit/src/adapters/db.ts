@@ -3,6 +3,7 @@ import {
   type Alteration,
   type AppendExpectation,
   type AuditLogStore,
+  EventAlreadyLogged,
   LogInconsistency,
   type PendingExchanges,
   type RecordFilters,
@@ -48,6 +49,17 @@ function insertNodes(nodes: readonly StoredTreeNode[], existing: 'keep' | 'refus
   }
   return out;
 }
+
+/** The constraint a refused statement broke, along the cause chain (drizzle wraps the driver's error). */
+const constraintOf = (err: unknown): string | undefined => {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
+    const c = e as { constraint?: unknown; cause?: unknown };
+    if (typeof c.constraint === 'string') return c.constraint;
+    e = c.cause;
+  }
+  return undefined;
+};
 
 const sqlStateOf = (err: unknown): string | undefined => {
   let e: unknown = err;
@@ -148,6 +160,11 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
     } catch (err) {
       // a seq, an event id or a tree node already taken: the stored log holds what this log did not append
       if (sqlStateOf(err) === '23505') {
+        // an event id already taken is a redelivery of an event this log appended (the ingestion
+        // appends optimistically); a seq or tree node taken means another writer
+        if (constraintOf(err) === 'records_event_id_key') {
+          throw new EventAlreadyLogged('事件已在日志中 an event of the batch is already in the log', { cause: err });
+        }
         throw new LogInconsistency(
           '序号或树节点已被占用，存储的日志不是本日志写入的 a seq or tree node is already taken: the stored log is not what this log appended',
           { cause: err },

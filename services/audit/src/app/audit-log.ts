@@ -34,7 +34,13 @@ import {
   witnessesOf,
 } from '../domain/index.js';
 import { LOG_APPEND_FAILED, LOG_INCONSISTENT, LogHealth } from './log-health.js';
-import { type Alteration, type AuditLogStore, LogInconsistency, type RecordFilters } from './ports.js';
+import {
+  type Alteration,
+  type AuditLogStore,
+  EventAlreadyLogged,
+  LogInconsistency,
+  type RecordFilters,
+} from './ports.js';
 import { DEFAULT_NODE_CACHE, StoredTree } from './stored-tree.js';
 import { VerifyJobs, type VerifyJobsDeps } from './verify-job.js';
 
@@ -361,34 +367,50 @@ export class AuditLog {
 
   /**
    * Appends events in order, in one transaction: what the ingestion has at hand goes in together
-   * (one duplicate check, one write), which is most of an append's cost. An event without an id is
-   * refused on its own (`invalid`); one already in the log, or earlier in the batch, is a duplicate
-   * and writes nothing.
+   * (one write), which is most of an append's cost. An event without an id is refused on its own
+   * (`invalid`); one already in the log, or earlier in the batch, is a duplicate and writes nothing.
+   *
+   * The batch is written as if none of its events were in the log yet: a duplicate is a redelivery,
+   * rare, and the store refuses the whole write when one is there (EventAlreadyLogged). Only then
+   * are the batch's ids looked up, and the batch written again without them, so the common case is
+   * one round trip to the database instead of two.
    */
   appendMany(evs: auditV1.AuditEvent[]): Promise<({ seq: number; duplicate: boolean } | { invalid: string })[]> {
     return this.exclusive(async () => {
       this.refuseIfInconsistent();
-      const ids = evs.map((e) => e.eventId).filter((id) => id !== '');
-      const known = await this.failing(() => this.deps.repo.seqsOf(ids));
-      const next = MerkleLog.fromFrontier(this.log.frontier(), this.th);
-      const records: StoredAuditRecord[] = [];
-      const nodes: StoredTreeNode[] = [];
-      const out = evs.map((ev) => {
-        if (!ev.eventId) return { invalid: 'audit event without event_id' };
-        const seen = known.get(ev.eventId);
-        if (seen !== undefined) return { seq: seen, duplicate: true };
-        const seq = next.size;
-        const fields = fieldsOf(seq, ev);
-        const leaf = recordLeaf(fields, this.th);
-        nodes.push(...next.appendNodes(leaf));
-        records.push({ seq, leafHash: leaf.toString('hex'), fields });
-        known.set(ev.eventId, seq);
-        return { seq, duplicate: false };
-      });
-      if (records.length === 0) return out;
-      await this.write(records, next, nodes);
-      return out;
+      try {
+        return await this.appendKnowing(evs, new Map());
+      } catch (err) {
+        if (!(err instanceof EventAlreadyLogged)) throw err;
+        const ids = evs.map((e) => e.eventId).filter((id) => id !== '');
+        const known = await this.failing(() => this.deps.repo.seqsOf(ids));
+        return await this.appendKnowing(evs, known);
+      }
     });
+  }
+
+  /** Appends those of `evs` that are not in `known` (event id → seq), nor earlier in the batch. */
+  private async appendKnowing(
+    evs: auditV1.AuditEvent[],
+    known: Map<string, number>,
+  ): Promise<({ seq: number; duplicate: boolean } | { invalid: string })[]> {
+    const next = MerkleLog.fromFrontier(this.log.frontier(), this.th);
+    const records: StoredAuditRecord[] = [];
+    const nodes: StoredTreeNode[] = [];
+    const out = evs.map((ev) => {
+      if (!ev.eventId) return { invalid: 'audit event without event_id' };
+      const seen = known.get(ev.eventId);
+      if (seen !== undefined) return { seq: seen, duplicate: true };
+      const seq = next.size;
+      const fields = fieldsOf(seq, ev);
+      const leaf = recordLeaf(fields, this.th);
+      nodes.push(...next.appendNodes(leaf));
+      records.push({ seq, leafHash: leaf.toString('hex'), fields });
+      known.set(ev.eventId, seq);
+      return { seq, duplicate: false };
+    });
+    if (records.length > 0) await this.write(records, next, nodes);
+    return out;
   }
 
   /**
@@ -421,6 +443,8 @@ export class AuditLog {
     try {
       return await step();
     } catch (err) {
+      // not a failure: the batch is written again without the events already there (appendMany)
+      if (err instanceof EventAlreadyLogged) throw err;
       this.failures++;
       if (err instanceof LogInconsistency) {
         this.refuseAppends(err.message);

@@ -10,6 +10,7 @@ import {
   type Alteration,
   type AppendExpectation,
   type AuditLogStore,
+  EventAlreadyLogged,
   LogInconsistency,
   type RecordFilters,
 } from './ports.js';
@@ -29,7 +30,7 @@ class MemoryStore implements AuditLogStore {
   /** thrown (once) by the next insertMany / saveHead */
   failWrite: Error | undefined;
   failHead: Error | undefined;
-  /** calls of seqOf: a refused append must not reach the store */
+  /** calls of seqOf and seqsOf: a refused append must not reach the store */
   lookups = 0;
 
   async seqOf(eventId: string): Promise<number | undefined> {
@@ -37,6 +38,7 @@ class MemoryStore implements AuditLogStore {
     return this.records.find((r) => r.fields.eventId === eventId)?.seq;
   }
   async seqsOf(eventIds: string[]): Promise<Map<string, number>> {
+    this.lookups++;
     return new Map(
       this.records.filter((r) => eventIds.includes(r.fields.eventId)).map((r) => [r.fields.eventId, r.seq]),
     );
@@ -51,6 +53,10 @@ class MemoryStore implements AuditLogStore {
     this.failWrite = undefined;
     if (fail) throw fail;
     if ((this.#frontier?.size ?? 0) !== expect.frontier.size) throw new LogInconsistency('frontier moved');
+    // the unique event id, as the SQL store's constraint keeps it
+    if (recs.some((r) => this.records.some((o) => o.fields.eventId === r.fields.eventId))) {
+      throw new EventAlreadyLogged('an event id is taken');
+    }
     this.records.push(...recs);
     for (const n of nodes) this.#nodes.set(treeNodeKey(n), n);
     this.#frontier = frontier;
@@ -136,6 +142,33 @@ describe('AuditLog over its port (app/ports.ts AuditLogStore)', () => {
     const page = await log.trace({ requestId: 'ev-req-1', limit: 10 });
     expect(page.records.map((r) => r.seq)).toEqual([1]);
     expect(page.head.size).toBe(2);
+  });
+
+  it('a batch goes in with one write and no lookup; a redelivered event in it costs one lookup and is not a failure', async () => {
+    const store = new MemoryStore();
+    const log = await logOver(store);
+    expect(await log.appendMany([anExchangeEvent(0), anExchangeEvent(1), anExchangeEvent(0)])).toEqual([
+      { seq: 0, duplicate: false },
+      { seq: 1, duplicate: false },
+      { seq: 0, duplicate: true },
+    ]);
+    expect(store.lookups).toBe(0);
+    // event 1 again (its ack was lost), between two new ones
+    expect(await log.appendMany([anExchangeEvent(2), anExchangeEvent(1), anExchangeEvent(3)])).toEqual([
+      { seq: 2, duplicate: false },
+      { seq: 1, duplicate: true },
+      { seq: 3, duplicate: false },
+    ]);
+    expect(store.lookups).toBe(1);
+    expect(store.records.map((r) => [r.seq, r.fields.eventId])).toEqual(
+      [0, 1, 2, 3].map((i) => [i, anExchangeEvent(i).eventId]),
+    );
+    expect(log.size).toBe(4);
+    expect(log.appendFailures).toBe(0);
+    expect(log.health.current()).toEqual({ status: 'ok' });
+    // the tree is the four records' tree: the head over it verifies against them
+    const head = await log.signHeadIfBehind();
+    expect(head?.size).toBe(4);
   });
 
   it('a LogInconsistency from the store refuses the append and every later one, without asking the store', async () => {

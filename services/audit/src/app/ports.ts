@@ -22,6 +22,15 @@ export class LogInconsistency extends Error {
   override readonly name = 'LogInconsistency';
 }
 
+/**
+ * An event of the batch is already in the stored log (a redelivery whose first append went in): the
+ * store wrote nothing, and the log appends the batch again knowing which of its events are there.
+ * Not a failure of the log.
+ */
+export class EventAlreadyLogged extends Error {
+  override readonly name = 'EventAlreadyLogged';
+}
+
 /** A trace's query over the records; every filter given must hold. */
 export interface RecordFilters {
   requestId?: string | undefined;
