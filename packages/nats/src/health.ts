@@ -7,15 +7,18 @@
  * moment it is made; a connection made elsewhere is watched from its first query (until then it
  * counts as up unless it is closed).
  */
-import { setMaxListeners } from 'node:events';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 export type BrokerState = 'connected' | 'disconnected' | 'closed';
 
 class ConnectionWatch {
   state: BrokerState = 'connected';
-  /** aborted when the connection goes down; replaced by a fresh one when it is back */
-  private down = ConnectionWatch.controller();
+  /**
+   * What to call when the connection goes down: one per request and publish in flight. A set, not
+   * an AbortSignal's listeners: adding and removing one is O(1), where EventTarget searches its
+   * list on each removal (with every request in flight listening, that was a cost of every request).
+   */
+  readonly inFlight = new Set<() => void>();
   readonly listeners = new Set<(state: BrokerState) => void>();
 
   constructor(nc: NatsConnection) {
@@ -29,22 +32,14 @@ class ConnectionWatch {
     void nc.closed().then(() => this.set('closed'));
   }
 
-  /** every request and publish in flight listens: no cap, it is not a leak */
-  private static controller(): AbortController {
-    const c = new AbortController();
-    setMaxListeners(0, c.signal);
-    return c;
-  }
-
-  get signal(): AbortSignal {
-    return this.down.signal;
-  }
-
   private set(next: BrokerState) {
     if (this.state === 'closed' || next === this.state) return;
     this.state = next;
-    if (next === 'connected') this.down = ConnectionWatch.controller();
-    else this.down.abort();
+    if (next !== 'connected') {
+      const down = [...this.inFlight];
+      this.inFlight.clear();
+      for (const d of down) d();
+    }
     for (const l of this.listeners) l(next);
   }
 }
@@ -79,14 +74,14 @@ export function onBrokerChange(nc: NatsConnection, listener: (state: BrokerState
  */
 export function unlessBrokerDown<T>(nc: NatsConnection, work: () => Promise<T>, onDown: () => Error): Promise<T> {
   watchBroker(nc);
-  const signal = watches.get(nc)?.signal;
-  if (!signal || nc.isClosed() || signal.aborted) return Promise.reject(onDown());
+  const watch = watches.get(nc);
+  if (!watch || nc.isClosed() || watch.state !== 'connected') return Promise.reject(onDown());
   return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(onDown());
-    signal.addEventListener('abort', abort, { once: true });
+    const down = () => reject(onDown());
+    watch.inFlight.add(down);
     Promise.resolve()
       .then(work)
       .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', abort));
+      .finally(() => watch.inFlight.delete(down));
   });
 }
