@@ -28,6 +28,7 @@ import { type DatabaseHandle, migrate, openDatabase, sql } from '@yrd/db';
 import type { catalogV1 } from '@yrd/proto';
 import { makeCreditCode, type Province, provinceInfo, provinces } from '@yrd/region';
 import { aDataItem, aPrincipal } from '@yrd/testing';
+import { ensureDatabase } from './databases.js';
 import { resultsFile, writeSection } from './results.js';
 
 const config = parseConfig(
@@ -125,6 +126,8 @@ function entry(i: number): catalogV1.Resource {
 }
 
 async function main() {
+  // PostgreSQL: the database is made here (anew unless BENCH_REUSE asks to keep what it holds)
+  if (config.BENCH_DATABASE_URL) await ensureDatabase(config.BENCH_DATABASE_URL, config.BENCH_REUSE !== '1');
   const h = await openDatabase({ url: config.BENCH_DATABASE_URL, dataDir: config.BENCH_PGLITE_DIR });
   const storage = h.kind === 'postgres' ? 'PostgreSQL' : 'PGlite';
   const n = config.BENCH_ENTRIES;

@@ -19,3 +19,18 @@ export async function freshDatabases(template: string, names: readonly string[] 
     await admin.end();
   }
 }
+
+/** The one database of `url`: made when it does not exist; dropped and made anew when `fresh`. */
+export async function ensureDatabase(url: string, fresh: boolean): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`);
+  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  try {
+    if (fresh) await admin.query(`drop database if exists ${name} with (force)`);
+    const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -26,13 +26,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Principal } from '@yrd/auth';
 import { envBool, parseConfig, z } from '@yrd/config';
-import { subjects } from '@yrd/nats';
+import { type RunningNats, startNatsServer, subjects } from '@yrd/nats';
 import { generateRegionSecrets } from '@yrd/node';
 import { type Province, provinces } from '@yrd/region';
 import { users } from '@yrd/seeds';
 import { freshDatabases } from './databases.js';
 import { bookingResource, bookings, licenceResource, licences } from './dataset.js';
-import { Child, cpuMicros } from './ipc.js';
+import { Child, cpuMicros, syscalls } from './ipc.js';
 import { json, purpose } from './journey.js';
 import { type LadderClientConfig, type LadderStep, ladderLabels, ladderSteps } from './ladder.js';
 import type { ExchangeTarget, Job, LoadStats } from './loadgen.js';
@@ -53,6 +53,11 @@ const config = parseConfig(
     /** a CPU profile of the region during one more query run, and a flame graph in bench/ */
     BENCH_PROFILE: envBool(false),
     BENCH_LADDER: envBool(true),
+    /**
+     * `one`: the four province nodes in one process; `two`: 浙江 (the provider) in one, the three
+     * requesting provinces in another, as two hosts would; `four`: a process per province node
+     */
+    BENCH_LAYOUT: z.enum(['one', 'two', 'four']).default('one'),
   }),
   process.env,
 );
@@ -60,6 +65,7 @@ const concurrencies = [16, 64] as const;
 const here = import.meta.dirname;
 const databaseUrl = config.BENCH_DATABASE_URL;
 const store = databaseUrl ? 'PostgreSQL' : 'PGlite';
+const layout = config.BENCH_LAYOUT;
 
 /** the requesters: two agencies in each of 上海, 江苏, 安徽 */
 const requesterIds = [
@@ -76,6 +82,11 @@ interface Row extends LoadStats {
   concurrency: number;
   /** µs of CPU per request */
   regionCpuUs: number;
+  /** of the region's: 浙江's process (the provider), with a process per province */
+  providerCpuUs: number;
+  /** read and write system calls the region's processes made per request (sockets, files, timers' reads) */
+  regionReads: number;
+  regionWrites: number;
   natsCpuUs: number;
   pgCpuUs: number;
   /** bytes the region logged per request */
@@ -141,25 +152,44 @@ async function main() {
   const collector = await startCollector();
   if (databaseUrl) await freshDatabases(databaseUrl, [...provinces, 'ladder']);
   log(`exchange bench: ${store}, work folder ${dir}`);
-  const server = new Child('region', join(here, 'exchange-server.ts'), {
-    env: { ...process.env, BENCH_OTLP_ENDPOINT: collector.endpoint, NODE_ENV: 'production' },
-    stdoutFile: join(dir, 'region.log'),
-  });
-  const logSize = () => {
-    try {
-      return statSync(join(dir, 'region.log')).size;
-    } catch {
-      return 0;
-    }
-  };
+  // the ladder's servers, then the region (`one`) or 浙江's node (`two`, `four`); the other provinces' nodes beside it
+  const regionChild = (name: string) =>
+    new Child(name, join(here, 'exchange-server.ts'), {
+      env: { ...process.env, BENCH_OTLP_ENDPOINT: collector.endpoint, NODE_ENV: 'production' },
+      stdoutFile: join(dir, `${name}.log`),
+    });
+  const server = regionChild(layout === 'one' ? 'region' : 'region-zj');
+  /** the processes of the requesting provinces' nodes (`two`: one for the three; `four`: one each) */
+  const others = new Map<string, Child>();
+  const children = () => [server, ...others.values()];
+  const logSize = () =>
+    children().reduce((n, c) => {
+      try {
+        return n + statSync(join(dir, `${c.name}.log`)).size;
+      } catch {
+        return n;
+      }
+    }, 0);
   const loadgen = new Child('loadgen', join(here, 'loadgen.ts'), {});
-  const serverPid = server.process.pid ?? 0;
+  const regionCpu = () => children().reduce((n, c) => n + cpuMicros(c.process.pid ?? 0), 0);
+  const regionSyscalls = () =>
+    children().reduce(
+      (n, c) => {
+        const s = syscalls(c.process.pid ?? 0);
+        return { reads: n.reads + s.reads, writes: n.writes + s.writes };
+      },
+      { reads: 0, writes: 0 },
+    );
+  const providerCpu = () => (layout === 'one' ? 0 : cpuMicros(server.process.pid ?? 0));
   let natsPid = 0;
+  let regionNats: RunningNats | undefined;
 
   const measure = async (name: string, job: Job, concurrency: number, warm: number, seconds: number) => {
     await loadgen.call('prepare', job);
     if (warm > 0) await loadgen.call<LoadStats>('run', { concurrency, seconds: warm });
-    const r0 = cpuMicros(serverPid);
+    const r0 = regionCpu();
+    const z0 = providerCpu();
+    const s0 = regionSyscalls();
     const n0 = cpuMicros(natsPid);
     const p0 = pgBackends();
     const l0 = logSize();
@@ -169,16 +199,25 @@ async function main() {
       name,
       concurrency,
       ...stats,
-      regionCpuUs: per(cpuMicros(serverPid) - r0),
+      regionCpuUs: per(regionCpu() - r0),
+      providerCpuUs: per(providerCpu() - z0),
+      ...(() => {
+        const s1 = regionSyscalls();
+        const count = Math.max(1, stats.requests + stats.errors);
+        return {
+          regionReads: Number(((s1.reads - s0.reads) / count).toFixed(2)),
+          regionWrites: Number(((s1.writes - s0.writes) / count).toFixed(2)),
+        };
+      })(),
       natsCpuUs: per(cpuMicros(natsPid) - n0),
       pgCpuUs: per(pgBackendsSince(p0)),
       logBytes: per(logSize() - l0),
     };
     log(
       `  ${name} c${concurrency}: ${row.throughput}/s p50 ${row.p50ms} ms p99 ${row.p99ms} ms, errors ${row.errors}` +
-        `, CPU µs/req region ${row.regionCpuUs} loadgen ${row.loadgenCpuUs} nats ${row.natsCpuUs}` +
+        `, CPU µs/req region ${row.regionCpuUs}${layout !== 'one' ? ` (浙江 ${row.providerCpuUs})` : ''} loadgen ${row.loadgenCpuUs} nats ${row.natsCpuUs}` +
         (databaseUrl ? ` postgres ${row.pgCpuUs}` : '') +
-        `, log ${row.logBytes} B/req` +
+        `, log ${row.logBytes} B/req, region syscalls/req read ${row.regionReads} write ${row.regionWrites}` +
         (row.firstErrors.length ? ` — first errors: ${row.firstErrors.join('; ')}` : ''),
     );
     return row;
@@ -214,13 +253,40 @@ async function main() {
     }
 
     // ── the region ──
-    log(`starting the region (4 provinces, ${store}${databaseUrl ? '' : ' on disk'}) …`);
-    const secrets = generateRegionSecrets();
-    const region = await server.call<{ urls: Record<Province, string>; natsUrl: string; natsPid: number }>(
-      'regionStart',
-      { dir: join(dir, 'region'), databaseUrl, secrets },
+    log(
+      `starting the region (4 provinces, ${store}${databaseUrl ? '' : ' on disk'}, ${{ one: 'in one process', two: '浙江 in one process, the others in another', four: 'a process each' }[layout]}) …`,
     );
-    natsPid = region.natsPid;
+    const secrets = generateRegionSecrets();
+    let region: { urls: Record<Province, string>; natsUrl: string };
+    if (layout === 'one') {
+      const r = await server.call<{ urls: Record<Province, string>; natsUrl: string; natsPid: number }>('regionStart', {
+        dir: join(dir, 'region'),
+        databaseUrl,
+        secrets,
+      });
+      natsPid = r.natsPid;
+      region = r;
+    } else {
+      regionNats = await startNatsServer({ dir: join(dir, 'region', 'nats'), port: 0, credentials: secrets.nats });
+      natsPid = Number(readFileSync(regionNats.pidFile, 'utf8').trim());
+      const urls = {} as Record<Province, string>;
+      // one after another, as the region starts them: four nodes starting at once would crowd 2 cores
+      for (const p of provinces) {
+        const name = p === 'zj' ? 'region-zj' : layout === 'two' ? 'region-requesters' : `region-${p}`;
+        const child = name === 'region-zj' ? server : (others.get(name) ?? regionChild(name));
+        if (child !== server) others.set(name, child);
+        const started = await child.call<{ url: string }>('provinceStart', {
+          province: p,
+          dir: join(dir, 'region'),
+          databaseUrl,
+          secrets,
+          natsUrl: regionNats.url,
+        });
+        urls[p] = started.url;
+      }
+      await Promise.all(children().map((c) => c.call('syncCatalog')));
+      region = { urls, natsUrl: regionNats.url };
+    }
     const added = await server.call<number>('seed', { databaseUrl, records: config.BENCH_RECORDS });
     log(`  ${added} synthetic records added to 浙江's datasets`);
     const targets = await grants(region.urls);
@@ -247,7 +313,12 @@ async function main() {
 
     // ── raw NATS on the same server and lane, then the exchange ──
     const lane = `${subjects.laneExport('zj', 'sh').slice(0, -1)}bench.raw`;
-    await server.call('rawResponder', { subject: lane, replyBytes: payloadBytes });
+    await server.call('rawResponder', {
+      subject: lane,
+      replyBytes: payloadBytes,
+      natsUrl: region.natsUrl,
+      credentials: secrets.nats.zj,
+    });
     const rawJob: Job = {
       kind: 'raw',
       natsUrl: region.natsUrl,
@@ -283,20 +354,32 @@ async function main() {
     let flame = '';
     if (config.BENCH_PROFILE) {
       log('profiling the region during one more query run (c16) …');
-      const file = join(dir, `region-${store.toLowerCase()}.cpuprofile`);
-      await server.call('profileStart');
+      const profiled = [server, ...[...others.values()].slice(0, 1)];
+      for (const c of profiled) await c.call('profileStart');
       await measure('exchange query (profiled)', exchangeJob('query'), 16, 0, config.BENCH_SECONDS);
-      await server.call('profileStop', { file });
       const { selfTime, writeFlameGraph } = await import('./flame.js');
-      const svg = writeFlameGraph(file, resolve(here, `../flame-exchange-${store.toLowerCase()}.svg`), {
-        title: `Region process, exchange query at concurrency 16, ${store}`,
-      });
-      const self = selfTime(file);
-      flame = `Flame graph of the region process during one more query run (concurrency 16, profiled with the
+      const lines: string[] = [];
+      for (const c of profiled) {
+        const file = join(dir, `${c.name}-${store.toLowerCase()}.cpuprofile`);
+        await c.call('profileStop', { file });
+        const names: Record<string, string> = {
+          region: 'the region process',
+          'region-zj': "浙江's process",
+          'region-requesters': 'the process of 上海, 江苏 and 安徽',
+        };
+        const who = names[c.name] ?? `${c.name}'s process`;
+        const suffix = c.name === 'region' ? '' : `-${c.name.slice('region-'.length)}`;
+        const svg = writeFlameGraph(file, resolve(here, `../flame-exchange-${store.toLowerCase()}${suffix}.svg`), {
+          title: `${who}, exchange query at concurrency 16, ${store}`,
+        });
+        const self = selfTime(file);
+        lines.push(`Flame graph of ${who} during one more query run (concurrency 16, profiled with the
 inspector, 0.5 ms sampling): \`bench/${svg.split('/').pop()}\`. Self time, per cent of the busy samples — by where
 the code lives: ${self.areas.map(([a, p]) => `${a} ${p}`).join(', ')}; the busiest functions: ${self.functions
-        .map(([f, p]) => `\`${f}\` ${p}`)
-        .join(', ')}.`;
+          .map(([f, p]) => `\`${f}\` ${p}`)
+          .join(', ')}.`);
+      }
+      flame = lines.join('\n\n');
       log(`  ${flame}`);
     }
 
@@ -313,7 +396,8 @@ the code lives: ${self.areas.map(([a, p]) => `${a} ${p}`).join(', ')}; the busie
     );
   } finally {
     await loadgen.stop();
-    await server.stop(60_000);
+    await Promise.all(children().map((c) => c.stop(60_000)));
+    await regionNats?.stop();
     await collector.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -429,6 +513,7 @@ const reportFile = join(tmpdir(), `yrd-bench-exchange-${store.toLowerCase()}.jso
 function write({ rows, ladder, payloadBytes, otlp, flame, records, targets }: Report) {
   /** CPU µs per request by process, then `all` (the ladder) or the log bytes (the region) */
   const table = (rs: Row[], ladderTable: boolean) => {
+    const split = layout !== 'one' && !ladderTable;
     const cols = [
       'run',
       'conc.',
@@ -439,10 +524,11 @@ function write({ rows, ladder, payloadBytes, otlp, flame, records, targets }: Re
       'requests',
       'errors',
       ladderTable ? 'CPU µs/req: server' : 'CPU µs/req: region',
+      ...(split ? ['of it 浙江 (provider)'] : []),
       'load generator',
       'nats-server',
       ...(databaseUrl ? ['postgres'] : []),
-      ladderTable ? 'all' : 'log B/req',
+      ...(ladderTable ? ['all'] : ['log B/req', 'region syscalls/req: read', 'write']),
     ];
     const cells = (r: Row) => [
       r.name,
@@ -454,10 +540,13 @@ function write({ rows, ladder, payloadBytes, otlp, flame, records, targets }: Re
       r.requests,
       r.errors,
       r.regionCpuUs,
+      ...(split ? [r.providerCpuUs] : []),
       r.loadgenCpuUs,
       r.natsCpuUs,
       ...(databaseUrl ? [r.pgCpuUs] : []),
-      ladderTable ? r.regionCpuUs + r.loadgenCpuUs + r.natsCpuUs + r.pgCpuUs : r.logBytes,
+      ...(ladderTable
+        ? [r.regionCpuUs + r.loadgenCpuUs + r.natsCpuUs + r.pgCpuUs]
+        : [r.logBytes, r.regionReads ?? '', r.regionWrites ?? '']),
     ];
     return [
       `| ${cols.join(' | ')} |`,
@@ -480,10 +569,16 @@ function write({ rows, ladder, payloadBytes, otlp, flame, records, targets }: Re
   const target = databaseUrl ? '≥ 0.08 (PostgreSQL)' : '≥ 0.03 (PGlite)';
   const tokens = rows.filter((r) => r.name.startsWith('exchange')).reduce((n, r) => n + r.tokens, 0);
   writeSection(
-    `## Exchange as production runs it — ${store}`,
-    `\`npm run bench:exchange\`${databaseUrl ? ' with `BENCH_DATABASE_URL`' : ''} (bench/src/exchange.ts). Three processes: the
-region (the four province nodes, ${databaseUrl ? 'PostgreSQL, a database per province made anew' : 'PGlite on disk as the demo keeps it'}), the load
-generator (undici, a closed loop), and the bench itself (starts them; plays the OTLP collector), plus nats-server.
+    `## Exchange as production runs it — ${store}${{ one: '', two: ', provider and requesters in two processes', four: ', a process per province' }[layout]}`,
+    `\`npm run bench:exchange\`${databaseUrl ? ' with `BENCH_DATABASE_URL`' : ''} (bench/src/exchange.ts). ${
+      layout !== 'one'
+        ? `The region split as hosts would split it (\`BENCH_LAYOUT=${layout}\`): ${layout === 'two' ? "浙江's node (the provider) in one process, the nodes of 上海, 江苏 and 安徽 (the requesters) in another" : 'a process per province node (上海, 江苏, 安徽 request, 浙江 provides)'}, ${databaseUrl ? 'PostgreSQL, a database per province made anew' : 'PGlite on disk as the demo keeps it'}; the load
+generator (undici, a closed loop) in its own process, and the bench itself (starts them; plays the OTLP collector), plus nats-server.
+The region's CPU is its node processes'; the column after it is 浙江's alone.`
+        : `Three processes: the
+region (the four province nodes in one process, ${databaseUrl ? 'PostgreSQL, a database per province made anew' : 'PGlite on disk as the demo keeps it'}), the load
+generator (undici, a closed loop), and the bench itself (starts them; plays the OTLP collector), plus nats-server.`
+    }
 The region logs at \`info\` to a file and traces every request; ${otlp.requests} OTLP exports (${Math.round(otlp.bytes / 1024)} KiB) reached the
 collector during the run. Data: ${records} synthetic records added at 浙江 (${config.BENCH_RECORDS} bookings, ${config.BENCH_RECORDS} business
 licences, bench/src/dataset.ts), keys drawn at random. Requesters: ${targets.length / 2} users of 上海, 江苏 and 安徽
@@ -493,7 +588,8 @@ resource. User tokens live ${config.BENCH_TOKEN_TTL} s and are renewed by the lo
 their life is gone (${tokens} tokens signed during the measured exchange runs). Warm-up ${config.BENCH_WARMUP_SECONDS} s before
 every run, then ${config.BENCH_SECONDS} s measured. Raw NATS: 上海's
 account requesting on its lane into 浙江 (same server, accounts and exports as the exchange), a ${payloadBytes} B answer
-(the size of a query's JSON answer). CPU is µs per request, read from /proc for each process (all its threads)${
+(the size of a query's JSON answer). CPU is µs per request, read from /proc for each process (all its threads);
+the region's system calls per request (reads and writes: sockets, the log file, timers) from /proc/<pid>/io${
       databaseUrl
         ? '; `postgres` is the backends connected to the bench databases (not the WAL writer or checkpointer)'
         : ''

@@ -105,3 +105,14 @@ export function cpuMicros(pid: number): number {
     return 0;
   }
 }
+
+/** Read and write system calls a process has made so far (all threads), from /proc/<pid>/io. */
+export function syscalls(pid: number): { reads: number; writes: number } {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
+    return { reads: field('syscr'), writes: field('syscw') };
+  } catch {
+    return { reads: 0, writes: 0 };
+  }
+}

@@ -21,6 +21,7 @@ import { parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { startRegion } from '@yrd/node';
 import type { Province } from '@yrd/region';
+import { freshDatabases } from './databases.js';
 import { writeSection } from './results.js';
 
 const config = parseConfig(
@@ -28,9 +29,12 @@ const config = parseConfig(
     BENCH_EVENTS: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
     BENCH_PUBLISHERS: z.coerce.number().int().min(1).max(64).default(4),
     BENCH_TRICKLE: z.coerce.number().int().min(10).max(10_000).default(200),
+    /** e.g. postgres://postgres@127.0.0.1:5432/yrd_sub_{province} (made anew); absent = PGlite in memory */
+    BENCH_DATABASE_URL: z.string().url().optional(),
   }),
   process.env,
 );
+const store = config.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const resourceId = 'js.320000-WL-00001';
 const purpose = '长三角节假日大客流预警';
 const perCall = 500;
@@ -199,11 +203,14 @@ async function trickle(urls: Urls, publisher: string, sub: Subscriber) {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'yrd-bench-subscribe-'));
   const logger = createLogger({ name: 'bench', level: 'error' });
-  console.log('starting the region (4 provinces, embedded PGlite, nats-server) …');
+  const databaseUrl = config.BENCH_DATABASE_URL;
+  if (databaseUrl) await freshDatabases(databaseUrl);
+  console.log(`starting the region (4 provinces, ${store}, nats-server) …`);
   const region = await startRegion({
     logger,
     dataDir: dir,
     inMemory: true,
+    databaseUrl,
     ports: 'random',
     devMode: true,
     seed: true,
@@ -238,7 +245,11 @@ async function main() {
 providing agency through the 江苏 node's HTTP API in calls of ${perCall} events, ${config.BENCH_PUBLISHERS} calls at a
 time; each subscriber reads through its own node's HTTP API by cursor (pages of 1000). Four province nodes, the
 load generator and the readers share one Node process (and its thread); nats-server (JetStream, file storage)
-runs beside it; every node on embedded PGlite (in memory). Delivery as the node runs it: batches of up to 1000
+runs beside it; ${
+      config.BENCH_DATABASE_URL
+        ? 'every node on PostgreSQL (a database per province, made anew; its backends are other processes, so the CPU column leaves them out)'
+        : 'every node on embedded PGlite (in memory)'
+    }. Delivery as the node runs it: batches of up to 1000
 events (and half the broker's largest message), Authorize per batch (decision reused for 2 s), audit events on
 both sides per batch, JetStream acknowledged (the batch's last event, AckPolicy.All) after the requester stored the
 batch and the provider recorded it; the next batch is sent while the last one is recorded and acknowledged.
@@ -260,15 +271,19 @@ the events delivered: publishing, the feed stream's client, delivery, both provi
 ingestion, and the readers. Everything but nats-server runs on one event loop (GC and I/O threads aside), so what
 one subscriber gets is about what that loop can do at this cost, whatever is pipelined: ≥ 20,000/s needs ≤ 50 µs
 of CPU per event on it, about a quarter of today's.
-Where it goes (CPU profile of run 1, \`node --cpu-prof\`, 2026-12-05): embedded PGlite about 38 % (the requester's
+${
+  config.BENCH_DATABASE_URL
+    ? ''
+    : `Where it goes (CPU profile of run 1, \`node --cpu-prof\`, 2026-12-05): embedded PGlite about 38 % (the requester's
 insert and the readers' pages, one row per event, plus audit ingestion), garbage collection 11 %, socket writes
 and HTTP 20 %, protobuf, NATS, zod and the exchange's own code 3–4 % each. The store on the same thread is the
-limit: PostgreSQL (or PGlite in its own process per province) would take it off this thread.
+limit: PostgreSQL (or PGlite in its own process per province) would take it off this thread.`
+}
 
 Every run checked that each subscriber received every event exactly once (count and distinct ids).
 `;
     console.log(body);
-    writeSection('## Subscribe: events per second end to end — PGlite', body);
+    writeSection(`## Subscribe: events per second end to end — ${store}`, body);
   } finally {
     await region.stop();
     rmSync(dir, { recursive: true, force: true });
