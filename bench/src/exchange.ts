@@ -2,7 +2,8 @@
  * `npm run bench:exchange` — the exchange measured as production runs it (issue 14):
  *
  *  - three processes: this one (it orchestrates, and plays the telemetry collector), the region's
- *    (bench/src/exchange-server.ts: the four province nodes and, before them, the ladder's servers)
+ *    (bench/src/exchange-server.ts: the four province nodes; before them, the ladder's servers in a
+ *    process of the same script that is stopped first)
  *    and the load generator's (bench/src/loadgen.ts, undici). CPU per request is read from /proc
  *    for each process: the region's, the load generator's, nats-server's and, with PostgreSQL, the
  *    bench databases' backends;
@@ -161,7 +162,14 @@ async function main() {
   const server = regionChild(layout === 'one' ? 'region' : 'region-zj');
   /** the processes of the requesting provinces' nodes (`two`: one for the three; `four`: one each) */
   const others = new Map<string, Child>();
-  const children = () => [server, ...others.values()];
+  /**
+   * The ladder's servers run in a process of their own, stopped before the region starts: run in
+   * the region's process before it, they left the region ~1 ms more CPU per exchange on PGlite
+   * (bench/RESULTS.md, 2026-12-05, third pass), which is not the region's cost.
+   */
+  let ladderChild: Child | undefined;
+  /** the processes whose CPU is the `region` (or, during the ladder, `server`) column */
+  const children = () => (ladderChild ? [ladderChild] : [server, ...others.values()]);
   const logSize = () =>
     children().reduce((n, c) => {
       try {
@@ -228,7 +236,8 @@ async function main() {
     const ladder: Row[] = [];
     if (config.BENCH_LADDER) {
       log('ladder …');
-      const l = await server.call<{ client: Omit<LadderClientConfig, 'keys'>; keys: string[]; natsPid: number }>(
+      ladderChild = regionChild('ladder');
+      const l = await ladderChild.call<{ client: Omit<LadderClientConfig, 'keys'>; keys: string[]; natsPid: number }>(
         'ladderStart',
         {
           dir,
@@ -249,7 +258,9 @@ async function main() {
           ),
         );
       }
-      await server.call('ladderStop');
+      await ladderChild.call('ladderStop');
+      await ladderChild.stop(60_000);
+      ladderChild = undefined;
     }
 
     // ── the region ──
@@ -396,7 +407,7 @@ the code lives: ${self.areas.map(([a, p]) => `${a} ${p}`).join(', ')}; the busie
     );
   } finally {
     await loadgen.stop();
-    await Promise.all(children().map((c) => c.stop(60_000)));
+    await Promise.all([server, ...others.values(), ...(ladderChild ? [ladderChild] : [])].map((c) => c.stop(60_000)));
     await regionNats?.stop();
     await collector.stop();
     rmSync(dir, { recursive: true, force: true });
