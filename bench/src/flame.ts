@@ -167,6 +167,7 @@ export function writeFlameGraph(
   draw(top, 0, 0);
   const svg = `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="11">
+<title>Flame graph: ${xmlEscape(opts.title)}</title>
 <rect width="100%" height="100%" fill="#fdfdf8"/>
 <text x="10" y="16" font-size="14">${xmlEscape(opts.title)} — ${top.total} samples (blue: the project, orange: libraries, purple: WebAssembly, red: Node, grey: V8 and natives)</text>
 ${rects.join('\n')}
