@@ -50,27 +50,27 @@ function insertNodes(nodes: readonly StoredTreeNode[], existing: 'keep' | 'refus
   return out;
 }
 
-/** The constraint a refused statement broke, along the cause chain (drizzle wraps the driver's error). */
-const constraintOf = (err: unknown): string | undefined => {
+/** The first value `pick` finds along an error's cause chain (drizzle wraps the driver's error). */
+function alongCauses<T>(err: unknown, pick: (e: Record<string, unknown>) => T | undefined): T | undefined {
   let e: unknown = err;
   for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
-    const c = e as { constraint?: unknown; cause?: unknown };
-    if (typeof c.constraint === 'string') return c.constraint;
-    e = c.cause;
+    const found = pick(e as Record<string, unknown>);
+    if (found !== undefined) return found;
+    e = (e as { cause?: unknown }).cause;
   }
   return undefined;
-};
+}
 
-const sqlStateOf = (err: unknown): string | undefined => {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
-    const c = e as { code?: unknown; sqlState?: unknown; cause?: unknown };
+/** The constraint a refused statement broke. */
+const constraintOf = (err: unknown): string | undefined =>
+  alongCauses(err, (c) => (typeof c.constraint === 'string' ? c.constraint : undefined));
+
+const sqlStateOf = (err: unknown): string | undefined =>
+  alongCauses(err, (c) => {
     if (typeof c.sqlState === 'string') return c.sqlState;
     if (typeof c.code === 'string' && /^[0-9A-Z]{5}$/.test(c.code)) return c.code;
-    e = c.cause;
-  }
-  return undefined;
-};
+    return undefined;
+  });
 
 /** The audit log's persistence, in SQL that PGlite and PostgreSQL both speak. */
 export class AuditRepo implements AuditLogStore, PendingExchanges {
