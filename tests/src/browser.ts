@@ -11,10 +11,13 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Region } from '@yrd/node';
 import { ensureConsoleBuilt } from '@yrd/node';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 import { RegionClient, startSeededRegion } from './client.js';
 
 const root = resolve(import.meta.dirname, '../..');
 export const screenshotDir = join(root, 'docs', 'screenshots');
+/** where a failed browser test leaves what its pages showed (ignored by git) */
+export const failureDir = join(root, 'test-results', 'browser');
 /** Debian's chromium package */
 export const chromiumPath = '/usr/bin/chromium';
 
@@ -67,8 +70,42 @@ export async function newConsolePage(
   // generous waits (CI runs the browser tests beside everything else on two cores), strict assertions
   context.setDefaultTimeout(60_000);
   const page = await context.newPage();
+  openPages.add(page);
+  page.on('close', () => openPages.delete(page));
   return { page, watch: watchErrors(page) };
 }
+
+/** the pages of this test file still open, for a failed test to show what they showed */
+const openPages = new Set<Page>();
+
+/**
+ * When a browser test fails, what every open page showed then: its address and accessibility tree in
+ * the test's output, and a screenshot under test-results/browser. A locator that finds nothing says
+ * only what it waited for; this says what was there instead.
+ */
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail' || openPages.size === 0) return;
+  mkdirSync(failureDir, { recursive: true });
+  const base = `${ctx.task.file.name.replace(/^.*\//, '').replace(/\.e2e\.test\.ts$/, '')}-${ctx.task.name}`
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .slice(0, 120);
+  let n = 0;
+  for (const page of openPages) {
+    n += 1;
+    const path = join(failureDir, `${base}-${n}.png`);
+    const shown = await Promise.all([
+      page.screenshot({ path, fullPage: true, timeout: 10_000 }).then(
+        () => path,
+        (e: unknown) => `no screenshot (${e instanceof Error ? e.message : String(e)})`,
+      ),
+      page
+        .locator('body')
+        .ariaSnapshot({ timeout: 10_000 })
+        .catch((e: unknown) => `no accessibility tree (${e instanceof Error ? e.message : String(e)})`),
+    ]);
+    console.log(`failed “${ctx.task.name}”: page ${n} at ${page.url()}\n${shown[0]}\n${shown[1]}`);
+  }
+});
 
 /**
  * What a page reports going wrong: console errors and uncaught exceptions. A refusal the test provokes
