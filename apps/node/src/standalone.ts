@@ -115,6 +115,7 @@ async function startStandaloneService(
       credentials: { user: config.YRD_NATS_USER, pass },
       name: `${province}/${name}`,
       logger,
+      firstConnectWithinMs: config.YRD_NATS_CONNECT_WITHIN_MS,
     });
     const siblings = config as Partial<Record<'YRD_CATALOG_GRPC' | 'YRD_CONSENT_GRPC', string>>;
     const deps: ServiceDeps = {

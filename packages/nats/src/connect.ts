@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
@@ -10,27 +11,46 @@ export interface ProvinceConnectionOptions {
   /** shows in the server's connection list, e.g. "sh/exchange" */
   name: string;
   logger: Logger;
+  /**
+   * How long the first connection may keep being tried (default 0: once). A broker that is still
+   * starting, or too busy to take the login in time ("Authentication Timeout"), is tried again, with
+   * a growing pause, until then; credentials the broker refuses are not.
+   */
+  firstConnectWithinMs?: number;
 }
 
 /** Connects with the province's account credentials; reconnects forever once connected. */
 export async function connectProvince(opts: ProvinceConnectionOptions): Promise<NatsConnection> {
-  let nc: NatsConnection;
-  try {
-    nc = await connect({
-      servers: opts.servers,
-      user: opts.credentials.user,
-      pass: opts.credentials.pass,
-      name: opts.name,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-      // without it every request builds two Errors up front (their stacks kept for a timeout that
-      // rarely comes): ~3 % of an exchange's CPU; a timeout still says which subject timed out
-      noAsyncTraces: true,
-    });
-  } catch (err) {
-    throw unavailable('NATS.CONNECT_FAILED', `cannot connect to NATS at ${opts.servers}: ${(err as Error).message}`, {
-      cause: err,
-    });
+  const deadline = Date.now() + (opts.firstConnectWithinMs ?? 0);
+  let nc: NatsConnection | undefined;
+  for (let attempt = 1, pause = 250; nc === undefined; attempt += 1, pause = Math.min(pause * 2, 4_000)) {
+    try {
+      nc = await connect({
+        servers: opts.servers,
+        user: opts.credentials.user,
+        pass: opts.credentials.pass,
+        name: opts.name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+        // without it every request builds two Errors up front (their stacks kept for a timeout that
+        // rarely comes): ~3 % of an exchange's CPU; a timeout still says which subject timed out
+        noAsyncTraces: true,
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const left = deadline - Date.now();
+      if (refusedLogin(message) || left <= 0) {
+        throw unavailable(
+          'NATS.CONNECT_FAILED',
+          `无法连接 NATS cannot connect to NATS at ${opts.servers} (${attempt} ${attempt === 1 ? 'try' : 'tries'}): ${message}`,
+          { cause: err },
+        );
+      }
+      // the last try falls at the end of the window, not a pause before it
+      const wait = Math.min(pause, left);
+      opts.logger.warn({ attempt, retryInMs: wait, reason: message }, 'nats: first connection failed, trying again');
+      await sleep(wait);
+    }
   }
   // from the first moment, so a disconnect is never missed (see health.ts)
   watchBroker(nc);
@@ -42,6 +62,11 @@ export async function connectProvince(opts: ProvinceConnectionOptions): Promise<
     }
   })();
   return nc;
+}
+
+/** The broker refused the credentials: trying again cannot help (unlike a login that timed out). */
+function refusedLogin(message: string): boolean {
+  return /authorization violation|account authentication expired/i.test(message);
 }
 
 export type { NatsConnection };
