@@ -116,10 +116,15 @@ describe('querying and subscribing under a grant in a browser', () => {
     await grant.getByText(purpose).waitFor();
     await grant.getByText('有效', { exact: true }).waitFor();
 
+    // a busy machine may never deliver the end of a CSS transition (CI did not): the page must not
+    // depend on it, so none end here
+    await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
     await page.getByRole('textbox', { name: '预约编号 (booking_no)' }).fill(bookingNo);
     await page.getByRole('button', { name: '查询', exact: true }).click();
     const result = page.getByTestId('query-result');
     await result.waitFor({ timeout: 20_000 });
+    // the button is itself again once the answer is in: no spinner left behind
+    await page.getByRole('button', { name: '查询', exact: true }).waitFor({ timeout: 5_000 });
     await result.getByText(bookingNo).waitFor();
     await result.getByText('李**').waitFor();
     await result.getByText('138****0317').waitFor();

@@ -9,6 +9,11 @@ import type { ThemeConfig } from 'antd';
 export const theme: ThemeConfig = {
   zeroRuntime: true,
   token: {
+    // No motion. antd removes a leaving element (a button's spinner, a closing menu or dialog) when
+    // the browser reports the end of its CSS transition; on a busy machine that report can fail to
+    // come, and the 查询 button kept its spinner, named "loading 查询", after the answer was in. What
+    // appears or goes does so at once, whatever the browser does with transitions.
+    motion: false,
     colorPrimary: '#0958d9',
     colorPrimaryHover: '#003eb3',
     colorPrimaryActive: '#002c8c',
