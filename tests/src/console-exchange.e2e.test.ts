@@ -116,9 +116,11 @@ describe('querying and subscribing under a grant in a browser', () => {
     await grant.getByText(purpose).waitFor();
     await grant.getByText('有效', { exact: true }).waitFor();
 
-    // a busy machine may never deliver the end of a CSS transition (CI did not): the page must not
+    // a busy machine may never report the end of a CSS transition (in CI it did not): the page must not
     // depend on it, so none end here
-    await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
+    await page.addStyleTag({
+      content: '*, *::before, *::after { transition: none !important; animation: none !important; }',
+    });
     await page.getByRole('textbox', { name: '预约编号 (booking_no)' }).fill(bookingNo);
     await page.getByRole('button', { name: '查询', exact: true }).click();
     const result = page.getByTestId('query-result');
