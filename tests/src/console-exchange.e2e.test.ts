@@ -3,7 +3,7 @@
  * 上海 requester applies for a 浙江 entry and the 浙江 reviewer approves; in the browser the requester
  * opens the grant, queries by the booking number and sees the record with the personal items marked
  * 已脱敏, with the request id; after the 浙江 reviewer revokes the grant the same query is refused, in
- * Chinese. Then a 上海 port regulator subscribes under a grant to 安徽's dangerous-goods waybills and
+ * Chinese, and the page shows the grant 已撤销. Then a 上海 port regulator subscribes under a grant to 安徽's dangerous-goods waybills and
  * watches an event 安徽 publishes arrive on the page without reloading. No console error, no serious
  * or critical accessibility violation, and a screenshot of each screen for the README.
  */
@@ -165,6 +165,10 @@ describe('querying and subscribing under a grant in a browser', () => {
     const title = (await problem.locator('.ant-alert-title').textContent()) ?? '';
     expect(title).toMatch(/^授权 \S+ 已撤销$/);
     expect(await page.getByTestId('query-result').count()).toBe(0);
+    // the refusal makes the page read the grant again: its state is shown as it is now, not as loaded
+    await page.getByTestId('grant').getByText('已撤销', { exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByText('该授权当前不可使用，调用将被拒绝。').waitFor();
+    expect(await page.getByTestId('grant').getByText('有效', { exact: true }).count()).toBe(0);
     await page.mouse.move(0, 0); // the check is of the page at rest, not of a hovered button
     expect(await seriousViolations(page), 'accessibility of the refusal').toEqual([]);
     expect(watch.errors, 'console errors on the refusal').toEqual([]);

@@ -7,6 +7,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { provinceLabel } from '../components/ProvinceName';
 import { MaskedRecords } from './MaskedRecords';
 import { RequestId } from './RequestId';
+import { useRereadGrantOnRefusal } from './rereadGrant';
 import type { Grant, QueryAnswer, Resource } from './types';
 
 interface QueryForm {
@@ -29,7 +30,9 @@ export function QueryPanel({ grant, resource }: { grant: Grant; resource: Resour
   const [form] = Form.useForm<QueryForm>();
   const labelOf = itemLabeller(resource);
 
+  const rereadGrant = useRereadGrantOnRefusal(grant.id);
   const run = useMutation({
+    onError: rereadGrant,
     mutationFn: (v: QueryForm) =>
       unwrap(
         api.POST('/api/exchange/v1/queries', {

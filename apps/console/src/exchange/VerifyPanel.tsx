@@ -7,6 +7,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { TermTag } from '../components/TermTag';
 import { itemLabeller } from './QueryPanel';
 import { RequestId } from './RequestId';
+import { useRereadGrantOnRefusal } from './rereadGrant';
 import type { Grant, Resource, VerificationAnswer } from './types';
 
 interface Outcome {
@@ -39,7 +40,9 @@ export function VerifyPanel({ grant, resource }: { grant: Grant; resource: Resou
   const labelOf = itemLabeller(resource);
   const claimable = grant.items.filter((i) => !resource.keyItems.includes(i));
 
+  const rereadGrant = useRereadGrantOnRefusal(grant.id);
   const run = useMutation({
+    onError: rereadGrant,
     mutationFn: (body: { key: Record<string, string>; claims: Record<string, string> }) =>
       unwrap(
         api.POST('/api/exchange/v1/verifications', {
