@@ -32,7 +32,6 @@ export function QueryPanel({ grant, resource }: { grant: Grant; resource: Resour
 
   const rereadGrant = useRereadGrantOnRefusal(grant.id);
   const run = useMutation({
-    onError: rereadGrant,
     mutationFn: (v: QueryForm) =>
       unwrap(
         api.POST('/api/exchange/v1/queries', {
@@ -45,6 +44,7 @@ export function QueryPanel({ grant, resource }: { grant: Grant; resource: Resour
           },
         }),
       ),
+    onError: rereadGrant,
   });
   const problem = run.error ? toShownProblem(run.error) : undefined;
   const issueAt = (path: string) =>

@@ -42,13 +42,13 @@ export function VerifyPanel({ grant, resource }: { grant: Grant; resource: Resou
 
   const rereadGrant = useRereadGrantOnRefusal(grant.id);
   const run = useMutation({
-    onError: rereadGrant,
     mutationFn: (body: { key: Record<string, string>; claims: Record<string, string> }) =>
       unwrap(
         api.POST('/api/exchange/v1/verifications', {
           body: { resourceId: grant.resourceId, grantId: grant.id, purpose: grant.purpose, ...body },
         }),
       ),
+    onError: rereadGrant,
   });
 
   const submit = (v: VerifyForm) => {

@@ -6,7 +6,7 @@ import { toShownProblem } from '../api/problem';
  * scope…), the grant is read again: the page then shows its state as it is now (已撤销, say) rather
  * than the 有效 it was loaded with.
  */
-export function useRereadGrantOnRefusal(grantId: string): (error: unknown) => void {
+export function useRereadGrantOnRefusal(grantId: string): (error: Error) => void {
   const queryClient = useQueryClient();
   return (error) => {
     const problem = toShownProblem(error);
