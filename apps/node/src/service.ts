@@ -56,8 +56,11 @@ const telemetry = initTelemetry({
   otlpMetricsEndpoint: config.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
 });
 
+// a stop signal during start-up: a start still waiting for its broker gives up at once
+const starting = new AbortController();
 const started: Promise<StandaloneProcess> = startStandalone(name, config, {
   logger,
+  signal: starting.signal,
   // a data source's secretRef (env:NAME) is looked up in this process's environment, when used
   secrets: envSecrets(process.env),
 });
@@ -65,17 +68,22 @@ const started: Promise<StandaloneProcess> = startStandalone(name, config, {
 // Stopping: for YRD_STOP_GRACE_MS the process goes on serving while whatever routes to it (a
 // Kubernetes Service, a load balancer) stops sending it new requests; then it stops taking requests,
 // answers those it has taken, and closes NATS and the database within YRD_STOP_TIMEOUT_MS. A signal
-// during start-up waits for the start, then stops what started.
+// during start-up ends a wait for the broker at once (nothing is open then but the database, which
+// the start closes); a start past it finishes, and then what started is stopped.
 const { YRD_STOP_GRACE_MS: graceMs, YRD_STOP_TIMEOUT_MS: stopTimeoutMs } = config;
 let stopping = false;
 async function stop(signal: NodeJS.Signals) {
   logger.info({ signal, graceMs }, 'stopping: serving through the grace period, then intake, in-flight, NATS, storage');
+  starting.abort();
+  const p = await started.catch(() => undefined);
+  if (!p) {
+    // given up, or failed: the start closed what it had opened
+    await telemetry.shutdown();
+    logger.info(`${name} stopped before it was ready`);
+    process.exit(0);
+  }
   // readiness turns 503 at once, so what routes here learns it should stop sending during the grace
-  // (a start that failed is reported where it is awaited below)
-  await started.then(
-    (p) => p.drain(),
-    () => undefined,
-  );
+  await p.drain();
   if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
   const deadline = setTimeout(() => {
     logger.error({ stopTimeoutMs }, `停止超时 did not stop within ${stopTimeoutMs} ms`);
@@ -83,7 +91,7 @@ async function stop(signal: NodeJS.Signals) {
   }, stopTimeoutMs);
   let code = 0;
   try {
-    await (await started).stop();
+    await p.stop();
   } catch (err) {
     logger.error({ err }, '停止失败 stop failed');
     code = 1;
@@ -106,7 +114,10 @@ try {
   const p = await started;
   logger.info({ url: p.url, grpcPort: p.grpcPort, adminUrl: p.adminUrl }, `${name} ready`);
 } catch (err) {
-  logger.fatal({ err }, `${name} 未能启动 did not start`);
-  await telemetry.shutdown();
-  process.exit(1);
+  // told to stop while starting, the start gave up: stop() ends the process, with status 0
+  if (!stopping) {
+    logger.fatal({ err }, `${name} 未能启动 did not start`);
+    await telemetry.shutdown();
+    process.exit(1);
+  }
 }

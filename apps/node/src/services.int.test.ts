@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TrustList } from '@yrd/auth';
@@ -325,6 +326,31 @@ describe('a province node as five processes', () => {
       expect(exit, `${name}: ${said}`).toMatchObject({ code: 0, signal: null });
       expect(exit.ms).toBeLessThan((name === 'catalog' ? catalogGraceMs : 0) + 8000);
     }
+  });
+
+  it('a stop while the broker is not there yet ends the wait for it at once, with status 0', async () => {
+    // a port nothing listens on: the service keeps trying its first NATS connection (for up to a minute)
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const address = probe.address();
+    await new Promise((done) => probe.close(done));
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const p = node.start('audit', {
+      YRD_NATS_URL: `nats://127.0.0.1:${address.port}`,
+      YRD_NATS_CONNECT_WITHIN_MS: '60000',
+    });
+    await until(
+      async () => (p.output().includes('first connection failed, trying again') ? true : undefined),
+      'the audit service retrying its first NATS connection',
+      30_000,
+    );
+    const t0 = Date.now();
+    p.child.kill('SIGTERM');
+    const exit = await p.exited;
+    expect(exit, p.output().slice(-2000)).toMatchObject({ code: 0, signal: null });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    // not the fatal "did not start" (status 1) of a start that failed on its own
+    expect(p.output()).not.toContain('did not start');
   });
 
   it('refuses a wrong or missing value with status 78, naming each variable', async () => {

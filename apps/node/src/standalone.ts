@@ -47,6 +47,8 @@ export interface StandaloneProcess {
 
 export interface StandaloneContext {
   logger: Logger;
+  /** aborted when the process is told to stop while it starts: a start still waiting for its broker gives up */
+  signal?: AbortSignal | undefined;
   clock?: () => Date;
   /** the exchange's data sources: secretRef lookup (the process's environment) */
   secrets?: SecretResolver;
@@ -116,6 +118,7 @@ async function startStandaloneService(
       name: `${province}/${name}`,
       logger,
       firstConnectWithinMs: config.YRD_NATS_CONNECT_WITHIN_MS,
+      signal: ctx.signal,
     });
     const siblings = config as Partial<Record<'YRD_CATALOG_GRPC' | 'YRD_CONSENT_GRPC', string>>;
     const deps: ServiceDeps = {

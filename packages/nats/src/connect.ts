@@ -17,6 +17,8 @@ export interface ProvinceConnectionOptions {
    * a growing pause, until then; credentials the broker refuses are not.
    */
   firstConnectWithinMs?: number;
+  /** aborted (the process is told to stop): the tries end now, with NATS.CONNECT_FAILED */
+  signal?: AbortSignal | undefined;
 }
 
 /** Connects with the province's account credentials; reconnects forever once connected. */
@@ -39,7 +41,7 @@ export async function connectProvince(opts: ProvinceConnectionOptions): Promise<
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const left = deadline - Date.now();
-      if (refusedLogin(message) || left <= 0) {
+      if (refusedLogin(message) || left <= 0 || opts.signal?.aborted) {
         throw unavailable(
           'NATS.CONNECT_FAILED',
           `无法连接 NATS cannot connect to NATS at ${opts.servers} (${attempt} ${attempt === 1 ? 'try' : 'tries'}): ${message}`,
@@ -49,7 +51,14 @@ export async function connectProvince(opts: ProvinceConnectionOptions): Promise<
       // the last try falls at the end of the window, not a pause before it
       const wait = Math.min(pause, left);
       opts.logger.warn({ attempt, retryInMs: wait, reason: message }, 'nats: first connection failed, trying again');
-      await sleep(wait);
+      const stopped = await sleep(wait, false, { signal: opts.signal }).catch(() => true);
+      if (stopped) {
+        throw unavailable(
+          'NATS.CONNECT_FAILED',
+          `停止中，不再连接 NATS stopped while trying to connect to NATS at ${opts.servers} (${attempt} ${attempt === 1 ? 'try' : 'tries'}): ${message}`,
+          { cause: err },
+        );
+      }
     }
   }
   // from the first moment, so a disconnect is never missed (see health.ts)
