@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@yrd/logger';
 import { ensureConsoleBuilt, startRegion } from '@yrd/node';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { json } from './journey.js';
 import { writeSection } from './results.js';
 
@@ -46,7 +46,7 @@ async function coldVisit(
   browser: Browser,
   url: string,
   token: string,
-  ready: (page: import('playwright-core').Page) => Promise<unknown>,
+  ready: (page: Page) => Promise<unknown>,
 ): Promise<number> {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
   await context.addInitScript(`sessionStorage.setItem('yrd.console.token', ${JSON.stringify(token)})`);
@@ -81,12 +81,12 @@ async function main(): Promise<void> {
     const token = String(
       (await json(`${origin}/api/auth/v1/dev-token`, 'POST', { user: 'sh-dsj-requester' })).body.token,
     );
-    const firstScreen = (page: import('playwright-core').Page) =>
+    const firstScreen = (page: Page) =>
       Promise.all([
         page.getByRole('searchbox', { name: '目录检索' }).waitFor(),
         page.getByRole('article').first().waitFor(),
       ]);
-    const bare = (page: import('playwright-core').Page) => page.locator('body').waitFor();
+    const bare = (page: Page) => page.locator('body').waitFor();
     // one visit of each first, not counted: the edge's and the browser's first-time costs
     await coldVisit(browser, `${origin}/catalog`, token, firstScreen);
     await coldVisit(browser, `${origin}/healthz`, token, bare);

@@ -40,25 +40,21 @@ export async function connectProvince(opts: ProvinceConnectionOptions): Promise<
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const left = deadline - Date.now();
-      if (refusedLogin(message) || left <= 0 || opts.signal?.aborted) {
-        throw unavailable(
+      const failed = (what: string) =>
+        unavailable(
           'NATS.CONNECT_FAILED',
-          `无法连接 NATS cannot connect to NATS at ${opts.servers} (${attempt} ${attempt === 1 ? 'try' : 'tries'}): ${message}`,
+          `${what} at ${opts.servers} (${attempt} ${attempt === 1 ? 'try' : 'tries'}): ${message}`,
           { cause: err },
         );
+      const left = deadline - Date.now();
+      if (refusedLogin(message) || left <= 0 || opts.signal?.aborted) {
+        throw failed('无法连接 NATS cannot connect to NATS');
       }
       // the last try falls at the end of the window, not a pause before it
       const wait = Math.min(pause, left);
       opts.logger.warn({ attempt, retryInMs: wait, reason: message }, 'nats: first connection failed, trying again');
       const stopped = await sleep(wait, false, { signal: opts.signal }).catch(() => true);
-      if (stopped) {
-        throw unavailable(
-          'NATS.CONNECT_FAILED',
-          `停止中，不再连接 NATS stopped while trying to connect to NATS at ${opts.servers} (${attempt} ${attempt === 1 ? 'try' : 'tries'}): ${message}`,
-          { cause: err },
-        );
-      }
+      if (stopped) throw failed('停止中，不再连接 NATS stopped while trying to connect to NATS');
     }
   }
   // from the first moment, so a disconnect is never missed (see health.ts)
