@@ -168,10 +168,12 @@ function EntryForm({ stored }: { stored: Entry | undefined }) {
         ? unwrap(api.PUT('/api/catalog/v1/resources/{id}', { params: { path: { id: current.id } }, body }))
         : unwrap(api.POST('/api/catalog/v1/resources', { body })),
     onSuccess: async (e) => {
-      setSaved(e);
+      // a new entry is edited under its id from now on, and only the page there says it was saved
+      // and offers 提交审核: this form leaves with nothing to act on, or a quick click on it (the move
+      // can take a moment) would submit from a form whose confirmation is never seen
+      if (current) setSaved(e);
       queryClient.setQueryData(['catalog-entry', e.id], e);
       await queryClient.invalidateQueries({ queryKey: ['own-entries'] });
-      // a new entry is edited under its id from now on; the page there says it was saved
       if (!current) navigate(`/my/entries/${encodeURIComponent(e.id)}/edit`, { replace: true, state: { saved: true } });
     },
   });
@@ -408,7 +410,7 @@ function EntryForm({ stored }: { stored: Entry | undefined }) {
         )}
         {submit.error && <ProblemAlert error={submit.error} />}
         <Space wrap>
-          <Button type="primary" htmlType="submit" loading={save.isPending}>
+          <Button type="primary" htmlType="submit" loading={save.isPending || (!current && save.isSuccess)}>
             {t('publisher.form.save')}
           </Button>
           {current?.status === 'draft' && (
