@@ -12,7 +12,7 @@ import { type NatsConnection, request, subjects } from '@yrd/nats';
 import type { Registry } from '@yrd/telemetry';
 import { agencyCode, aPrincipal, auditEventsIn, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type UseForward, useForwardCodes } from './app/use-forwarding.js';
+import { type UseForward, useForwardCodes } from './domain/use-forward.js';
 import { buildCertificate, type CertificateModule, type CertificateOptions } from './index.js';
 import { businessLicenceInput, companyCode, licenceData, zjAmrCode } from './testing/world.js';
 

@@ -5,18 +5,19 @@ import type {
   Authorisation,
   CertificateStore,
   CertificateUse,
+  PendingForward,
   PublicService,
   StatusListRow,
   StoredCertificate,
   StoredType,
 } from '../app/ports.js';
-import type { PendingForward, UseForward } from '../app/use-forwarding.js';
 import type { CertificateType } from '../domain/catalogue.js';
 import type { CertificatePayload, HolderReference } from '../domain/certificate.js';
 import type { Disclosure } from '../domain/disclosure.js';
 import type { Dispute } from '../domain/dispute.js';
 import type { CertificateState, CertificateStatus, LifecycleEvent } from '../domain/lifecycle.js';
 import type { StatusPurpose } from '../domain/status-list.js';
+import type { UseForward } from '../domain/use-forward.js';
 
 type Row = Record<string, unknown>;
 type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];

@@ -8,7 +8,8 @@ import type { Logger } from '@yrd/logger';
 import { laneRequester, type NatsConnection, request, serve, subjects } from '@yrd/nats';
 import { isProvince, type Province } from '@yrd/region';
 import { refuse } from '../app/errors.js';
-import { type UseForward, type UsePeers, type UseReceipt, useForwardCodes } from '../app/use-forwarding.js';
+import type { UsePeers, UseReceipt } from '../app/use-forwarding.js';
+import { type UseForward, useForwardCodes } from '../domain/use-forward.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -7,7 +7,7 @@ import type { Dispute } from '../domain/dispute.js';
 import type { CertificateState, LifecycleEvent } from '../domain/lifecycle.js';
 import type { StatusPurpose } from '../domain/status-list.js';
 import type { SuiteSigner } from '../domain/suite.js';
-import type { PendingForward, UseForward } from './use-forwarding.js';
+import type { UseForward } from '../domain/use-forward.js';
 
 export interface StoredType {
   type: CertificateType;
@@ -151,4 +151,12 @@ export interface KeyRing {
   root(): SuiteSigner;
   issuer(agencyCode: string): SuiteSigner;
   wallet(): SuiteSigner;
+}
+
+/** A use recorded here and not yet acknowledged by the province that issued the certificate. */
+export interface PendingForward {
+  id: string;
+  issuer: Province;
+  body: UseForward;
+  attempts: number;
 }

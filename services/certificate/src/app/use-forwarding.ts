@@ -12,37 +12,10 @@
 import { auditEvent } from '@yrd/audit-events';
 import { AppError } from '@yrd/errors';
 import type { Province } from '@yrd/region';
-import { z } from 'zod';
+import { type UseForward, useForwardCodes, useForwardSchema } from '../domain/use-forward.js';
 import type { CertificateContext } from './context.js';
 import { refuse } from './errors.js';
-import type { CertificateUse } from './ports.js';
-
-export const useForwardCodes = {
-  invalid: 'CERT.USE_FORWARD_INVALID',
-  notIssuedHere: 'CERT.USE_NOT_ISSUED_HERE',
-  holderMismatch: 'CERT.USE_HOLDER_MISMATCH',
-  idTaken: 'CERT.USE_ID_TAKEN',
-  issuerUnavailable: 'CERT.ISSUER_UNAVAILABLE',
-} as const;
-
-/** A use as it travels to the issuing province (JSON on its certificate lane, op `use`). */
-export const useForwardSchema = z
-  .object({
-    id: z.uuid(),
-    certificateId: z.string().min(1).max(256),
-    holder: z.object({ keyId: z.string().min(1).max(128), ref: z.string().min(1).max(256) }).strict(),
-    kind: z.enum(['fetch', 'verification']),
-    who: z
-      .object({ sub: z.string().min(1).max(256), agency: z.string().max(64), kind: z.string().min(1).max(32) })
-      .strict(),
-    serviceCode: z.string().max(64).nullable(),
-    purpose: z.string().max(500).nullable(),
-    outcome: z.string().min(1).max(32),
-    at: z.iso.datetime({ offset: true }),
-  })
-  .strict();
-
-export type UseForward = z.output<typeof useForwardSchema>;
+import type { CertificateUse, PendingForward } from './ports.js';
 
 /** The forward of a use recorded here, for the province that issued the certificate. */
 export function forwardOf(use: CertificateUse, holderKeyId: string): UseForward {
@@ -75,13 +48,6 @@ export async function recordUse(
 }
 
 /** A forward waiting in the outbox. */
-export interface PendingForward {
-  id: string;
-  issuer: Province;
-  body: UseForward;
-  attempts: number;
-}
-
 /** How this province reaches the issuing provinces (adapters/nats.ts: their certificate lanes). */
 export interface UsePeers {
   /** resolves when the issuer acknowledged (stored now or before); rejects with an AppError otherwise */

@@ -1,7 +1,8 @@
 import { AppError } from '@yrd/errors';
 import { describe, expect, it } from 'vitest';
+import { useForwardSchema } from '../domain/use-forward.js';
 import type { CertificateUse } from './ports.js';
-import { forwardOf, isFinalRefusal, retryDelayMs, useForwardSchema } from './use-forwarding.js';
+import { forwardOf, isFinalRefusal, retryDelayMs } from './use-forwarding.js';
 
 const policy = { retryMinMs: 1000, retryMaxMs: 60_000, pollMs: 5000, batch: 10 };
 

@@ -17,5 +17,6 @@ export * from './signed.js';
 export * from './status-list.js';
 export * from './suite.js';
 export * from './update.js';
+export * from './use-forward.js';
 export * from './verify.js';
 export * from './wallet.js';
