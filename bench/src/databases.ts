@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { provinces } from '@yrd/region';
 import pg from 'pg';
+import { cpuMicros } from './ipc.js';
 
 /** A client of the server's `postgres` database, and the checked name of `url`'s database. */
 async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -40,4 +42,31 @@ export async function ensureDatabase(url: string, fresh: boolean): Promise<void>
     const found = await c.query('select 1 from pg_database where datname = $1', [name]);
     if (found.rowCount === 0) await c.query(`create database ${name}`);
   });
+}
+
+/**
+ * CPU so far (µs) of each PostgreSQL backend serving the databases of `template` (`{province}`
+ * replaced by each of `names`): a backend's command line names its database.
+ */
+export function backendCpu(template: string, names: readonly string[] = provinces): Map<number, number> {
+  const found = new Map<number, number>();
+  const wanted = names.map((p) => ` ${databaseName(template.replaceAll('{province}', p))} `);
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.startsWith('postgres:') && wanted.some((n) => cmd.includes(n)))
+        found.set(Number(pid), cpuMicros(Number(pid)));
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+/** What those backends used since `before` (one that started in between: all of it). */
+export function backendCpuSince(template: string, names: readonly string[], before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, us] of backendCpu(template, names)) total += Math.max(0, us - (before.get(pid) ?? 0));
+  return total;
 }

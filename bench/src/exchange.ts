@@ -21,7 +21,7 @@
  * Writes its section of bench/RESULTS.md; the last line printed is the ratio query / raw NATS.
  */
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,7 +31,7 @@ import { type RunningNats, startNatsServer, subjects } from '@yrd/nats';
 import { generateRegionSecrets } from '@yrd/node';
 import { type Province, provinces } from '@yrd/region';
 import { users } from '@yrd/seeds';
-import { freshDatabases } from './databases.js';
+import { backendCpu, backendCpuSince, freshDatabases } from './databases.js';
 import { bookingResource, bookings, licenceResource, licences } from './dataset.js';
 import { Child, cpuMicros, syscalls } from './ipc.js';
 import { json, purpose } from './journey.js';
@@ -94,33 +94,10 @@ interface Row extends LoadStats {
   logBytes: number;
 }
 
-/** CPU of each PostgreSQL backend serving this run's databases (a backend's command line names its database). */
-function pgBackends(): Map<number, number> {
-  const found = new Map<number, number>();
-  if (!databaseUrl) return found;
-  const names = [...provinces, 'ladder'].map(
-    (p) => ` ${new URL(databaseUrl.replaceAll('{province}', p)).pathname.slice(1)} `,
-  );
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.startsWith('postgres:') && names.some((n) => cmd.includes(n))) {
-        found.set(Number(pid), cpuMicros(Number(pid)));
-      }
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
-
-/** What the backends alive at the end used since `before` (one that started in between: all of it). */
-function pgBackendsSince(before: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, us] of pgBackends()) total += Math.max(0, us - (before.get(pid) ?? 0));
-  return total;
-}
+/** CPU of each PostgreSQL backend serving this run's databases (none without PostgreSQL). */
+const pgBackends = () => (databaseUrl ? backendCpu(databaseUrl, [...provinces, 'ladder']) : new Map<number, number>());
+const pgBackendsSince = (before: Map<number, number>) =>
+  databaseUrl ? backendCpuSince(databaseUrl, [...provinces, 'ladder'], before) : 0;
 
 /** An OTLP/HTTP collector that accepts everything: spans leave the region as in production. */
 async function startCollector() {

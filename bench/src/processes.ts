@@ -5,7 +5,7 @@
  * load generator use different cores.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TrustList } from '@yrd/auth';
 import { type NatsCredentials, startNatsServer } from '@yrd/nats';
@@ -16,6 +16,9 @@ export interface ProcessRegion {
   urls: Record<Province, string>;
   natsUrl: string;
   credentials: Record<Province, NatsCredentials>;
+  /** the province nodes' processes, by province */
+  pids: Record<Province, number>;
+  natsPid: number;
   stop(): Promise<void>;
 }
 
@@ -47,7 +50,10 @@ export async function startRegionProcesses(dir: string, databaseUrl: string | un
     for (const p of provinces) {
       const keyFile = join(dir, `${p}.jwk`);
       writeFileSync(keyFile, JSON.stringify(secrets.keys[p].privateJwk));
-      const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {
+      // BENCH_NODE_ARGS: more node flags for the nodes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (a
+      // profile per node, written when it stops)
+      const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', mainScript], {
         env: {
           ...process.env,
           YRD_PROVINCE: p,
@@ -71,7 +77,9 @@ export async function startRegionProcesses(dir: string, databaseUrl: string | un
       provinces.map((p) => [p, `http://127.0.0.1:${provinceInfo[p].basePort}`]),
     ) as Record<Province, string>;
     for (const p of provinces) await until(async () => (await fetch(`${urls[p]}/healthz`)).ok, `${p} healthy`);
-    return { urls, natsUrl: nats.url, credentials: secrets.nats, stop };
+    const pids = Object.fromEntries(provinces.map((p, i) => [p, children[i]?.pid ?? 0])) as Record<Province, number>;
+    const natsPid = Number(readFileSync(nats.pidFile, 'utf8').trim());
+    return { urls, natsUrl: nats.url, credentials: secrets.nats, pids, natsPid, stop };
   } catch (err) {
     await stop();
     throw err;

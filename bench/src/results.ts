@@ -27,7 +27,8 @@ export function writeSection(title: string, body: string): void {
     // first run
   }
   const parts = existing.split(/\n(?=## )/).map((part) => part.trimEnd());
-  const at = parts.findIndex((part) => part.startsWith(title));
+  // the whole heading line: `… — PostgreSQL` must not take the place of `… — PostgreSQL, a process per province`
+  const at = parts.findIndex((part) => part.split('\n', 1)[0] === title);
   if (at >= 0) parts[at] = section;
   else parts.push(section);
   writeFileSync(resultsFile, `${parts.join('\n\n')}\n`);
