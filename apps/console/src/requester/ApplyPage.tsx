@@ -216,7 +216,9 @@ export default function ApplyPage() {
             </Space>
             {apply.error && !placed.placed && <ProblemAlert error={apply.error} />}
             <Form.Item style={{ marginTop: 8, marginBottom: 0 }}>
-              <Button type="primary" htmlType="submit" loading={apply.isPending}>
+              {/* filed, the page moves to 我的申请: until it has, 提交申请 stays busy, or a second click on
+                  a slow machine would file the application twice */}
+              <Button type="primary" htmlType="submit" loading={apply.isPending || apply.isSuccess}>
                 {t('requester.apply.submit')}
               </Button>
             </Form.Item>
