@@ -22,6 +22,11 @@ const typeNames: Record<string, string> = {
   boolean: '布尔值',
   array: '列表',
   object: '对象',
+  // a record (key → value, e.g. a query's key) is a JSON object too
+  record: '对象',
+  map: '对象',
+  tuple: '列表',
+  set: '列表',
   date: '日期',
   bigint: '整数',
   null: '空值',
@@ -72,7 +77,8 @@ export function chineseFor(issue: ValidationIssue): string {
   switch (issue.keyword) {
     case 'invalid_type': {
       if (/received undefined/.test(english)) return '必填';
-      const expected = typeof p.expected === 'string' ? (typeNames[p.expected] ?? p.expected) : '';
+      // a type without a Chinese name here is named by zod's English after it, not in the Chinese
+      const expected = typeof p.expected === 'string' ? typeNames[p.expected] : undefined;
       return expected ? `应为${expected}` : '类型不对';
     }
     case 'too_small':

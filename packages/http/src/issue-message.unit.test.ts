@@ -16,6 +16,13 @@ describe('a validation message', () => {
   it.each([
     ['a missing field', z.object({ name: z.string() }), {}, /^必填。 Invalid input/],
     ['a wrong type', z.object({ n: z.number() }), { n: 'x' }, /^应为数字。 Invalid input/],
+    [
+      'a string for a record',
+      z.object({ key: z.record(z.string(), z.string()) }),
+      { key: 'x' },
+      /^应为对象。 Invalid input/,
+    ],
+    ['a type with no Chinese name', z.object({ s: z.symbol() }), { s: 'x' }, /^类型不对。 Invalid input/],
     ['an empty string', z.string().min(1), '', /^不能为空。 Too small/],
     ['a short string', z.string().min(3), 'ab', /^至少 3 个字符。 Too small/],
     ['a long string', z.string().max(2), 'abc', /^最多 2 个字符。 Too big/],
