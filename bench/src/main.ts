@@ -4,14 +4,12 @@ import { join, resolve } from 'node:path';
 import { envBool, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { connectProvince, subjects } from '@yrd/nats';
-import { startRegion } from '@yrd/node';
-import { type Province, provinces } from '@yrd/region';
 import { demoBookingNo } from '@yrd/seeds';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { freshDatabases } from './databases.js';
 import { booking, bookingGrant, json, purpose } from './journey.js';
 import { type LoadResult, runLoad } from './load.js';
-import { startRegionProcesses } from './processes.js';
+import { startBenchRegion } from './processes.js';
 import { writeSection } from './results.js';
 import { traceBreakdown } from './spans.js';
 
@@ -43,22 +41,7 @@ async function main() {
   console.log(
     `starting the region (4 provinces, ${storage}, nats-server${separate ? ', a process per province' : ''}) …`,
   );
-  const region = separate
-    ? await startRegionProcesses(dir, databaseUrl)
-    : await startRegion({
-        logger,
-        dataDir: dir,
-        inMemory: true,
-        databaseUrl,
-        ports: 'random',
-        devMode: true,
-        seed: true,
-      }).then((r) => ({
-        urls: Object.fromEntries(provinces.map((p) => [p, r.nodes[p].url])) as Record<Province, string>,
-        natsUrl: r.nats.url,
-        credentials: r.secrets.nats,
-        stop: () => r.stop(),
-      }));
+  const region = await startBenchRegion({ dir, databaseUrl, separate, logger });
   try {
     const sh = region.urls.sh;
     const zj = region.urls.zj;

@@ -8,8 +8,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TrustList } from '@yrd/auth';
+import type { Logger } from '@yrd/logger';
 import { type NatsCredentials, startNatsServer } from '@yrd/nats';
-import { generateRegionSecrets } from '@yrd/node';
+import { generateRegionSecrets, startRegion } from '@yrd/node';
 import { type Province, provinceInfo, provinces } from '@yrd/region';
 
 export interface ProcessRegion {
@@ -84,6 +85,35 @@ export async function startRegionProcesses(dir: string, databaseUrl: string | un
     await stop();
     throw err;
   }
+}
+
+/** The region as a bench runs it: the four nodes in the bench's own process (PGlite in memory), or a process each. */
+export type BenchRegion = Omit<ProcessRegion, 'pids'> & { pids: Record<Province, number> | undefined };
+
+export async function startBenchRegion(opts: {
+  dir: string;
+  databaseUrl: string | undefined;
+  separate: boolean;
+  logger: Logger;
+}): Promise<BenchRegion> {
+  if (opts.separate) return startRegionProcesses(opts.dir, opts.databaseUrl);
+  const r = await startRegion({
+    logger: opts.logger,
+    dataDir: opts.dir,
+    inMemory: true,
+    databaseUrl: opts.databaseUrl,
+    ports: 'random',
+    devMode: true,
+    seed: true,
+  });
+  return {
+    urls: Object.fromEntries(provinces.map((p) => [p, r.nodes[p].url])) as Record<Province, string>,
+    natsUrl: r.nats.url,
+    credentials: r.secrets.nats,
+    pids: undefined,
+    natsPid: Number(readFileSync(r.nats.pidFile, 'utf8').trim()),
+    stop: () => r.stop(),
+  };
 }
 
 export async function until(check: () => Promise<boolean>, what: string, ms = 120_000) {

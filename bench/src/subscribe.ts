@@ -14,16 +14,15 @@
  * 3. Latency at a trickle: one event every 50 ms, one subscriber; published → stored at the requester,
  *    from the two services' own timestamps (one process, one clock).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envBool, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
-import { startRegion } from '@yrd/node';
 import { type Province, provinces } from '@yrd/region';
 import { backendCpu, backendCpuSince, freshDatabases } from './databases.js';
 import { cpuMicros } from './ipc.js';
-import { startRegionProcesses } from './processes.js';
+import { startBenchRegion } from './processes.js';
 import { writeSection } from './results.js';
 
 const config = parseConfig(
@@ -234,22 +233,7 @@ async function main() {
   console.log(
     `starting the region (4 provinces, ${store}, nats-server${separate ? ', a process per province' : ''}) …`,
   );
-  const region = separate
-    ? await startRegionProcesses(dir, databaseUrl)
-    : await startRegion({
-        logger,
-        dataDir: dir,
-        inMemory: true,
-        databaseUrl,
-        ports: 'random',
-        devMode: true,
-        seed: true,
-      }).then((r) => ({
-        urls: Object.fromEntries(provinces.map((p) => [p, r.nodes[p].url])) as Urls,
-        pids: undefined,
-        natsPid: Number(readFileSync(r.nats.pidFile, 'utf8').trim()),
-        stop: () => r.stop(),
-      }));
+  const region = await startBenchRegion({ dir, databaseUrl, separate, logger });
   natsPid = region.natsPid;
   const pids = region.pids;
   if (pids) for (const p of provinces) counted.push({ name: p, pid: pids[p] });
