@@ -226,6 +226,8 @@ describe.skipIf(why !== undefined)('four provinces on four hosts (network namesp
   });
 
   let cutAt = 0;
+  /** when 浙江's regional link came back */
+  let backAt = 0;
   it('浙江 cut off: requests to it fail fast with a clear 503', async () => {
     await fed?.tightenPings();
     setRegionalLink('zj', false);
@@ -397,6 +399,7 @@ describe.skipIf(why !== undefined)('four provinces on four hosts (network namesp
   it('浙江 back: exchanges resume; its catalogue view, revocation register and witnesses catch up', async () => {
     setRegionalLink('zj', true);
     const back = performance.now();
+    backAt = back;
     const since = () => performance.now() - back;
     const witnessedAt: number[] = [];
     // each measured on its own, all at once
@@ -494,6 +497,11 @@ describe.skipIf(why !== undefined)('four provinces on four hosts (network namesp
   });
 
   it('浙江’s revocation register has it: refused even with 安徽’s consent service stopped', async () => {
+    // 浙江 refused the consent revoked while it was cut off by asking 安徽 live; its register learns it
+    // at its next catch-up with 安徽 (every 30 s; one begun during the cut ends at the lane's timeout).
+    // Once that has run, the register alone refuses it, 安徽's consent service stopped.
+    const caughtUp = backAt + 30_000 + 10_000;
+    await new Promise((r) => setTimeout(r, Math.max(0, caughtUp - performance.now())));
     await fed?.nodes.ah.terminate('consent');
     const r = await bookingQuery('fed-revoked-register', { consentId });
     expect(r.status).toBe(403);
