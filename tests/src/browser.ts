@@ -146,6 +146,29 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 /** Saves what the page shows as docs/screenshots/<name>.png (the README embeds them); `fullPage`: all of it, scrolled. */
+/**
+ * Slows the page's CPU `rate`× (Chrome DevTools' throttling) and records every distinct state the page
+ * shows from now on, as `describe` (a JavaScript expression evaluated in the page: the tests' TypeScript
+ * has no DOM types) puts it into words. `done()` restores the CPU and returns the states in order.
+ * For what shows only for a moment on a slow machine: a button offered while the page moves on.
+ */
+export async function recordOnSlowCpu(page: Page, rate: number, describe: string): Promise<() => Promise<string[]>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  await page.evaluate(`
+    window.__shown = [];
+    new MutationObserver(() => {
+      const now = ${describe};
+      if (window.__shown.at(-1) !== now) window.__shown.push(now);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  `);
+  return async () => {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.detach();
+    return page.evaluate<string[]>('window.__shown');
+  };
+}
+
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);

@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConsoleRegion,
+  recordOnSlowCpu,
   screenshot,
   seriousViolations,
   signIn,
@@ -234,49 +235,37 @@ describe('the publisher’s entries in a browser', () => {
     await checkScreen('my entries');
     await screenshot(page, 'publisher-entries');
   });
+
   it('a new entry submitted the moment its save is confirmed, on a slow machine, says it was submitted', async () => {
     // the save of a new entry moves the page to the entry's own address; on a slow machine that move
     // can take a while, and the confirmation and 提交审核 must come from the page that stays
-    const slow = await page.context().newCDPSession(page);
-    await slow.send('Emulation.setCPUThrottlingRate', { rate: 8 });
-    try {
-      await page.getByRole('button', { name: '新建目录' }).click();
-      await page.getByRole('heading', { name: '新建目录', level: 1 }).waitFor();
-      await page.getByRole('textbox', { name: '资源名称' }).fill('流动人口居住登记月报（快速提交）');
-      await page.getByRole('textbox', { name: '资源代码' }).fill('330000-DSJ-00324');
-      await page.getByRole('combobox', { name: '分类代码' }).click();
-      await page.keyboard.type('A01-01-04-01');
-      await page.getByRole('option', { name: /A01-01-04-01/ }).waitFor({ state: 'attached' });
-      await page.keyboard.press('Enter');
-      await page.getByRole('textbox', { name: '摘要' }).fill('各区流动人口居住登记的月报');
-      await page.getByRole('textbox', { name: '名称 1' }).fill('登记编号');
-      await page.getByRole('textbox', { name: '字段名 1' }).fill('reg_no');
-      await page.getByRole('spinbutton', { name: '一般数据子级 1' }).fill('2');
-      // what the page showed, heading by heading, from the save on (run in the page: the tests'
-      // TypeScript has no DOM types, so the script is text)
-      await page.evaluate(`
-        window.shown = [];
-        new MutationObserver(() => {
-          const heading = document.querySelector('h1')?.textContent ?? '';
-          const saved = document.querySelector('[data-testid=saved]') !== null;
-          const submit = [...document.querySelectorAll('button')].some((b) => b.textContent === '提交审核');
-          const now = heading + (saved ? ' · 已保存' : '') + (submit ? ' · 提交审核' : '');
-          if (window.shown.at(-1) !== now) window.shown.push(now);
-        }).observe(document.body, { subtree: true, childList: true });
-      `);
-      await page.getByRole('button', { name: '保存' }).click();
-      await page.getByTestId('saved').getByText('已保存为第 1 版（草稿）').waitFor();
-      // the new-entry form never offers what only the saved entry's page can confirm
-      const shown = await page.evaluate<string[]>('window.shown');
-      expect(shown.filter((s) => s.startsWith('新建目录') && s.includes(' · '))).toEqual([]);
-      expect(shown.at(-1)).toMatch(/ · 已保存 · 提交审核$/);
-      await page.getByRole('button', { name: '提交审核' }).click();
-      await page.getByTestId('entry-submitted').waitFor();
-      expect(await page.getByTestId('saved').count()).toBe(0);
-    } finally {
-      await slow.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-      await slow.detach();
-    }
+    await page.getByRole('button', { name: '新建目录' }).click();
+    await page.getByRole('heading', { name: '新建目录', level: 1 }).waitFor();
+    await page.getByRole('textbox', { name: '资源名称' }).fill('流动人口居住登记月报（快速提交）');
+    await page.getByRole('textbox', { name: '资源代码' }).fill('330000-DSJ-00324');
+    await page.getByRole('combobox', { name: '分类代码' }).click();
+    await page.keyboard.type('A01-01-04-01');
+    await page.getByRole('option', { name: /A01-01-04-01/ }).waitFor({ state: 'attached' });
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: '摘要' }).fill('各区流动人口居住登记的月报');
+    await page.getByRole('textbox', { name: '名称 1' }).fill('登记编号');
+    await page.getByRole('textbox', { name: '字段名 1' }).fill('reg_no');
+    await page.getByRole('spinbutton', { name: '一般数据子级 1' }).fill('2');
+    // what the page showed, heading by heading, from the save on
+    const shown = await recordOnSlowCpu(
+      page,
+      8,
+      `(document.querySelector('h1')?.textContent ?? '') + (document.querySelector('[data-testid=saved]') ? ' · 已保存' : '') + ([...document.querySelectorAll('button')].some((b) => b.textContent === '提交审核') ? ' · 提交审核' : '')`,
+    );
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByTestId('saved').getByText('已保存为第 1 版（草稿）').waitFor();
+    // the new-entry form never offers what only the saved entry's page can confirm
+    const states = await shown();
+    expect(states.filter((s) => s.startsWith('新建目录') && s.includes(' · '))).toEqual([]);
+    expect(states.at(-1)).toMatch(/ · 已保存 · 提交审核$/);
+    await page.getByRole('button', { name: '提交审核' }).click();
+    await page.getByTestId('entry-submitted').waitFor();
+    expect(await page.getByTestId('saved').count()).toBe(0);
     const seen = await api.as(publisher.id, 'zj', 'GET', '/api/catalog/v1/resources/zj.330000-DSJ-00324');
     expect(seen.body).toMatchObject({ status: 'submitted', version: 1 });
   });

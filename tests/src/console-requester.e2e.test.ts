@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConsoleRegion,
   newConsolePage,
+  recordOnSlowCpu,
   screenshot,
   seriousViolations,
   signIn,
@@ -100,25 +101,17 @@ describe('the requester applies, follows the application and finds the grant, in
     await screen('requester-apply', true);
     // on a CPU slowed 8×, the moment between the answer and 我的申请 showing is long enough to see: the
     // form must not offer 提交申请 again in it (a second click would file a second application)
-    const slow = await page.context().newCDPSession(page);
-    await slow.send('Emulation.setCPUThrottlingRate', { rate: 8 });
-    await page.evaluate(`
-      window.shown = [];
-      new MutationObserver(() => {
-        const heading = document.querySelector('h1')?.textContent ?? '';
-        const button = [...document.querySelectorAll('button')].find((b) => b.textContent === '提交申请');
-        const now = heading + (button ? (button.classList.contains('ant-btn-loading') ? ' · 提交中' : ' · 提交申请') : '');
-        if (window.shown.at(-1) !== now) window.shown.push(now);
-      }).observe(document.body, { subtree: true, childList: true, attributes: true });
-    `);
+    const shown = await recordOnSlowCpu(
+      page,
+      8,
+      `(document.querySelector('h1')?.textContent ?? '') + ((b) => (b ? (b.classList.contains('ant-btn-loading') ? ' · 提交中' : ' · 提交申请') : ''))([...document.querySelectorAll('button')].find((b) => b.textContent === '提交申请'))`,
+    );
     await page.getByRole('button', { name: '提交申请' }).click();
     await page.getByRole('heading', { name: '我的申请', level: 1 }).waitFor();
-    await slow.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    await slow.detach();
-    const shown = await page.evaluate<string[]>('window.shown');
-    const sent = shown.indexOf('共享申请 · 提交中');
-    expect(sent, shown.join(' → ')).toBeGreaterThanOrEqual(0);
-    expect(shown.slice(sent).filter((s) => s === '共享申请 · 提交申请')).toEqual([]);
+    const states = await shown();
+    const sent = states.indexOf('共享申请 · 提交中');
+    expect(sent, states.join(' → ')).toBeGreaterThanOrEqual(0);
+    expect(states.slice(sent).filter((s) => s === '共享申请 · 提交申请')).toEqual([]);
     appId = new URL(page.url()).searchParams.get('open') ?? '';
     expect(appId).toMatch(/^zj-app-/);
     await page.getByText('申请已提交，等待提供方审核').waitFor();
