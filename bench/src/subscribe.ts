@@ -278,7 +278,8 @@ runs beside it; ${
       config.BENCH_DATABASE_URL
         ? 'every node on PostgreSQL (a database per province, made anew; its backends are other processes, counted in a column of their own)'
         : 'every node on embedded PGlite (in memory)'
-    }. Delivery as the node runs it: batches of up to 1000
+    }. A publish call's events go into 江苏's feed stream as one JetStream message, once the provider looked
+up their ids in its record of published ids (and recorded them after). Delivery as the node runs it: batches of up to 1000
 events (and half the broker's largest message), Authorize per batch (decision reused for 2 s), audit events on
 both sides per batch, JetStream acknowledged (the batch's last event, AckPolicy.All) after the requester stored the
 batch and the provider recorded it; the next batch is sent while the last one is recorded and acknowledged.
@@ -304,12 +305,11 @@ the last event read, divided by the events delivered. Run 1 by process, µs per 
         .map((c, i) => `${c.name} ${Math.round(r1.cpuPerEventByProcess[i] ?? 0)}`)
         .join(', ')} (the bench process publishes and reads; 江苏 takes the events, keeps the feed and delivers;
 上海 stores, audits and serves the pages). Two cores serve them all, and nats-server.
-Where 江苏's node spends its busy time (CPU profile, \`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…"\`, 2026-12-05,
-while it took events in): the NATS client about 25 % (a JetStream message, its acknowledgement and its
-delivery to the consumer per event, each with headers), garbage collection 13 %, protobuf 9 %, socket writes
-9 %, zod and fastify 11 %, node-postgres 2 %. The profile is flat: no single cost stands out, and the
-largest, the messages per event, goes only with one JetStream message per publish call (its events
-deduplicated by the provider, not by the stream's message ids). 上海's node spends its time in node-postgres
+Where 江苏's node spent its busy time on 2026-12-05, while events were one JetStream message each (CPU profile,
+\`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…"\`): the NATS client about 25 % (a message, its acknowledgement and
+its delivery to the consumer per event, each with headers), garbage collection 13 %, protobuf 9 %, socket writes
+9 %, zod and fastify 11 %, node-postgres 2 %. Since 2026-12-06 a publish call is one message: the section
+"Subscribe: one message per publish call" has the before and after. 上海's node spends its time in node-postgres
 (about 30 %: storing the batches and reading the pages) and fastify (serving the pages).`
     : `The CPU column is this process's CPU (all its threads) from the first publish to the last event read, divided by
 the events delivered: publishing, the feed stream's client, delivery, both provinces' databases and audit

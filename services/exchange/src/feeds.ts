@@ -8,7 +8,7 @@ import type { Logger } from '@yrd/logger';
 import type { ServiceDeps } from '@yrd/runtime';
 import { GrpcCatalogEntries } from './adapters/catalog.js';
 import { FeedLaneOps, JetStreamFeedLog, NatsSubscriptionLanes, RevocationWatch } from './adapters/feed-nats.js';
-import { SubscriptionRepo } from './adapters/subscription-db.js';
+import { PublishedEventRepo, SubscriptionRepo } from './adapters/subscription-db.js';
 import { subscriptionRoutes } from './adapters/subscription-http.js';
 import type { AuditGate, PolicyDecider } from './app/exchange.js';
 import { ProviderFeeds } from './app/feeds.js';
@@ -51,8 +51,9 @@ export function buildFeeds(
     recheckMs: opts.recheckMs ?? d.recheckMs,
   };
   const store = new SubscriptionRepo(deps.db);
+  const retentionDays = opts.retentionDays ?? 7;
   const log = new JetStreamFeedLog(deps.nc, deps.province, logger, {
-    retentionDays: opts.retentionDays ?? 7,
+    retentionDays,
     ackWaitMs: opts.ackWaitMs ?? 30_000,
     // as long as JetStream's own publish waits
     publishTimeoutMs: 5000,
@@ -68,6 +69,7 @@ export function buildFeeds(
     ctx.policy,
     store,
     log,
+    new PublishedEventRepo(deps.db, retentionDays, logger),
     catalog,
     lanes,
     ctx.audit,

@@ -13,6 +13,7 @@ import { feedV1 } from '@yrd/proto';
 import { InMemorySpanExporter, initTelemetry, type ReadableSpan, SpanKind } from '@yrd/telemetry';
 import { aDataItem, agencyCode, aPrincipal, aResource, auditEventsIn, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PublishedEventRepo } from './adapters/subscription-db.js';
 import type { FeedOptions } from './feeds.js';
 import { type RunningExchange, startExchange } from './index.js';
 
@@ -270,8 +271,13 @@ describe('subscriptions between 上海 (requester) and 浙江 (provider)', () =>
   it('events published in several calls at once arrive each once, in stream order, batch after batch, every batch on record at both sides', async () => {
     const id = String((await subscribe({ resourceId: waybills.id, purpose, grantId: grants.subscribe })).body.id);
     const calls = [0, 1, 2].map((c) => Array.from({ length: 400 }, (_, i) => waybill(1000 + c * 400 + i)));
+    const streamMessages = async () =>
+      (await (await jetstreamManager(nc.zj)).streams.info(feedStream('zj'))).state.messages;
+    const before = await streamMessages();
     const answers = await Promise.all(calls.map((events) => publish(waybills.id, events)));
     for (const a of answers) expect(a.body).toMatchObject({ accepted: 400, duplicates: 0 });
+    // a publish call is one message in 浙江's feed stream, not one per event
+    expect((await streamMessages()) - before).toBe(3);
 
     const rows = await eventually(
       async () => {
@@ -455,6 +461,45 @@ describe('subscriptions between 上海 (requester) and 浙江 (provider)', () =>
     const rows = await storedRows(id);
     expect(rows).toHaveLength(8);
     expect(rows.every((r) => r.n === 1)).toBe(true);
+  });
+
+  it('a retry is known by its event ids, however long after; an event whose record was lost (a crash after the stream took it) is published again and still stored once', async () => {
+    const id = String((await subscribe({ resourceId: waybills.id, purpose, grantId: grants.subscribe })).body.id);
+    expect((await publish(waybills.id, [70, 71].map(waybill))).body).toMatchObject({ accepted: 2, duplicates: 0 });
+    await received(id, 2);
+    // a retry in another call: the stream's own duplicate window (2 min, by message) would not see it
+    expect((await publish(waybills.id, [71, 70].map(waybill))).body).toMatchObject({ accepted: 0, duplicates: 2 });
+    // the provider stopped after the stream took wb-72 and before it recorded it
+    expect((await publish(waybills.id, [72].map(waybill))).body).toMatchObject({ accepted: 1 });
+    await db.zj.db.execute(sql`delete from exchange.feed_published where event_key = ${`${waybills.id}/wb-72`}`);
+    const retry = await publish(waybills.id, [70, 72, 73].map(waybill));
+    expect(retry.body).toMatchObject({ accepted: 2, duplicates: 1 });
+    const page = await received(id, 4);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await eventsOf(id)).events.map((e) => e.id)).toEqual(['wb-70', 'wb-71', 'wb-72', 'wb-73']);
+    const rows = await storedRows(id);
+    expect(rows).toHaveLength(4);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+    expect(page.events).toHaveLength(4);
+
+    // ids are kept as long as the stream keeps events (7 days here), then forgotten
+    const ids = ['wb-70', 'wb-71', 'wb-72', 'wb-73'];
+    const repo = new PublishedEventRepo(db.zj, 7);
+    expect((await repo.known(waybills.id, ids)).size).toBe(4);
+    // another resource's events are its own: the same ids are not known there
+    expect((await repo.known(queryOnly.id, ids)).size).toBe(0);
+    expect(await repo.prune(new Date(Date.now() + 6 * 86_400_000))).toBe(0);
+    expect(await repo.prune(new Date(Date.now() + 8 * 86_400_000))).toBeGreaterThanOrEqual(4);
+    expect((await repo.known(waybills.id, ids)).size).toBe(0);
+
+    // the table is analyzed as it grows (PGlite has no autovacuum): lookups stay probes of its key
+    const many = Array.from({ length: 600 }, (_, i) => `bulk-${i}`);
+    expect((await repo.record(waybills.id, many, new Date().toISOString())).size).toBe(600);
+    await eventually(async () => {
+      const [r] = await db.zj.rows<{ n: number | string }>(sql`
+        select reltuples::bigint as n from pg_class where oid = 'exchange.feed_published'::regclass`);
+      return Number(r?.n) >= 600 ? true : undefined;
+    });
   });
 
   it('the provider’s exchange stopped and started again: its durable consumer resumes, nothing lost, nothing repeated', async () => {

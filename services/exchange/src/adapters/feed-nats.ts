@@ -6,11 +6,18 @@
  * provider (`subscribe`, `unsubscribe`), the provider on its lane into the requester (`deliver`,
  * `ended`) — every province exports a lane to every other, so both directions exist.
  *
- * Traces go on through the stream: each event carries the send span of its publish in its headers,
+ * A publish call's events are one stream message (a FeedRecords, header `Yrd-Feed-Format: records`),
+ * or a few when they would weigh more than half the broker's largest message; an event's place in
+ * the feed is its message's stream sequence × 1000 + its index there. Messages written before that
+ * format hold one FeedRecord each, and are still read.
+ *
+ * Traces go on through the stream: each message carries the send span of its publish in its headers,
  * and a delivery attempt runs in a CONSUMER span placed by `batchPlacement` — under the publish when
  * the whole batch was published in one trace, on its own otherwise (a batch of several traces has no
  * one parent), linked to every event's publish either way.
  */
+
+import { createHash } from 'node:crypto';
 import {
   AckPolicy,
   type Consumer,
@@ -32,7 +39,7 @@ import {
   request,
   subjects,
 } from '@yrd/nats';
-import { consentV1, feedV1 } from '@yrd/proto';
+import { consentV1, feedV1, repeatedOf } from '@yrd/proto';
 import { isProvince, type Province } from '@yrd/region';
 import { batchPlacement, injectTraceContext, messageTrace, SpanKind, withSpan } from '@yrd/telemetry';
 import { decode, type ProviderFeeds } from '../app/feeds.js';
@@ -48,6 +55,63 @@ import type {
 import { feedToken } from '../domain/subscription.js';
 
 const ns = (ms: number) => ms * 1_000_000;
+
+/** The header that marks a stream message holding a FeedRecords (several events) */
+const formatHeader = 'Yrd-Feed-Format';
+const recordsFormat = 'records';
+/** an event's place in the feed: its message's stream sequence × this + its index in the message */
+const perMessage = 1000;
+
+/**
+ * A publish call's records as stream messages: in order, each message at most `perMessage` events
+ * and `maxBytes` (a single larger event goes alone). Its message id names its events, so the same
+ * message sent again (a retry after a crash) is known to the stream for its duplicate window.
+ */
+export function feedMessages(
+  token: string,
+  records: readonly { eventId: string; bytes: Uint8Array }[],
+  maxBytes: number,
+): { data: Uint8Array; msgId: string; eventIds: string[] }[] {
+  const out: { data: Uint8Array; msgId: string; eventIds: string[] }[] = [];
+  let chunk: { eventId: string; bytes: Uint8Array }[] = [];
+  let weight = 0;
+  const flush = () => {
+    if (chunk.length === 0) return;
+    const eventIds = chunk.map((r) => r.eventId);
+    const digest = createHash('sha256').update(eventIds.join('\n')).digest('hex');
+    out.push({
+      data: repeatedOf(
+        1,
+        chunk.map((r) => r.bytes),
+      ),
+      msgId: `${token}:${digest}`,
+      eventIds,
+    });
+    chunk = [];
+    weight = 0;
+  };
+  for (const r of records) {
+    // a record's framing costs its tag and length: at most 6 bytes
+    const w = r.bytes.length + 6;
+    if (chunk.length === perMessage || (chunk.length > 0 && weight + w > maxBytes)) flush();
+    chunk.push(r);
+    weight += w;
+  }
+  flush();
+  return out;
+}
+
+/** The events a stream message holds, each with its place in the feed. */
+export function feedEventsOf(m: {
+  seq: number;
+  data: Uint8Array;
+  headers?: { get(k: string): string } | undefined;
+}): { seq: number; record: feedV1.FeedRecord }[] {
+  if (m.headers?.get(formatHeader) !== recordsFormat) return [{ seq: m.seq, record: feedV1.FeedRecord.decode(m.data) }];
+  const { records } = feedV1.FeedRecords.decode(m.data);
+  if (records.length > perMessage) throw new Error(`a feed message holds ${records.length} events`);
+  return records.map((record, i) => ({ seq: m.seq * perMessage + i, record }));
+}
 
 function tokenOf(resourceId: string): string {
   const token = feedToken(resourceId);
@@ -128,6 +192,7 @@ class StreamAppender {
         const h = natsHeaders();
         for (const [k, v] of Object.entries(trace)) h.set(k, v);
         h.set('Nats-Msg-Id', m.msgId);
+        h.set(formatHeader, recordsFormat);
         try {
           this.nc.publish(subject, m.data, { reply: `${this.inbox}.${n}`, headers: h });
         } catch (err) {
@@ -192,15 +257,13 @@ export class JetStreamFeedLog implements FeedLog {
   async append(resourceId: string, records: readonly { eventId: string; bytes: Uint8Array }[]) {
     const token = tokenOf(resourceId);
     const subject = subjects.feed(this.province, token);
+    const msgs = feedMessages(token, records, this.batchBytes());
     try {
-      // all in flight at once, each acknowledged; the message id makes a publisher's retry a no-op
-      const acks = await this.appender.append(
-        subject,
-        records.map((r) => ({ data: r.bytes, msgId: `${token}:${r.eventId}` })),
-        this.opts.publishTimeoutMs,
-      );
-      const duplicates = acks.filter((a) => a.duplicate).length;
-      return { appended: acks.length - duplicates, duplicates };
+      // all in flight at once, each acknowledged
+      const acks = await this.appender.append(subject, msgs, this.opts.publishTimeoutMs);
+      const appended = new Set<string>();
+      for (const [i, m] of msgs.entries()) if (!acks[i]?.duplicate) for (const id of m.eventIds) appended.add(id);
+      return { appended };
     } catch (err) {
       throw unavailable('EXCHANGE.FEED_UNAVAILABLE', '订阅源暂不可用，请以相同事件编号重试 feed unavailable, retry', {
         cause: err,
@@ -230,7 +293,7 @@ export class JetStreamFeedLog implements FeedLog {
     return new JetStreamReader(consumer, subscriptionId, this.logger, { ackAll, maxBytes: this.batchBytes() });
   }
 
-  /** What a batch may weigh: half the broker's largest message, so the delivered batch fits one. */
+  /** What a message or a delivered batch may weigh: half the broker's largest message, so it fits one. */
   private batchBytes(): number {
     return Math.floor((this.nc.info?.max_payload ?? 1024 * 1024) / 2);
   }
@@ -247,10 +310,11 @@ export class JetStreamFeedLog implements FeedLog {
 }
 
 /**
- * Pulls in order, one batch at a time: wait for the first event, then take at once what the server
- * says is already waiting behind it (up to the batch size, and to half the largest message the
- * broker takes, so the delivered batch fits in one). Nothing is prefetched beyond the batch, so a
- * batch that is released comes back first, in stream order.
+ * Pulls in order, one batch at a time: wait for the first message, then take at once what the
+ * server says is already waiting behind it (up to the batch size in events, and to half the largest
+ * message the broker takes, so the delivered batch fits in one). A batch holds whole messages, so
+ * one message of a publish call larger than the batch size is a batch of its own. Nothing is
+ * prefetched beyond the batch, so a batch that is released comes back first, in stream order.
  */
 class JetStreamReader implements FeedReader {
   /** the traces events were published in, by their headers: a publish call's events share one */
@@ -274,13 +338,25 @@ class JetStreamReader implements FeedReader {
     return this.traces.get(key);
   }
 
+  /** undefined: the message cannot be read */
+  private eventsOf(m: JsMsg): { seq: number; record: feedV1.FeedRecord }[] | undefined {
+    try {
+      return feedEventsOf(m);
+    } catch {
+      return undefined;
+    }
+  }
+
   async next(max: number, waitMs: number): Promise<PulledBatch | undefined> {
     const first = await this.consumer.next({ expires: Math.max(1000, waitMs) });
     if (!first) return undefined;
     const msgs: JsMsg[] = [first];
-    // events of one resource weigh much the same: as many as fit if they weigh what the first does
-    const fit = Math.floor(this.opts.maxBytes / Math.max(1, first.data.length)) - 1;
-    const more = Math.min(first.info.pending, max - 1, fit);
+    const firstEvents = this.eventsOf(first);
+    // a resource's messages weigh and hold much the same: as many as fit if they are like the first
+    const perMsg = Math.max(1, firstEvents?.length ?? 1);
+    const fitBytes = Math.floor(this.opts.maxBytes / Math.max(1, first.data.length)) - 1;
+    const fitEvents = Math.floor((max - perMsg) / perMsg);
+    const more = Math.min(first.info.pending, fitEvents, fitBytes);
     if (more > 0) {
       try {
         for await (const m of await this.consumer.fetch({ max_messages: more, expires: 1000 })) msgs.push(m);
@@ -289,24 +365,29 @@ class JetStreamReader implements FeedReader {
         this.logger.debug({ err, subscriptionId: this.subscriptionId }, 'feed fetch ended early');
       }
     }
-    // heavier ones than that go back at once, to come first in the next batch
+    // beyond the batch's size or weight they go back at once, to come first in the next batch (the
+    // first message is delivered whatever it holds)
+    const held = msgs.map((m, i) => (i === 0 ? firstEvents : this.eventsOf(m)));
     let weight = 0;
-    const over = msgs.findIndex((m) => {
+    let count = 0;
+    const over = msgs.findIndex((m, i) => {
       weight += m.data.length;
-      return weight > this.opts.maxBytes;
+      count += held[i]?.length ?? 0;
+      return i > 0 && (weight > this.opts.maxBytes || count > max);
     });
     if (over > 0) for (const m of msgs.splice(over)) m.nak();
     const events: PulledBatch['events'] = [];
     const kept: JsMsg[] = [];
-    for (const m of msgs) {
-      try {
-        events.push({ seq: m.seq, record: feedV1.FeedRecord.decode(m.data) });
-        kept.push(m);
-      } catch {
-        // only this service writes the stream; an unreadable event can never be delivered
-        this.logger.error({ seq: m.seq, subject: m.subject }, 'unreadable feed event dropped');
+    for (const [i, m] of msgs.entries()) {
+      const h = held[i];
+      if (!h) {
+        // only this service writes the stream; an unreadable message can never be delivered
+        this.logger.error({ seq: m.seq, subject: m.subject }, 'unreadable feed message dropped');
         m.term();
+        continue;
       }
+      for (const e of h) events.push(e);
+      kept.push(m);
     }
     if (kept.length === 0) return undefined;
     const { parent, links } = batchPlacement(kept.map((m) => this.traceOf(m)));

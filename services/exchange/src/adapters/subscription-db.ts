@@ -1,7 +1,9 @@
 import { type DatabaseHandle, isoTimestamp, sql } from '@yrd/db';
+import type { Logger } from '@yrd/logger';
 import type { feedV1 } from '@yrd/proto';
 import { isProvince, type Province } from '@yrd/region';
 import type {
+  PublishedEvents,
   ReceivedEvent,
   ReceiveOutcome,
   Subscription,
@@ -235,5 +237,76 @@ export class SubscriptionRepo implements SubscriptionStore {
       publishedAt: isoTimestamp(r.published_at),
       receivedAt: isoTimestamp(r.received_at),
     }));
+  }
+}
+
+/** `<resource id>/<event id>`: neither holds a slash (domain/subscription.ts, @yrd/region) */
+const eventKey = (resourceId: string, eventId: string) => `${resourceId}/${eventId}`;
+
+/**
+ * The provider's published event ids (migrations/0007_feed_published.sql), kept as long as its feed
+ * stream keeps events. The table is analyzed as it grows (at 500 rows, then each time it doubled):
+ * PGlite runs no autovacuum, and a table the planner knows nothing of is scanned whole for every
+ * lookup instead of probed in its key.
+ */
+export class PublishedEventRepo implements PublishedEvents {
+  private sinceAnalyze = 0;
+  private analyzedRows = 0;
+  private analyzing: Promise<void> | undefined;
+
+  constructor(
+    private readonly h: DatabaseHandle,
+    private readonly retentionDays: number,
+    private readonly logger?: Logger,
+  ) {}
+
+  async known(resourceId: string, ids: readonly string[]): Promise<ReadonlySet<string>> {
+    const keys = ids.map((id) => eventKey(resourceId, id));
+    const rows = await this.h.rows<{ event_key: string }>(sql`
+      select event_key from exchange.feed_published where event_key = any(${sql.param(keys)}::text[])`);
+    return this.idsOf(resourceId, rows);
+  }
+
+  async record(resourceId: string, ids: readonly string[], at: string): Promise<ReadonlySet<string>> {
+    const keys = ids.map((id) => eventKey(resourceId, id));
+    const rows = await this.h.rows<{ event_key: string }>(sql`
+      insert into exchange.feed_published (event_key, published_at)
+      select k, ${at}::timestamptz from unnest(${sql.param(keys)}::text[]) as e(k)
+      on conflict do nothing
+      returning event_key`);
+    this.grew(rows.length);
+    return this.idsOf(resourceId, rows);
+  }
+
+  async prune(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - this.retentionDays * 86_400_000).toISOString();
+    const rows = await this.h.rows<{ n: number | string }>(sql`
+      with gone as (delete from exchange.feed_published where published_at < ${before}::timestamptz returning 1)
+      select count(*)::int as n from gone`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Statistics brought up to date off the publish path, once the table doubled since they were. */
+  private grew(added: number) {
+    this.sinceAnalyze += added;
+    if (this.analyzing || this.sinceAnalyze < Math.max(500, this.analyzedRows)) return;
+    this.sinceAnalyze = 0;
+    this.analyzing = this.analyze()
+      .catch((err: unknown) => this.logger?.warn({ err }, 'feed_published not analyzed'))
+      .finally(() => {
+        this.analyzing = undefined;
+      });
+  }
+
+  private async analyze() {
+    await this.h.db.execute(sql`analyze exchange.feed_published`);
+    const rows = await this.h.rows<{ n: number | string }>(sql`
+      select reltuples::bigint as n from pg_class where oid = 'exchange.feed_published'::regclass`);
+    this.analyzedRows = Math.max(0, Number(rows[0]?.n ?? 0));
+  }
+
+  private idsOf(resourceId: string, rows: readonly { event_key: string }[]): ReadonlySet<string> {
+    const prefix = resourceId.length + 1;
+    return new Set(rows.map((r) => r.event_key.slice(prefix)));
   }
 }

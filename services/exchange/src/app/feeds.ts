@@ -8,7 +8,7 @@
 
 import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type TokenVerifier } from '@yrd/auth';
-import { conflict, forbidden, invalid, notFound } from '@yrd/errors';
+import { AppError, conflict, forbidden, invalid, notFound, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { feedV1 } from '@yrd/proto';
 import { type Province, provinceOfResourceId } from '@yrd/region';
@@ -22,6 +22,7 @@ import type {
   FeedSettings,
   Liveness,
   PendingEvent,
+  PublishedEvents,
   Subscription,
   SubscriptionLanes,
   SubscriptionStore,
@@ -47,6 +48,7 @@ export class ProviderFeeds {
     policy: PolicyDecider,
     private readonly store: SubscriptionStore,
     private readonly log: FeedLog,
+    private readonly published: PublishedEvents,
     private readonly catalog: FeedCatalog,
     lanes: SubscriptionLanes,
     private readonly audit: AuditSink,
@@ -84,8 +86,9 @@ export class ProviderFeeds {
   }
 
   /**
-   * The provider agency publishes change events of its resource into the feed. Each event id is the
-   * stream's message id, so a publisher's retry adds nothing; fields must be items of the entry.
+   * The provider agency publishes change events of its resource into the feed, the call's events in
+   * one stream message (or a few, when they are large). An event id published before is not
+   * published again, so a publisher's retry adds nothing; fields must be items of the entry.
    */
   async publish(
     by: Principal,
@@ -140,7 +143,7 @@ export class ProviderFeeds {
         publisherAgency: by.agency,
       }).finish(),
     }));
-    const { appended, duplicates } = await this.log.append(resourceId, records);
+    const accepted = await appendOnce(this.log, this.published, resourceId, records, at);
     const bytes = records.map((r) => r.bytes);
     await this.audit.publish(
       auditEvent({
@@ -159,7 +162,7 @@ export class ProviderFeeds {
       }),
       { code: 'EXCHANGE.AUDIT_UNAVAILABLE', message: '留痕失败，请以相同事件编号重试 audit trail unavailable, retry' },
     );
-    return { accepted: appended, duplicates };
+    return { accepted, duplicates: events.length - accepted };
   }
 
   /**
@@ -331,6 +334,7 @@ export class ProviderFeeds {
   async sweep(): Promise<void> {
     await Promise.all([...this.deliveries.values()].map((d) => d.recheck()));
     for (const sub of await this.store.endPending()) await settleEnd(this.ctx, sub, sub.endCode !== endCodes.cancelled);
+    await this.published.prune(this.clock());
   }
 
   private deliver(sub: Subscription) {
@@ -338,6 +342,42 @@ export class ProviderFeeds {
     const d = new Delivery(sub, this.ctx, (id) => this.deliveries.delete(id));
     this.deliveries.set(sub.id, d);
     d.start();
+  }
+}
+
+/**
+ * A publish call's events not published before go into the stream, then on record as published: a
+ * crash in between publishes them again on the retry (each requester stores an event once) rather
+ * than losing them. Answers how many were new; of two calls racing with the same id, one counts it.
+ */
+export async function appendOnce(
+  log: Pick<FeedLog, 'append'>,
+  published: Pick<PublishedEvents, 'known' | 'record'>,
+  resourceId: string,
+  records: readonly { eventId: string; bytes: Uint8Array }[],
+  at: string,
+): Promise<number> {
+  const ids = records.map((r) => r.eventId);
+  const known = await onRecord(() => published.known(resourceId, ids));
+  const fresh = records.filter((r) => !known.has(r.eventId));
+  if (fresh.length === 0) return 0;
+  const { appended } = await log.append(resourceId, fresh);
+  const freshIds = fresh.map((r) => r.eventId);
+  const recorded = await onRecord(() => published.record(resourceId, freshIds, at));
+  let accepted = 0;
+  for (const r of fresh) if (appended.has(r.eventId) && recorded.has(r.eventId)) accepted++;
+  return accepted;
+}
+
+/** The record of published ids is this service's database; while it fails, publishing waits. */
+async function onRecord<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw unavailable('EXCHANGE.FEED_UNAVAILABLE', '订阅源暂不可用，请以相同事件编号重试 feed unavailable, retry', {
+      cause: err,
+    });
   }
 }
 

@@ -116,16 +116,34 @@ export interface FeedReader {
 /** The provider's own change-feed stream and the durable consumer of each subscription. */
 export interface FeedLog {
   ensure(): Promise<void>;
-  /** each record as its event id and its encoding (a feedV1.FeedRecord), as the caller hashed it */
+  /**
+   * Appends a publish call's records (each as its event id and its encoding, a feedV1.FeedRecord, as
+   * the caller hashed it), in as few stream messages as fit; answers the ids of the events the
+   * stream took as new (a message the stream already held, e.g. sent again after a crash, is not).
+   */
   append(
     resourceId: string,
     records: readonly { eventId: string; bytes: Uint8Array }[],
-  ): Promise<{ appended: number; duplicates: number }>;
+  ): Promise<{ appended: ReadonlySet<string> }>;
   /** creates the subscription's durable consumer: events published from now on, of that resource */
   open(subscriptionId: string, resourceId: string): Promise<void>;
   reader(subscriptionId: string): Promise<FeedReader>;
   /** deletes the consumer; gone already is fine */
   close(subscriptionId: string): Promise<void>;
+}
+
+/**
+ * The event ids the provider published, per resource: how a publisher's retry is told from a new
+ * event. Looked up before the stream append and written after it, so a crash in between can publish
+ * an event twice (every requester stores an event once) but never loses one.
+ */
+export interface PublishedEvents {
+  /** those of `ids` published already */
+  known(resourceId: string, ids: readonly string[]): Promise<ReadonlySet<string>>;
+  /** records the ids as published; answers those that were not recorded before */
+  record(resourceId: string, ids: readonly string[], at: string): Promise<ReadonlySet<string>>;
+  /** forgets ids the feed stream no longer keeps (older than its retention); answers how many */
+  prune(now: Date): Promise<number>;
 }
 
 export type ProviderOp = 'subscribe' | 'unsubscribe';
@@ -172,8 +190,9 @@ export type { PendingEvent } from './trail.js';
 /** Tunables of delivery; tests shorten them. */
 export interface FeedSettings {
   /**
-   * events per delivered batch at most (default 1000); a batch is also kept under half the largest
-   * message the broker takes. Each batch costs an Authorize (unless cached), two audit events and
+   * events per delivered batch at most (default 1000), unless one publish call's message holds more
+   * (a batch holds whole stream messages); a batch is also kept under half the largest message the
+   * broker takes. Each batch costs an Authorize (unless cached), two audit events and
    * one transaction at the requester, so larger batches are cheaper per event.
    */
   batchSize: number;

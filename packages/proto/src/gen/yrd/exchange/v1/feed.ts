@@ -17,7 +17,7 @@ export const protobufFileName = "yrd/exchange/v1/feed.proto";
  * provider in this form.
  */
 export interface FeedRecord {
-  /** chosen by the publisher; the stream deduplicates on it */
+  /** chosen by the publisher; unique per resource (the provider deduplicates on it) */
   eventId: string;
   fields: { [key: string]: string };
   publishedAt: string;
@@ -28,6 +28,16 @@ export interface FeedRecord {
 export interface FeedRecord_FieldsEntry {
   key: string;
   value: string;
+}
+
+/**
+ * The events of one publish call as one message of the feed stream (header `Yrd-Feed-Format:
+ * records`), in the order they were given; an event's place is the message's stream sequence × 1000
+ * plus its index here. A message holds at most 1000 events and half the broker's largest payload: a
+ * larger call is split. Messages without the header (written before this format) hold one FeedRecord.
+ */
+export interface FeedRecords {
+  records: FeedRecord[];
 }
 
 /** op `subscribe`: R asks P for a feed of a resource. */
@@ -81,7 +91,11 @@ export interface SubscriptionState {
 /** One change event as delivered: the granted items only, each masked. */
 export interface FeedEvent {
   eventId: string;
-  /** the event's sequence number in the provider's feed stream */
+  /**
+   * the event's place in the provider's feed stream, increasing in stream order: the stream
+   * sequence of the message that holds it × 1000 + its index there (one-event messages written
+   * before FeedRecords: the stream sequence)
+   */
   providerSeq: number;
   fields: { [key: string]: string };
   publishedAt: string;
@@ -355,6 +369,75 @@ export const FeedRecord_FieldsEntry: MessageFns<FeedRecord_FieldsEntry> = {
     const message = createBaseFeedRecord_FieldsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseFeedRecords(): FeedRecords {
+  return { records: [] };
+}
+
+export const FeedRecords: MessageFns<FeedRecords> = {
+  encode(message: FeedRecords, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.records) {
+      FeedRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FeedRecords {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeedRecords();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records.push(FeedRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeedRecords {
+    return {
+      records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => FeedRecord.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: FeedRecords): unknown {
+    const obj: any = {};
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => FeedRecord.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeedRecords>, I>>(base?: I): FeedRecords {
+    return FeedRecords.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeedRecords>, I>>(object: I): FeedRecords {
+    const message = createBaseFeedRecords();
+    message.records = object.records?.map((e) => FeedRecord.fromPartial(e)) || [];
     return message;
   },
 };
