@@ -9,7 +9,7 @@
  *   its items, modes and validity, linked to using it.
  * No console error, no serious or critical accessibility violation, and screenshots for the README.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConsoleRegion,
@@ -88,6 +88,13 @@ describe('the requester applies, follows the application and finds the grant, in
     await page.getByRole('textbox', { name: '用途', exact: true }).fill(purpose);
     await page.getByRole('textbox', { name: '依据', exact: true }).fill(legalBasis);
     await page.getByLabel('有效期至').fill('2020-01-01');
+    // every submission carries an Idempotency-Key: the same one if sent again unchanged, a new one once edited
+    const keys: string[] = [];
+    const onRequest = (r: Request) => {
+      if (r.method() === 'POST' && /\/api\/consent\/v1\/applications$/.test(r.url()))
+        keys.push(r.headers()['idempotency-key'] ?? '');
+    };
+    page.on('request', onRequest);
     watch.expectRefusal(/\/api\/consent\/v1\/applications$/);
     await page.getByRole('button', { name: '提交申请' }).click();
     const error = page.locator('.ant-form-item-explain-error').filter({ hasText: '有效期须晚于当前时间' });
@@ -114,6 +121,10 @@ describe('the requester applies, follows the application and finds the grant, in
     expect(states.slice(sent).filter((s) => s === '共享申请 · 提交申请')).toEqual([]);
     appId = new URL(page.url()).searchParams.get('open') ?? '';
     expect(appId).toMatch(/^zj-app-/);
+    page.off('request', onRequest);
+    expect(keys).toHaveLength(2);
+    for (const k of keys) expect(k).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[0]).not.toBe(keys[1]);
     await page.getByText('申请已提交，等待提供方审核').waitFor();
 
     // stored at 浙江, as asked

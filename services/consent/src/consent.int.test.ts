@@ -591,6 +591,70 @@ describe('consent across provinces on a real nats-server', () => {
     expect(String(r.body.detail)).toContain('《居民身份证法》第六条');
   });
 
+  it('a submission sent again with its Idempotency-Key answers the application it filed, across the lane; another submission under that key is refused', async () => {
+    const body = {
+      resourceId: conditional.id,
+      purpose,
+      legalBasis: '《优化营商环境条例》',
+      items: ['company_name', 'credit_code'],
+      validUntil,
+    };
+    const key = { 'idempotency-key': 'b6f1c2d4-5e7a-4b8c-9d0e-1f2a3b4c5d6e' };
+    const apply = (b: unknown, headers: Record<string, string>, who: Principal = users.shRequester) =>
+      tb.http(shConsent.httpUrl, who, 'POST', '/api/consent/v1/applications', b, headers);
+    const first = await apply(body, key);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const id = String(first.body.id);
+    expect(id).toMatch(/^zj-app-[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // the same submission again (items in another order): the same application, nothing new filed
+    const again = await apply({ ...body, items: ['credit_code', 'company_name'] }, key);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ id, status: 'submitted' });
+    const twice = await Promise.all([apply(body, key), apply(body, key)]);
+    for (const r of twice) expect(r.body).toMatchObject({ id });
+    const stored = await db.zj.rows<{ n: number }>(
+      sql`select count(*)::int as n from consent.applications where id = ${id}`,
+    );
+    expect(stored[0]?.n).toBe(1);
+    const submitted = (await audited('zj')).events.filter(
+      (e) => e.kind === 'consent.application.submitted' && e.requestId === id,
+    );
+    expect(submitted).toHaveLength(1);
+    // 我的申请 at 上海 holds it once
+    const mine = await http(shConsent.httpUrl, users.shRequester, 'GET', '/api/consent/v1/outgoing-applications');
+    expect((mine.body.applications as { id: string }[]).filter((a) => a.id === id)).toHaveLength(1);
+
+    // the same key with another purpose: refused, and nothing filed
+    const other = await apply({ ...body, purpose: '另一个用途' }, key);
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('CONSENT.IDEMPOTENCY_KEY_REUSED');
+    expect(String(other.body.detail)).toMatch(/幂等键/);
+    // another user's key of the same text names another application
+    const colleague = aPrincipal({ province: 'sh', sub: 'sh-u9', agency: SH_AGENCY });
+    const theirs = await apply(body, key, colleague);
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(id);
+    // without a key, every submission is an application of its own
+    const a = await apply(body, {});
+    const b = await apply(body, {});
+    expect(a.body.id).not.toBe(b.body.id);
+    // two first submissions at once under a new key: one application
+    const fresh = { 'idempotency-key': 'c0ffee00-1111-4222-8333-444455556666' };
+    const racing = await Promise.all([apply(body, fresh), apply(body, fresh)]);
+    expect(racing.map((r) => r.status)).toEqual([201, 201]);
+    expect(racing[0]?.body.id).toBe(racing[1]?.body.id);
+    const raced = await db.zj.rows<{ n: number }>(
+      sql`select count(*)::int as n from consent.applications where id = ${String(racing[0]?.body.id)}`,
+    );
+    expect(raced[0]?.n).toBe(1);
+    // a key that is not one
+    for (const bad of ['short', 'has space in it', 'x'.repeat(129)]) {
+      const r = await apply(body, { 'idempotency-key': bad });
+      expect(r.status, bad).toBe(400);
+      expect(r.body.code).toBe('REQUEST.INVALID');
+    }
+  });
+
   it('answers malformed bodies and bad requests with problem+json', async () => {
     const bad = await http(shConsent.httpUrl, users.shRequester, 'POST', '/api/consent/v1/applications', {
       resourceId: conditional.id,

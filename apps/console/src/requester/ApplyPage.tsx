@@ -13,7 +13,7 @@ import {
   Spin,
   Typography,
 } from 'antd';
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { unwrap, useApi } from '../api/client';
@@ -27,6 +27,11 @@ import { SharingTierTag } from '../components/SharingTierTag';
 import { useLanguage } from '../i18n';
 import { isSharingMode } from '../vocabulary';
 import { type ApplicationMode, endOfBeijingDay, fieldErrors, fieldErrorTheme, modesOffered } from './types';
+
+/** 128 random bits in hex (getRandomValues, unlike randomUUID, works on a console served over plain http) */
+function idempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 interface Fields {
   items: string[];
@@ -54,20 +59,28 @@ export default function ApplyPage() {
     queryKey: ['catalog-entry', id],
     queryFn: ({ signal }) => unwrap(api.GET('/api/catalog/v1/resources/{id}', { params: { path: { id } }, signal })),
   });
+  // one Idempotency-Key per submission: sent again unchanged (after a timeout, say) it is the same
+  // key, so the consent service answers the application it filed instead of filing a second one
+  const lastSent = useRef<{ body: string; key: string } | undefined>(undefined);
   const apply = useMutation({
-    mutationFn: (f: Fields) =>
-      unwrap(
+    mutationFn: (f: Fields) => {
+      const body = {
+        resourceId: id,
+        items: f.items ?? [],
+        purpose: f.purpose ?? '',
+        legalBasis: f.legalBasis ?? '',
+        validUntil: f.validUntil ? endOfBeijingDay(f.validUntil) : '',
+        modes: f.modes ?? [],
+      };
+      const text = JSON.stringify(body);
+      if (lastSent.current?.body !== text) lastSent.current = { body: text, key: idempotencyKey() };
+      return unwrap(
         api.POST('/api/consent/v1/applications', {
-          body: {
-            resourceId: id,
-            items: f.items ?? [],
-            purpose: f.purpose ?? '',
-            legalBasis: f.legalBasis ?? '',
-            validUntil: f.validUntil ? endOfBeijingDay(f.validUntil) : '',
-            modes: f.modes ?? [],
-          },
+          params: { header: { 'idempotency-key': lastSent.current.key } },
+          body,
         }),
-      ),
+      );
+    },
     onSuccess: (created) =>
       navigate(`/my/applications?open=${encodeURIComponent(created.id)}`, { state: { submitted: created.id } }),
   });

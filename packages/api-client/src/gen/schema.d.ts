@@ -1056,7 +1056,10 @@ export interface paths {
         /** 待办 a worklist of applications at the provider, overdue ones flagged */
         get: operations["listApplications"];
         put?: never;
-        /** 共享申请 a requester applies for a conditional resource */
+        /**
+         * 共享申请 a requester applies for a conditional resource
+         * @description With an Idempotency-Key header, the same submission sent again (a retry after a timeout) answers the application it filed instead of filing another; the same key with a different submission is refused (409 CONSENT.IDEMPOTENCY_KEY_REUSED).
+         */
         post: operations["submitApplication"];
         delete?: never;
         options?: never;
@@ -5629,7 +5632,9 @@ export interface operations {
     submitApplication: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5666,7 +5671,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description 无需申请或有效期已过 no application needed (unconditional), or the validity has ended */
+            /** @description 无需申请、有效期已过或幂等键已用于另一份申请 no application needed (unconditional), the validity has ended, or the Idempotency-Key was used for a different application */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Applications } from '../app/applications.js';
 import type { Consents } from '../app/consents.js';
 import type { Grants } from '../app/grants.js';
+import { idempotencyKeyPattern } from '../app/ids.js';
 import type { OutgoingApplications } from '../app/outgoing.js';
 import type { ProvinceRules } from '../app/rules.js';
 import { modes } from '../domain/index.js';
@@ -79,16 +80,27 @@ export function consentRoutes(app: HttpApp, { applications, outgoing, grants, co
       schema: {
         operationId: 'submitApplication',
         response: {
-          409: problemResponse('无需申请或有效期已过 no application needed (unconditional), or the validity has ended'),
+          409: problemResponse(
+            '无需申请、有效期已过或幂等键已用于另一份申请 no application needed (unconditional), the validity has ended, or the Idempotency-Key was used for a different application',
+          ),
           201: applicationSchema,
         },
         summary: '共享申请 a requester applies for a conditional resource',
+        description:
+          'With an Idempotency-Key header, the same submission sent again (a retry after a timeout) answers the application it filed instead of filing another; the same key with a different submission is refused (409 CONSENT.IDEMPOTENCY_KEY_REUSED).',
+        headers: z.object({
+          'idempotency-key': z
+            .string()
+            .regex(idempotencyKeyPattern, '幂等键须为 8–128 位字母、数字或 .:_- / 8–128 letters, digits or .:_-')
+            .optional(),
+        }),
         body: applicationBody,
       },
     },
     async (req, reply) => {
       const by = requireRoles(req, 'requester');
-      const created = await applications.submit(by, req.body);
+      const key = req.headers['idempotency-key'];
+      const created = await applications.submit(by, { ...req.body, ...(key ? { idempotencyKey: key } : {}) });
       reply.status(201);
       return created;
     },

@@ -39,6 +39,7 @@ export class NatsConsentPeers implements ConsentPeers, RevocationPeers {
       token: await this.token(provider, by),
       ...input,
       ratePerMinute: input.ratePerMinute ?? 0,
+      idempotencyKey: input.idempotencyKey ?? '',
     }).finish();
     const data = await request(this.nc, subjects.lane(provider, this.province, 'consent', 'apply'), msg, laneOpts);
     return consentV1.ApplicationView.decode(data);
@@ -204,6 +205,7 @@ export class ConsentLanes {
               validUntil: s.validUntil,
               modes: ms as Mode[],
               ratePerMinute: s.ratePerMinute,
+              idempotencyKey: s.idempotencyKey || undefined,
             });
             return consentV1.ApplicationView.encode(app).finish();
           }

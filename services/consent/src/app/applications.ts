@@ -37,7 +37,7 @@ import {
 } from '../domain/workflow.js';
 import { applicationStepped, applicationSubmitted } from './audit.js';
 import { type Resource, requireResource, toPolicyView, unknownItems } from './catalogue.js';
-import { provinceOfId } from './ids.js';
+import { applicationIdFor, idempotencyKeyPattern, provinceOfId } from './ids.js';
 import type {
   Application,
   ApplicationInput,
@@ -140,6 +140,13 @@ export class Applications {
 
   /** At the provider: the authoritative checks against its own entry, then store with a due date. */
   async accept(by: Principal, input: ApplicationInput): Promise<Application> {
+    if (input.idempotencyKey !== undefined && !idempotencyKeyPattern.test(input.idempotencyKey)) {
+      throw invalid('REQUEST.INVALID', '幂等键格式无效 Idempotency-Key must be 8–128 letters, digits or .:_-');
+    }
+    // a submission sent again with its Idempotency-Key answers what it filed, as it stands now
+    const keyed = input.idempotencyKey ? applicationIdFor(this.province, by, input.idempotencyKey) : undefined;
+    const filed = keyed ? await this.filedUnder(keyed, by, input) : undefined;
+    if (filed) return filed;
     const resource = await requireResource(this.catalog, input.resourceId);
     if (resource.province !== this.province) {
       throw invalid('CONSENT.WRONG_PROVIDER', `资源 ${resource.id} 不由本省提供 not provided by ${this.province}`);
@@ -153,7 +160,7 @@ export class Applications {
       workflowContext(rules, now),
     );
     const app: Application = {
-      id: `${this.province}-app-${randomUUID()}`,
+      id: keyed ?? `${this.province}-app-${randomUUID()}`,
       requesterUser: by.sub,
       requesterAgency: by.agency,
       requesterProvince: by.province,
@@ -193,11 +200,34 @@ export class Applications {
       at,
       reason: '',
     };
-    await this.repo.insertApplication(app, step);
+    try {
+      await this.repo.insertApplication(app, step);
+    } catch (err) {
+      // the same key sent twice at once: the other submission filed it
+      const raced = keyed ? await this.filedUnder(keyed, by, input) : undefined;
+      if (raced) return raced;
+      throw err;
+    }
     await this.trail.recordOrWithdraw(applicationSubmitted(this.province, app), () =>
       this.repo.withdrawApplication(app.id),
     );
     return this.viewOf({ ...app, steps: [step] });
+  }
+
+  /**
+   * The application a user's Idempotency-Key filed, if it was; the same key with another submission
+   * is refused rather than answered with an application the user did not ask for this time.
+   */
+  private async filedUnder(id: string, by: Principal, input: ApplicationInput): Promise<Application | undefined> {
+    const app = await this.repo.getApplication(id);
+    if (!app) return undefined;
+    if (app.requesterProvince !== by.province || app.requesterUser !== by.sub || !sameSubmission(app, input)) {
+      throw conflict(
+        'CONSENT.IDEMPOTENCY_KEY_REUSED',
+        '该幂等键已用于另一份申请，请为新申请使用新的键 the Idempotency-Key was used for a different application; use a new key',
+      );
+    }
+    return this.viewOf(app);
   }
 
   private validate(by: Principal, resource: Resource, input: ApplicationInput) {
@@ -545,4 +575,24 @@ function applicationRecord(a: Application): ExchangeRecordView {
 /** The platform itself, when it expires an overdue application. */
 function systemActor(province: Province): Principal {
   return { sub: 'system:deadline', name: '期限监控', province, agency: '', roles: [], kind: 'government' };
+}
+
+/** Whether an application is what this submission asks for (as `accept` stores it). */
+function sameSubmission(app: Application, input: ApplicationInput): boolean {
+  const sameSet = (a: readonly string[], b: readonly string[]) => {
+    const x = new Set(a);
+    const y = new Set(b);
+    return x.size === y.size && [...x].every((v) => y.has(v));
+  };
+  const until = new Date(input.validUntil);
+  return (
+    app.resourceId === input.resourceId &&
+    app.purpose === input.purpose &&
+    app.legalBasis === input.legalBasis &&
+    sameSet(app.items, input.items) &&
+    sameSet(app.modes, input.modes) &&
+    !Number.isNaN(until.getTime()) &&
+    new Date(app.validUntil).getTime() === until.getTime() &&
+    app.ratePerMinute === (input.ratePerMinute || 60)
+  );
 }

@@ -151,6 +151,11 @@ export interface ApplicationInput {
   modes: Mode[];
   /** requests per minute asked for under the grant (default 60) */
   ratePerMinute?: number | undefined;
+  /**
+   * The requester's Idempotency-Key: the same key from the same user names the same application, so
+   * a submission sent again answers the application it filed instead of filing another
+   */
+  idempotencyKey?: string | undefined;
 }
 
 /** The consent services of the other provinces, reached over the consent lanes. */

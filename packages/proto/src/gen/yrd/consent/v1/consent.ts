@@ -85,6 +85,11 @@ export interface ApplicationSubmission {
   validUntil: string;
   /** requests per minute the requester asks for under the grant (0: the default) */
   ratePerMinute: number;
+  /**
+   * the requester's Idempotency-Key ('' when none was given): the same key from the same user names
+   * the same application, so a submission sent again (a retry after a timeout) files nothing new
+   */
+  idempotencyKey: string;
 }
 
 /** Carried over NATS on the consent lane, op `get`: the requester province asks for one of its applications. */
@@ -955,6 +960,7 @@ function createBaseApplicationSubmission(): ApplicationSubmission {
     modes: [],
     validUntil: "",
     ratePerMinute: 0,
+    idempotencyKey: "",
   };
 }
 
@@ -983,6 +989,9 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
     }
     if (message.ratePerMinute !== 0) {
       writer.uint32(64).int32(message.ratePerMinute);
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(74).string(message.idempotencyKey);
     }
     return writer;
   },
@@ -1064,6 +1073,14 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
             message.ratePerMinute = reader.int32();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1102,6 +1119,11 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
         : isSet(object.rate_per_minute)
         ? globalThis.Number(object.rate_per_minute)
         : 0,
+      idempotencyKey: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
     };
   },
 
@@ -1131,6 +1153,9 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
     if (message.ratePerMinute !== 0) {
       obj.ratePerMinute = Math.round(message.ratePerMinute);
     }
+    if (message.idempotencyKey !== "") {
+      obj.idempotencyKey = message.idempotencyKey;
+    }
     return obj;
   },
 
@@ -1147,6 +1172,7 @@ export const ApplicationSubmission: MessageFns<ApplicationSubmission> = {
     message.modes = object.modes?.map((e) => e) || [];
     message.validUntil = object.validUntil ?? "";
     message.ratePerMinute = object.ratePerMinute ?? 0;
+    message.idempotencyKey = object.idempotencyKey ?? "";
     return message;
   },
 };
