@@ -79,6 +79,8 @@ export const consentOptionsSchema = z.object({
   sweepMs: ms.optional(),
   /** how often the revocation register catches up with every province (default every 30 s) */
   revocationCatchUpMs: ms.optional(),
+  /** how soon a province the catch-up could not reach is asked again (default 5 s, at most revocationCatchUpMs) */
+  revocationRetryMs: ms.optional(),
 });
 
 export type ConsentOptions = z.input<typeof consentOptionsSchema>;

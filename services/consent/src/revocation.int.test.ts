@@ -188,6 +188,23 @@ describe('the revocation register across provinces', () => {
     expect((await rows('js')).filter((r) => r.id === fromAh)).toHaveLength(1);
   });
 
+  it('a province the catch-up could not reach is asked again within seconds, not at the next round', async () => {
+    const fromAh = await consentAt('ah');
+    await consent.js.stop();
+    await revokeAt('ah', fromAh);
+    await consent.ah.stop();
+    // the rounds are ten minutes apart: only the retry of 安徽 can bring its revocation in time
+    const js = await start('js', { revocationCatchUpMs: 600_000, revocationRetryMs: 300 });
+    expect(await js.revocations.catchUpAll()).not.toContain('ah');
+    expect(js.revocations.isRevoked(fromAh)).toBe(false);
+    await start('ah');
+    const back = Date.now();
+    await until(() => js.revocations.isRevoked(fromAh), 8000, 'the retried catch-up with 安徽');
+    // within a lane timeout (a retry begun while 安徽 was away ends there) and a retry
+    expect(Date.now() - back).toBeLessThan(8000);
+    expect((await rows('js')).filter((r) => r.id === fromAh)).toHaveLength(1);
+  });
+
   it('Authorize refuses a revoked consent at once while its issuer is out of reach; the others as before', async () => {
     const revoked = await consentAt('sh');
     const active = await consentAt('sh');

@@ -59,7 +59,13 @@ export async function buildConsent(deps: ServiceDeps, options: ConsentOptions): 
   );
   // what this province heard of before it stopped refuses from the first Authorize on
   await revocations.load();
-  const listener = new RevocationListener(deps.nc, revocations, logger, opts.revocationCatchUpMs);
+  const listener = new RevocationListener(
+    deps.nc,
+    revocations,
+    logger,
+    opts.revocationCatchUpMs,
+    opts.revocationRetryMs,
+  );
   const app = new ConsentApp({
     province: deps.province,
     repo,

@@ -498,9 +498,10 @@ describe.skipIf(why !== undefined)('four provinces on four hosts (network namesp
 
   it('浙江’s revocation register has it: refused even with 安徽’s consent service stopped', async () => {
     // 浙江 refused the consent revoked while it was cut off by asking 安徽 live; its register learns it
-    // at its next catch-up with 安徽 (every 30 s; one begun during the cut ends at the lane's timeout).
-    // Once that has run, the register alone refuses it, 安徽's consent service stopped.
-    const caughtUp = backAt + 30_000 + 10_000;
+    // when it asks 安徽 again: a catch-up that missed a province is retried every 5 s (one begun during
+    // the cut ends at the lane's timeout, 3 s), not only at the next round 30 s on. Once that has run,
+    // the register alone refuses it, 安徽's consent service stopped.
+    const caughtUp = backAt + 5_000 + 3_000 + 12_000;
     await new Promise((r) => setTimeout(r, Math.max(0, caughtUp - performance.now())));
     await fed?.nodes.ah.terminate('consent');
     const r = await bookingQuery('fed-revoked-register', { consentId });

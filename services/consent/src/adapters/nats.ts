@@ -123,13 +123,21 @@ function grantOf(g: consentV1.GrantView): Grant {
 export class RevocationListener {
   private readonly subs: { unsubscribe(): void }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** provinces the last catch-up could not reach, asked again every `retryMs` until they answer */
+  private readonly missed = new Set<Province>();
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly retryMs: number;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly register: RevocationRegister,
     private readonly logger: Logger,
     private readonly catchUpMs = 30_000,
-  ) {}
+    retryMs = 5000,
+  ) {
+    this.retryMs = Math.min(retryMs, catchUpMs);
+  }
 
   async start(): Promise<void> {
     for (const p of provinces) {
@@ -156,14 +164,38 @@ export class RevocationListener {
     // subscribed first, so nothing revoked from here on falls between the catch-up and the events;
     // not awaited: a province that is down is noticed only at the lane's timeout (a service import
     // answers no "no responders"), and start-up must not wait on it
-    void this.register.catchUpAll();
-    this.timer = setInterval(() => void this.register.catchUpAll(), this.catchUpMs);
+    this.stopped = false;
+    void this.catchUp(provinces);
+    this.timer = setInterval(() => void this.catchUp(provinces), this.catchUpMs);
     this.timer.unref();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
+    this.missed.clear();
     for (const s of this.subs.splice(0)) s.unsubscribe();
+  }
+
+  /**
+   * A province that did not answer is asked again within seconds, not at the next round: what it
+   * revoked while it was cut off is known here only by asking it live until then (fail closed,
+   * but unavailable while it is away).
+   */
+  private async catchUp(issuers: readonly Province[]): Promise<void> {
+    const done = await this.register.catchUpWith(issuers);
+    for (const p of issuers) {
+      if (done.includes(p)) this.missed.delete(p);
+      else this.missed.add(p);
+    }
+    if (this.missed.size === 0 || this.retry || this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (!this.stopped) void this.catchUp([...this.missed]);
+    }, this.retryMs);
+    this.retry.unref();
   }
 }
 

@@ -76,7 +76,8 @@ export class RevocationRegister implements RevocationCheck {
   private readonly revoked = new Set<string>();
   private readonly pageSize: number;
   private readonly overlapMs: number;
-  private catchingUp: Promise<Province[]> | undefined;
+  /** the catch-up with each issuer under way: a second call for it shares the run */
+  private readonly catchingUp = new Map<Province, Promise<boolean>>();
 
   constructor(
     private readonly province: Province,
@@ -122,10 +123,16 @@ export class RevocationRegister implements RevocationCheck {
    * until next time. Returns the provinces caught up with; concurrent calls share one run.
    */
   catchUpAll(): Promise<Province[]> {
-    this.catchingUp ??= this.runCatchUp().finally(() => {
-      this.catchingUp = undefined;
-    });
-    return this.catchingUp;
+    return this.catchUpWith(provinces);
+  }
+
+  /**
+   * The same for some provinces only: those a catch-up missed, asked again sooner than the next
+   * round. A province being caught up with already shares that run.
+   */
+  async catchUpWith(issuers: readonly Province[]): Promise<Province[]> {
+    const done = await Promise.all(issuers.map(async (p) => ((await this.catchUpOnce(p)) ? p : undefined)));
+    return done.filter((p): p is Province => p !== undefined);
   }
 
   /** For another province's catch-up: what this province revoked after `after`. */
@@ -135,20 +142,24 @@ export class RevocationRegister implements RevocationCheck {
     return { revocations, more: revocations.length === n };
   }
 
-  private async runCatchUp(): Promise<Province[]> {
-    const done: Province[] = [];
-    await Promise.all(
-      provinces.map(async (p) => {
-        try {
-          const added = await this.catchUp(p);
-          if (added > 0) this.logger.info({ issuer: p, added }, 'revocations caught up');
-          done.push(p);
-        } catch (err) {
-          this.logger.debug({ issuer: p, err: (err as Error).message }, 'revocation catch-up skipped');
-        }
-      }),
-    );
-    return done;
+  private catchUpOnce(issuer: Province): Promise<boolean> {
+    let run = this.catchingUp.get(issuer);
+    if (!run) {
+      run = this.catchUp(issuer)
+        .then(
+          (added) => {
+            if (added > 0) this.logger.info({ issuer, added }, 'revocations caught up');
+            return true;
+          },
+          (err: unknown) => {
+            this.logger.debug({ issuer, err: (err as Error).message }, 'revocation catch-up skipped');
+            return false;
+          },
+        )
+        .finally(() => this.catchingUp.delete(issuer));
+      this.catchingUp.set(issuer, run);
+    }
+    return run;
   }
 
   private async catchUp(issuer: Province): Promise<number> {
