@@ -27,7 +27,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { createInbox, type Subscription as NatsSubscription, headers as natsHeaders } from '@nats-io/transport-node';
-import { unauthenticated, unavailable } from '@yrd/errors';
+import { unauthenticated } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import {
   ensureStream,
@@ -42,7 +42,7 @@ import {
 import { consentV1, feedV1, repeatedOf } from '@yrd/proto';
 import { isProvince, type Province } from '@yrd/region';
 import { batchPlacement, injectTraceContext, messageTrace, SpanKind, withSpan } from '@yrd/telemetry';
-import { decode, type ProviderFeeds } from '../app/feeds.js';
+import { decode, feedUnavailable, type ProviderFeeds } from '../app/feeds.js';
 import type { RequesterFeeds } from '../app/subscriber.js';
 import type {
   FeedLog,
@@ -265,9 +265,7 @@ export class JetStreamFeedLog implements FeedLog {
       for (const [i, m] of msgs.entries()) if (!acks[i]?.duplicate) for (const id of m.eventIds) appended.add(id);
       return { appended };
     } catch (err) {
-      throw unavailable('EXCHANGE.FEED_UNAVAILABLE', '订阅源暂不可用，请以相同事件编号重试 feed unavailable, retry', {
-        cause: err,
-      });
+      throw feedUnavailable(err);
     }
   }
 

@@ -369,15 +369,17 @@ export async function appendOnce(
   return accepted;
 }
 
+/** The feed cannot take a publish now (its stream or the record of published ids): retry with the same ids. */
+export const feedUnavailable = (cause: unknown) =>
+  unavailable('EXCHANGE.FEED_UNAVAILABLE', '订阅源暂不可用，请以相同事件编号重试 feed unavailable, retry', { cause });
+
 /** The record of published ids is this service's database; while it fails, publishing waits. */
 async function onRecord<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw unavailable('EXCHANGE.FEED_UNAVAILABLE', '订阅源暂不可用，请以相同事件编号重试 feed unavailable, retry', {
-      cause: err,
-    });
+    throw feedUnavailable(err);
   }
 }
 
