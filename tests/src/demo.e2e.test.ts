@@ -6,9 +6,9 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@yrd/nats';
 import { generateRegionSecrets } from '@yrd/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Demo, startDemo, tokenFor } from './demo-process.js';
@@ -73,18 +73,6 @@ async function auditVerify(url: string, province: string): Promise<{ ok: boolean
   const r = await fetch(`${url}/api/audit/v1/verify`, { headers: { authorization: `Bearer ${token}` } });
   expect(r.status).toBe(200);
   return (await r.json()) as { ok: boolean; size: number };
-}
-
-/** A port that was free a moment ago, to run NATS on a fixed port as `npm start` does (4322). */
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 }
 
 /** A province's private key is only in its own file (mode 600); what anyone may copy holds none. */

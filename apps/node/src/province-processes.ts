@@ -9,9 +9,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { JsonWebKey } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { NatsCredentials } from '@yrd/nats';
+import { freePort, type NatsCredentials } from '@yrd/nats';
 import { defaultPorts, type Province, type SubjectKeyring } from '@yrd/region';
 import { type ProcessName, processNames } from './service-config.js';
 
@@ -249,16 +248,4 @@ export async function startProvinceProcesses(opts: ProvinceProcessesOptions): Pr
     },
     kill,
   };
-}
-
-/** A port free now on this host (the processes get fixed ports, so a restarted one is found where it was). */
-function freePort(host: string): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, host, () => {
-      const addr = s.address();
-      s.close(() => done(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 }

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,16 +6,7 @@ import { silentLogger } from '@yrd/logger';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectProvince, type NatsConnection } from './connect.js';
 import { type RunningNats, startNatsServer } from './nats-server.js';
-
-/** a port nothing listens on now (taken from the kernel, then let go) */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const address = s.address();
-  await new Promise((resolve) => s.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+import { freePort } from './ports.js';
 
 describe('the first connection to NATS: a broker not there yet is tried again, refused credentials are not', () => {
   const dirs: string[] = [];

@@ -4,7 +4,6 @@
  * whatever was started, also when a start failed half-way.
  */
 
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Province, provinces } from '@yrd/region';
@@ -16,18 +15,7 @@ import {
   renderFederationNode,
 } from './federation.js';
 import { launchNatsServer, type NatsProcess } from './nats-server.js';
-
-/** A free TCP port on 127.0.0.1 (the kernel's pick; free when returned, not reserved). */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
+import { freePort } from './ports.js';
 
 export interface LocalRegion {
   region: RegionDescription;
@@ -43,17 +31,39 @@ export interface LocalRegion {
  * Client ports are the servers' own random pick; route and gateway ports are picked free first,
  * since the other nodes must know them.
  */
-export async function startLocalRegion(opts: {
+export async function startLocalRegion(opts: LocalRegionOptions): Promise<LocalRegion> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      // a route or gateway port picked free was taken before its node bound it: every node is
+      // stopped by then, so start again on ports picked anew
+      if (attempt >= PORT_ATTEMPTS || !portTaken(err)) throw err;
+    }
+  }
+}
+
+export interface LocalRegionOptions {
   dir: string;
   nodes?: (p: Province) => number;
   replicas?: number;
   bin?: string;
-}): Promise<LocalRegion> {
+  /** where route and gateway ports come from (default freePort; a test gives it a taken one) */
+  pickPort?: () => Promise<number>;
+}
+
+const PORT_ATTEMPTS = 3;
+
+function portTaken(err: unknown): boolean {
+  return err instanceof Error && /address already in use/i.test(err.message);
+}
+
+async function startOnce(opts: LocalRegionOptions): Promise<LocalRegion> {
   const dir = resolve(opts.dir);
   const taken = new Set<number>();
   const port = async () => {
     for (;;) {
-      const p = await freePort();
+      const p = await (opts.pickPort ?? freePort)();
       if (!taken.has(p)) {
         taken.add(p);
         return p;

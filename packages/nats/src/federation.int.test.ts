@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
@@ -17,6 +18,7 @@ import { clusterName, describeRegion, renderFederation, renderFederationNode, st
 import { eventually, type LocalRegion, startLocalRegion } from './federation-local.js';
 import { ensureStream } from './messaging.js';
 import { findNatsServer, launchNatsServer, type NatsProcess } from './nats-server.js';
+import { freePort } from './ports.js';
 import { auditStream, subjects } from './subjects.js';
 
 const text = (d: Uint8Array) => new TextDecoder().decode(d);
@@ -309,6 +311,72 @@ describe('a province cut off from the other three', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('starting the region on this machine', () => {
+  it('starts again on ports picked anew when a route or gateway port was taken before its node bound it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yrd-federation-ports-'));
+    // a port another program holds, handed out first, as a pick that lost the race would be
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+    const address = holder.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const taken = address.port;
+    let picks = 0;
+    let local: LocalRegion | undefined;
+    try {
+      local = await startLocalRegion({
+        dir,
+        pickPort: () => {
+          picks++;
+          // the second is 上海's gateway port (a one-node province binds no route port)
+          return picks === 2 ? Promise.resolve(taken) : freePort();
+        },
+      });
+      const started = local;
+      // 8 ports on the first attempt, 8 more on the second
+      expect(picks).toBe(16);
+      const ports = provinces.flatMap((p) =>
+        started.region.clusters[p].nodes.flatMap((n) => [n.clusterPort, n.gatewayPort]),
+      );
+      expect(ports).not.toContain(taken);
+      expect(new Set(ports).size).toBe(8);
+      // every province's server runs and answers
+      for (const p of provinces) {
+        const nc = await connect({
+          servers: started.url(p),
+          user: started.region.credentials[p].user,
+          pass: started.region.credentials[p].pass,
+        });
+        await nc.flush();
+        await nc.close();
+      }
+    } finally {
+      await local?.stop();
+      await new Promise<void>((r) => holder.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('does not start again on anything else: a failure that is not a taken port is reported at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yrd-federation-ports-'));
+    let picks = 0;
+    try {
+      await expect(
+        startLocalRegion({
+          dir,
+          bin: '/bin/false',
+          pickPort: () => {
+            picks++;
+            return freePort();
+          },
+        }),
+      ).rejects.toThrow(/exited with 1/);
+      expect(picks).toBe(8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a province of three nodes in the super-cluster', () => {

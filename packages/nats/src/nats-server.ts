@@ -185,9 +185,13 @@ async function stopSupervisor(child: ChildProcess, exited: Promise<void>): Promi
   clearTimeout(timer);
 }
 
-function portHint(stderr: string, port: number | undefined): string {
+/** Names the port the server could not bind: the one it says (client, route or gateway), else the one asked for. */
+export function portHint(stderr: string, port: number | undefined): string {
   if (!/address already in use/i.test(stderr)) return '';
-  return `\nport ${port} is held by another program (not a nats-server of this data folder): stop it or choose another port`;
+  const said = /listen tcp [^\s]*:(\d+): bind: address already in use/i.exec(stderr)?.[1];
+  const taken = said ?? (port !== undefined && port > 0 ? String(port) : undefined);
+  const which = taken === undefined ? 'a port it needs' : `port ${taken}`;
+  return `\n${which} is held by another program (not a nats-server of this data folder): stop it or choose another port`;
 }
 
 /**

@@ -40,7 +40,7 @@ export class RequesterFeeds {
 
   constructor(
     private readonly province: Province,
-    private readonly key: ProvinceKey,
+    key: ProvinceKey,
     private readonly lanes: SubscriptionLanes,
     private readonly store: SubscriptionStore,
     private readonly audit: AuditSink,
