@@ -25,7 +25,8 @@ describe('the first connection to NATS: a broker not there yet is tried again, r
 
   it('connects once the broker comes up within the window', async () => {
     // the credentials the broker will have: from a first server, stopped before the service starts
-    const first = await startNatsServer({ dir: dir() });
+    // on a port outside the kernel's ephemeral range, so nothing else is handed it while it is free
+    const first = await startNatsServer({ dir: dir(), port: await freePort() });
     const { port, credentials } = first;
     await first.stop();
 

@@ -7,6 +7,7 @@ import { connectProvince, type NatsConnection } from './connect.js';
 import { brokerState, isBrokerUp, unlessBrokerDown } from './health.js';
 import { request } from './messaging.js';
 import { type RunningNats, startNatsServer } from './nats-server.js';
+import { freePort } from './ports.js';
 
 describe('the broker connection state, on a real nats-server that stops and comes back', () => {
   let dir: string;
@@ -15,7 +16,8 @@ describe('the broker connection state, on a real nats-server that stops and come
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'yrd-nats-health-'));
-    server = await startNatsServer({ dir });
+    // started again on this port later: one outside the kernel's ephemeral range, so nothing else takes it meanwhile
+    server = await startNatsServer({ dir, port: await freePort() });
     nc = await connectProvince({
       servers: server.url,
       credentials: server.credentials.sh,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findNatsServer, startNatsServer } from './nats-server.js';
+import { freePort } from './ports.js';
 
 const moduleFile = fileURLToPath(new URL('./nats-server.ts', import.meta.url));
 
@@ -101,7 +102,7 @@ describe('a nats-server of a data folder', () => {
 
   it('a leftover server of the same folder (its supervisor gone too) is stopped, and its port is taken over', async () => {
     const dir = newDir();
-    const first = await startNatsServer({ dir });
+    const first = await startNatsServer({ dir, port: await freePort() });
     const port = first.port;
     const configPath = first.configPath;
     await first.stop();
