@@ -60,16 +60,8 @@ function portTaken(err: unknown): boolean {
 
 async function startOnce(opts: LocalRegionOptions): Promise<LocalRegion> {
   const dir = resolve(opts.dir);
-  const taken = new Set<number>();
-  const port = async () => {
-    for (;;) {
-      const p = await (opts.pickPort ?? freePort)();
-      if (!taken.has(p)) {
-        taken.add(p);
-        return p;
-      }
-    }
-  };
+  // freePort never hands out the same port twice, so the picks need no check of their own
+  const port = opts.pickPort ?? (() => freePort());
   const nodeList: Record<string, FederationNode[]> = {};
   for (const p of provinces) {
     const list: FederationNode[] = [];

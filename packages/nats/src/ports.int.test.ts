@@ -7,7 +7,7 @@ const listen = (port: number) =>
   new Promise<Server>((done, fail) => {
     const s = createServer();
     s.once('error', fail);
-    s.listen({ port, host: '127.0.0.1', exclusive: true }, () => done(s));
+    s.listen(port, '127.0.0.1', () => done(s));
   });
 const close = (s: Server) => new Promise<void>((done) => s.close(() => done()));
 

@@ -75,7 +75,7 @@ function listenOn(port: number, host: string): Promise<number | undefined> {
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES') done(undefined);
       else fail(err);
     });
-    s.listen({ port, host, exclusive: true }, () => {
+    s.listen(port, host, () => {
       const addr = s.address();
       s.close(() => done(typeof addr === 'object' && addr ? addr.port : undefined));
     });
