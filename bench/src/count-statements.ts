@@ -13,6 +13,7 @@ import { startRegion } from '@yrd/node';
 import { provinces } from '@yrd/region';
 import { demoBookingNo } from '@yrd/seeds';
 import pg from 'pg';
+import { adminUrl } from './databases.js';
 import { booking, bookingGrant, json, purpose } from './journey.js';
 
 const config = parseConfig(
@@ -51,7 +52,7 @@ async function counters(template: string) {
 
 async function main() {
   const template = config.BENCH_DATABASE_URL;
-  const admin = new pg.Client({ connectionString: template.replace(/\/[^/]*$/, '/postgres') });
+  const admin = new pg.Client({ connectionString: adminUrl(template) });
   await admin.connect();
   for (const p of provinces) {
     const name = new URL(template.replaceAll('{province}', p)).pathname.slice(1);

@@ -3,9 +3,19 @@ import { provinces } from '@yrd/region';
 import pg from 'pg';
 import { cpuMicros } from './ipc.js';
 
+/**
+ * `url` naming the server's `postgres` database instead of its own; the rest (a socket directory in
+ * `?host=`, say) kept.
+ */
+export function adminUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = '/postgres';
+  return u.toString();
+}
+
 /** A client of the server's `postgres` database, and the checked name of `url`'s database. */
 async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') });
+  const c = new pg.Client({ connectionString: adminUrl(url) });
   await c.connect();
   try {
     return await fn(c);
