@@ -26,7 +26,7 @@ const slowMs = 2000;
 const echoRun = 150;
 /** a refusal longer than this quotes too much */
 const maxRefusalBytes = 8 * 1024;
-const services = ['catalog', 'consent', 'exchange', 'audit'] as const;
+const services = ['catalog', 'consent', 'exchange', 'audit', 'certificate'] as const;
 const home: Province = 'sh';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -488,7 +488,7 @@ describe('malformed requests on every operation: never a 5xx, always problem+jso
     api = new RegionClient(region);
     edge = region.nodes[home].url;
     const seedUsers = await api.call<{ id: string; roles: string[] }[]>(home, 'GET', '/api/auth/v1/dev-users');
-    for (const role of ['admin', 'publisher', 'reviewer', 'requester', 'auditor']) {
+    for (const role of ['admin', 'publisher', 'reviewer', 'requester', 'auditor', 'subject']) {
       const u = seedUsers.body.find((x) => x.roles.includes(role));
       if (u) users.push(u.id);
     }
