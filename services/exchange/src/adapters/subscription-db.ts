@@ -1,4 +1,4 @@
-import { type DatabaseHandle, isoTimestamp, sql } from '@yrd/db';
+import { type DatabaseHandle, isoTimestamp, type SQL, sql } from '@yrd/db';
 import type { Logger } from '@yrd/logger';
 import type { feedV1 } from '@yrd/proto';
 import { isProvince, type Province } from '@yrd/region';
@@ -36,6 +36,12 @@ interface Row {
   end_pending: boolean;
   created_at: unknown;
 }
+
+/**
+ * A timestamptz column as ISO 8601 in UTC to the millisecond, as `isoTimestamp` makes it, but
+ * formatted by the database: a page of events reads two per event. Null is ''.
+ */
+const iso = (column: SQL) => sql`coalesce(to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), '')`;
 
 /** jsonb comes back parsed from both drivers, but a string from some paths: read either. */
 function json<T>(v: unknown, fallback: T): T {
@@ -173,12 +179,12 @@ export class SubscriptionRepo implements SubscriptionStore {
     at: string,
     within: (outcome: { stored: number; duplicates: number }) => Promise<void>,
   ): Promise<ReceiveOutcome> {
-    // one array per column, each a single parameter: one statement whatever the batch size, and
-    // the fields stay the JSON text they are read back as (migrations/0006)
-    const eventIds = events.map((e) => e.eventId);
-    const seqs = events.map((e) => e.providerSeq);
-    const fields = events.map((e) => JSON.stringify(e.fields));
-    const publishedAt = events.map((e) => e.publishedAt || null);
+    // the batch as one JSON document, one parameter: one statement whatever the batch size. Each
+    // event's fields are stored as the JSON text they are read back as (migrations/0006): `json`
+    // (not jsonb) keeps the text as it came, so nothing is parsed and written again
+    const batch = JSON.stringify(
+      events.map((e, i) => ({ i, id: e.eventId, seq: e.providerSeq, fields: e.fields, at: e.publishedAt })),
+    );
     return this.h.db.transaction(async (tx) => {
       // the lock orders this subscription's batches: seq order is commit order for its readers
       const locked = (await tx.execute(sql`
@@ -194,11 +200,9 @@ export class SubscriptionRepo implements SubscriptionStore {
         inserted = (await tx.execute(sql`
           insert into exchange.subscription_events
             (subscription_id, event_id, provider_seq, fields, published_at, received_at)
-          select ${id}, e.event_id, e.provider_seq, e.fields, e.published_at::timestamptz, ${at}
-          from unnest(${sql.param(eventIds)}::text[], ${sql.param(seqs)}::bigint[], ${sql.param(fields)}::text[],
-                      ${sql.param(publishedAt)}::text[])
-               with ordinality as e(event_id, provider_seq, fields, published_at, ord)
-          order by e.ord
+          select ${id}, e.id, e.seq, e.fields::text, nullif(e.at, '')::timestamptz, ${at}
+          from json_to_recordset(${batch}::json) as e(i int, id text, seq bigint, fields json, at text)
+          order by e.i
           on conflict (subscription_id, event_id) do nothing
           returning event_id`)) as unknown as Exec;
       } catch (err) {
@@ -222,10 +226,11 @@ export class SubscriptionRepo implements SubscriptionStore {
       event_id: string;
       provider_seq: string | number;
       fields: unknown;
-      published_at: unknown;
-      received_at: unknown;
+      published_at: string;
+      received_at: string;
     }>(sql`
-      select seq, event_id, provider_seq, fields, published_at, received_at
+      select seq, event_id, provider_seq, fields, ${iso(sql`published_at`)} as published_at,
+             ${iso(sql`received_at`)} as received_at
       from exchange.subscription_events
       where subscription_id = ${id} and seq > ${after}
       order by seq limit ${limit}`);
@@ -234,8 +239,8 @@ export class SubscriptionRepo implements SubscriptionStore {
       eventId: r.event_id,
       providerSeq: Number(r.provider_seq),
       fields: json<Record<string, string>>(r.fields, {}),
-      publishedAt: isoTimestamp(r.published_at),
-      receivedAt: isoTimestamp(r.received_at),
+      publishedAt: r.published_at,
+      receivedAt: r.received_at,
     }));
   }
 }
