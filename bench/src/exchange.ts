@@ -327,6 +327,26 @@ async function main() {
         );
       }
     }
+    // what the region spends with no request at all: its timers (tree heads, witnesses, presence,
+    // resyncs), the audit ingestion catching up, PostgreSQL's background; a second of it is paid
+    // whatever the throughput
+    const idle = await (async () => {
+      await new Promise((r) => setTimeout(r, 2000));
+      const r0 = regionCpu();
+      const n0 = cpuMicros(natsPid);
+      const p0 = pgBackends();
+      const ms = config.BENCH_SECONDS * 1000;
+      await new Promise((r) => setTimeout(r, ms));
+      const perSecond = (us: number) => Math.round(us / (ms / 1000) / 1000);
+      return {
+        regionMs: perSecond(regionCpu() - r0),
+        natsMs: perSecond(cpuMicros(natsPid) - n0),
+        pgMs: perSecond(pgBackendsSince(p0)),
+      };
+    })();
+    log(
+      `  at rest, no requests: CPU ms per second region ${idle.regionMs} nats ${idle.natsMs}${databaseUrl ? ` postgres ${idle.pgMs}` : ''}`,
+    );
     log('raw NATS again (noise check) …');
     rows.push(
       await measure(
@@ -371,7 +391,7 @@ the code lives: ${self.areas.map(([a, p]) => `${a} ${p}`).join(', ')}; the busie
       log(`  ${flame}`);
     }
 
-    const report: Report = { rows, ladder, payloadBytes, otlp: collector.seen, flame, records: added, targets };
+    const report: Report = { rows, ladder, payloadBytes, otlp: collector.seen, flame, records: added, targets, idle };
     writeFileSync(reportFile, JSON.stringify(report));
     write(report);
     const ratio = (c: number) => {
@@ -495,10 +515,12 @@ interface Report {
   flame: string;
   records: number;
   targets: ExchangeTarget[];
+  /** CPU ms per second with no request at all, after the runs (absent in reports of older runs) */
+  idle?: { regionMs: number; natsMs: number; pgMs: number };
 }
 const reportFile = join(tmpdir(), `yrd-bench-exchange-${store.toLowerCase()}.json`);
 
-function write({ rows, ladder, payloadBytes, otlp, flame, records, targets }: Report) {
+function write({ rows, ladder, payloadBytes, otlp, flame, records, targets, idle }: Report) {
   /** CPU µs per request by process, then `all` (the ladder) or the log bytes (the region) */
   const table = (rs: Row[], ladderTable: boolean) => {
     const split = layout !== 'one' && !ladderTable;
@@ -589,7 +611,11 @@ ${table(rows, false)}
 |---|---:|---:|---:|---:|
 ${ratios}
 
-Target ${target} × raw NATS at concurrency 16 and 64.
+Target ${target} × raw NATS at concurrency 16 and 64.${
+      idle
+        ? ` At rest after the runs (no request for ${config.BENCH_SECONDS} s), the region spends ${idle.regionMs} ms of CPU a second, nats-server ${idle.natsMs}${databaseUrl ? ` and the PostgreSQL backends ${idle.pgMs}` : ''}: its timers (tree heads, witnesses, presence, resyncs) are not what a request costs.`
+        : ''
+    }
 
 **The ladder** (bench/src/ladder.ts): the same query's costs added one at a time with the project's libraries, at
 concurrency 16, ${config.BENCH_LADDER_SECONDS} s each after ${config.BENCH_LADDER_WARMUP_SECONDS} s of warm-up, with its own nats-server and ${store} database
