@@ -15,7 +15,7 @@ const sub: Subscription = {
   resourceId: 'js.320000-WL-00001',
   providerProvince: 'js',
   requesterProvince: 'sh',
-  requester: { userId: 'sh-dsj-requester', agency: '11310000MB2F12345X', roles: ['requester'], kind: 'staff' },
+  requester: { userId: 'sh-dsj-requester', agency: '11310000MB2F12345X', roles: ['requester'], kind: 'government' },
   purpose: '长三角节假日大客流预警',
   grantId: '',
   items: [],
