@@ -2,6 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 // Test tiers are visible in file names: *.unit.test.ts (pure), *.int.test.ts (real nats-server and
 // database), tests/*.e2e.test.ts (the province nodes end to end).
+// the run makes one empty PGlite cluster; each test file starts its clusters from it instead of
+// running initdb (packages/testing/src/vitest)
+const pgliteCluster = {
+  globalSetup: ['packages/testing/src/vitest/pglite-cluster.global.ts'],
+  setupFiles: ['packages/testing/src/vitest/pglite-cluster.setup.ts'],
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -30,6 +37,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          ...pgliteCluster,
         },
       },
       {
@@ -41,6 +49,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 240_000,
           pool: 'forks',
+          ...pgliteCluster,
         },
       },
     ],

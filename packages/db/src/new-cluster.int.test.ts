@@ -1,0 +1,68 @@
+/**
+ * New PGlite clusters start from a dump of an empty one instead of each running initdb: every cluster
+ * is still its own, a directory that holds a cluster opens with its data, and a process with no
+ * dump makes one from its first new cluster.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { type DatabaseHandle, emptyClusterTarball, openDatabase, sql, startClustersFrom } from './index.js';
+
+const dirs: string[] = [];
+const handles: DatabaseHandle[] = [];
+const track = (h: DatabaseHandle) => {
+  handles.push(h);
+  return h;
+};
+
+afterAll(async () => {
+  for (const h of handles) await h.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const tables = async (h: DatabaseHandle) =>
+  (await h.rows<{ t: string }>(sql`select table_name as t from information_schema.tables where table_schema = 'x'`))
+    .map((r) => r.t)
+    .sort();
+
+describe('new PGlite clusters', () => {
+  it('are each their own, though they start from the same dump, and have pg_trgm', async () => {
+    startClustersFrom(await emptyClusterTarball());
+    const [a, b] = await Promise.all([openDatabase(), openDatabase()]).then((hs) => hs.map(track));
+    if (!a || !b) throw new Error('two handles expected');
+    await a.db.execute(sql`create schema x`);
+    await a.db.execute(sql`create table x.only_in_a (n int)`);
+    await b.db.execute(sql`create schema x`);
+    await b.db.execute(sql`create table x.only_in_b (n int)`);
+    expect(await tables(a)).toEqual(['only_in_a']);
+    expect(await tables(b)).toEqual(['only_in_b']);
+    for (const h of [a, b]) {
+      await h.db.execute(sql`create extension if not exists pg_trgm`);
+      const [row] = await h.rows<{ s: number }>(sql`select similarity('长三角数据', '长三角') > 0 as s`);
+      expect(row?.s).toBe(true);
+    }
+  });
+
+  it('in a directory: a new one starts from the dump, and one already there opens with its data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yrd-db-cluster-'));
+    dirs.push(dir);
+    const first = await openDatabase({ dataDir: dir });
+    await first.db.execute(sql`create table kept (v text)`);
+    await first.db.execute(sql`insert into kept values ('长三角')`);
+    await first.close();
+    const again = track(await openDatabase({ dataDir: dir }));
+    expect(await again.rows<{ v: string }>(sql`select v from kept`)).toEqual([{ v: '长三角' }]);
+  });
+
+  it('with no dump given, the process makes one from its first new cluster; those opened at once all work', async () => {
+    vi.resetModules();
+    const fresh = (await import('./index.js')) as typeof import('./index.js');
+    const hs = (await Promise.all([fresh.openDatabase(), fresh.openDatabase(), fresh.openDatabase()])).map(track);
+    for (const [i, h] of hs.entries()) {
+      await h.db.execute(sql`create schema x`);
+      await h.db.execute(sql.raw(`create table x.t${i} (n int)`));
+    }
+    expect(await Promise.all(hs.map(tables))).toEqual([['t0'], ['t1'], ['t2']]);
+  });
+});
