@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // Test tiers are visible in file names: *.unit.test.ts (pure), *.int.test.ts (real nats-server and
 // database), tests/*.e2e.test.ts (the province nodes end to end).
+
 // the run makes one empty PGlite cluster; each test file starts its clusters from it instead of
 // running initdb (packages/testing/src/vitest)
 const pgliteCluster = {
