@@ -215,6 +215,9 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
  */
 let emptyCluster: Promise<Blob | undefined> | undefined;
 
+/** What every PGlite cluster is opened with (a dump carries only the data directory). */
+const extensions = { pg_trgm };
+
 /**
  * Starts this process's new PGlite clusters from `tarball` — `dumpDataDir()` of a cluster nothing
  * has written to yet, made by the same PGlite — instead of running `initdb` for the first one too.
@@ -226,7 +229,7 @@ export function startClustersFrom(tarball: Blob): void {
 
 /** A new, empty PGlite cluster as a tarball, for `startClustersFrom` in other processes. */
 export async function emptyClusterTarball(): Promise<Blob> {
-  const client = await PGlite.create({ extensions: { pg_trgm } });
+  const client = await PGlite.create({ extensions });
   try {
     return await client.dumpDataDir('gzip');
   } finally {
@@ -236,7 +239,7 @@ export async function emptyClusterTarball(): Promise<Blob> {
 
 async function openPglite(dataDir: string | undefined): Promise<PGlite> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const options = { ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } };
+  const options = { ...(dataDir ? { dataDir } : {}), extensions };
   // a directory that already holds a cluster opens as it is
   if (dataDir && existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(options);
   if (emptyCluster) {

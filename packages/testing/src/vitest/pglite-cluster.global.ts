@@ -11,14 +11,14 @@ import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   interface ProvidedContext {
-    /** path of a tarball of a new, empty PGlite cluster */
+    /** path of a gzipped tarball of a new, empty PGlite cluster */
     pgliteCluster: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'yrd-pglite-cluster-'));
-  const file = join(dir, 'cluster.tar');
+  const file = join(dir, 'cluster.tar.gz');
   writeFileSync(file, new Uint8Array(await (await emptyClusterTarball()).arrayBuffer()));
   project.provide('pgliteCluster', file);
   return () => rmSync(dir, { recursive: true, force: true });
