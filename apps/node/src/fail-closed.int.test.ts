@@ -114,7 +114,7 @@ describe('a province whose audit log cannot append fails closed', () => {
         return missing.length === 0 ? true : undefined;
       },
       `every event of ${p} in its log`,
-      // events a stopped service had taken but not answered come back after the consumer's ack wait (30 s)
+      // events a stopped service had taken but not answered come back after the consumer’s ack wait (5 s)
       45_000,
       // each look reads the whole stream
       1000,

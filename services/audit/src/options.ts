@@ -53,6 +53,12 @@ export const auditOptionsSchema = z.object({
   exchangeMetricsUrl: z.url().optional(),
   /** how often the log's state is announced to the province's exchange (default 2000 ms) */
   stateBeatMs: positiveMs.optional(),
+  /**
+   * how long JetStream waits for an event's ack before handing it out again (default 5 s): after a
+   * crash or a stop, the events the service had been sent but had not appended are in the log this
+   * long after it is back
+   */
+  ackWaitMs: positiveMs.optional(),
   /** redelivery of events the log could not append: first delay, doubling up to the cap (default 1 s, 30 s) */
   retry: z
     .object({ firstMs: positiveMs, maxMs: positiveMs })

@@ -87,7 +87,11 @@ export async function buildAudit(deps: ServiceDeps, options: AuditOptions = {}):
   await log.init();
   // the exchange follows the log's state and refuses while it is failed (fail closed)
   const announcer = new AuditStateAnnouncer(deps.nc, deps.province, log.health, logger, opts.stateBeatMs);
-  const ingest = new AuditIngest(deps.nc, deps.province, log, logger, opts.retry?.firstMs, opts.retry?.maxMs);
+  const ingest = new AuditIngest(deps.nc, deps.province, log, logger, {
+    retryDelayMs: opts.retry?.firstMs,
+    retryMaxMs: opts.retry?.maxMs,
+    ackWaitMs: opts.ackWaitMs,
+  });
   let headTimer: NodeJS.Timeout | undefined;
   let analyzeTimer: NodeJS.Timeout | undefined;
   let verifyTimers: NodeJS.Timeout[] = [];

@@ -5,6 +5,11 @@
  * An event is acknowledged only once it is in the log: while the log cannot append, JetStream keeps
  * the events and hands them out again, later each time (backoff up to 30 s), and nothing is lost.
  *
+ * Events JetStream sent to a consumer that stopped or crashed before appending them come back after
+ * the consumer's ack wait: that is how long a restarted service's log lags behind what it missed, so
+ * it is short (5 s), and while an append takes longer, the events taken and not yet answered (its
+ * batch and those queued behind it) are said to be still in work, so none is handed out twice.
+ *
  * The trace goes on through the stream: each event's append is a CONSUMER span whose parent is the
  * send span its publisher wrote into the message headers, so the trace of an exchange holds the
  * append in its province's log. Events are appended a batch at a time, and one span cannot have
@@ -12,7 +17,14 @@
  * its ack (or nak, or term); the batch itself runs in the only event's span when it holds one event,
  * and in no span otherwise (a batch of many traces belongs to none of them).
  */
-import { AckPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  type ConsumerInfo,
+  type ConsumerMessages,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { asAppError } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import {
@@ -41,23 +53,42 @@ import type { LogHealth, LogState } from '../app/log-health.js';
 
 export const AUDIT_CONSUMER = 'audit-log';
 const BATCH = 200;
-const TICK = Symbol('tick');
-const nextTick = () => new Promise<typeof TICK>((r) => setImmediate(() => r(TICK)));
+/** the default ack wait: how soon events a stopped or crashed consumer held are handed out again */
+export const AUDIT_ACK_WAIT_MS = 5000;
+const ns = (ms: number) => ms * 1_000_000;
+
+export interface AuditIngestOptions {
+  /** the first redelivery delay after a failed append; it doubles with each failure in a row (1 s) */
+  retryDelayMs?: number;
+  /** the longest redelivery delay (30 s) */
+  retryMaxMs?: number;
+  /** how long JetStream waits for an event's ack before handing it out again (AUDIT_ACK_WAIT_MS) */
+  ackWaitMs?: number;
+}
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 export class AuditIngest {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+  /** events taken from JetStream and not yet acked, naked or termed */
+  private readonly held = new Set<JsMsg>();
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly province: Province,
     private readonly log: AuditLog,
     private readonly logger: Logger,
-    /** the first redelivery delay after a failed append; it doubles with each failure in a row */
-    private readonly retryDelayMs = 1000,
-    /** the longest redelivery delay */
-    private readonly retryMaxMs = 30_000,
-  ) {}
+    opts: AuditIngestOptions = {},
+  ) {
+    this.retryDelayMs = opts.retryDelayMs ?? 1000;
+    this.retryMaxMs = opts.retryMaxMs ?? 30_000;
+    this.ackWaitMs = opts.ackWaitMs ?? AUDIT_ACK_WAIT_MS;
+  }
+
+  private readonly retryDelayMs: number;
+  private readonly retryMaxMs: number;
+  private readonly ackWaitMs: number;
 
   /** failed appends in a row (0 after a success): the redelivery delay grows with it */
   private failures = 0;
@@ -75,38 +106,72 @@ export class AuditIngest {
     const stream = auditStream(this.province);
     await ensureStream(this.nc, { name: stream, subjects: [subjects.auditAll(this.province)] });
     const jsm = await jetstreamManager(this.nc, { checkAPI: false });
+    const ackWait = ns(this.ackWaitMs);
+    let existing: ConsumerInfo | undefined;
     try {
-      await jsm.consumers.info(stream, AUDIT_CONSUMER);
-    } catch {
+      existing = await jsm.consumers.info(stream, AUDIT_CONSUMER);
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)) throw err;
+    }
+    if (!existing) {
       await jsm.consumers.add(stream, {
         durable_name: AUDIT_CONSUMER,
         ack_policy: AckPolicy.Explicit,
-        ack_wait: 30_000_000_000,
+        ack_wait: ackWait,
       });
+    } else if (existing.config.ack_wait !== ackWait) {
+      // a consumer made by an earlier version (30 s) or with another setting takes this one's
+      await jsm.consumers.update(stream, AUDIT_CONSUMER, { ack_wait: ackWait });
     }
     const consumer = await jetstream(this.nc).consumers.get(stream, AUDIT_CONSUMER);
     const messages = await consumer.consume({ max_messages: 500 });
     this.messages = messages;
-    this.loop = (async () => {
-      // what the consumer has buffered is appended together: wait for one message, then take those
-      // already behind it (without waiting) up to a batch
-      const it = messages[Symbol.asyncIterator]();
-      let pending = it.next();
-      for (;;) {
-        const first = await pending;
-        if (first.done) return;
-        pending = it.next();
-        const batch: JsMsg[] = [first.value];
-        while (batch.length < BATCH) {
-          const more = await Promise.race([pending, nextTick()]);
-          if (more === TICK) break;
-          if (more.done) break;
-          batch.push(more.value);
-          pending = it.next();
-        }
-        await this.appendBatch(batch);
+    // every event taken from JetStream and not yet answered (acked, naked, termed) is said to be
+    // still in work twice per ack wait: those behind a slow append are not handed out a second time
+    this.keepAlive = setInterval(() => {
+      for (const m of this.held) m.working();
+    }, this.ackWaitMs / 2);
+    this.keepAlive.unref();
+    // the reader takes events off the consumer as they come; the appender appends what has queued
+    // since its last append, up to a batch: the slower an append, the larger the next (group commit)
+    const queue: JsMsg[] = [];
+    let wake: (() => void) | undefined;
+    let ended = false;
+    const reader = (async () => {
+      for await (const m of messages) {
+        this.held.add(m);
+        queue.push(m);
+        wake?.();
       }
-    })().catch((err) => this.logger.error({ err }, 'audit consumer stopped'));
+    })().finally(() => {
+      ended = true;
+      wake?.();
+    });
+    const appender = (async () => {
+      for (;;) {
+        if (queue.length === 0) {
+          if (ended) return;
+          await new Promise<void>((r) => {
+            wake = r;
+          });
+          wake = undefined;
+          // those already behind the first event join its batch
+          await nextTurn();
+          continue;
+        }
+        await this.appendBatch(queue.splice(0, BATCH));
+      }
+    })().catch((err) => {
+      // nothing appends any more: stop taking events and stop keeping those taken, so JetStream
+      // hands them to the next start instead of holding them for a consumer that does nothing
+      clearInterval(this.keepAlive);
+      messages.stop();
+      throw err;
+    });
+    this.loop = Promise.allSettled([reader, appender]).then((ends) => {
+      for (const end of ends)
+        if (end.status === 'rejected') this.logger.error({ err: end.reason }, 'audit consumer stopped');
+    });
   }
 
   /** One CONSUMER span per event, continuing the trace its publisher sent it in. */
@@ -187,14 +252,17 @@ export class AuditIngest {
       }
     } finally {
       for (const d of decoded) d.span?.end();
+      for (const m of batch) this.held.delete(m);
     }
   }
 
   async stop(): Promise<void> {
     this.messages?.stop();
     await this.loop;
+    clearInterval(this.keepAlive);
     this.messages = undefined;
     this.loop = undefined;
+    this.keepAlive = undefined;
   }
 }
 

@@ -1,0 +1,131 @@
+/**
+ * Events JetStream handed to a consumer that then went away (a crash, a stop while they were on the
+ * wire) are in nobody's hands until the consumer's ack wait runs out. These tests pin how long a
+ * restarted audit service's log lags for that (the ack wait, 5 s, was 30 s), that a consumer made by
+ * an earlier version takes the new wait, and that an append slower than the wait is not handed out
+ * a second time while it runs.
+ */
+import { AckPolicy } from '@nats-io/jetstream';
+import { type DatabaseHandle, sql } from '@yrd/db';
+import { auditStream, jetstream, jetstreamManager, type NatsConnection } from '@yrd/nats';
+import type { auditV1 } from '@yrd/proto';
+import { createTestbed, type Testbed } from '@yrd/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AUDIT_ACK_WAIT_MS } from './adapters/nats.js';
+import { AUDIT_CONSUMER, AuditPublisher, startAudit } from './index.js';
+
+const event = (id: string): auditV1.AuditEvent => ({
+  eventId: id,
+  province: 'sh',
+  kind: 'exchange.query.served',
+  requestId: `req-${id}`,
+  resourceId: 'zj.330000-SCJG-0001',
+  actorUser: 'sh-requester',
+  actorAgency: '91310000MA1FL0000X',
+  requesterProvince: 'sh',
+  providerProvince: 'zj',
+  outcome: 'ok',
+  code: '',
+  payloadHash: 'a'.repeat(64),
+  subjectRef: '',
+  grantId: 'grant-1',
+  consentId: '',
+  occurredAt: new Date(Date.UTC(2025, 0, 1, 8, 0, 0)).toISOString(),
+  subjectRefKeyId: '',
+  items: ['name'],
+});
+
+const stream = auditStream('sh');
+
+/** how many of `ids` are in the log */
+const inLog = async (db: DatabaseHandle, ids: string[]) => {
+  const rows = await db.rows<{ event_id: string }>(sql`select event_id from audit.records`);
+  const have = new Set(rows.map((r) => r.event_id));
+  return ids.filter((id) => have.has(id)).length;
+};
+
+describe('the audit consumer after a crash', () => {
+  let tb: Testbed;
+  let nc: NatsConnection;
+  let db: DatabaseHandle;
+  let pub: AuditPublisher;
+
+  beforeAll(async () => {
+    tb = await createTestbed();
+    const deps = await tb.deps('sh');
+    ({ nc, db } = deps);
+    pub = new AuditPublisher(nc, 'sh');
+    await pub.ensure();
+  });
+
+  afterAll(() => tb?.close());
+
+  it('events a crashed consumer held are in the log about one ack wait after the start, and an earlier version’s 30 s consumer takes the new wait', async () => {
+    // the consumer as the version before made it, and events it was sent but never acknowledged
+    const jsm = await jetstreamManager(nc);
+    await jsm.consumers.add(stream, {
+      durable_name: AUDIT_CONSUMER,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: 30_000_000_000,
+    });
+    const ids = Array.from({ length: 20 }, (_, i) => `crash-${i}`);
+    for (const id of ids) await pub.publish(event(id));
+    const held = await (await jetstream(nc).consumers.get(stream, AUDIT_CONSUMER)).fetch({
+      max_messages: ids.length,
+      expires: 5000,
+    });
+    let taken = 0;
+    for await (const _m of held) if (++taken === ids.length) break;
+    expect(taken).toBe(ids.length);
+    expect((await jsm.consumers.info(stream, AUDIT_CONSUMER)).num_ack_pending).toBe(ids.length);
+
+    // the process that held them is gone; a new one starts
+    const started = Date.now();
+    await tb.started(startAudit(await tb.deps('sh', { db }), { headEvery: 1 }));
+    expect((await jsm.consumers.info(stream, AUDIT_CONSUMER)).config.ack_wait).toBe(AUDIT_ACK_WAIT_MS * 1_000_000);
+
+    await expect.poll(() => inLog(db, ids), { timeout: 20_000, interval: 100 }).toBe(ids.length);
+    const lag = Date.now() - started;
+    // redelivered after the new wait, not the 30 s the consumer was made with
+    expect(lag).toBeLessThan(AUDIT_ACK_WAIT_MS + 10_000);
+    expect((await jsm.consumers.info(stream, AUDIT_CONSUMER)).num_ack_pending).toBe(0);
+  });
+});
+
+describe('the audit consumer while an append is slow', () => {
+  let tb: Testbed;
+
+  beforeAll(async () => {
+    tb = await createTestbed();
+  });
+
+  afterAll(() => tb?.close());
+
+  it('an append slower than the ack wait keeps its events: each is appended once, not handed out again meanwhile', async () => {
+    // a 1 s wait, and every append held 3 s
+    const deps = await tb.deps('sh');
+    const { nc, db } = deps;
+    const pub = new AuditPublisher(nc, 'sh');
+    await pub.ensure();
+    const running = await tb.started(startAudit(deps, { headEvery: 1, ackWaitMs: 1000 }));
+    const append = running.log.appendMany.bind(running.log);
+    const seen: string[] = [];
+    const slow = vi.spyOn(running.log, 'appendMany').mockImplementation(async (events) => {
+      for (const e of events) seen.push(e.eventId);
+      await new Promise((r) => setTimeout(r, 3000));
+      return append(events);
+    });
+
+    const ids = ['slow-0', 'slow-1', 'slow-2'];
+    for (const id of ids) await pub.publish(event(id));
+    await expect.poll(() => inLog(db, ids), { timeout: 20_000, interval: 100 }).toBe(ids.length);
+    // a second batch would have come a wait after the first delivery, while the first still ran
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(seen.sort()).toEqual(ids);
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.consumers.info(stream, AUDIT_CONSUMER);
+    expect(info.num_redelivered).toBe(0);
+    expect(info.num_ack_pending).toBe(0);
+    slow.mockRestore();
+  });
+});
