@@ -102,7 +102,25 @@ export class AuditIngest {
     return Math.min(this.retryMaxMs, this.retryDelayMs * 2 ** Math.min(this.failures - 1, 20));
   }
 
+  /**
+   * Makes sure the stream and the durable consumer exist (the consumer with this service's ack wait),
+   * then takes events until `stop()`. Should the consumer go away while the service runs (deleted by
+   * hand, or with its stream), it is made again and taking goes on: what it had not acknowledged is
+   * handed out again and the log skips the events it already has. It never stops silently.
+   */
   async start(): Promise<void> {
+    await this.prepare();
+    this.running = true;
+    this.keepAlive = setInterval(() => {
+      for (const m of this.held) m.working();
+    }, this.ackWaitMs / 2);
+    this.keepAlive.unref();
+    this.loop = this.supervise().catch((err) => this.logger.error({ err }, 'audit consumer stopped'));
+  }
+
+  private running = false;
+
+  private async prepare(): Promise<void> {
     const stream = auditStream(this.province);
     await ensureStream(this.nc, { name: stream, subjects: [subjects.auditAll(this.province)] });
     const jsm = await jetstreamManager(this.nc, { checkAPI: false });
@@ -123,17 +141,54 @@ export class AuditIngest {
       // a consumer made by an earlier version (30 s) or with another setting takes this one's
       await jsm.consumers.update(stream, AUDIT_CONSUMER, { ack_wait: ackWait });
     }
-    const consumer = await jetstream(this.nc).consumers.get(stream, AUDIT_CONSUMER);
+  }
+
+  private async supervise(): Promise<void> {
+    let attempts = 0;
+    while (this.running) {
+      const lost = await this.take();
+      if (!this.running) return;
+      if (this.nc.isClosed()) throw new Error('the NATS connection is closed');
+      // the consumer (or its stream) went away: nothing is taken until it is made again
+      this.logger.warn({ reason: lost }, 'audit consumer gone; making it again');
+      for (;;) {
+        try {
+          await this.prepare();
+          attempts = 0;
+          break;
+        } catch (err) {
+          attempts++;
+          const delay = Math.min(this.retryMaxMs, this.retryDelayMs * 2 ** Math.min(attempts - 1, 20));
+          this.logger.error({ err, delay }, 'audit consumer could not be made again; retrying');
+          await new Promise((r) => setTimeout(r, delay));
+          if (!this.running) return;
+        }
+      }
+    }
+  }
+
+  /**
+   * One consumer subscription, until `stop()` or until the consumer is found gone (the reason is
+   * returned then). The reader takes events off the consumer as they come; the appender appends what
+   * has queued since its last append, up to a batch: the slower an append, the larger the next
+   * (group commit).
+   */
+  private async take(): Promise<string | undefined> {
+    const consumer = await jetstream(this.nc).consumers.get(auditStream(this.province), AUDIT_CONSUMER);
     const messages = await consumer.consume({ max_messages: 500 });
     this.messages = messages;
-    // every event taken from JetStream and not yet answered (acked, naked, termed) is said to be
-    // still in work twice per ack wait: those behind a slow append are not handed out a second time
-    this.keepAlive = setInterval(() => {
-      for (const m of this.held) m.working();
-    }, this.ackWaitMs / 2);
-    this.keepAlive.unref();
-    // the reader takes events off the consumer as they come; the appender appends what has queued
-    // since its last append, up to a batch: the slower an append, the larger the next (group commit)
+    // stopped while the subscription was being made
+    if (!this.running) messages.stop();
+    let lost: string | undefined;
+    void (async () => {
+      for await (const s of messages.status()) {
+        if (s.type === 'consumer_deleted' || s.type === 'consumer_not_found' || s.type === 'stream_not_found') {
+          lost = s.type;
+          messages.stop();
+          return;
+        }
+      }
+    })();
     const queue: JsMsg[] = [];
     let wake: (() => void) | undefined;
     let ended = false;
@@ -164,14 +219,18 @@ export class AuditIngest {
     })().catch((err) => {
       // nothing appends any more: stop taking events and stop keeping those taken, so JetStream
       // hands them to the next start instead of holding them for a consumer that does nothing
+      this.running = false;
       clearInterval(this.keepAlive);
       messages.stop();
       throw err;
     });
-    this.loop = Promise.allSettled([reader, appender]).then((ends) => {
-      for (const end of ends)
-        if (end.status === 'rejected') this.logger.error({ err: end.reason }, 'audit consumer stopped');
-    });
+    const [read, appended] = await Promise.allSettled([reader, appender]);
+    if (appended.status === 'rejected') throw appended.reason;
+    if (read.status === 'rejected') {
+      // the subscription failed (not a stop): taken again like a consumer gone
+      return lost ?? String((read.reason as Error)?.message ?? read.reason);
+    }
+    return lost;
   }
 
   /** One CONSUMER span per event, continuing the trace its publisher sent it in. */
@@ -257,6 +316,7 @@ export class AuditIngest {
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     this.messages?.stop();
     await this.loop;
     clearInterval(this.keepAlive);

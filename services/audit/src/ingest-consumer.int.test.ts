@@ -1,9 +1,10 @@
 /**
- * Events JetStream handed to a consumer that then went away (a crash, a stop while they were on the
- * wire) are in nobody's hands until the consumer's ack wait runs out. These tests pin how long a
- * restarted audit service's log lags for that (the ack wait, 5 s, was 30 s), that a consumer made by
- * an earlier version takes the new wait, and that an append slower than the wait is not handed out
- * a second time while it runs.
+ * The audit service's JetStream consumer over its life. Events JetStream handed to a consumer that
+ * then went away (a crash, a stop while they were on the wire) are in nobody's hands until the
+ * consumer's ack wait runs out: these tests pin how long a restarted service's log lags for that (the
+ * ack wait, 5 s, was 30 s), that a consumer made by an earlier version takes the new wait, that an
+ * append slower than the wait is not handed out a second time while it runs, and that a consumer
+ * deleted under a running service is made again instead of the log stopping without a word.
  */
 import { AckPolicy } from '@nats-io/jetstream';
 import { type DatabaseHandle, sql } from '@yrd/db';
@@ -127,5 +128,38 @@ describe('the audit consumer while an append is slow', () => {
     expect(info.num_redelivered).toBe(0);
     expect(info.num_ack_pending).toBe(0);
     slow.mockRestore();
+  });
+});
+
+describe('the audit consumer deleted while the service runs', () => {
+  let tb: Testbed;
+
+  beforeAll(async () => {
+    tb = await createTestbed();
+  });
+
+  afterAll(() => tb?.close());
+
+  it('is made again and taking goes on: events published before and after the deletion are all in the log, once', async () => {
+    const deps = await tb.deps('sh');
+    const { nc, db } = deps;
+    const pub = new AuditPublisher(nc, 'sh');
+    await pub.ensure();
+    await tb.started(startAudit(deps, { headEvery: 1 }));
+    const before = ['gone-0', 'gone-1', 'gone-2'];
+    for (const id of before) await pub.publish(event(id));
+    await expect.poll(() => inLog(db, before), { timeout: 10_000, interval: 100 }).toBe(before.length);
+
+    const jsm = await jetstreamManager(nc);
+    await jsm.consumers.delete(stream, AUDIT_CONSUMER);
+    const after = ['gone-3', 'gone-4', 'gone-5'];
+    for (const id of after) await pub.publish(event(id));
+    await expect.poll(() => inLog(db, after), { timeout: 15_000, interval: 100 }).toBe(after.length);
+
+    const info = await jsm.consumers.info(stream, AUDIT_CONSUMER);
+    expect(info.config.ack_wait).toBe(AUDIT_ACK_WAIT_MS * 1_000_000);
+    // the new consumer hands out the whole stream again; the log keeps each event once
+    const rows = await db.rows<{ n: number }>(sql`select count(*)::int as n from audit.records`);
+    expect(rows[0]?.n).toBe(before.length + after.length);
   });
 });
