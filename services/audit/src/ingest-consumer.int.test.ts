@@ -163,3 +163,29 @@ describe('the audit consumer deleted while the service runs', () => {
     expect(rows[0]?.n).toBe(before.length + after.length);
   });
 });
+
+describe('the audit consumer when it cannot go on', () => {
+  let tb: Testbed;
+
+  beforeAll(async () => {
+    tb = await createTestbed();
+  });
+
+  afterAll(() => tb?.close());
+
+  it('its NATS connection closed for good: the log is failed with AUDIT.LOG_INGEST_STOPPED and /healthz answers 503', async () => {
+    const deps = await tb.deps('sh');
+    const running = await tb.started(startAudit(deps, { headEvery: 1 }));
+    expect(running.log.health.current()).toEqual({ status: 'ok' });
+
+    await deps.nc.close();
+    await expect
+      .poll(() => {
+        const s = running.log.health.current();
+        return s.status === 'failed' ? s.code : s.status;
+      })
+      .toBe('AUDIT.LOG_INGEST_STOPPED');
+    const health = await fetch(`${running.httpUrl}/healthz`);
+    expect(health.status).toBe(503);
+  });
+});

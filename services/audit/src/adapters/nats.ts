@@ -49,7 +49,7 @@ import {
   tracer,
 } from '@yrd/telemetry';
 import type { AuditLog } from '../app/audit-log.js';
-import type { LogHealth, LogState } from '../app/log-health.js';
+import { LOG_INGEST_STOPPED, type LogHealth, type LogState } from '../app/log-health.js';
 
 export const AUDIT_CONSUMER = 'audit-log';
 const BATCH = 200;
@@ -115,7 +115,15 @@ export class AuditIngest {
       for (const m of this.held) m.working();
     }, this.ackWaitMs / 2);
     this.keepAlive.unref();
-    this.loop = this.supervise().catch((err) => this.logger.error({ err }, 'audit consumer stopped'));
+    this.loop = this.supervise().catch((err) => {
+      // the log no longer grows with what the province does: the province stops exchanging (fail
+      // closed) until the service is restarted, and the health reporter says so at error level
+      this.logger.error({ err }, 'audit consumer stopped');
+      this.log.health.fail(
+        LOG_INGEST_STOPPED,
+        `审计事件接收已停止，须重启审计服务 audit events are no longer taken in; restart the audit service: ${(err as Error)?.message ?? String(err)}`,
+      );
+    });
   }
 
   private running = false;

@@ -9,14 +9,18 @@
  *    append succeeds again;
  *  - AUDIT.LOG_INCONSISTENT: what is stored is not what the log appended (a seq taken, log_state
  *    moved, rows missing or altered); stays until an operator repairs the log and restarts;
- *  - AUDIT.LOG_TAMPERED: the verifier found the stored log altered; stays as the one above.
+ *  - AUDIT.LOG_TAMPERED: the verifier found the stored log altered; stays as the one above;
+ *  - AUDIT.LOG_INGEST_STOPPED: the service stopped taking events from its province's stream for a
+ *    reason it cannot mend by itself (its NATS connection closed, an unexpected error): the log would
+ *    no longer grow with what the province does; stays until the audit service is restarted.
  */
 
 export const LOG_APPEND_FAILED = 'AUDIT.LOG_APPEND_FAILED';
 export const LOG_INCONSISTENT = 'AUDIT.LOG_INCONSISTENT';
 export const LOG_TAMPERED = 'AUDIT.LOG_TAMPERED';
+export const LOG_INGEST_STOPPED = 'AUDIT.LOG_INGEST_STOPPED';
 /** every code the metric reports, so a code that cleared shows 0 rather than vanishing */
-export const logFailureCodes = [LOG_APPEND_FAILED, LOG_INCONSISTENT, LOG_TAMPERED] as const;
+export const logFailureCodes = [LOG_APPEND_FAILED, LOG_INCONSISTENT, LOG_TAMPERED, LOG_INGEST_STOPPED] as const;
 
 export type LogState = { status: 'ok' } | { status: 'failed'; code: string; message: string; since: string };
 
@@ -35,7 +39,7 @@ export class LogHealth {
     return this.#state;
   }
 
-  /** Whether what is stored is known not to be what the log appended (not a passing failure). */
+  /** Whether the failure lasts until an operator acts (a restart at least), not a passing one. */
   get damaged(): boolean {
     return this.#state.status === 'failed' && !transient(this.#state.code);
   }

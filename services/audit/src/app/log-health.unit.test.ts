@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LOG_APPEND_FAILED, LOG_INCONSISTENT, LOG_TAMPERED, LogHealth, type LogState } from './log-health.js';
+import {
+  LOG_APPEND_FAILED,
+  LOG_INCONSISTENT,
+  LOG_INGEST_STOPPED,
+  LOG_TAMPERED,
+  LogHealth,
+  type LogState,
+} from './log-health.js';
 
 const at = new Date('2026-01-01T08:00:00.000Z');
 
@@ -29,16 +36,19 @@ describe('LogHealth: a passing failure clears itself, a lasting one stays', () =
     expect(seen.map((s) => s.status)).toEqual(['failed', 'ok']);
   });
 
-  it.each([LOG_INCONSISTENT, LOG_TAMPERED])('%s stays through successful appends and is not replaced', (code) => {
-    const { health, seen } = watched();
-    health.fail(code, 'first finding');
-    health.recover();
-    health.fail(LOG_APPEND_FAILED, 'database down');
-    health.fail(code === LOG_TAMPERED ? LOG_INCONSISTENT : LOG_TAMPERED, 'second finding');
-    expect(health.current()).toMatchObject({ status: 'failed', code, message: 'first finding' });
-    expect(health.damaged).toBe(true);
-    expect(seen).toHaveLength(1);
-  });
+  it.each([LOG_INCONSISTENT, LOG_TAMPERED, LOG_INGEST_STOPPED])(
+    '%s stays through successful appends and is not replaced',
+    (code) => {
+      const { health, seen } = watched();
+      health.fail(code, 'first finding');
+      health.recover();
+      health.fail(LOG_APPEND_FAILED, 'database down');
+      health.fail(code === LOG_TAMPERED ? LOG_INCONSISTENT : LOG_TAMPERED, 'second finding');
+      expect(health.current()).toMatchObject({ status: 'failed', code, message: 'first finding' });
+      expect(health.damaged).toBe(true);
+      expect(seen).toHaveLength(1);
+    },
+  );
 
   it('a lasting failure replaces a passing one', () => {
     const { health, seen } = watched();
