@@ -9,32 +9,14 @@
 import { AckPolicy } from '@nats-io/jetstream';
 import { type DatabaseHandle, sql } from '@yrd/db';
 import { auditStream, jetstream, jetstreamManager, type NatsConnection } from '@yrd/nats';
-import type { auditV1 } from '@yrd/proto';
 import { createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AUDIT_ACK_WAIT_MS } from './adapters/nats.js';
 import { AUDIT_CONSUMER, AuditPublisher, startAudit } from './index.js';
+import { anExchangeEvent } from './test-events.js';
 
-const event = (id: string): auditV1.AuditEvent => ({
-  eventId: id,
-  province: 'sh',
-  kind: 'exchange.query.served',
-  requestId: `req-${id}`,
-  resourceId: 'zj.330000-SCJG-0001',
-  actorUser: 'sh-requester',
-  actorAgency: '91310000MA1FL0000X',
-  requesterProvince: 'sh',
-  providerProvince: 'zj',
-  outcome: 'ok',
-  code: '',
-  payloadHash: 'a'.repeat(64),
-  subjectRef: '',
-  grantId: 'grant-1',
-  consentId: '',
-  occurredAt: new Date(Date.UTC(2025, 0, 1, 8, 0, 0)).toISOString(),
-  subjectRefKeyId: '',
-  items: ['name'],
-});
+/** a synthetic exchange event with the id `id` */
+const event = (id: string) => anExchangeEvent(0, { eventId: id, requestId: `req-${id}` });
 
 const stream = auditStream('sh');
 
@@ -89,7 +71,10 @@ describe('the audit consumer after a crash', () => {
     const lag = Date.now() - started;
     // redelivered after the new wait, not the 30 s the consumer was made with
     expect(lag).toBeLessThan(AUDIT_ACK_WAIT_MS + 10_000);
-    expect((await jsm.consumers.info(stream, AUDIT_CONSUMER)).num_ack_pending).toBe(0);
+    // each ack follows its event's append, so the last may reach the server just after the look above
+    await expect
+      .poll(async () => (await jsm.consumers.info(stream, AUDIT_CONSUMER)).num_ack_pending, { timeout: 5000 })
+      .toBe(0);
   });
 });
 
@@ -124,9 +109,10 @@ describe('the audit consumer while an append is slow', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(seen.sort()).toEqual(ids);
     const jsm = await jetstreamManager(nc);
-    const info = await jsm.consumers.info(stream, AUDIT_CONSUMER);
-    expect(info.num_redelivered).toBe(0);
-    expect(info.num_ack_pending).toBe(0);
+    await expect
+      .poll(async () => (await jsm.consumers.info(stream, AUDIT_CONSUMER)).num_ack_pending, { timeout: 5000 })
+      .toBe(0);
+    expect((await jsm.consumers.info(stream, AUDIT_CONSUMER)).num_redelivered).toBe(0);
     slow.mockRestore();
   });
 });
