@@ -152,27 +152,38 @@ export class AuditIngest {
   }
 
   private async supervise(): Promise<void> {
-    let attempts = 0;
+    // losses in a row: each waits longer before the consumer is made again, so a consumer that cannot
+    // be opened is not retried in a tight loop; a subscription that lasted resets it
+    let losses = 0;
     while (this.running) {
+      const since = Date.now();
       const lost = await this.take();
       if (!this.running) return;
       if (this.nc.isClosed()) throw new Error('the NATS connection is closed');
-      // the consumer (or its stream) went away: nothing is taken until it is made again
-      this.logger.warn({ reason: lost }, 'audit consumer gone; making it again');
-      for (;;) {
+      losses = Date.now() - since >= this.retryMaxMs ? 1 : losses + 1;
+      // the consumer (or its stream) went away, or could not be opened: nothing is taken until then
+      this.logger.warn({ reason: lost, losses }, 'audit consumer gone; making it again');
+      if (losses > 1) await this.pause(this.backoff(losses - 1));
+      for (let attempts = 1; this.running; attempts++) {
         try {
           await this.prepare();
-          attempts = 0;
           break;
         } catch (err) {
-          attempts++;
-          const delay = Math.min(this.retryMaxMs, this.retryDelayMs * 2 ** Math.min(attempts - 1, 20));
+          const delay = this.backoff(attempts);
           this.logger.error({ err, delay }, 'audit consumer could not be made again; retrying');
-          await new Promise((r) => setTimeout(r, delay));
-          if (!this.running) return;
+          await this.pause(delay);
         }
       }
     }
+  }
+
+  /** the n-th delay of a retry: the first delay, doubling up to the cap */
+  private backoff(n: number): number {
+    return Math.min(this.retryMaxMs, this.retryDelayMs * 2 ** Math.min(n - 1, 20));
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
   }
 
   /**
@@ -181,9 +192,15 @@ export class AuditIngest {
    * has queued since its last append, up to a batch: the slower an append, the larger the next
    * (group commit).
    */
-  private async take(): Promise<string | undefined> {
-    const consumer = await jetstream(this.nc).consumers.get(auditStream(this.province), AUDIT_CONSUMER);
-    const messages = await consumer.consume({ max_messages: 500 });
+  private async take(): Promise<string> {
+    let messages: ConsumerMessages;
+    try {
+      const consumer = await jetstream(this.nc).consumers.get(auditStream(this.province), AUDIT_CONSUMER);
+      messages = await consumer.consume({ max_messages: 500 });
+    } catch (err) {
+      // gone again since it was made, or JetStream not answering: made and opened again after a pause
+      return `not opened: ${(err as Error).message}`;
+    }
     this.messages = messages;
     // stopped while the subscription was being made
     if (!this.running) messages.stop();
@@ -234,11 +251,9 @@ export class AuditIngest {
     });
     const [read, appended] = await Promise.allSettled([reader, appender]);
     if (appended.status === 'rejected') throw appended.reason;
-    if (read.status === 'rejected') {
-      // the subscription failed (not a stop): taken again like a consumer gone
-      return lost ?? String((read.reason as Error)?.message ?? read.reason);
-    }
-    return lost;
+    // the subscription failed (not a stop): taken again like a consumer gone
+    if (read.status === 'rejected') return lost ?? `failed: ${(read.reason as Error)?.message ?? read.reason}`;
+    return lost ?? 'ended';
   }
 
   /** One CONSUMER span per event, continuing the trace its publisher sent it in. */
