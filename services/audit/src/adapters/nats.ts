@@ -25,6 +25,7 @@ import {
   JetStreamApiError,
   type JsMsg,
 } from '@nats-io/jetstream';
+import { delay, nanos } from '@nats-io/transport-node';
 import { asAppError } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import {
@@ -55,7 +56,6 @@ export const AUDIT_CONSUMER = 'audit-log';
 const BATCH = 200;
 /** the default ack wait: how soon events a stopped or crashed consumer held are handed out again */
 export const AUDIT_ACK_WAIT_MS = 5000;
-const ns = (ms: number) => ms * 1_000_000;
 
 export interface AuditIngestOptions {
   /** the first redelivery delay after a failed append; it doubles with each failure in a row (1 s) */
@@ -98,8 +98,7 @@ export class AuditIngest {
 
   /** How long JetStream waits before handing failed events out again. */
   get retryDelay(): number {
-    if (this.failures === 0) return 0;
-    return Math.min(this.retryMaxMs, this.retryDelayMs * 2 ** Math.min(this.failures - 1, 20));
+    return this.failures === 0 ? 0 : this.backoff(this.failures);
   }
 
   /**
@@ -132,7 +131,7 @@ export class AuditIngest {
     const stream = auditStream(this.province);
     await ensureStream(this.nc, { name: stream, subjects: [subjects.auditAll(this.province)] });
     const jsm = await jetstreamManager(this.nc, { checkAPI: false });
-    const ackWait = ns(this.ackWaitMs);
+    const ackWait = nanos(this.ackWaitMs);
     let existing: ConsumerInfo | undefined;
     try {
       existing = await jsm.consumers.info(stream, AUDIT_CONSUMER);
@@ -163,15 +162,15 @@ export class AuditIngest {
       losses = Date.now() - since >= this.retryMaxMs ? 1 : losses + 1;
       // the consumer (or its stream) went away, or could not be opened: nothing is taken until then
       this.logger.warn({ reason: lost, losses }, 'audit consumer gone; making it again');
-      if (losses > 1) await this.pause(this.backoff(losses - 1));
+      if (losses > 1) await delay(this.backoff(losses - 1));
       for (let attempts = 1; this.running; attempts++) {
         try {
           await this.prepare();
           break;
         } catch (err) {
-          const delay = this.backoff(attempts);
-          this.logger.error({ err, delay }, 'audit consumer could not be made again; retrying');
-          await this.pause(delay);
+          const waitMs = this.backoff(attempts);
+          this.logger.error({ err, delay: waitMs }, 'audit consumer could not be made again; retrying');
+          await delay(waitMs);
         }
       }
     }
@@ -180,10 +179,6 @@ export class AuditIngest {
   /** the n-th delay of a retry: the first delay, doubling up to the cap */
   private backoff(n: number): number {
     return Math.min(this.retryMaxMs, this.retryDelayMs * 2 ** Math.min(n - 1, 20));
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((r) => setTimeout(r, ms));
   }
 
   /**

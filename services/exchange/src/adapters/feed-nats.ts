@@ -26,7 +26,12 @@ import {
   JetStreamApiError,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { createInbox, type Subscription as NatsSubscription, headers as natsHeaders } from '@nats-io/transport-node';
+import {
+  createInbox,
+  type Subscription as NatsSubscription,
+  nanos,
+  headers as natsHeaders,
+} from '@nats-io/transport-node';
 import { unauthenticated } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import {
@@ -53,8 +58,6 @@ import type {
   SubscriptionLanes,
 } from '../app/subscriptions.js';
 import { feedToken } from '../domain/subscription.js';
-
-const ns = (ms: number) => ms * 1_000_000;
 
 /** The header that marks a stream message holding a FeedRecords (several events) */
 const formatHeader = 'Yrd-Feed-Format';
@@ -279,7 +282,7 @@ export class JetStreamFeedLog implements FeedLog {
       // batches are delivered and acknowledged in stream order: acknowledging a batch's last event
       // acknowledges the batch (one ack instead of one per event)
       ack_policy: AckPolicy.All,
-      ack_wait: ns(this.opts.ackWaitMs),
+      ack_wait: nanos(this.opts.ackWaitMs),
       max_ack_pending: 10_000,
     });
   }
