@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
 import { watchBroker } from './health.js';
+import { settleRequestsWithoutCancelError } from './request-settle.js';
 import type { NatsCredentials } from './server-config.js';
 
 export interface ProvinceConnectionOptions {
@@ -23,6 +24,8 @@ export interface ProvinceConnectionOptions {
 
 /** Connects with the province's account credentials; reconnects forever once connected. */
 export async function connectProvince(opts: ProvinceConnectionOptions): Promise<NatsConnection> {
+  // every connection of the process answers its requests without an Error built for nothing
+  settleRequestsWithoutCancelError();
   const deadline = Date.now() + (opts.firstConnectWithinMs ?? 0);
   let nc: NatsConnection | undefined;
   for (let attempt = 1, pause = 250; nc === undefined; attempt += 1, pause = Math.min(pause * 2, 4_000)) {
