@@ -5,6 +5,5 @@ export * from './health.js';
 export * from './messaging.js';
 export * from './nats-server.js';
 export * from './ports.js';
-export * from './request-settle.js';
 export * from './server-config.js';
 export * from './subjects.js';

@@ -11,8 +11,8 @@
  * library's does — stop the timer, resolve, leave the inbox's table — without that rejection; an
  * error (no responders, a closed connection) still goes through the library's own resolver. It
  * changes nothing a caller can see. If the class no longer looks as this expects (another version
- * of the client), nothing is changed and `requestSettleState()` says so; a unit test fails then, so
- * an upgrade is looked at rather than silently patched.
+ * of the client), nothing is changed and `requestSettleState()` says so; its test fails then, so
+ * an upgrade is looked at rather than silently patched. Used inside `@yrd/nats` only (`connectProvince`).
  */
 import { RequestOne } from '@nats-io/nats-core/internal';
 
@@ -47,17 +47,15 @@ function resolver(this: RequestOneInternals, err: Error | null, msg: unknown): v
 
 let state: 'library' | 'settled' | 'unrecognised' = 'library';
 
-/** Installs the resolver above once per process (idempotent); returns what is in place. */
-export function settleRequestsWithoutCancelError(): 'settled' | 'unrecognised' {
-  if (state === 'library') {
-    if (looksAsExpected()) {
-      prototype.resolver = resolver;
-      state = 'settled';
-    } else {
-      state = 'unrecognised';
-    }
+/** Installs the resolver above once per process (idempotent). */
+export function settleRequestsWithoutCancelError(): void {
+  if (state !== 'library') return;
+  if (looksAsExpected()) {
+    prototype.resolver = resolver;
+    state = 'settled';
+  } else {
+    state = 'unrecognised';
   }
-  return state;
 }
 
 /** What answers requests in this process: the library's resolver, or the one installed here. */
