@@ -122,7 +122,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
   try {
     const shared = cfg.databaseUrl
       ? undefined
-      : await openDatabase({ dataDir: cfg.dataDir ? join(cfg.dataDir, 'pgdata') : undefined });
+      : await openDatabase({ dataDir: cfg.dataDir ? join(cfg.dataDir, 'pgdata') : undefined, logger });
     if (shared) cleanups.push(() => shared.close());
     const dbFor = async (): Promise<DatabaseHandle> => {
       if (shared) return borrow(shared);

@@ -110,7 +110,7 @@ async function startStandaloneService(
       config.YRD_DATABASE_URL
         ? { url: config.YRD_DATABASE_URL, poolSize: config.YRD_DATABASE_POOL_SIZE }
         : // the folder's root may hold other things (a volume's lost+found): PGlite gets its own
-          { dataDir: join(config.YRD_DATA_DIR ?? '', 'pgdata') },
+          { dataDir: join(config.YRD_DATA_DIR ?? '', 'pgdata'), logger },
     );
     nc = await connectProvince({
       servers: config.YRD_NATS_URL,

@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { AppError, invalid } from '@yrd/errors';
+import type { Logger } from '@yrd/logger';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { prepareDataDir } from './upgrade.js';
 
 export type { SQL };
 export { sql };
@@ -158,6 +160,8 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** max pool size for PostgreSQL */
   poolSize?: number;
+  /** told when a PGlite data directory is upgraded */
+  logger?: Logger | undefined;
 }
 
 export async function openDatabase(opts: DatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -189,7 +193,7 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
       close: () => pool.end(),
     };
   }
-  const client = await openPglite(opts.dataDir);
+  const client = await openPglite(opts.dataDir, opts.logger);
   const db = guarded(drizzlePglite(client) as unknown as Db);
   return {
     db,
@@ -237,8 +241,11 @@ export async function emptyClusterTarball(): Promise<Blob> {
   }
 }
 
-async function openPglite(dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+async function openPglite(dataDir: string | undefined, logger: Logger | undefined): Promise<PGlite> {
+  if (dataDir) {
+    await prepareDataDir(dataDir, { extensions }, logger);
+    mkdirSync(dataDir, { recursive: true });
+  }
   const options = { ...(dataDir ? { dataDir } : {}), extensions };
   // a directory that already holds a cluster opens as it is
   if (dataDir && existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(options);
