@@ -44,6 +44,17 @@ describe('new PGlite clusters', () => {
     }
   });
 
+  it('in memory, with 16 MB of shared buffers (PGlite zeroes them at every start); in a directory, the default', async () => {
+    const memory = track(await openDatabase());
+    const dir = mkdtempSync(join(tmpdir(), 'yrd-db-cluster-'));
+    dirs.push(dir);
+    const disk = track(await openDatabase({ dataDir: dir }));
+    const buffers = async (h: DatabaseHandle) =>
+      (await h.rows<{ v: string }>(sql`select current_setting('shared_buffers') as v`))[0]?.v;
+    expect(await buffers(memory)).toBe('16MB');
+    expect(await buffers(disk)).toBe('128MB');
+  });
+
   it('in a directory: a new one starts from the dump, and one already there opens with its data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'yrd-db-cluster-'));
     dirs.push(dir);
