@@ -13,6 +13,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { forDrizzle, withDrizzleParsers } from './pglite-parsers.js';
 import { prepareDataDir } from './upgrade.js';
 
 export type { SQL };
@@ -194,7 +195,8 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     };
   }
   const client = await openPglite(opts.dataDir, opts.logger);
-  const db = guarded(drizzlePglite(client) as unknown as Db);
+  withDrizzleParsers(client);
+  const db = guarded(drizzlePglite(forDrizzle(client)) as unknown as Db);
   return {
     db,
     kind: 'pglite',
