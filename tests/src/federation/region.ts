@@ -128,7 +128,9 @@ export async function startFederatedRegion(dir: string): Promise<FederatedRegion
         env: { all: { YRD_LOG_LEVEL: 'warn' } },
       });
     }
-    await Promise.all(provinces.map((p) => nodes[p].healthy(180_000)));
+    // 20 of the 24 processes each create their PGlite cluster (initdb: 6-7 s of CPU with PGlite 0.6) on
+    // two cores: 93 s on a quick day, 167 s on a slow one (2026-12-06); the hook allows 420 s
+    await Promise.all(provinces.map((p) => nodes[p].healthy(360_000)));
   } catch (err) {
     await stop();
     throw err;
