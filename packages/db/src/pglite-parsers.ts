@@ -33,9 +33,15 @@ export function withDrizzleParsers<C extends Pick<PGlite, 'parsers'>>(client: C)
 
 type Queries = Pick<Transaction, 'query'>;
 
-/** A statement's options without the parsers the instance already has. */
+/** drizzle's options, minus its parsers: one object for each row mode, not one for each statement. */
+const rowModeOnly: Record<NonNullable<QueryOptions['rowMode']>, QueryOptions> = {
+  object: { rowMode: 'object' },
+  array: { rowMode: 'array' },
+};
+
+/** A statement's options without the parsers the instance already has (drizzle passes nothing else). */
 const withoutParsers = (options: QueryOptions | undefined): QueryOptions | undefined =>
-  options?.parsers ? { ...(options.rowMode ? { rowMode: options.rowMode } : {}) } : options;
+  options?.parsers ? (options.rowMode ? rowModeOnly[options.rowMode] : undefined) : options;
 
 function queries(client: Queries): Queries {
   return {

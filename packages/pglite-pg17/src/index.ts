@@ -7,8 +7,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 
-/** The PostgreSQL major version (`PG_VERSION`) of the directories this package opens. */
-export const POSTGRES_MAJOR = '17';
+/** A cluster as this project's PGlite 0.3 opened it: on disk, with pg_trgm. */
+const open = (dataDir: string) => PGlite.create({ dataDir, extensions: { pg_trgm } });
 
 export interface ClusterDump {
   /** Plain SQL (`pg_dump --inserts`): schemas, tables, rows, sequences, indexes, constraints. */
@@ -22,7 +22,7 @@ export interface ClusterDump {
  * checkpoints it on close) and its data is not changed.
  */
 export async function dumpCluster(dataDir: string): Promise<ClusterDump> {
-  const pg = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const pg = await open(dataDir);
   try {
     const rows = await countRows(pg);
     const file = await pgDump({ pg, args: ['--no-owner', '--no-privileges'] });
@@ -34,7 +34,7 @@ export async function dumpCluster(dataDir: string): Promise<ClusterDump> {
 
 /** Writes a new cluster in `dataDir` as PGlite 0.3 did and runs `script` in it: for tests of the upgrade. */
 export async function writeCluster(dataDir: string, script: string): Promise<void> {
-  const pg = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const pg = await open(dataDir);
   try {
     await pg.exec(script);
   } finally {
