@@ -142,6 +142,30 @@ const subjectKeysFile = () =>
     return ring;
   });
 
+/** A gzipped tarball (the bytes, for PGlite's loadDataDir); what it holds PGlite checks as it opens it. */
+const emptyClusterFile = () =>
+  text().transform((path, ctx) => {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      ctx.addIssue({
+        code: 'custom',
+        message: `无法读取空集群文件 cannot read the empty cluster at ${path}: ${reason}`,
+      });
+      return z.NEVER;
+    }
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `不是 gzip 压缩的集群归档 not a gzipped cluster tarball (emptyClusterTarball()): ${path}`,
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
 const secretFile = () => file({ zh: '密码文件', en: 'password file' }, (t) => t.trim());
 
 /** What every process reads: who it is, its keys, where it listens, how it logs. */
@@ -193,6 +217,11 @@ const backend = {
   YRD_DATABASE_POOL_SIZE: whole(1, 4),
   /** … an embedded PGlite database in this folder, this process's own */
   YRD_DATA_DIR: optionalText(),
+  /**
+   * with YRD_DATA_DIR: a new folder's cluster starts from this empty one (`emptyClusterTarball()` of the
+   * same PGlite) instead of running initdb, 6-7 s of CPU here; for starting many processes at once
+   */
+  YRD_PGLITE_EMPTY_CLUSTER_FILE: optional(emptyClusterFile()),
 };
 
 /** load the demo seeds on first start, each service its own part (the audit service has none) */
@@ -238,6 +267,15 @@ const backendChecks = [
     'YRD_DATA_DIR',
     '本服务的数据库：PostgreSQL 或 PGlite 目录 the service’s database: PostgreSQL or a PGlite folder',
   ),
+  (c: Record<string, unknown>) =>
+    c.YRD_PGLITE_EMPTY_CLUSTER_FILE !== undefined && c.YRD_DATA_DIR === undefined
+      ? [
+          {
+            path: 'YRD_PGLITE_EMPTY_CLUSTER_FILE',
+            message: '仅用于 PGlite 目录 (YRD_DATA_DIR) only with a PGlite folder (YRD_DATA_DIR)',
+          },
+        ]
+      : [],
 ];
 
 /** Dev mode (seed users, dev tokens) needs YRD_DEV_MODE=true and is refused with NODE_ENV=production. */

@@ -5,17 +5,20 @@
  * dev mode for a token): a catalogue search, and a call to each other service, one of which (the
  * exchange's source check) asks the catalogue over gRPC. A service stopped with SIGTERM exits 0 and,
  * started again on its data without the seeds, is answered through the edge again. Every process stops
- * on SIGTERM with status 0. A wrong configuration stops a process with status 78, naming each variable.
+ * on SIGTERM with status 0, and each service's database proves it started from the empty cluster the
+ * processes were handed. A wrong configuration stops a process with status 78, naming each variable.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { TrustList } from '@yrd/auth';
+import { openDatabase, sql } from '@yrd/db';
 import { type RunningNats, startNatsServer } from '@yrd/nats';
 import { checkHealth } from '@yrd/proto';
-import { generateSubjectKeyring, provinces } from '@yrd/region';
+import { generateSubjectKeyring, provinces, services } from '@yrd/region';
 import { seedsFor } from '@yrd/seeds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProvinceProcesses, startProvinceProcesses } from './province-processes.js';
@@ -106,8 +109,30 @@ describe('one configuration schema per service', () => {
     ['a database that is not PostgreSQL', { YRD_DATABASE_URL: 'mysql://db/yrd' }, /^ {2}YRD_DATABASE_URL: .*postgres/m],
     ['a gRPC address without a port', { YRD_CATALOG_GRPC: 'catalog' }, /^ {2}YRD_CATALOG_GRPC: .*host:port/m],
     ['a pool of none', { YRD_DATABASE_POOL_SIZE: '0' }, /^ {2}YRD_DATABASE_POOL_SIZE: .*at least 1/m],
+    [
+      'an empty cluster for PostgreSQL',
+      { YRD_DATABASE_URL: 'postgres://db/yrd_sh', YRD_DATA_DIR: '', YRD_PGLITE_EMPTY_CLUSTER_FILE: '/dev/null' },
+      /^ {2}YRD_PGLITE_EMPTY_CLUSTER_FILE: .*only with a PGlite folder/m,
+    ],
+    [
+      'an empty cluster that is not there',
+      { YRD_PGLITE_EMPTY_CLUSTER_FILE: '/nonexistent/cluster.tar.gz' },
+      /^ {2}YRD_PGLITE_EMPTY_CLUSTER_FILE: .*cannot read the empty cluster .*ENOENT/m,
+    ],
   ])('refuses %s, naming the variable', (_what, change, message) => {
     expect(refusal('consent', { ...consent, ...change })).toMatch(message);
+  });
+
+  it('refuses an empty cluster file that is not a gzipped tarball, and reads one that is', () => {
+    const said = refusal('consent', { ...consent, YRD_PGLITE_EMPTY_CLUSTER_FILE: file('cluster.tar', 'PG_VERSION') });
+    expect(said).toMatch(/^ {2}YRD_PGLITE_EMPTY_CLUSTER_FILE: .*not a gzipped cluster tarball/m);
+    const gz = join(dir, 'cluster.tar.gz');
+    writeFileSync(gz, gzipSync('PG_VERSION'));
+    const bytes = parseServiceConfig('consent', {
+      ...consent,
+      YRD_PGLITE_EMPTY_CLUSTER_FILE: gz,
+    }).YRD_PGLITE_EMPTY_CLUSTER_FILE;
+    expect(bytes && gunzipSync(bytes).toString()).toBe('PG_VERSION');
   });
 
   it('never quotes a private key file it cannot read as a key', () => {
@@ -325,6 +350,26 @@ describe('a province node as five processes', () => {
       const said = node.processes.get(name)?.output().slice(-2000);
       expect(exit, `${name}: ${said}`).toMatchObject({ code: 0, signal: null });
       expect(exit.ms).toBeLessThan((name === 'catalog' ? catalogGraceMs : 0) + 8000);
+    }
+  });
+
+  it('each service’s database started from the one empty cluster it was handed, not its own initdb', async () => {
+    // initdb draws a new system identifier; a cluster loaded from a tarball keeps the tarball's
+    const identifier = async (dataDir?: string) => {
+      const h = await openDatabase(dataDir ? { dataDir } : {});
+      try {
+        const [row] = await h.rows<{ id: string }>(sql`select system_identifier::text as id from pg_control_system()`);
+        return row?.id;
+      } finally {
+        await h.close();
+      }
+    };
+    // this test file's clusters start from the run's empty cluster, which startProvinceProcesses handed on
+    const handed = await identifier();
+    expect(handed).toMatch(/^\d+$/);
+    for (const name of services) {
+      expect(node.env[name].YRD_PGLITE_EMPTY_CLUSTER_FILE, name).toBe(join(dir, province, 'empty-cluster.tar.gz'));
+      expect(await identifier(join(dir, province, name, 'pgdata')), name).toBe(handed);
     }
   });
 

@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { loadProvinceKey } from '@yrd/auth';
 import type { SecretResolver } from '@yrd/config';
-import { type DatabaseHandle, openDatabase } from '@yrd/db';
+import { type DatabaseHandle, openDatabase, startClustersFrom } from '@yrd/db';
 import type { Logger } from '@yrd/logger';
 import { brokerState, connectProvince, type NatsConnection } from '@yrd/nats';
 import { defaultPorts, type ServiceName, SubjectRefs } from '@yrd/region';
@@ -106,6 +106,7 @@ async function startStandaloneService(
   };
 
   try {
+    if (config.YRD_PGLITE_EMPTY_CLUSTER_FILE) startClustersFrom(new Blob([config.YRD_PGLITE_EMPTY_CLUSTER_FILE]));
     db = await openDatabase(
       config.YRD_DATABASE_URL
         ? { url: config.YRD_DATABASE_URL, poolSize: config.YRD_DATABASE_POOL_SIZE }

@@ -240,14 +240,23 @@ export function startClustersFrom(tarball: Blob): void {
   emptyCluster = Promise.resolve(tarball);
 }
 
-/** A new, empty PGlite cluster as a tarball, for `startClustersFrom` in other processes. */
+/**
+ * A new, empty PGlite cluster as a tarball, for `startClustersFrom` in other processes: the one this
+ * process starts its own clusters from when it has one, else made now (`initdb`) and kept for both.
+ */
 export async function emptyClusterTarball(): Promise<Blob> {
-  const client = await PGlite.create({ extensions });
-  try {
-    return await client.dumpDataDir('gzip');
-  } finally {
-    await client.close();
-  }
+  const known = await emptyCluster;
+  if (known) return known;
+  const made = (async () => {
+    const client = await PGlite.create({ extensions, startParams: inMemoryStartParams });
+    try {
+      return await client.dumpDataDir('gzip');
+    } finally {
+      await client.close();
+    }
+  })();
+  emptyCluster = made.catch(() => undefined);
+  return made;
 }
 
 async function openPglite(dataDir: string | undefined, logger: Logger | undefined): Promise<PGlite> {

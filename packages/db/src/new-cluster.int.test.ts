@@ -28,7 +28,10 @@ const tables = async (h: DatabaseHandle) =>
 
 describe('new PGlite clusters', () => {
   it('are each their own, though they start from the same dump, and have pg_trgm', async () => {
-    startClustersFrom(await emptyClusterTarball());
+    const tarball = await emptyClusterTarball();
+    startClustersFrom(tarball);
+    // what other processes are handed is the dump this one starts from, not a second initdb
+    expect(await emptyClusterTarball()).toBe(tarball);
     const [a, b] = await Promise.all([openDatabase(), openDatabase()]).then((hs) => hs.map(track));
     if (!a || !b) throw new Error('two handles expected');
     await a.db.execute(sql`create schema x`);

@@ -128,8 +128,9 @@ export async function startFederatedRegion(dir: string): Promise<FederatedRegion
         env: { all: { YRD_LOG_LEVEL: 'warn' } },
       });
     }
-    // 20 of the 24 processes each create their PGlite cluster (initdb: 6-7 s of CPU with PGlite 0.6) on
-    // two cores: 93 s on a quick day, 167 s on a slow one (2026-12-06); the hook allows 420 s
+    // 20 of the 24 processes open a PGlite cluster, each from the one empty cluster startProvinceProcesses
+    // made here rather than by its own initdb, and load the seeds: ~10 s of CPU each on two cores. The
+    // start took 149 s here on 2026-12-07 (210 s with an initdb each, the same hour); the hook allows 420 s
     await Promise.all(provinces.map((p) => nodes[p].healthy(360_000)));
   } catch (err) {
     await stop();
