@@ -13,7 +13,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { forDrizzle, withDrizzleParsers } from './pglite-parsers.js';
+import { DRIZZLE_TEXT_TYPES, forDrizzle, withDrizzleParsers } from './pglite-parsers.js';
 import { prepareDataDir } from './upgrade.js';
 
 export type { SQL };
@@ -147,8 +147,12 @@ function guarded(db: Db): Db {
 export interface DatabaseHandle {
   readonly db: Db;
   readonly kind: 'pglite' | 'postgres';
-  /** Rows of a raw statement (both drivers return `{ rows }`). */
-  rows<T>(query: SQL): Promise<T[]>;
+  /**
+   * Rows of a raw statement (both drivers return `{ rows }`). With `prepared`, PostgreSQL keeps the
+   * statement on each connection under that name (parsed once, its plan cached); PGlite ignores it.
+   * One name, one statement text.
+   */
+  rows<T>(query: SQL, prepared?: string): Promise<T[]>;
   /** Runs a multi-statement script and `after` in one transaction (migrations). */
   script(text: string, after: SQL): Promise<void>;
   close(): Promise<void>;
@@ -165,6 +169,16 @@ export interface DatabaseOptions {
   logger?: Logger | undefined;
 }
 
+const dialect = new PgDialect();
+
+/** pg's parsers, but dates, times and intervals left as text, as drizzle reads them. */
+const asDrizzle = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    DRIZZLE_TEXT_TYPES.includes(oid)
+      ? (v: string) => v
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 export async function openDatabase(opts: DatabaseOptions = {}): Promise<DatabaseHandle> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
@@ -175,7 +189,11 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     return {
       db,
       kind: 'postgres',
-      rows: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
+      rows: async <T>(q: SQL, prepared?: string) => {
+        if (!prepared) return ((await db.execute(q)) as unknown as { rows: T[] }).rows;
+        const { sql: text, params } = dialect.sqlToQuery(q);
+        return mapped(async () => (await pool.query({ name: prepared, text, values: params, types: asDrizzle })).rows);
+      },
       script: (text, after) =>
         mapped(async () => {
           const c = await pool.connect();

@@ -55,7 +55,9 @@ export async function buildAudit(deps: ServiceDeps, options: AuditOptions = {}):
   let link: WitnessLink | undefined;
   // made after the log (it reads the log's heads); an export asks it for the co-signatures of its heads
   let book: CosignatureBook | undefined;
-  const repo = new AuditRepo(deps.db);
+  const repo = new AuditRepo(deps.db, (err) =>
+    logger.warn({ err }, 'analysing the audit log for a prepared append failed; appends stay unprepared'),
+  );
   const log = new AuditLog({
     province: deps.province,
     repo,

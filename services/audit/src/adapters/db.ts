@@ -72,9 +72,33 @@ const sqlStateOf = (err: unknown): string | undefined =>
     return undefined;
   });
 
+/**
+ * From how many records (by the planner's statistics) the append is a named statement on PostgreSQL:
+ * parsed once per connection and, after five calls, run on a generic plan instead of being planned
+ * at every call (~0.5 ms of an append's ~2 ms of the backend's CPU). Below it, and until the records
+ * have been analysed at that size, it stays unnamed: a generic plan made while the log is small walks
+ * the whole table for the last record (a sequential scan is the cheapest plan for a page or two), and
+ * PostgreSQL keeps that plan until the table is analysed again — with autovacuum off, never
+ * (bench/RESULTS.md, tenth pass).
+ */
+export const PREPARE_APPEND_FROM = 1_000;
+
 /** The audit log's persistence, in SQL that PGlite and PostgreSQL both speak. */
 export class AuditRepo implements AuditLogStore, PendingExchanges {
-  constructor(private readonly h: DatabaseHandle) {}
+  /** the append runs as a named statement (PostgreSQL, the records analysed at PREPARE_APPEND_FROM or more) */
+  private named = false;
+  /** the log's size from which analysing the records to name the append is tried (again) */
+  private nameFrom = PREPARE_APPEND_FROM;
+
+  constructor(
+    private readonly h: DatabaseHandle,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  /** Whether the append runs as a named statement now. */
+  get appendNamed(): boolean {
+    return this.named;
+  }
 
   async seqOf(eventId: string): Promise<number | undefined> {
     const rows = await this.h.rows<{ seq: string | number }>(
@@ -135,7 +159,8 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
     );
     let rows: (AlterationRow & { moved: number })[];
     try {
-      rows = await this.h.rows<AlterationRow & { moved: number }>(sql`
+      rows = await this.h.rows<AlterationRow & { moved: number }>(
+        sql`
         with cas as (${cas}),
         n as (
           insert into audit.tree_nodes (level, idx, hash)
@@ -156,7 +181,9 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
           left join lateral (
             select id, tbl, op, ref, at from audit.alterations where id > ${expect.alterationsSeen} order by id limit 20
           ) a on m.moved = 1
-         order by a.id`);
+         order by a.id`,
+        this.named ? 'audit_append' : undefined,
+      );
     } catch (err) {
       // a seq, an event id or a tree node already taken: the stored log holds what this log did not append
       if (sqlStateOf(err) === '23505') {
@@ -173,7 +200,24 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
       throw err;
     }
     if (Number(rows[0]?.moved ?? 0) !== 1) throw await this.whyNotMoved(was, expect.lastLeaf);
+    if (!this.named && this.h.kind === 'postgres' && frontier.size >= this.nameFrom)
+      await this.nameAppend(frontier.size);
     return rows.filter((r) => r.id !== null && r.id !== undefined).map(toAlteration);
+  }
+
+  /**
+   * Analyses the records at this size, then names the append, so that its generic plan is made with
+   * statistics of a log this size. The append went in already: a failure here is reported, not thrown,
+   * and tried again after another PREPARE_APPEND_FROM records.
+   */
+  private async nameAppend(size: number): Promise<void> {
+    try {
+      await this.analyze();
+      this.named = true;
+    } catch (err) {
+      this.nameFrom = size + PREPARE_APPEND_FROM;
+      this.onError(err);
+    }
   }
 
   /** Why an append's compare-and-set did not move log_state: which of its conditions failed. */
@@ -417,8 +461,12 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
       sql`select reltuples as n from pg_class where oid = 'audit.records'::regclass`,
     );
     const known = Number(rows[0]?.n ?? -1);
-    if (known >= 0 && known >= size * 0.9 && (known > 0 || size === 0)) return false;
+    if (known >= 0 && known >= size * 0.9 && (known > 0 || size === 0)) {
+      if (known >= PREPARE_APPEND_FROM && this.h.kind === 'postgres') this.named = true;
+      return false;
+    }
     await this.analyze();
+    if (size >= PREPARE_APPEND_FROM && this.h.kind === 'postgres') this.named = true;
     return true;
   }
 
