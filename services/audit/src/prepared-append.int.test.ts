@@ -5,7 +5,6 @@
  * PGlite stands in, seen as PostgreSQL by the repository (PGlite itself runs every statement unnamed):
  * what is checked is which statements go out named, and that the analyse comes first.
  */
-import { auditEvent } from '@yrd/audit-events';
 import { generateProvinceKey, loadProvinceKey } from '@yrd/auth';
 import { type DatabaseHandle, migrate, openDatabase, type SQL, sql } from '@yrd/db';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -13,25 +12,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuditRepo, PREPARE_APPEND_FROM } from './adapters/db.js';
 import { AuditLog } from './app/audit-log.js';
 import { auditMigrations } from './service.js';
+import { anExchangeEvent } from './test-events.js';
 
-const key = loadProvinceKey('zj', generateProvinceKey('zj').privateJwk);
+const key = loadProvinceKey('sh', generateProvinceKey('sh').privateJwk);
 const dialect = new PgDialect();
 
-const event = (i: number) =>
-  auditEvent({
-    eventId: `prepared-${i}`,
-    province: 'zj',
-    kind: 'exchange.query.served',
-    requestId: `req-${i}`,
-    resourceId: 'zj.330000-SCJG-0001',
-    actorUser: 'sh-requester',
-    actorAgency: '91310000MA1FL0000X',
-    requesterProvince: 'sh',
-    providerProvince: 'zj',
-    outcome: 'allow',
-    payloadHash: 'c'.repeat(64),
-    occurredAt: new Date(Date.UTC(2025, 0, 1, 8, 0, i % 60)),
-  });
+const event = (i: number) => anExchangeEvent(i, {}, 'prepared');
 
 /** The statements the repository sends, in order: what each starts with, and the name it gave. */
 interface Sent {
@@ -71,7 +57,7 @@ async function seenAsPostgres(failAnalyze = false) {
   };
   const errors: unknown[] = [];
   const repo = new AuditRepo(h, (err) => errors.push(err));
-  const log = new AuditLog({ province: 'zj', repo, key, clock: () => new Date('2025-01-02T00:00:00Z') });
+  const log = new AuditLog({ province: 'sh', repo, key, clock: () => new Date('2025-01-02T00:00:00Z') });
   await log.init();
   return { pglite, repo, log, sent, errors };
 }
@@ -151,7 +137,7 @@ describe('the audit append as a named statement', () => {
     close = () => db.close();
     await migrate(db, 'audit', auditMigrations);
     const repo = new AuditRepo(db);
-    const log = new AuditLog({ province: 'zj', repo, key, clock: () => new Date('2025-01-02T00:00:00Z') });
+    const log = new AuditLog({ province: 'sh', repo, key, clock: () => new Date('2025-01-02T00:00:00Z') });
     await log.init();
     await log.appendMany(Array.from({ length: PREPARE_APPEND_FROM }, (_, i) => event(i)));
     expect(repo.appendNamed).toBe(false);
