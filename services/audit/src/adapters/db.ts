@@ -213,7 +213,7 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
   private async nameAppend(size: number): Promise<void> {
     try {
       await this.analyze();
-      this.named = true;
+      this.analysedAt(size);
     } catch (err) {
       this.nameFrom = size + PREPARE_APPEND_FROM;
       this.onError(err);
@@ -462,12 +462,17 @@ export class AuditRepo implements AuditLogStore, PendingExchanges {
     );
     const known = Number(rows[0]?.n ?? -1);
     if (known >= 0 && known >= size * 0.9 && (known > 0 || size === 0)) {
-      if (known >= PREPARE_APPEND_FROM && this.h.kind === 'postgres') this.named = true;
+      this.analysedAt(known);
       return false;
     }
     await this.analyze();
-    if (size >= PREPARE_APPEND_FROM && this.h.kind === 'postgres') this.named = true;
+    this.analysedAt(size);
     return true;
+  }
+
+  /** The planner's statistics know `records` records: from PREPARE_APPEND_FROM on PostgreSQL, the append is named. */
+  private analysedAt(records: number): void {
+    if (this.h.kind === 'postgres' && records >= PREPARE_APPEND_FROM) this.named = true;
   }
 
   async latestHead(): Promise<SignedTreeHead | undefined> {
