@@ -1,10 +1,10 @@
 /**
- * A province node as five processes (`service.ts <name>` each), as tests, benches and the federation
- * test start it: the key files written, each process spawned with its own environment (its own PGlite
- * folder, started from one empty cluster, the province's NATS account, its siblings' addresses), health
- * awaited, and each stopped with SIGTERM. `wrap` puts a command in front of node (e.g. `ip netns exec
- * yrd-sh`) so the processes run in another network namespace. A process left running when the caller's
- * process exits is killed.
+ * A province node as a process per service (`service.ts <name>` each, run as the services' bundle built
+ * once here from the sources), as tests, benches and the federation test start it: the key files
+ * written, each process spawned with its own environment (its own PGlite folder, started from one empty
+ * cluster, the province's NATS account, its siblings' addresses), health awaited, and each stopped with
+ * SIGTERM. `wrap` puts a command in front of node (e.g. `ip netns exec yrd-sh`) so the processes run in
+ * another network namespace. A process left running when the caller's process exits is killed.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { emptyClusterTarball } from '@yrd/db';
 import { freePort, type NatsCredentials } from '@yrd/nats';
 import { defaultPorts, type Province, type SubjectKeyring } from '@yrd/region';
+import { serviceBundle } from './service-bundle.js';
 import { type ProcessName, processNames } from './service-config.js';
 
 const script = resolve(import.meta.dirname, 'service.ts');
@@ -43,6 +44,11 @@ export interface ProvinceProcessesOptions {
   devMode?: boolean;
   /** the demo seeds on first start; default true */
   seed?: boolean;
+  /**
+   * what node runs: 'bundle' (default) the services bundled into one file, built once per process from
+   * the sources as they are (service-bundle.ts); 'source' service.ts through tsx
+   */
+  runner?: 'bundle' | 'source';
   /** a command in front of node, e.g. ['ip', 'netns', 'exec', 'yrd-sh'] */
   wrap?: string[];
   /** more variables for one process or all (`YRD_LOG_LEVEL`, `YRD_STOP_GRACE_MS` …) */
@@ -163,9 +169,10 @@ export async function startProvinceProcesses(opts: ProvinceProcessesOptions): Pr
     env[name] = { ...own, ...service, ...opts.env?.all, ...opts.env?.[name] };
   }
 
+  const entry = opts.runner === 'source' ? ['--import', 'tsx', script] : [await serviceBundle()];
   const processes = new Map<ProcessName, ServiceProcess>();
   const start = (name: ProcessName, extra: Record<string, string> = {}): ServiceProcess => {
-    const [command, ...args] = [...(opts.wrap ?? []), process.execPath, '--import', 'tsx', script, name];
+    const [command, ...args] = [...(opts.wrap ?? []), process.execPath, ...entry, name];
     // only what the process is configured with, and PATH
     const child = spawn(command ?? process.execPath, args, {
       env: { PATH: process.env.PATH ?? '', ...env[name], ...extra },

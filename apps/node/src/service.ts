@@ -1,8 +1,9 @@
 /**
  * One service of a province node as its own process — how a province runs its node on several hosts
  * or in Kubernetes (one image, the service chosen by its command):
- *   node --import tsx apps/node/src/service.ts <catalog|consent|exchange|audit|edge>
- * configured by environment variables (service-config.ts; the README lists them per service). The
+ *   node apps/node/dist/service.js <catalog|consent|exchange|audit|certificate|edge>
+ * (this file bundled by `npm run services:build`, service-bundle.ts; `node --import tsx` runs it as
+ * source), configured by environment variables (service-config.ts; the README lists them per service). The
  * all-in-one node (main.ts) stays for the demo.
  *
  * Exit status: 0 stopped on SIGTERM or SIGINT; 64 no such service; 78 configuration refused (each

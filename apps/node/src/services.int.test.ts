@@ -23,6 +23,7 @@ import { seedsFor } from '@yrd/seeds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProvinceProcesses, startProvinceProcesses } from './province-processes.js';
 import { generateRegionKeys } from './region.js';
+import { serviceBundleFile } from './service-bundle.js';
 import { type ProcessName, parseServiceConfig, serviceVariables } from './service-config.js';
 
 const province = 'sh';
@@ -413,14 +414,16 @@ describe('a province node as five processes', () => {
       expect(said).toMatch(new RegExp(`^  ${variable}: .*[\\u4e00-\\u9fff].* [a-z]`, 'm'));
     expect(said).not.toContain('YRD_CATALOG_GRPC');
 
-    const unknown = spawn(
-      process.execPath,
-      ['--import', 'tsx', resolve(import.meta.dirname, 'service.ts'), 'gateway'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    expect(await new Promise((done) => unknown.once('exit', done))).toBe(64);
+    // the bundle the processes run, and the sources through tsx, know the same services
+    for (const entry of [[serviceBundleFile], ['--import', 'tsx', resolve(import.meta.dirname, 'service.ts')]]) {
+      const unknown = spawn(process.execPath, [...entry, 'gateway'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let said = '';
+      unknown.stderr?.on('data', (b: Buffer) => {
+        said += b.toString();
+      });
+      expect(await new Promise((done) => unknown.once('exit', done))).toBe(64);
+      expect(said).toContain('没有该服务 no such service: "gateway"');
+    }
     expect(serviceVariables('edge')).not.toContain('YRD_NATS_URL');
     expect(serviceVariables('catalog')).toContain('YRD_PUBLIC_BASE_URL');
   });

@@ -129,8 +129,9 @@ export async function startFederatedRegion(dir: string): Promise<FederatedRegion
       });
     }
     // 20 of the 24 processes open a PGlite cluster, each from the one empty cluster startProvinceProcesses
-    // made here rather than by its own initdb, and load the seeds: ~10 s of CPU each on two cores. The
-    // start took 149 s here on 2026-12-07 (210 s with an initdb each, the same hour); the hook allows 420 s
+    // made here rather than by its own initdb, and load the seeds, all running the services' bundle: the
+    // start took 57-61 s here on 2026-12-07 (78-82 s with each process loading the sources through tsx,
+    // in turn; 210 s earlier that day with an initdb each too); the hook allows 420 s
     await Promise.all(provinces.map((p) => nodes[p].healthy(360_000)));
   } catch (err) {
     await stop();
