@@ -79,12 +79,12 @@ const whole = (min: number, def: number) =>
     .min(min, { error: `不得小于 ${min} must be at least ${min}` })
     .default(def);
 
-/** A file, read now; `read` turns its text into what the service uses and throws to refuse it. */
-const file = <T>(what: { zh: string; en: string }, read: (text: string) => T) =>
+/** A file, read now as bytes; `read` turns them into what the service uses and throws to refuse it. */
+const binaryFile = <T>(what: { zh: string; en: string }, read: (bytes: Buffer) => T) =>
   text().transform((path, ctx) => {
-    let content: string;
+    let content: Buffer;
     try {
-      content = readFileSync(path, 'utf8');
+      content = readFileSync(path);
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       ctx.addIssue({ code: 'custom', message: `无法读取${what.zh} cannot read the ${what.en} at ${path}: ${reason}` });
@@ -98,6 +98,10 @@ const file = <T>(what: { zh: string; en: string }, read: (text: string) => T) =>
       return z.NEVER;
     }
   });
+
+/** A file, read now as UTF-8 text; `read` turns it into what the service uses and throws to refuse it. */
+const file = <T>(what: { zh: string; en: string }, read: (text: string) => T) =>
+  binaryFile(what, (bytes) => read(bytes.toString('utf8')));
 
 /** A secret file's JSON: a parse error's message would quote the secret, so it is not passed on. */
 function secretJson(t: string): unknown {
@@ -144,24 +148,9 @@ const subjectKeysFile = () =>
 
 /** A gzipped tarball (the bytes, for PGlite's loadDataDir); what it holds PGlite checks as it opens it. */
 const emptyClusterFile = () =>
-  text().transform((path, ctx) => {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      ctx.addIssue({
-        code: 'custom',
-        message: `无法读取空集群文件 cannot read the empty cluster at ${path}: ${reason}`,
-      });
-      return z.NEVER;
-    }
+  binaryFile({ zh: '空集群文件', en: 'empty cluster' }, (bytes) => {
     if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `不是 gzip 压缩的集群归档 not a gzipped cluster tarball (emptyClusterTarball()): ${path}`,
-      });
-      return z.NEVER;
+      throw new Error('不是 gzip 压缩的集群归档 not a gzipped cluster tarball (emptyClusterTarball())');
     }
     return bytes;
   });
