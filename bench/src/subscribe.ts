@@ -326,8 +326,11 @@ and HTTP 20 %, protobuf, NATS, zod and the exchange's own code 3–4 % each. The
 limit: PostgreSQL (or PGlite in its own process per province) would take it off this thread.`
 }
 
-The last three columns add what runs beside Node: nats-server (the feed stream, the lanes, the audit streams)
-and${config.BENCH_DATABASE_URL ? ' the PostgreSQL backends of the four databases' : ' (PGlite runs inside Node)'}. ${(() => {
+The last three columns add what runs beside Node: nats-server (the feed stream, the lanes, the audit streams)${
+      config.BENCH_DATABASE_URL
+        ? ' and the PostgreSQL backends of the four databases'
+        : '; PGlite runs inside Node, so its CPU is in the Node column'
+    }. ${(() => {
       const all = r1.cpuPerEventUs + r1.natsCpuPerEventUs + r1.pgCpuPerEventUs;
       return `At run 1's ${Math.round(all)} µs of CPU per event in all, this machine's ${cores} cores allow at most ${Math.round(
         (cores * 1e6) / all,
