@@ -31,11 +31,18 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth, urlProblem } from './input.js';
+import {
+  excerpt,
+  findUnstorableString,
+  jsonDepthExceeds,
+  jsonMayHoldUnstorable,
+  maxJsonDepth,
+  urlProblem,
+} from './input.js';
 import { bilingualIssueMessage } from './issue-message.js';
 import { documentingSerializerCompiler, documentTransform, routeTransform } from './openapi.js';
 
-export { excerpt, findUnstorableString, jsonDepthExceeds, maxJsonDepth } from './input.js';
+export { excerpt, findUnstorableString, jsonDepthExceeds, jsonMayHoldUnstorable, maxJsonDepth } from './input.js';
 export {
   documentTransform,
   fastifyPath,
@@ -199,6 +206,9 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     done: (err: Error | null, body?: unknown) => void,
   ) => void;
   app.removeContentTypeParser('application/json');
+  // the requests whose JSON text has no escape that could make an unstorable string: their parsed
+  // bodies need no walk below (a 500-event publish: ~0.5 ms of walking and paths saved)
+  const storableBodies = new WeakSet<FastifyRequest>();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (jsonDepthExceeds(text)) {
@@ -208,6 +218,7 @@ export async function buildHttpApp(opts: HttpAppOptions) {
       );
       return;
     }
+    if (!jsonMayHoldUnstorable(text)) storableBodies.add(req);
     parseJson(req, text, done);
   });
 
@@ -251,7 +262,7 @@ export async function buildHttpApp(opts: HttpAppOptions) {
     const bad =
       findUnstorableString(req.params, '/params') ??
       findUnstorableString(req.query, '/query') ??
-      findUnstorableString(req.body, '/body');
+      (storableBodies.has(req) ? undefined : findUnstorableString(req.body, '/body'));
     if (!bad) return;
     const what = bad.reason === 'nul' ? '空字符 a NUL character' : '不成对的代理字符 an unpaired UTF-16 surrogate';
     const path = excerpt(bad.path, 120);

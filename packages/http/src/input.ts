@@ -83,6 +83,19 @@ function isPlain(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** `\u0000`, or the escape of a UTF-16 surrogate (U+D800–U+DFFF), in either case */
+const unstorableEscape = /\\u(?:0000|[dD][89a-fA-F])/;
+
+/**
+ * Whether the values JSON.parse makes of `text` could hold a string PostgreSQL cannot store: only
+ * through an escape (`\u0000`, or a surrogate's), since a raw control character is not JSON and text
+ * decoded from UTF-8 holds no unpaired surrogate. False: nothing in it needs `findUnstorableString`'s
+ * walk. True is cautious (a paired surrogate, or `\\u0000` that is a backslash and text, say true too).
+ */
+export function jsonMayHoldUnstorable(text: string): boolean {
+  return unstorableEscape.test(text);
+}
+
 /**
  * How deep `text` nests, scanning its characters once (strings and escapes skipped), stopping as
  * soon as `limit` is passed; never recursive. The text need not be valid JSON: JSON.parse judges that.

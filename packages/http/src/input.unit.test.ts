@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isoDate, isoDateTime } from './dates.js';
-import { excerpt, findUnstorableString, jsonDepthExceeds, urlProblem } from './input.js';
+import { excerpt, findUnstorableString, jsonDepthExceeds, jsonMayHoldUnstorable, urlProblem } from './input.js';
 
 describe('what a request may carry', () => {
   it.each([
@@ -49,6 +49,22 @@ describe('what a request may carry', () => {
     [`${'['.repeat(100_000)}`, 64, true],
   ])('%s deeper than %i: %s', (text, limit, deeper) => {
     expect(jsonDepthExceeds(text, limit)).toBe(deeper);
+  });
+
+  it.each([
+    ['{"a":"碳 𠮷 \\n \\u4e2d \\u00e9"}', false],
+    ['{"a":"x\\u0000"}', true],
+    ['{"\\ud800":1}', true],
+    ['["\\uDC00"]', true],
+    ['["\\uDbFf"]', true],
+    // cautious: a paired surrogate's escapes, and a backslash followed by the text u0000
+    ['["\\ud842\\udfb7"]', true],
+    ['["\\\\u0000"]', true],
+  ])('%s may hold an unstorable string: %s', (text, may) => {
+    expect(jsonMayHoldUnstorable(text)).toBe(may);
+    // never false where the walk finds one
+    const found = findUnstorableString(JSON.parse(text));
+    if (found) expect(may).toBe(true);
   });
 
   it('quotes input only in a short, printable excerpt', () => {

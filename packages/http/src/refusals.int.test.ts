@@ -135,6 +135,14 @@ describe('refusals made by the framework speak problem+json', () => {
       'REQUEST.UNSUPPORTED_CHARACTER',
     ],
     [
+      'an unpaired surrogate escaped in capitals',
+      '/things/1',
+      '{"name":"n\\uDBFF"}',
+      'application/json',
+      400,
+      'REQUEST.UNSUPPORTED_CHARACTER',
+    ],
+    [
       'an unpaired surrogate deep in a body',
       '/things/1',
       '{"name":"n","x":[{"y":["\\udc00"]}]}',
@@ -198,6 +206,9 @@ describe('refusals made by the framework speak problem+json', () => {
       JSON.stringify({ name: '碳足迹 𠮷', due: '2026-12-31' }),
     );
     expect([ok.status, ok.body]).toEqual([200, { id: '碳', name: '碳足迹 𠮷' }]);
+    // a surrogate pair written as escapes is one character, and stored as it is
+    const escaped = await call('POST', '/things/1', '{"name":"\\ud842\\udfb7 \\u78b3"}');
+    expect([escaped.status, escaped.body]).toEqual([200, { id: '1', name: '𠮷 碳' }]);
     const nested = await call('POST', '/things/1', `{"name":"n","x":${'['.repeat(60)}${']'.repeat(60)}}`);
     expect(nested.status).toBe(200);
   });
