@@ -55,7 +55,8 @@ function workspaceOnly(outDir: string): Plugin {
           .replaceAll('import.meta.dirname', `__yrd_path.resolve(import.meta.dirname, ${dir})`)
           .replaceAll('import.meta.filename', `__yrd_path.resolve(import.meta.dirname, ${file})`)
           .replaceAll('import.meta.url', `new URL(${file}, import.meta.url).href`);
-        return { contents: `import * as __yrd_path from 'node:path';\n${contents}`, loader: 'ts' };
+        // at the end (an import is hoisted wherever it stands), so the source map's lines stay the module's
+        return { contents: `${contents}\nimport * as __yrd_path from 'node:path';\n`, loader: 'ts' };
       });
     },
   };
