@@ -8,9 +8,9 @@
  * Third-party packages stay outside (imported from node_modules as Node resolves them, so a package's
  * own files — PGlite's WASM, pino's worker — are where it expects them). A package a workspace module
  * gets from its own node_modules (an older PGlite kept for the upgrade) is imported by its path, since
- * from the bundle's folder Node would find the hoisted version. A module's `import.meta.url` and
- * `import.meta.dirname` still name the module's own file (a service's migrations folder sits next to
- * its source), written relative to the bundle so the tree can move as a whole.
+ * from the bundle's folder Node would find the hoisted version. A module's `import.meta.url` still
+ * names the module's own file (a service's migrations folder sits next to its source), written
+ * relative to the bundle so the tree can move as a whole.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -49,14 +49,17 @@ function workspaceOnly(outDir: string): Plugin {
       b.onLoad({ filter: /\.ts$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
         if (!source.includes('import.meta.')) return undefined;
+        // in the bundle import.meta names the bundle: only the URL is rewritten, and the other forms
+        // (which no bundled module uses) are refused rather than left to name the wrong folder
+        const other = /import\.meta\.(?:dirname|filename)/.exec(source);
+        if (other) {
+          return { errors: [{ text: `${other[0]} cannot be bundled; use new URL(…, import.meta.url)` }] };
+        }
         const file = JSON.stringify(specifier(outDir, args.path));
-        const dir = JSON.stringify(specifier(outDir, dirname(args.path)));
-        const contents = source
-          .replaceAll('import.meta.dirname', `__yrd_path.resolve(import.meta.dirname, ${dir})`)
-          .replaceAll('import.meta.filename', `__yrd_path.resolve(import.meta.dirname, ${file})`)
-          .replaceAll('import.meta.url', `new URL(${file}, import.meta.url).href`);
-        // at the end (an import is hoisted wherever it stands), so the source map's lines stay the module's
-        return { contents: `${contents}\nimport * as __yrd_path from 'node:path';\n`, loader: 'ts' };
+        return {
+          contents: source.replaceAll('import.meta.url', `new URL(${file}, import.meta.url).href`),
+          loader: 'ts',
+        };
       });
     },
   };
