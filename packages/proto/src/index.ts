@@ -1,5 +1,5 @@
 export { canonicalJson } from './canonical.js';
-export { repeatedOf } from './framing.js';
+export { encoderOf, repeatedOf } from './framing.js';
 export * as auditV1 from './gen/yrd/audit/v1/audit.js';
 export * as catalogV1 from './gen/yrd/catalog/v1/catalog.js';
 export * as certificateV1 from './gen/yrd/certificate/v1/certificate.js';

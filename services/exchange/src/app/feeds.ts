@@ -10,7 +10,7 @@ import { type AuditSink, auditEvent, sha256Hex } from '@yrd/audit-events';
 import { audiences, type Principal, type TokenVerifier } from '@yrd/auth';
 import { AppError, conflict, forbidden, invalid, notFound, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
-import { feedV1 } from '@yrd/proto';
+import { encoderOf, feedV1 } from '@yrd/proto';
 import { type Province, provinceOfResourceId } from '@yrd/region';
 import { denialError } from '../domain/denial.js';
 import { endCodes, eventIdPattern, feedToken, isSubscriptionIdOf } from '../domain/subscription.js';
@@ -134,14 +134,10 @@ export class ProviderFeeds {
     }
     const at = this.clock().toISOString();
     // encoded once: the stream keeps these bytes, and the audit record hashes them
+    const encode = encoderOf(feedV1.FeedRecord);
     const records = events.map((e) => ({
       eventId: e.id,
-      bytes: feedV1.FeedRecord.encode({
-        eventId: e.id,
-        fields: e.fields,
-        publishedAt: at,
-        publisherAgency: by.agency,
-      }).finish(),
+      bytes: encode({ eventId: e.id, fields: e.fields, publishedAt: at, publisherAgency: by.agency }),
     }));
     const accepted = await appendOnce(this.log, this.published, resourceId, records, at);
     const bytes = records.map((r) => r.bytes);
