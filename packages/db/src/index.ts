@@ -16,6 +16,7 @@ import pg from 'pg';
 import { DRIZZLE_TEXT_TYPES, forDrizzle, withDrizzleParsers } from './pglite-parsers.js';
 import { prepareDataDir } from './upgrade.js';
 
+export { GrowthAnalyzer } from './growth.js';
 export type { SQL };
 export { sql };
 

@@ -50,7 +50,7 @@ export function buildFeeds(
     retryMaxMs: opts.retryMaxMs ?? d.retryMaxMs,
     recheckMs: opts.recheckMs ?? d.recheckMs,
   };
-  const store = new SubscriptionRepo(deps.db);
+  const store = new SubscriptionRepo(deps.db, logger);
   const retentionDays = opts.retentionDays ?? 7;
   const log = new JetStreamFeedLog(deps.nc, deps.province, logger, {
     retentionDays,

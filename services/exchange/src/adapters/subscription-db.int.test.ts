@@ -5,9 +5,10 @@ import { exchangeMigrations } from '../service.js';
 import { SubscriptionRepo } from './subscription-db.js';
 
 /**
- * The requester's store of received events: a batch goes in as one JSON document and each event's
+ * The requester's store of received events: a batch goes in as one statement and each event's
  * fields are kept as the JSON text they arrived as; a page reads its timestamps formatted by the
- * database. What a reader gets back must be exactly what was delivered.
+ * database. What a reader gets back must be exactly what was delivered, and a page after a cursor
+ * costs a page however many events lie behind it.
  */
 const sub: Subscription = {
   side: 'requester',
@@ -28,6 +29,9 @@ const sub: Subscription = {
   endPending: false,
   createdAt: '2026-12-06T08:00:00.000Z',
 };
+
+type PlanNode = { 'Node Type': string; Plans?: PlanNode[] } & Record<string, unknown>;
+const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
 const event = (i: number, fields: Record<string, string>, publishedAt = '2026-12-06T08:00:01.250Z') => ({
   eventId: `ev-${String(i).padStart(4, '0')}`,
@@ -106,6 +110,38 @@ describe('received events in the requester’s database', () => {
     const page = await repo.events(sub.id, last, 1000);
     expect(page.map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
     expect(page.map((e) => e.fields)).toEqual(batch.map((e) => e.fields));
+  });
+
+  it('reads a page after a cursor through the cursor’s index, however many events wait behind it', async () => {
+    const backlog: Subscription = { ...sub, id: 'sub-sh-0002' };
+    await repo.insert(backlog);
+    for (let b = 0; b < 8; b++) {
+      const batch = Array.from({ length: 500 }, (_, i) => event(2000 + b * 500 + i, { n: String(i) }));
+      await repo.receive(backlog.id, batch, '2026-12-06T08:00:06.000Z', async () => {});
+    }
+    // the statistics follow the table's growth (PGlite runs no autovacuum): analysed off the write path
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [r] = await h.rows<{ n: number | string }>(
+        sql`select reltuples::bigint as n from pg_class where oid = 'exchange.subscription_events'::regclass`,
+      );
+      if (Number(r?.n) >= 3000) break;
+      if (Date.now() > deadline) throw new Error(`subscription_events not analysed: ${r?.n} rows known`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const first = Number((await repo.events(backlog.id, 0, 1))[0]?.cursor);
+    // the page's statement as events() runs it: 4,000 events behind the cursor, 100 read
+    const [row] = await h.rows<{ 'QUERY PLAN': unknown }>(sql`
+      explain (analyze, format json)
+      select seq, event_id from exchange.subscription_events
+      where subscription_id = ${backlog.id} and seq > ${first} order by seq limit 100`);
+    const raw = row?.['QUERY PLAN'];
+    const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
+    const all = nodes(plan[0]?.Plan as PlanNode);
+    expect(all.map((n) => n['Node Type'])).not.toContain('Sort');
+    expect(Math.max(...all.map((n) => Number(n['Actual Rows'] ?? 0)))).toBeLessThanOrEqual(100);
+    const page = await repo.events(backlog.id, first, 100);
+    expect(page.map((e) => e.eventId)).toEqual(Array.from({ length: 100 }, (_, i) => `ev-${2001 + i}`));
   });
 
   it('refuses a batch for a subscription it does not hold, and stores nothing', async () => {

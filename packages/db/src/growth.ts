@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import type { DatabaseHandle } from './index.js';
+
+/**
+ * Keeps a growing table's planner statistics in step with its size where nothing else does: PGlite
+ * runs no autovacuum, and a PostgreSQL may run with it off. A table the planner has no statistics for
+ * is costed as a few hundred rows, so a range read ordered and limited on an index (a page after a
+ * cursor) becomes a scan of every row past the cursor and a sort, and a key lookup a walk of the table.
+ *
+ * `grew(n)` is told of the rows a write added; once the table gained as many as it held at the last
+ * analyse (and at least `minRows`), it is analysed again, off the caller's path, one at a time. A
+ * failed analyse is reported and tried again at the next growth.
+ */
+export class GrowthAnalyzer {
+  private sinceAnalyze = 0;
+  private analyzedRows = 0;
+  private analyzing: Promise<void> | undefined;
+
+  constructor(
+    private readonly h: DatabaseHandle,
+    /** schema-qualified, e.g. `exchange.feed_published` (a name from the code, never from input) */
+    private readonly table: string,
+    private readonly onError: (err: unknown) => void,
+    private readonly minRows = 500,
+  ) {
+    if (!/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`not a table name: ${table}`);
+  }
+
+  grew(added: number): void {
+    this.sinceAnalyze += added;
+    if (this.analyzing || this.sinceAnalyze < Math.max(this.minRows, this.analyzedRows)) return;
+    this.sinceAnalyze = 0;
+    this.analyzing = this.analyze()
+      .catch((err: unknown) => {
+        this.onError(err);
+      })
+      .finally(() => {
+        this.analyzing = undefined;
+      });
+  }
+
+  /** The analyse under way, if any (for a clean stop, and for tests). */
+  settled(): Promise<void> {
+    return this.analyzing ?? Promise.resolve();
+  }
+
+  private async analyze() {
+    await this.h.db.execute(sql.raw(`analyze ${this.table}`));
+    const rows = await this.h.rows<{ n: number | string }>(
+      sql`select reltuples::bigint as n from pg_class where oid = ${this.table}::regclass`,
+    );
+    this.analyzedRows = Math.max(0, Number(rows[0]?.n ?? 0));
+  }
+}
