@@ -1,5 +1,9 @@
-import { sql } from 'drizzle-orm';
-import type { DatabaseHandle } from './index.js';
+import { type SQL, sql } from 'drizzle-orm';
+
+/** What it needs of a `DatabaseHandle`: rows of a statement. */
+interface Statements {
+  rows<T>(query: SQL): Promise<T[]>;
+}
 
 /**
  * Keeps a growing table's planner statistics in step with its size where nothing else does: PGlite
@@ -17,7 +21,7 @@ export class GrowthAnalyzer {
   private analyzing: Promise<void> | undefined;
 
   constructor(
-    private readonly h: DatabaseHandle,
+    private readonly h: Statements,
     /** schema-qualified, e.g. `exchange.feed_published` (a name from the code, never from input) */
     private readonly table: string,
     private readonly onError: (err: unknown) => void,
@@ -45,7 +49,7 @@ export class GrowthAnalyzer {
   }
 
   private async analyze() {
-    await this.h.db.execute(sql.raw(`analyze ${this.table}`));
+    await this.h.rows(sql.raw(`analyze ${this.table}`));
     const rows = await this.h.rows<{ n: number | string }>(
       sql`select reltuples::bigint as n from pg_class where oid = ${this.table}::regclass`,
     );
