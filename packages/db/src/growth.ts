@@ -43,7 +43,7 @@ export class GrowthAnalyzer {
       });
   }
 
-  /** The analyse under way, if any (for a clean stop, and for tests). */
+  /** Resolves once the analyse under way, if any, has ended. */
   settled(): Promise<void> {
     return this.analyzing ?? Promise.resolve();
   }

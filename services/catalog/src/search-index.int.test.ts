@@ -5,12 +5,9 @@
  * index, however many entries were just written.
  */
 import { type DatabaseHandle, migrate, openDatabase, sql } from '@yrd/db';
-import { aResource } from '@yrd/testing';
+import { aResource, planNodes } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogRepo, catalogMigrations } from './index.js';
-
-type PlanNode = { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] } & Record<string, unknown>;
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
 // entries as wide as real ones: ~40 bigrams each, one of them their own
 const entries = 3000;
@@ -41,17 +38,16 @@ describe('the search indexes after entries are published in bulk', () => {
 
   /** The pages the index scan of a one-entry match read, and the rows it found. */
   async function indexPages(table: 'search_entries' | 'resources', index: string) {
-    const [row] = await db.rows<{ 'QUERY PLAN': unknown }>(sql`
-      explain (analyze, buffers, format json)
-      select id from ${sql.raw(`catalog.${table}`)} where search_vector @@ to_tsquery('simple', 'k1234')`);
-    const raw = row?.['QUERY PLAN'];
-    const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
-    const all = nodes(plan[0]?.Plan as PlanNode);
+    const all = await planNodes(
+      db,
+      sql`select id from ${sql.raw(`catalog.${table}`)} where search_vector @@ to_tsquery('simple', 'k1234')`,
+      { analyze: true },
+    );
     const scan = all.find((n) => n['Index Name'] === index);
-    expect(scan, JSON.stringify(plan)).toBeDefined();
+    expect(scan, JSON.stringify(all)).toBeDefined();
     return {
       pages: Number(scan?.['Shared Hit Blocks'] ?? 0) + Number(scan?.['Shared Read Blocks'] ?? 0),
-      rows: plan[0]?.Plan['Actual Rows'],
+      rows: all[0]?.['Actual Rows'],
     };
   }
 

@@ -1,4 +1,5 @@
 import { type DatabaseHandle, migrate, openDatabase, sql } from '@yrd/db';
+import { planNodes } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchangeMigrations } from '../service.js';
 import { DatasetRepo, lookupStatement } from './db.js';
@@ -11,14 +12,6 @@ import { DatasetRepo, lookupStatement } from './db.js';
  */
 const resourceId = 'zj.330000-DSJ-00001';
 const records = 10_000;
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
 describe('the batched data read', () => {
   let h: DatabaseHandle;
@@ -43,10 +36,7 @@ describe('the batched data read', () => {
       key: { booking_no: `ZLB-${String(1 + i * 997).padStart(6, '0')}` },
       limit: 10,
     }));
-    const [row] = await h.rows<{ 'QUERY PLAN': unknown }>(sql`explain (format json) ${lookupStatement(batch)}`);
-    const raw = row?.['QUERY PLAN'];
-    const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
-    const all = nodes(plan[0]?.Plan as PlanNode);
+    const all = await planNodes(h, lookupStatement(batch));
     const onRecords = all.filter((n) => n['Relation Name'] === 'dataset_records' || n['Index Name']);
     expect(onRecords.map((n) => n['Index Name'])).toContain('dataset_records_fields');
     // no walk of the table or of its primary key
@@ -58,12 +48,7 @@ describe('the batched data read', () => {
     // PGlite runs no autovacuum: with GIN's fast update on, the 20,000 records loaded above would sit
     // in the index's pending list (~150 pages), read whole by every lookup
     const batch = [{ resourceId, key: { booking_no: 'ZLB-004242' }, limit: 10 }];
-    const [row] = await h.rows<{ 'QUERY PLAN': unknown }>(
-      sql`explain (analyze, buffers, format json) ${lookupStatement(batch)}`,
-    );
-    const raw = row?.['QUERY PLAN'];
-    const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode & Record<string, unknown> }[];
-    const top = plan[0]?.Plan;
+    const [top] = await planNodes(h, lookupStatement(batch), { analyze: true });
     expect(top?.['Actual Rows']).toBe(1);
     expect(Number(top?.['Shared Hit Blocks']) + Number(top?.['Shared Read Blocks'])).toBeLessThan(20);
   });

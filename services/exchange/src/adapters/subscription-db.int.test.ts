@@ -1,4 +1,5 @@
 import { type DatabaseHandle, migrate, openDatabase, sql } from '@yrd/db';
+import { planNodes } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscription } from '../app/subscriptions.js';
 import { exchangeMigrations } from '../service.js';
@@ -29,9 +30,6 @@ const sub: Subscription = {
   endPending: false,
   createdAt: '2026-12-06T08:00:00.000Z',
 };
-
-type PlanNode = { 'Node Type': string; Plans?: PlanNode[] } & Record<string, unknown>;
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
 const event = (i: number, fields: Record<string, string>, publishedAt = '2026-12-06T08:00:01.250Z') => ({
   eventId: `ev-${String(i).padStart(4, '0')}`,
@@ -131,13 +129,12 @@ describe('received events in the requester’s database', () => {
     }
     const first = Number((await repo.events(backlog.id, 0, 1))[0]?.cursor);
     // the page's statement as events() runs it: 4,000 events behind the cursor, 100 read
-    const [row] = await h.rows<{ 'QUERY PLAN': unknown }>(sql`
-      explain (analyze, format json)
-      select seq, event_id from exchange.subscription_events
-      where subscription_id = ${backlog.id} and seq > ${first} order by seq limit 100`);
-    const raw = row?.['QUERY PLAN'];
-    const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
-    const all = nodes(plan[0]?.Plan as PlanNode);
+    const all = await planNodes(
+      h,
+      sql`select seq, event_id from exchange.subscription_events
+          where subscription_id = ${backlog.id} and seq > ${first} order by seq limit 100`,
+      { analyze: true },
+    );
     expect(all.map((n) => n['Node Type'])).not.toContain('Sort');
     expect(Math.max(...all.map((n) => Number(n['Actual Rows'] ?? 0)))).toBeLessThanOrEqual(100);
     const page = await repo.events(backlog.id, first, 100);
