@@ -3,8 +3,11 @@
  * gained as many rows as it held when last analysed, off the writer's path, and a failed analyse is
  * reported, not thrown at the writer.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, GrowthAnalyzer, openDatabase, sql } from './index.js';
+import { type DatabaseHandle, GrowthAnalyzer, migrate, openDatabase, sql } from './index.js';
 
 let h: DatabaseHandle;
 
@@ -19,9 +22,9 @@ afterAll(async () => {
 
 const add = (from: number, n: number) =>
   h.db.execute(sql`insert into g.t select i from generate_series(${from}::int, ${from + n - 1}::int) i`);
-const known = async () => {
+const known = async (table = 'g.t') => {
   const [r] = await h.rows<{ n: number | string }>(
-    sql`select reltuples::bigint as n from pg_class where oid = 'g.t'::regclass`,
+    sql`select reltuples::bigint as n from pg_class where oid = ${table}::regclass`,
   );
   return Number(r?.n);
 };
@@ -68,5 +71,28 @@ describe('GrowthAnalyzer', () => {
   it('takes only a schema-qualified table name', () => {
     expect(() => new GrowthAnalyzer(h, 't; drop table g.t', () => {})).toThrow(/not a table name/);
     expect(() => new GrowthAnalyzer(h, 't', () => {})).toThrow(/not a table name/);
+  });
+});
+
+describe('migrate at a start', () => {
+  it('analyses the tables that hold rows but were never analysed, and leaves empty ones alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yrd-migrate-'));
+    try {
+      writeFileSync(
+        join(dir, '0001_tables.sql'),
+        'create table m.grown (id int primary key); create table m.empty (id int primary key);',
+      );
+      expect(await migrate(h, 'm', dir)).toEqual(['0001_tables']);
+      // a table that grew in an earlier process, whose analyser never reached its threshold
+      await h.db.execute(sql`insert into m.grown select i from generate_series(1, 2000) i`);
+      expect(await known('m.grown')).toBeLessThan(0);
+
+      // the next start: nothing to apply, but the planner learns what the table holds
+      expect(await migrate(h, 'm', dir)).toEqual([]);
+      expect(await known('m.grown')).toBe(2000);
+      expect(await known('m.empty')).toBeLessThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
