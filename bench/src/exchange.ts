@@ -617,14 +617,18 @@ Target ${target} × raw NATS at concurrency 16 and 64.${
         : ''
     }
 
-**The ladder** (bench/src/ladder.ts): the same query's costs added one at a time with the project's libraries, at
+${
+  ladder.length > 0
+    ? `**The ladder** (bench/src/ladder.ts): the same query's costs added one at a time with the project's libraries, at
 concurrency 16, ${config.BENCH_LADDER_SECONDS} s each after ${config.BENCH_LADDER_WARMUP_SECONDS} s of warm-up, with its own nats-server and ${store} database
 (${config.BENCH_RECORDS} bookings). Up to the JWT step the requester side runs in the load generator (it is the client);
 from HTTP on it runs in the server process behind fastify and the load generator speaks HTTP only, so compare the
 \`all\` column (every process's CPU per request). The JWT step keeps nothing: every request verifies the user's token,
 signs a requester token and verifies it at the provider.
 
-${table(ladder, true)}
+${table(ladder, true)}`
+    : "**The ladder** (bench/src/ladder.ts) was not run this time (`BENCH_LADDER=false`): another section's ladder, or the next run without that setting, has it."
+}
 
 **What is cached, and for how long** (as the code reads today):
 - user tokens at the edge: \`TokenVerifier\` (packages/auth) keeps a verified token until it expires (≤ 20,000 tokens);
