@@ -13,6 +13,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { analyzeNeverAnalyzed } from './growth.js';
 import { DRIZZLE_TEXT_TYPES, forDrizzle, withDrizzleParsers } from './pglite-parsers.js';
 import { prepareDataDir } from './upgrade.js';
 
@@ -318,24 +319,10 @@ export function borrow(handle: DatabaseHandle): DatabaseHandle {
 }
 
 /**
- * Analyses the schema's tables that hold rows but were never analysed. PGlite runs no autovacuum and
- * a PostgreSQL may run with it off; a table's `GrowthAnalyzer` counts from zero in each process, so
- * a data folder whose table grew before it was analysed as it grows would be planned as empty after
- * a restart (a page after a cursor read as a scan and a sort of everything past it) until 500 new
- * rows came. Empty tables are left alone: there is nothing for the planner to learn yet.
- */
-async function analyzeNeverAnalyzed(handle: DatabaseHandle, schema: string): Promise<void> {
-  const tables = await handle.rows<{ name: string }>(sql`
-    select format('%I.%I', n.nspname, c.relname) as name
-    from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = ${schema} and c.relkind = 'r' and c.reltuples < 0 and pg_relation_size(c.oid) > 0`);
-  for (const { name } of tables) await handle.db.execute(sql.raw(`analyze ${name}`));
-}
-
-/**
  * Applies `NNNN_name.sql` files from `dir` in order, each in a transaction, recording them in
- * `<schema>.schema_migrations`, then analyses the schema's tables never analysed that hold rows. Safe to run at every start and from several processes
- * (an advisory lock serialises them on PostgreSQL).
+ * `<schema>.schema_migrations`, then analyses the schema's tables that hold rows but were never
+ * analysed (`analyzeNeverAnalyzed`). Safe to run at every start and from several processes (an
+ * advisory lock serialises them on PostgreSQL).
  */
 export async function migrate(handle: DatabaseHandle, schema: string, dir: string): Promise<string[]> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
