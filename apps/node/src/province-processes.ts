@@ -109,8 +109,7 @@ export async function startProvinceProcesses(opts: ProvinceProcessesOptions): Pr
   const passwordFile = file('nats-password', opts.nats.credentials.pass);
   const emptyCluster = opts.databaseUrl
     ? undefined
-    : (opts.emptyClusterFile ??
-      file('empty-cluster.tar.gz', new Uint8Array(await (await emptyClusterTarball()).arrayBuffer())));
+    : (opts.emptyClusterFile ?? file('empty-cluster.tar.gz', await emptyClusterTarball()));
 
   const ports = {} as ProvinceProcesses['ports'];
   const standard = defaultPorts(province);

@@ -106,7 +106,7 @@ async function startStandaloneService(
   };
 
   try {
-    if (config.YRD_PGLITE_EMPTY_CLUSTER_FILE) startClustersFrom(new Blob([config.YRD_PGLITE_EMPTY_CLUSTER_FILE]));
+    if (config.YRD_PGLITE_EMPTY_CLUSTER_FILE) startClustersFrom(config.YRD_PGLITE_EMPTY_CLUSTER_FILE);
     db = await openDatabase(
       config.YRD_DATABASE_URL
         ? { url: config.YRD_DATABASE_URL, poolSize: config.YRD_DATABASE_POOL_SIZE }

@@ -3,4 +3,4 @@ import { readFileSync } from 'node:fs';
 import { startClustersFrom } from '@yrd/db';
 import { inject } from 'vitest';
 
-startClustersFrom(new Blob([readFileSync(inject('pgliteCluster'))]));
+startClustersFrom(readFileSync(inject('pgliteCluster')));
