@@ -11,7 +11,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Region } from '@yrd/node';
 import { ensureConsoleBuilt } from '@yrd/node';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { afterEach } from 'vitest';
+import type { TestContext } from 'vitest';
 import { RegionClient, startSeededRegion } from './client.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -81,9 +81,11 @@ const openPages = new Set<Page>();
 /**
  * When a browser test fails, what every open page showed then: its address and accessibility tree in
  * the test's output, and a screenshot under test-results/browser. A locator that finds nothing says
- * only what it waited for; this says what was there instead.
+ * only what it waited for; this says what was there instead. Run after each end-to-end test
+ * (`browser-failures.setup.ts`: the e2e files share their modules, so a hook registered here would
+ * only be the first file's).
  */
-afterEach(async (ctx) => {
+export async function showOpenPages(ctx: TestContext): Promise<void> {
   if (ctx.task.result?.state !== 'fail' || openPages.size === 0) return;
   mkdirSync(failureDir, { recursive: true });
   const base = `${ctx.task.file.name.replace(/^.*\//, '').replace(/\.e2e\.test\.ts$/, '')}-${ctx.task.name}`
@@ -105,7 +107,7 @@ afterEach(async (ctx) => {
     ]);
     console.log(`failed “${ctx.task.name}”: page ${n} at ${page.url()}\n${shown[0]}\n${shown[1]}`);
   }
-});
+}
 
 /**
  * What a page reports going wrong: console errors and uncaught exceptions. A refusal the test provokes
