@@ -1,18 +1,34 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { ownProcessFiles } from './tests/own-process.js';
 
 // Test tiers are visible in file names: *.unit.test.ts (pure), *.int.test.ts (real nats-server and
 // database), tests/*.e2e.test.ts (the province nodes end to end).
 
-// the run makes one empty PGlite cluster; each test file starts its clusters from it instead of
-// running initdb (packages/testing/src/vitest)
+// the run makes one empty PGlite cluster (a global setup, for every project); each test file starts
+// its clusters from it instead of running initdb (packages/testing/src/vitest)
 const pgliteCluster = {
   globalSetup: ['packages/testing/src/vitest/pglite-cluster.global.ts'],
   setupFiles: ['packages/testing/src/vitest/pglite-cluster.setup.ts'],
 };
 
+const intFiles = [
+  'packages/**/src/**/*.int.test.ts',
+  'services/**/src/**/*.int.test.ts',
+  'apps/**/src/**/*.int.test.ts',
+];
+
+/** what the end-to-end files share */
+const e2e = {
+  testTimeout: 120_000,
+  hookTimeout: 240_000,
+  pool: 'forks' as const,
+  setupFiles: [...pgliteCluster.setupFiles, 'tests/src/browser-failures.setup.ts'],
+};
+
 export default defineConfig({
   test: {
+    globalSetup: pgliteCluster.globalSetup,
     // vitest's default is one worker fewer than the cores, which on 2 cores is one file at a time;
     // the unit and int files spend much of their time waiting on nats-server and the database, so
     // two at a time on 2 cores finishes them in 0.7 of the time (the e2e files still run alone)
@@ -35,31 +51,49 @@ export default defineConfig({
       {
         test: {
           name: 'int',
-          include: [
-            'packages/**/src/**/*.int.test.ts',
-            'services/**/src/**/*.int.test.ts',
-            'apps/**/src/**/*.int.test.ts',
-          ],
+          include: intFiles,
+          exclude: [...configDefaults.exclude, ...ownProcessFiles.int],
+          // the files of a worker share its modules (each test still makes its own broker and
+          // databases): 258 s for the int files against 389 s, a process and a module graph each
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
-          ...pgliteCluster,
+          setupFiles: pgliteCluster.setupFiles,
+        },
+      },
+      {
+        test: {
+          name: 'int (own process)',
+          include: ownProcessFiles.int,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          setupFiles: pgliteCluster.setupFiles,
         },
       },
       {
         test: {
           name: 'e2e',
           include: ['tests/**/*.e2e.test.ts'],
-          // each file runs a whole region; one at a time keeps a 2-core machine responsive
+          exclude: [...configDefaults.exclude, ...ownProcessFiles.e2e],
+          // one at a time, after the others: each file runs a whole region, and one at a time keeps a
+          // 2-core machine responsive
           fileParallelism: false,
-          // one after another in one process that keeps its modules: each file starts its own region
-          // and stops it, but the node's modules are loaded once (517 s for the e2e files against 566)
+          sequence: { groupOrder: 1 },
+          // in one process that keeps its modules: each file starts its own region and stops it, but
+          // the node's modules are loaded once (517 s for the e2e files against 566)
           isolate: false,
-          testTimeout: 120_000,
-          hookTimeout: 240_000,
-          pool: 'forks',
-          globalSetup: pgliteCluster.globalSetup,
-          setupFiles: [...pgliteCluster.setupFiles, 'tests/src/browser-failures.setup.ts'],
+          ...e2e,
+        },
+      },
+      {
+        test: {
+          name: 'e2e (own process)',
+          include: ownProcessFiles.e2e,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          ...e2e,
         },
       },
     ],
