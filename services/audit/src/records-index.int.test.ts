@@ -1,7 +1,8 @@
 /**
  * The records' indexes are the ones the log's reads use: a time range is read on the instant
  * (occurred_ts), and the text the event gave its time as (occurred_at) carries no index that every
- * append would pay for and nothing reads (migrations/0008).
+ * append would pay for and nothing reads (migrations/0008); nor does the providing province alone,
+ * whose one reader, the stall watch, is bounded by time (migrations/0009).
  */
 import { type DatabaseHandle, migrate, openDatabase, sql } from '@yrd/db';
 import { planNodes } from '@yrd/testing';
@@ -34,6 +35,32 @@ describe('the records’ indexes', () => {
     );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.filter((r) => /\(occurred_at\)/.test(r.indexdef))).toEqual([]);
+  });
+
+  it('has none on the providing province alone; the stall watch finds the oldest exchange with it on the instant', async () => {
+    const rows = await h.rows<{ indexdef: string }>(
+      sql`select indexdef from pg_indexes where schemaname = 'audit' and tablename = 'records'`,
+    );
+    expect(rows.filter((r) => /\(provider_province\)/.test(r.indexdef))).toEqual([]);
+    // every 10th record from 2026-01-03 an exchange 浙江 served, allowed; every 10th + 5 one it refused
+    await h.db.execute(sql`
+      update audit.records set provider_province = 'zj', requester_province = 'sh',
+        fields = jsonb_build_object('kind', 'exchange.query.served', 'outcome', case when seq % 10 = 0 then 'allow' else 'deny' end)
+      where seq >= 2880 and seq % 5 = 0`);
+    const repo = new AuditRepo(h, () => {});
+    // 2026-01-03T00:00Z is seq 2880; the first allowed after 00:02 is seq 2890, at 00:10
+    expect((await repo.oldestExchangeWith('zj', new Date('2026-01-03T00:02:00Z')))?.toISOString()).toBe(
+      '2026-01-03T00:10:00.000Z',
+    );
+    expect(await repo.oldestExchangeWith('ah', new Date('2026-01-01T00:00:00Z'))).toBeUndefined();
+    const nodes = await planNodes(
+      h,
+      sql`select min(occurred_ts) from audit.records
+          where (requester_province = 'zj' or provider_province = 'zj')
+            and occurred_ts > '2026-01-03T00:02:00Z'::timestamptz
+            and fields->>'outcome' = 'allow' and fields->>'kind' like 'exchange.%'`,
+    );
+    expect(nodes.map((n) => n['Index Name']).filter(Boolean)).toEqual(['records_occurred_ts']);
   });
 
   it('reads a time range on the instant', async () => {
