@@ -5,7 +5,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { RequestOne } from '@nats-io/nats-core/internal';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { silentLogger } from '@yrd/logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectProvince, type NatsConnection } from './connect.js';
 import { ensureStream } from './messaging.js';
 import { type RunningNats, startNatsServer } from './nats-server.js';
@@ -65,6 +65,17 @@ describe('NATS requests settled without an Error built for nothing', () => {
 
   it('is in place once a province connects', () => {
     expect(requestSettleState()).toBe('settled');
+  });
+
+  it('is known as in place by a second instance of the module in the process', async () => {
+    const resolverBefore = (RequestOne.prototype as unknown as { resolver: unknown }).resolver;
+    vi.resetModules();
+    const again = (await import('./request-settle.js')) as typeof import('./request-settle.js');
+    expect(again.requestSettleState()).toBe('library');
+    again.settleRequestsWithoutCancelError();
+    expect(again.requestSettleState()).toBe('settled');
+    // the first instance's resolver stays: not wrapped twice
+    expect((RequestOne.prototype as unknown as { resolver: unknown }).resolver).toBe(resolverBefore);
   });
 
   it('a reply reaches the caller, the request leaves the table, and no cancel() runs', async () => {

@@ -47,11 +47,22 @@ function resolver(this: RequestOneInternals, err: Error | null, msg: unknown): v
 
 let state: 'library' | 'settled' | 'unrecognised' = 'library';
 
+/**
+ * Marks the class once a resolver of this module is installed: a second instance of this module in
+ * the same process (loaded again, as a test runner that resets its modules does) finds the library's
+ * resolver replaced already, and must not take that for a client it does not know.
+ */
+const installedMark = Symbol.for('@yrd/nats request-settle installed');
+
 /** Installs the resolver above once per process (idempotent). */
 export function settleRequestsWithoutCancelError(): void {
   if (state !== 'library') return;
-  if (looksAsExpected()) {
+  const marked = prototype as unknown as Record<symbol, boolean>;
+  if (marked[installedMark]) {
+    state = 'settled';
+  } else if (looksAsExpected()) {
     prototype.resolver = resolver;
+    marked[installedMark] = true;
     state = 'settled';
   } else {
     state = 'unrecognised';
