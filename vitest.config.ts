@@ -53,13 +53,13 @@ export default defineConfig({
           name: 'int',
           include: intFiles,
           exclude: [...configDefaults.exclude, ...ownProcessFiles.int],
-          // a process each for now: sharing their worker's process and modules took the int files to
-          // 258 s from 389 s, but one CI order found a file depending on what ran before it (the
-          // NATS request patch's state after a module reset, fixed since); isolate: false again once
-          // shuffled orders have been run on it
+          // each worker's process keeps its modules from file to file (258 s for the int files
+          // against 389 s a process each). A file that installs process-wide state runs in a process
+          // of its own (tests/own-process.ts); the files ran in three shuffled orders this way.
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          isolate: false,
           setupFiles: pgliteCluster.setupFiles,
         },
       },

@@ -1,8 +1,8 @@
 /**
  * Test files that install the process's OpenTelemetry SDK with an exporter of their own
- * (`initTelemetry`). The first install in a process stays for the process's life, while the e2e
- * files share their worker's process and modules (vitest.config.ts; the int files did, and may
- * again): each of these runs in a process of its own. `src/own-process.unit.test.ts` finds any other test file that installs it.
+ * (`initTelemetry`). The first install in a process stays for the process's life, while the int
+ * and e2e files share their worker's process and modules (vitest.config.ts): each of these runs in
+ * a process of its own. `src/own-process.unit.test.ts` finds any other test file that installs it.
  */
 export const ownProcessFiles = {
   int: [
