@@ -61,13 +61,15 @@ export function maskRecord(
     const value = record[item];
     if (value === undefined) continue;
     const profile = Object.hasOwn(masking, item) ? (masking[item] ?? 'redact') : 'redact';
-    // defineProperty, so an item named `__proto__` is stored as data, not as the object's prototype.
-    Object.defineProperty(out, item, {
-      value: mask(value, profile),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    const masked = mask(value, profile);
+    // an item named `__proto__` is stored as data, not as the object's prototype. Only that name
+    // needs defineProperty: for every other one it costs ~2 µs a record of six items against 0.4
+    // for assignment, on every event a feed delivers and every record a query returns
+    if (item === '__proto__') {
+      Object.defineProperty(out, item, { value: masked, enumerable: true, writable: true, configurable: true });
+    } else {
+      out[item] = masked;
+    }
   }
   return out;
 }

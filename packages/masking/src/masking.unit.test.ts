@@ -103,6 +103,24 @@ describe('maskRecord', () => {
     expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toBe('x-value');
   });
 
+  it('stores items named like Object.prototype members as its own data, masked', () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+    const hostile = Object.fromEntries(names.map((n) => [n, `${n}-13812345678`]));
+    const masking = Object.fromEntries(names.map((n) => [n, 'phone' as MaskProfile]));
+    const out = maskRecord(hostile, names, masking);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    for (const n of names) {
+      expect(Object.getOwnPropertyDescriptor(out, n)).toEqual({
+        value: mask(`${n}-13812345678`, 'phone'),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    expect(Object.keys(out)).toEqual(names);
+    expect(Object.prototype.toString).toBeTypeOf('function');
+  });
+
   it('does not change its input', () => {
     const copy = { ...record };
     maskRecord(record, ['name'], { name: 'name' });
