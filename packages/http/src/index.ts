@@ -398,6 +398,15 @@ export function sendProblem(reply: FastifyReply, err: AppError, req: FastifyRequ
 
 const maxDetail = 500;
 
+/**
+ * Answers with JSON already written as text (a page the database wrote, say), sent as it is: a
+ * string with a JSON content type skips the route's serialiser. The route's response schema still
+ * documents it; its tests hold the text to that schema.
+ */
+export function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
+}
+
 const maxIssues = 10;
 
 interface FrameworkError {

@@ -12,6 +12,7 @@ import { notFound } from '@yrd/errors';
 import { catalogV1, consentV1, startGrpcServer, unary } from '@yrd/proto';
 import { agencyCode, aPrincipal, aResource, createTestbed, type Testbed } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscriptionEventsSchema } from './adapters/http-schemas.js';
 import { buildExchange, type ExchangeModule } from './index.js';
 
 const SH_JTW = agencyCode('sh', 4);
@@ -283,5 +284,23 @@ describe('exchange routes through inject(): each refusal and one success', () =>
     expect((await send('sh', 'dsjRequester', 'GET', '/subscriptions')).body.items).toEqual([]);
     // the source was set and reset: the admin's list is empty again
     expect((await send('zj', 'zjAdmin', 'GET', '/sources')).body.items).toEqual([]);
+    // the published events reach the subscription. Its page is JSON the database wrote (the route
+    // sends it unserialised): it must be what the route's schema says, and nothing more
+    const events = `/subscriptions/${ids.sub}/events?after=0&limit=10`;
+    let page = (await send('sh', 'jtwRequester', 'GET', events)).body;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      if ((page.events as unknown[]).length >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+      page = (await send('sh', 'jtwRequester', 'GET', events)).body;
+    }
+    const parsed = subscriptionEventsSchema.parse(page);
+    expect(page).toEqual(parsed);
+    expect(parsed.subscriptionId).toBe(ids.sub);
+    expect(parsed.events.map((e) => e.id)).toEqual(['e-1', 'e-2']);
+    expect(parsed.next).toBe(parsed.events[1]?.cursor);
+    // past the last event: an empty page, and the same cursor to ask from again
+    const after = (await send('sh', 'jtwRequester', 'GET', `/subscriptions/${ids.sub}/events?after=${parsed.next}`))
+      .body;
+    expect(after).toEqual({ subscriptionId: ids.sub, status: 'active', events: [], next: parsed.next });
   });
 });

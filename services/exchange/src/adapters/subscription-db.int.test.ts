@@ -3,6 +3,7 @@ import { planNodes } from '@yrd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscription } from '../app/subscriptions.js';
 import { exchangeMigrations } from '../service.js';
+import { subscriptionEventsSchema } from './http-schemas.js';
 import { SubscriptionRepo } from './subscription-db.js';
 
 /**
@@ -41,6 +42,14 @@ const event = (i: number, fields: Record<string, string>, publishedAt = '2026-12
 describe('received events in the requester’s database', () => {
   let h: DatabaseHandle;
   let repo: SubscriptionRepo;
+  /** a page as the store writes it, read as its readers would; its count and last cursor agree */
+  const read = async (id: string, after: number, limit: number) => {
+    const page = await repo.events(id, after, limit);
+    const events = subscriptionEventsSchema.shape.events.parse(JSON.parse(page.json));
+    expect(page.count).toBe(events.length);
+    expect(page.last).toBe(events.at(-1)?.cursor);
+    return events;
+  };
   beforeAll(async () => {
     h = await openDatabase();
     await migrate(h, 'exchange', exchangeMigrations);
@@ -59,20 +68,27 @@ describe('received events in the requester’s database', () => {
       empty: '',
     };
     const batch = [event(1, awkward), event(2, { visitors: '7' }, ''), event(3, { 'key "quoted"': 'v' })];
+    // an event id is the publisher's: whatever it holds comes back as it went in
+    const oddId = { ...event(4, { visitors: '8' }), eventId: 'ev-"引号"\\/\n🚄' };
+    batch.push(oddId);
     const within: { stored: number; duplicates: number }[] = [];
     const out = await repo.receive(sub.id, batch, '2026-12-06T08:00:02.500Z', async (o) => {
       within.push(o);
     });
-    expect(out).toEqual({ kind: 'stored', stored: 3, duplicates: 0 });
-    expect(within).toEqual([{ stored: 3, duplicates: 0 }]);
+    expect(out).toEqual({ kind: 'stored', stored: 4, duplicates: 0 });
+    expect(within).toEqual([{ stored: 4, duplicates: 0 }]);
 
-    const page = await repo.events(sub.id, 0, 10);
-    expect(page.map((e) => e.eventId)).toEqual(['ev-0001', 'ev-0002', 'ev-0003']);
-    expect(page.map((e) => e.providerSeq)).toEqual([1001, 1002, 1003]);
+    const page = await read(sub.id, 0, 10);
+    expect(page.map((e) => e.id)).toEqual(['ev-0001', 'ev-0002', 'ev-0003', oddId.eventId]);
     expect(page[0]?.fields).toEqual(awkward);
     expect(page[2]?.fields).toEqual({ 'key "quoted"': 'v' });
-    expect(page.map((e) => e.publishedAt)).toEqual(['2026-12-06T08:00:01.250Z', '', '2026-12-06T08:00:01.250Z']);
-    expect(page.map((e) => e.receivedAt)).toEqual(Array(3).fill('2026-12-06T08:00:02.500Z'));
+    expect(page.map((e) => e.publishedAt)).toEqual([
+      '2026-12-06T08:00:01.250Z',
+      '',
+      '2026-12-06T08:00:01.250Z',
+      '2026-12-06T08:00:01.250Z',
+    ]);
+    expect(page.map((e) => e.receivedAt)).toEqual(Array(4).fill('2026-12-06T08:00:02.500Z'));
     // the cursors increase in batch order
     const cursors = page.map((e) => Number(e.cursor));
     expect([...cursors].sort((a, b) => a - b)).toEqual(cursors);
@@ -85,7 +101,7 @@ describe('received events in the requester’s database', () => {
   });
 
   it('stores a redelivered event once and the new ones of its batch after the earlier ones', async () => {
-    const before = await repo.events(sub.id, 0, 100);
+    const before = await read(sub.id, 0, 100);
     const last = Number(before.at(-1)?.cursor);
     const out = await repo.receive(
       sub.id,
@@ -94,20 +110,24 @@ describe('received events in the requester’s database', () => {
       async () => {},
     );
     expect(out).toEqual({ kind: 'stored', stored: 2, duplicates: 1 });
-    const after = await repo.events(sub.id, last, 100);
-    expect(after.map((e) => e.eventId)).toEqual(['ev-0004', 'ev-0005']);
+    const after = await read(sub.id, last, 100);
+    expect(after.map((e) => e.id)).toEqual(['ev-0004', 'ev-0005']);
     expect(after.every((e) => e.receivedAt === '2026-12-06T08:00:03.000Z')).toBe(true);
   });
 
   it('takes a batch of 500 in one statement, in order', async () => {
-    const before = await repo.events(sub.id, 0, 1000);
+    const before = await read(sub.id, 0, 1000);
     const last = Number(before.at(-1)?.cursor);
     const batch = Array.from({ length: 500 }, (_, i) => event(100 + i, { n: String(i), spot: `景区${i}` }));
     const out = await repo.receive(sub.id, batch, '2026-12-06T08:00:04.000Z', async () => {});
     expect(out).toEqual({ kind: 'stored', stored: 500, duplicates: 0 });
-    const page = await repo.events(sub.id, last, 1000);
-    expect(page.map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
+    const page = await read(sub.id, last, 1000);
+    expect(page.map((e) => e.id)).toEqual(batch.map((e) => e.eventId));
     expect(page.map((e) => e.fields)).toEqual(batch.map((e) => e.fields));
+    // a page reads at most its limit, and past the last event there is an empty page
+    expect(await read(sub.id, last, 7)).toHaveLength(7);
+    const end = Number(page.at(-1)?.cursor);
+    expect(await repo.events(sub.id, end, 1000)).toEqual({ json: '[]', count: 0, last: undefined });
   });
 
   it('reads a page after a cursor through the cursor’s index, however many events wait behind it', async () => {
@@ -127,8 +147,8 @@ describe('received events in the requester’s database', () => {
       if (Date.now() > deadline) throw new Error(`subscription_events not analysed: ${r?.n} rows known`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const first = Number((await repo.events(backlog.id, 0, 1))[0]?.cursor);
-    // the page's statement as events() runs it: 4,000 events behind the cursor, 100 read
+    const first = Number((await read(backlog.id, 0, 1))[0]?.cursor);
+    // the rows of a page as events() selects them: 4,000 events behind the cursor, 100 read
     const all = await planNodes(
       h,
       sql`select seq, event_id from exchange.subscription_events
@@ -137,8 +157,8 @@ describe('received events in the requester’s database', () => {
     );
     expect(all.map((n) => n['Node Type'])).not.toContain('Sort');
     expect(Math.max(...all.map((n) => Number(n['Actual Rows'] ?? 0)))).toBeLessThanOrEqual(100);
-    const page = await repo.events(backlog.id, first, 100);
-    expect(page.map((e) => e.eventId)).toEqual(Array.from({ length: 100 }, (_, i) => `ev-${2001 + i}`));
+    const page = await read(backlog.id, first, 100);
+    expect(page.map((e) => e.id)).toEqual(Array.from({ length: 100 }, (_, i) => `ev-${2001 + i}`));
   });
 
   it('refuses a batch for a subscription it does not hold, and stores nothing', async () => {

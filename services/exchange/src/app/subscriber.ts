@@ -20,7 +20,7 @@ import type {
   Arrived,
   Liveness,
   PendingEvent,
-  ReceivedEvent,
+  ReceivedPage,
   Subscription,
   SubscriptionLanes,
   SubscriptionStore,
@@ -182,9 +182,9 @@ export class RequesterFeeds {
     id: string,
     after: number,
     limit: number,
-  ): Promise<{ sub: Subscription; events: ReceivedEvent[] }> {
+  ): Promise<{ sub: Subscription; page: ReceivedPage }> {
     const sub = await this.get(by, id);
-    return { sub, events: await this.store.events(id, after, limit) };
+    return { sub, page: await this.store.events(id, after, limit) };
   }
 
   /** The subscribing agency ends its subscription; the provider confirms, then it is ended here. */

@@ -36,14 +36,17 @@ export interface Subscription {
   createdAt: string;
 }
 
-/** One event as the requester stored it; `cursor` is what a reader passes as `after`. */
-export interface ReceivedEvent {
-  cursor: string;
-  eventId: string;
-  providerSeq: number;
-  fields: Record<string, string>;
-  publishedAt: string;
-  receivedAt: string;
+/**
+ * A page of the events the requester stored, oldest first, as its readers get it: `json` is a JSON
+ * array of `{cursor, id, fields, publishedAt, receivedAt}` (the API's `listSubscriptionEvents`
+ * shape), written by the store, because each event's fields are kept as the JSON text they came
+ * as and a page is handed on unread. `last` is the last event's cursor, what a reader passes as
+ * `after` next; absent when the page is empty.
+ */
+export interface ReceivedPage {
+  json: string;
+  count: number;
+  last: string | undefined;
 }
 
 export type ReceiveOutcome =
@@ -89,7 +92,7 @@ export interface SubscriptionStore {
     within: (outcome: { stored: number; duplicates: number }) => Promise<void>,
   ): Promise<ReceiveOutcome>;
   /** requester side: events after the cursor, oldest first */
-  events(id: string, after: number, limit: number): Promise<ReceivedEvent[]>;
+  events(id: string, after: number, limit: number): Promise<ReceivedPage>;
 }
 
 /** A batch pulled from a subscription's durable consumer; nothing is acknowledged until `ack`. */
