@@ -249,13 +249,13 @@ export class SubscriptionRepo implements SubscriptionStore {
    * as this text; PostgreSQL ~3.0 ms against ~3.7 (bench/RESULTS.md, fifteenth pass).
    */
   async events(id: string, after: number, limit: number): Promise<ReceivedPage> {
-    const rows = await this.h.rows<{ json: string; count: string | number; last: string | number | null }>(sql`
+    const rows = await this.h.rows<{ json: string; last: string | number | null }>(sql`
       select '[' || coalesce(string_agg(
                '{"cursor":"' || seq::text || '","id":' || to_json(event_id)::text || ',"fields":' || fields
                  || ',"publishedAt":"' || ${iso(sql`published_at`)} || '","receivedAt":"' || ${iso(sql`received_at`)}
                  || '"}',
                ',' order by seq), '') || ']' as json,
-             count(*) as count, max(seq) as last
+             max(seq) as last
       from (select seq, event_id, fields, published_at, received_at
             from exchange.subscription_events
             where subscription_id = ${id} and seq > ${after}
@@ -263,7 +263,6 @@ export class SubscriptionRepo implements SubscriptionStore {
     const row = rows[0];
     return {
       json: row?.json ?? '[]',
-      count: Number(row?.count ?? 0),
       last: row?.last === null || row?.last === undefined ? undefined : String(row.last),
     };
   }

@@ -45,7 +45,6 @@ export interface Subscription {
  */
 export interface ReceivedPage {
   json: string;
-  count: number;
   last: string | undefined;
 }
 
