@@ -18,8 +18,20 @@ const intFiles = [
   'apps/**/src/**/*.int.test.ts',
 ];
 
-/** what the end-to-end files share */
+/** what the int files share, in either project */
+const int = {
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  pool: 'forks' as const,
+  setupFiles: pgliteCluster.setupFiles,
+};
+
+/**
+ * What the end-to-end files share: one at a time (each file runs a whole region, and one at a time
+ * keeps a 2-core machine responsive), after the others (`sequence.groupOrder`).
+ */
 const e2e = {
+  fileParallelism: false,
   testTimeout: 120_000,
   hookTimeout: 240_000,
   pool: 'forks' as const,
@@ -56,21 +68,15 @@ export default defineConfig({
           // each worker's process keeps its modules from file to file (258 s for the int files
           // against 389 s a process each). A file that installs process-wide state runs in a process
           // of its own (tests/own-process.ts); the files ran in three shuffled orders this way.
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          pool: 'forks',
           isolate: false,
-          setupFiles: pgliteCluster.setupFiles,
+          ...int,
         },
       },
       {
         test: {
           name: 'int (own process)',
           include: ownProcessFiles.int,
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          pool: 'forks',
-          setupFiles: pgliteCluster.setupFiles,
+          ...int,
         },
       },
       {
@@ -78,9 +84,6 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/**/*.e2e.test.ts'],
           exclude: [...configDefaults.exclude, ...ownProcessFiles.e2e],
-          // one at a time, after the others: each file runs a whole region, and one at a time keeps a
-          // 2-core machine responsive
-          fileParallelism: false,
           sequence: { groupOrder: 1 },
           // in one process that keeps its modules: each file starts its own region and stops it, but
           // the node's modules are loaded once (517 s for the e2e files against 566)
@@ -92,7 +95,6 @@ export default defineConfig({
         test: {
           name: 'e2e (own process)',
           include: ownProcessFiles.e2e,
-          fileParallelism: false,
           sequence: { groupOrder: 2 },
           ...e2e,
         },
