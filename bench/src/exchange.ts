@@ -33,10 +33,12 @@ import { type Province, provinces } from '@yrd/region';
 import { users } from '@yrd/seeds';
 import { backendCpu, backendCpuSince, freshDatabases } from './databases.js';
 import { bookingResource, bookings, licenceResource, licences } from './dataset.js';
+import { selfTime, writeFlameGraph, writeFlameSvg } from './flame.js';
 import { Child, cpuMicros, syscalls } from './ipc.js';
 import { json, purpose } from './journey.js';
 import { type LadderClientConfig, type LadderStep, ladderLabels, ladderSteps } from './ladder.js';
 import type { ExchangeTarget, Job, LoadStats } from './loadgen.js';
+import { perfNodeFlags, perfUnusable, readOnCpu, recordOnCpu, removePerfMaps } from './oncpu.js';
 import { until } from './processes.js';
 import { writeSection } from './results.js';
 
@@ -53,6 +55,11 @@ const config = parseConfig(
     BENCH_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(30),
     /** a CPU profile of the region during one more query run, and a flame graph in bench/ */
     BENCH_PROFILE: envBool(false),
+    /**
+     * the whole machine sampled on CPU with Linux perf during one more query run (bench/src/oncpu.ts):
+     * shares by process and by package, and an on-CPU flame graph in bench/
+     */
+    BENCH_PERF: envBool(false),
     BENCH_LADDER: envBool(true),
     /**
      * `one`: the four province nodes in one process; `two`: 浙江 (the provider) in one, the three
@@ -131,11 +138,17 @@ async function main() {
   if (databaseUrl) await freshDatabases(databaseUrl, [...provinces, 'ladder']);
   log(`exchange bench: ${store}, work folder ${dir}`);
   // the ladder's servers, then the region (`one`) or 浙江's node (`two`, `four`); the other provinces' nodes beside it
-  const regionChild = (name: string) =>
-    new Child(name, join(here, 'exchange-server.ts'), {
+  /** the pids of the processes started with perfNodeFlags, whose code maps go when the bench ends */
+  const perfMapped: number[] = [];
+  const regionChild = (name: string) => {
+    const child = new Child(name, join(here, 'exchange-server.ts'), {
+      ...(config.BENCH_PERF ? { execArgv: perfNodeFlags } : {}),
       env: { ...process.env, BENCH_OTLP_ENDPOINT: collector.endpoint, NODE_ENV: 'production' },
       stdoutFile: join(dir, `${name}.log`),
     });
+    if (config.BENCH_PERF && child.process.pid) perfMapped.push(child.process.pid);
+    return child;
+  };
   const server = regionChild(layout === 'one' ? 'region' : 'region-zj');
   /** the processes of the requesting provinces' nodes (`two`: one for the three; `four`: one each) */
   const others = new Map<string, Child>();
@@ -365,7 +378,6 @@ async function main() {
       const profiled = [server, ...[...others.values()].slice(0, 1)];
       for (const c of profiled) await c.call('profileStart');
       await measure('exchange query (profiled)', exchangeJob('query'), 16, 0, config.BENCH_SECONDS);
-      const { selfTime, writeFlameGraph } = await import('./flame.js');
       const lines: string[] = [];
       for (const c of profiled) {
         const file = join(dir, `${c.name}-${store.toLowerCase()}.cpuprofile`);
@@ -390,6 +402,17 @@ the code lives: ${self.areas.map(([a, p]) => `${a} ${p}`).join(', ')}; the busie
       flame = lines.join('\n\n');
       log(`  ${flame}`);
     }
+    if (config.BENCH_PERF) {
+      const onCpu = await sampleOnCpu({
+        measure: () => measure('exchange query (perf)', exchangeJob('query'), 16, 0, config.BENCH_SECONDS),
+        dir,
+        region: [server, ...others.values()],
+        loadgen,
+        natsPid,
+      });
+      flame = [flame, onCpu].filter(Boolean).join('\n\n');
+      log(`  ${onCpu}`);
+    }
 
     const report: Report = { rows, ladder, payloadBytes, otlp: collector.seen, flame, records: added, targets, idle };
     writeFileSync(reportFile, JSON.stringify(report));
@@ -407,8 +430,47 @@ the code lives: ${self.areas.map(([a, p]) => `${a} ${p}`).join(', ')}; the busie
     await Promise.all([server, ...others.values(), ...(ladderChild ? [ladderChild] : [])].map((c) => c.stop(60_000)));
     await regionNats?.stop();
     await collector.stop();
+    removePerfMaps(perfMapped);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One more query run while perf samples every CPU: the shares by process and, in the region's Node
+ * processes, by package, as a paragraph of the section; an on-CPU flame graph of the machine.
+ */
+async function sampleOnCpu(o: {
+  measure: () => Promise<unknown>;
+  dir: string;
+  region: readonly Child[];
+  loadgen: Child;
+  natsPid: number;
+}): Promise<string> {
+  const unusable = perfUnusable();
+  if (unusable) return `No on-CPU sampling (\`BENCH_PERF\`): ${unusable}.`;
+  log('sampling every CPU with perf during one more query run (c16) …');
+  const file = join(o.dir, 'oncpu.data');
+  const recorded = recordOnCpu(config.BENCH_SECONDS, file);
+  await o.measure();
+  await recorded;
+  const regionPids = new Set(o.region.map((c) => c.process.pid ?? 0));
+  const named = new Map<number, string>([
+    ...o.region.map((c): [number, string] => [c.process.pid ?? 0, c.name]),
+    [o.loadgen.process.pid ?? 0, 'load generator'],
+    [o.natsPid, 'nats-server'],
+    [process.pid, 'bench (span collector)'],
+  ]);
+  const r = readOnCpu(file, named, regionPids);
+  const svg = writeFlameSvg(
+    r.folded,
+    resolve(here, `../flame-exchange-${store.toLowerCase()}-oncpu.svg`),
+    `every CPU on CPU (perf, ${r.samples} samples), exchange query at concurrency 16, ${store}`,
+  );
+  const list = (xs: [string, number][]) => xs.map(([k, v]) => `${k} ${v}`).join(', ');
+  return `On CPU, the whole machine (\`BENCH_PERF\`: perf sampling every CPU at 499 Hz during one more query run at
+concurrency 16, ${r.samples} samples; flame graph \`bench/${svg.split('/').pop()}\`), per cent of all samples — by
+process: ${list(r.processes)}. The region's ${r.node} % by the package of the nearest JavaScript frame, per cent of
+the region's samples: ${list(r.nodeAreas)}.`;
 }
 
 /** Each requester applies for 浙江's bookings at its own edge; 浙江's reviewer approves. */

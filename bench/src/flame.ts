@@ -60,6 +60,14 @@ export function foldedStacks(profile: CpuProfile): Map<string, number> {
 function areaOf(n: ProfileNode): string {
   const url = n.callFrame.url;
   if (!url) return n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : '(native)';
+  return areaOfUrl(url);
+}
+
+/**
+ * Where code at this URL lives: a package of node_modules, a workspace package, or a node: module
+ * named by its first `nodeParts` path segments (`node:internal`, or `node:internal/streams` with 2).
+ */
+export function areaOfUrl(url: string, nodeParts = 1): string {
   const nm = url.lastIndexOf('node_modules/');
   if (nm >= 0) {
     const parts = url.slice(nm + 'node_modules/'.length).split('/');
@@ -67,7 +75,7 @@ function areaOf(n: ProfileNode): string {
   }
   const ws = /\/(services|packages|apps|bench)\/([^/]+)\//.exec(url);
   if (ws) return `${ws[1]}/${ws[2]}`;
-  if (url.startsWith('node:')) return url.split('/')[0] ?? url;
+  if (url.startsWith('node:')) return url.split('/').slice(0, nodeParts).join('/');
   return url;
 }
 
@@ -125,6 +133,11 @@ export function writeFlameGraph(
         .join('\n')}\n`,
     );
   }
+  return writeFlameSvg(folded, svgFile, opts.title);
+}
+
+/** A flame graph SVG of folded stacks (frames joined by `;`, outermost first); returns its path. */
+export function writeFlameSvg(folded: ReadonlyMap<string, number>, svgFile: string, title: string): string {
   const top: Frame = { name: 'all', total: 0, children: new Map() };
   for (const [stack, count] of folded) {
     top.total += count;
@@ -167,9 +180,9 @@ export function writeFlameGraph(
   draw(top, 0, 0);
   const svg = `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="11">
-<title>Flame graph: ${xmlEscape(opts.title)}</title>
+<title>Flame graph: ${xmlEscape(title)}</title>
 <rect width="100%" height="100%" fill="#fdfdf8"/>
-<text x="10" y="16" font-size="14">${xmlEscape(opts.title)} — ${top.total} samples (blue: the project, orange: libraries, purple: WebAssembly, red: Node, grey: V8 and natives)</text>
+<text x="10" y="16" font-size="14">${xmlEscape(title)} — ${top.total} samples (blue: the project, orange: libraries, purple: WebAssembly, red: Node, grey: V8 and natives)</text>
 ${rects.join('\n')}
 </svg>
 `;
