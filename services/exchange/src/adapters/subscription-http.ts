@@ -9,8 +9,16 @@ import { publishedEventsSchema, subscriptionEventsSchema, subscriptionSchema } f
 const id = z.object({ id: z.string().min(1).max(100) });
 const itemName = z.string().min(1).max(100);
 
-/** Values come as JSON strings or numbers (counts, levels); a feed carries them as text, like records. */
-const fieldValue = z.union([z.string().max(2000), z.number().finite()]).transform((v) => String(v));
+/**
+ * Values come as JSON strings or numbers (counts, levels); a feed carries them as text, like records.
+ * Made text after validation (`asText`), not by a zod transform: a transform per value doubled the
+ * cost of validating a publish call (bench/RESULTS.md, sixteenth pass).
+ */
+const fieldValue = z.union([z.string().max(2000), z.number().finite()]);
+
+/** An event's values as text; own keys as given (a key named `__proto__` stays a key). */
+const asText = (fields: Record<string, string | number>): Record<string, string> =>
+  Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
 
 const publishBody = z.object({
   events: z
@@ -155,7 +163,8 @@ export function subscriptionRoutes(app: HttpApp, requester: RequesterFeeds, prov
     },
     async (req, reply) => {
       const principal = requireRoles(req, 'publisher', 'admin');
-      const out = await provider.publish(principal, req.params.resourceId, req.body.events, req.id);
+      const events = req.body.events.map((e) => ({ id: e.id, fields: asText(e.fields) }));
+      const out = await provider.publish(principal, req.params.resourceId, events, req.id);
       reply.status(202);
       return { requestId: req.id, resourceId: req.params.resourceId, ...out };
     },
