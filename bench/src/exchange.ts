@@ -38,7 +38,7 @@ import { Child, cpuMicros, syscalls } from './ipc.js';
 import { json, purpose } from './journey.js';
 import { type LadderClientConfig, type LadderStep, ladderLabels, ladderSteps } from './ladder.js';
 import type { ExchangeTarget, Job, LoadStats } from './loadgen.js';
-import { perfNodeFlags, perfUnusable, readOnCpu, recordOnCpu, removePerfMaps } from './oncpu.js';
+import { perfNodeFlags, perfUnusable, readOnCpu, removePerfMaps, startOnCpu } from './oncpu.js';
 import { until } from './processes.js';
 import { writeSection } from './results.js';
 
@@ -450,9 +450,9 @@ async function sampleOnCpu(o: {
   if (unusable) return `No on-CPU sampling (\`BENCH_PERF\`): ${unusable}.`;
   log('sampling every CPU with perf during one more query run (c16) …');
   const file = join(o.dir, 'oncpu.data');
-  const recorded = recordOnCpu(config.BENCH_SECONDS, file);
+  const perf = startOnCpu(file);
   await o.measure();
-  await recorded;
+  await perf.stop();
   const regionPids = new Set(o.region.map((c) => c.process.pid ?? 0));
   const named = new Map<number, string>([
     ...o.region.map((c): [number, string] => [c.process.pid ?? 0, c.name]),

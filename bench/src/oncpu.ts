@@ -35,19 +35,30 @@ export function perfUnusable(): string | undefined {
   }
 }
 
-/** Samples every CPU for `seconds` into `file`, with call chains. */
-export function recordOnCpu(seconds: number, file: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('perf', ['record', '-a', '-g', '-F', String(hz), '-o', file, '--', 'sleep', String(seconds)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    p.stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    p.once('error', reject);
-    p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`perf record: exit ${code}: ${err.trim()}`))));
+/**
+ * Samples every CPU into `file`, with call chains, until `stop()`: perf writes the recording when
+ * it is interrupted (and then ends by the same signal).
+ */
+export function startOnCpu(file: string): { stop(): Promise<void> } {
+  const p = spawn('perf', ['record', '-a', '-g', '-F', String(hz), '-o', file], {
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let err = '';
+  p.stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const ended = new Promise<void>((resolve, reject) => {
+    p.once('error', reject);
+    p.once('exit', (code, signal) =>
+      code === 0 || signal === 'SIGINT' ? resolve() : reject(new Error(`perf record: exit ${code}: ${err.trim()}`)),
+    );
+  });
+  return {
+    stop: () => {
+      p.kill('SIGINT');
+      return ended;
+    },
+  };
 }
 
 interface PerfFrame {
@@ -129,12 +140,17 @@ export function readOnCpu(
   named: ReadonlyMap<number, string>,
   nodePids: ReadonlySet<number>,
 ): OnCpuReport {
+  return onCpuOf(perfScript(file), named, nodePids);
+}
+
+/** A recording's samples as `perf script` prints them, the fields `onCpuOf` reads. */
+export function perfScript(file: string): string {
   const r = spawnSync('perf', ['script', '-i', file, '-F', 'comm,pid,ip,sym,dso'], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
   if (r.status !== 0) throw new Error(`perf script: exit ${r.status}: ${(r.stderr ?? '').trim().split('\n')[0]}`);
-  return onCpuOf(r.stdout, named, nodePids);
+  return r.stdout;
 }
 
 /** The report of `perf script -F comm,pid,ip,sym,dso` output (see `readOnCpu`). */

@@ -25,7 +25,12 @@ export interface ProcessRegion {
 
 const mainScript = resolve(import.meta.dirname, '../../apps/node/src/main.ts');
 
-export async function startRegionProcesses(dir: string, databaseUrl: string | undefined): Promise<ProcessRegion> {
+export async function startRegionProcesses(
+  dir: string,
+  databaseUrl: string | undefined,
+  /** more node flags for every node (e.g. perfNodeFlags) */
+  nodeFlags: readonly string[] = [],
+): Promise<ProcessRegion> {
   const secrets = generateRegionSecrets();
   const trust = Object.fromEntries(provinces.map((p) => [p, secrets.keys[p].publicJwk])) as TrustList;
   const nats = await startNatsServer({ dir: join(dir, 'nats'), port: 0, credentials: secrets.nats });
@@ -53,7 +58,7 @@ export async function startRegionProcesses(dir: string, databaseUrl: string | un
       writeFileSync(keyFile, JSON.stringify(secrets.keys[p].privateJwk));
       // BENCH_NODE_ARGS: more node flags for the nodes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (a
       // profile per node, written when it stops)
-      const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const nodeArgs = [...nodeFlags, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
       const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', mainScript], {
         env: {
           ...process.env,
@@ -95,8 +100,10 @@ export async function startBenchRegion(opts: {
   databaseUrl: string | undefined;
   separate: boolean;
   logger: Logger;
+  /** more node flags for the nodes' processes (with `separate` only) */
+  nodeFlags?: readonly string[];
 }): Promise<BenchRegion> {
-  if (opts.separate) return startRegionProcesses(opts.dir, opts.databaseUrl);
+  if (opts.separate) return startRegionProcesses(opts.dir, opts.databaseUrl, opts.nodeFlags);
   const r = await startRegion({
     logger: opts.logger,
     dataDir: opts.dir,

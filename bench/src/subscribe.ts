@@ -16,12 +16,14 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { envBool, parseConfig, z } from '@yrd/config';
 import { createLogger } from '@yrd/logger';
 import { type Province, provinces } from '@yrd/region';
 import { backendCpu, backendCpuSince, freshDatabases } from './databases.js';
+import { writeFlameSvg } from './flame.js';
 import { cpuMicros } from './ipc.js';
+import { onCpuOf, perfNodeFlags, perfScript, perfUnusable, removePerfMaps, startOnCpu } from './oncpu.js';
 import { startBenchRegion } from './processes.js';
 import { writeSection } from './results.js';
 
@@ -34,6 +36,11 @@ const config = parseConfig(
     BENCH_DATABASE_URL: z.string().url().optional(),
     /** each province node in a process of its own (apps/node/src/main.ts), as hosts would run them */
     BENCH_PROCESSES: envBool(false),
+    /**
+     * with BENCH_PROCESSES: every CPU sampled with perf during run 1 (bench/src/oncpu.ts), the shares by
+     * process and, in 江苏's and 上海's nodes, by package; an on-CPU flame graph in bench/
+     */
+    BENCH_PERF: envBool(false),
   }),
   process.env,
 );
@@ -233,7 +240,14 @@ async function main() {
   console.log(
     `starting the region (4 provinces, ${store}, nats-server${separate ? ', a process per province' : ''}) …`,
   );
-  const region = await startBenchRegion({ dir, databaseUrl, separate, logger });
+  const perfWanted = config.BENCH_PERF && separate;
+  const region = await startBenchRegion({
+    dir,
+    databaseUrl,
+    separate,
+    logger,
+    nodeFlags: perfWanted ? perfNodeFlags : [],
+  });
   natsPid = region.natsPid;
   const pids = region.pids;
   if (pids) for (const p of provinces) counted.push({ name: p, pid: pids[p] });
@@ -243,7 +257,21 @@ async function main() {
 
     console.log(`run 1: ${config.BENCH_EVENTS} events, one subscriber …`);
     const one = [await subscribe(urls, 'sh', 'sh-dsj-requester')];
+    const perfFile = join(dir, 'oncpu.data');
+    const unusable = config.BENCH_PERF
+      ? separate
+        ? perfUnusable()
+        : 'it needs the nodes in processes of their own (BENCH_PROCESSES=true)'
+      : undefined;
+    const perf = config.BENCH_PERF && !unusable ? startOnCpu(perfFile) : undefined;
     const r1 = await throughput(urls, publisher, one, 'one', '1 subscriber (上海)');
+    await perf?.stop();
+    const onCpu = config.BENCH_PERF
+      ? unusable
+        ? `No on-CPU sampling (\`BENCH_PERF\`): ${unusable}.`
+        : onCpuParagraph(perfFile, pids, region.natsPid)
+      : '';
+    if (onCpu) console.log(onCpu);
     await Promise.all(one.map((s) => cancel(urls, s)));
 
     console.log(`run 2: ${config.BENCH_EVENTS} events, three subscribers …`);
@@ -340,7 +368,7 @@ The last three columns add what runs beside Node: nats-server (the feed stream, 
     })()}
 
 Every run checked that each subscriber received every event exactly once (count and distinct ids).
-`;
+${onCpu ? `\n${onCpu}\n` : ''}`;
     console.log(body);
     writeSection(
       `## Subscribe: events per second end to end — ${store}${separate ? ', a process per province' : ''}`,
@@ -348,8 +376,36 @@ Every run checked that each subscriber received every event exactly once (count 
     );
   } finally {
     await region.stop();
+    if (perfWanted && pids) removePerfMaps(Object.values(pids));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Run 1 on CPU (`BENCH_PERF`): shares by process, and by package inside 江苏's and 上海's nodes; a flame graph. */
+function onCpuParagraph(file: string, pids: Record<Province, number> | undefined, natsPid: number): string {
+  const named = new Map<number, string>([
+    [process.pid, 'bench (publisher and readers)'],
+    [natsPid, 'nats-server'],
+  ]);
+  for (const p of provinces) if (pids) named.set(pids[p], `${p}'s node`);
+  const list = (xs: [string, number][]) => xs.map(([k, v]) => `${k} ${v}`).join(', ');
+  const script = perfScript(file);
+  const all = onCpuOf(script, named, new Set());
+  const svg = writeFlameSvg(
+    all.folded,
+    resolve(import.meta.dirname, `../flame-subscribe-${store.toLowerCase()}-oncpu.svg`),
+    `every CPU on CPU (perf, ${all.samples} samples), subscribe run 1 (one subscriber), ${store}, a process per province`,
+  );
+  const inside = (p: Province, what: string) => {
+    if (!pids) return '';
+    const r = onCpuOf(script, named, new Set([pids[p]]));
+    return `${what} (${r.node} % of all) by the package of the nearest JavaScript frame, per cent of its samples: ${list(
+      r.nodeAreas.slice(0, 12),
+    )}`;
+  };
+  return `On CPU, the whole machine during run 1 (\`BENCH_PERF\`: perf sampling every CPU at 499 Hz, ${all.samples} samples;
+flame graph \`bench/${svg.split('/').pop()}\`), per cent of all samples — by process: ${list(all.processes)}.
+${inside('js', "江苏's node")}. ${inside('sh', "上海's node")}.`;
 }
 
 main().catch((err: unknown) => {
