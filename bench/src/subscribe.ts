@@ -403,7 +403,8 @@ function onCpuParagraph(file: string, pids: Record<Province, number> | undefined
       r.nodeAreas.slice(0, 12),
     )}`;
   };
-  return `On CPU, the whole machine during run 1 (\`BENCH_PERF\`: perf sampling every CPU at 499 Hz, ${all.samples} samples;
+  return `On CPU, the whole machine during run 1 (\`BENCH_PERF\`: perf sampling every CPU at 499 Hz, ${all.samples} samples, run 1's
+figures above taken under it;
 flame graph \`bench/${svg.split('/').pop()}\`), per cent of all samples — by process: ${list(all.processes)}.
 ${inside('js', "江苏's node")}. ${inside('sh', "上海's node")}.`;
 }
