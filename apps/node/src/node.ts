@@ -74,6 +74,11 @@ export interface ProvinceNodeConfig {
   publicBaseUrl?: string | undefined;
   /** the built console (apps/console/dist) the edge serves at `/`; absent: the API only */
   consoleDir?: string | undefined;
+  /**
+   * how long each JetStream set-up step of the start is asked again while the broker, busy or still
+   * starting, does not answer in time (default 30 s)
+   */
+  startPatienceMs?: number;
 }
 
 export interface ProvinceNode {
@@ -149,6 +154,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
       logger,
       db: await dbFor(),
       nc: await natsFor(service),
+      patience: { withinMs: cfg.startPatienceMs ?? 30_000, logger },
       verifier,
       key,
       subjectRefs,

@@ -192,7 +192,10 @@ const backend = {
   /** one URL: the cluster's other nodes are learnt from it (in Kubernetes, the cluster's Service) */
   YRD_NATS_URL: text().regex(/^(nats|tls):\/\/[^\s,]+$/, { error: '须为一个 nats:// 地址 must be one nats:// URL' }),
   YRD_NATS_USER: text(),
-  /** how long the first connection to NATS is tried again (a broker still starting, or busy) before the process gives up */
+  /**
+   * how long the first connection to NATS, and then each JetStream set-up step of the start, is tried
+   * again (a broker still starting, or too busy to answer) before the process gives up
+   */
   YRD_NATS_CONNECT_WITHIN_MS: whole(0, 30_000),
   /** the account password, or a file holding it (a mounted secret): one of the two */
   YRD_NATS_PASSWORD: optionalText(),

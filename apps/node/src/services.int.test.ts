@@ -6,7 +6,8 @@
  * exchange's source check) asks the catalogue over gRPC. A service stopped with SIGTERM exits 0 and,
  * started again on its data without the seeds, is answered through the edge again. Every process stops
  * on SIGTERM with status 0, and each service's database proves it started from the empty cluster the
- * processes were handed. A wrong configuration stops a process with status 78, naming each variable.
+ * processes were handed. A service whose broker does not answer JetStream yet waits for it rather than
+ * exiting. A wrong configuration stops a process with status 78, naming each variable.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { TrustList } from '@yrd/auth';
 import { openDatabase, sql } from '@yrd/db';
-import { type RunningNats, startNatsServer } from '@yrd/nats';
+import { freePort, type RunningNats, startNatsServer } from '@yrd/nats';
 import { checkHealth } from '@yrd/proto';
 import { generateSubjectKeyring, provinces, services } from '@yrd/region';
 import { seedsFor } from '@yrd/seeds';
@@ -398,6 +399,58 @@ describe('a province node as five processes', () => {
     // not the fatal "did not start" (status 1) of a start that failed on its own
     expect(p.output()).not.toContain('did not start');
   });
+
+  it('a broker without JetStream yet is asked again, not fatal: the service is ready once the broker is back with it', async () => {
+    // a second broker of the same accounts and users on a port of its own, first without JetStream
+    // (as a broker restarting, or too busy to answer its JetStream API, looks to a starting service)
+    const brokerDir = join(dir, 'nats-late-jetstream');
+    const port = await freePort();
+    let broker = await startNatsServer({ dir: brokerDir, port, credentials: nats.credentials, jetstream: false });
+    try {
+      const p = node.start('audit', {
+        YRD_NATS_URL: broker.url,
+        YRD_DATA_DIR: join(dir, 'audit-late-jetstream'),
+        YRD_HTTP_PORT: '0',
+        YRD_GRPC_PORT: '0',
+        YRD_ADMIN_PORT: '0',
+        // the harness's processes log at warn; this one says when it is ready
+        YRD_LOG_LEVEL: 'info',
+      });
+      // waits for what the process says; one that exits meanwhile ends the wait at once, with its output
+      const said = async (what: string, line: string) => {
+        await until(
+          async () => (p.child.exitCode !== null || p.output().includes(line) ? true : undefined),
+          what,
+          30_000,
+        ).catch(() => undefined);
+        if (!p.output().includes(line)) {
+          throw new Error(`no ${what} (exit ${p.child.exitCode}):\n${p.output().slice(-3000)}`);
+        }
+      };
+      await said('the audit service asking JetStream again', 'no answer at start, trying again');
+      await broker.stop();
+      broker = await startNatsServer({ dir: brokerDir, port, credentials: nats.credentials });
+      await said('the audit service ready on the broker with JetStream', 'audit ready');
+      // and healthy there: connected, its consumer taking events in
+      const url = /"url":"(http:[^"]+)"[^\n]*audit ready/.exec(p.output())?.[1];
+      expect(url, p.output().slice(-2000)).toBeDefined();
+      const health = await until(
+        async () => {
+          const r = await fetch(`${url}/healthz`);
+          return r.status === 200 ? ((await r.json()) as Record<string, unknown>) : undefined;
+        },
+        'the audit service healthy',
+        15_000,
+      );
+      expect(health).toMatchObject({ status: 'ok', nats: 'connected' });
+      p.child.kill('SIGTERM');
+      const exit = await p.exited;
+      expect(exit, p.output().slice(-2000)).toMatchObject({ code: 0, signal: null });
+      expect(p.output()).not.toContain('did not start');
+    } finally {
+      await broker.stop();
+    }
+  }, 90_000);
 
   it('refuses a wrong or missing value with status 78, naming each variable', async () => {
     const p = node.start('exchange', {

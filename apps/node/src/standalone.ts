@@ -127,6 +127,9 @@ async function startStandaloneService(
       logger,
       db,
       nc,
+      // a broker too busy to answer the start's JetStream set-up in time is asked again, for as long
+      // as the first connection was tried; a stop signal ends the waiting
+      patience: { withinMs: config.YRD_NATS_CONNECT_WITHIN_MS, signal: ctx.signal, logger },
       verifier,
       key,
       subjectRefs,

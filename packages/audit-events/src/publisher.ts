@@ -9,9 +9,11 @@ import {
   ensureStream,
   jetstream,
   type NatsConnection,
+  type Patience,
   publishDurable,
   subjects,
   unlessBrokerDown,
+  untilAnswered,
 } from '@yrd/nats';
 import { auditV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
@@ -42,9 +44,17 @@ export class AuditPublisher implements AuditSink {
     private readonly province: Province,
   ) {}
 
-  /** Makes sure the province's audit stream exists (idempotent); call once at start. */
-  async ensure(): Promise<void> {
-    await ensureStream(this.nc, { name: auditStream(this.province), subjects: [subjects.auditAll(this.province)] });
+  /**
+   * Makes sure the province's audit stream exists (idempotent); call once at start. With `patience`
+   * a broker that does not answer in time is asked again (`untilAnswered`).
+   */
+  async ensure(patience?: Patience): Promise<void> {
+    const stream = auditStream(this.province);
+    await untilAnswered(
+      `the audit stream ${stream}`,
+      () => ensureStream(this.nc, { name: stream, subjects: [subjects.auditAll(this.province)] }),
+      patience,
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ export * from './federation-local.js';
 export * from './health.js';
 export * from './messaging.js';
 export * from './nats-server.js';
+export * from './patience.js';
 export * from './ports.js';
 export * from './server-config.js';
 export * from './subjects.js';

@@ -39,6 +39,7 @@ import {
   withSpan,
 } from '@yrd/telemetry';
 import { unlessBrokerDown } from './health.js';
+import { clusterUnavailable } from './patience.js';
 
 const CODE = 'Yrd-Error-Code';
 const KIND = 'Yrd-Error-Kind';
@@ -370,9 +371,6 @@ export async function ensureStream(
   await jsm.streams.update(cfg.name, config);
   return 'updated';
 }
-
-/** the server's JSClusterNotAvailErr: "JetStream system temporarily unavailable" (no meta leader) */
-const clusterUnavailable = (err: unknown) => err instanceof JetStreamApiError && err.code === 10008;
 
 /** Whether the stream already has everything asked of it (the server fills in the rest). */
 function sameStream(

@@ -57,6 +57,8 @@ export interface StartNatsOptions {
   port?: number;
   credentials?: Record<Province, NatsCredentials>;
   bin?: string;
+  /** false: without JetStream (see `ServerConfigOptions.jetstream`) */
+  jetstream?: boolean;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function startNatsServer(opts: StartNatsOptions): Promise<RunningNa
         port: opts.port && opts.port > 0 ? opts.port : -1,
         storeDir,
         ...(opts.credentials ? { credentials: opts.credentials } : {}),
+        ...(opts.jetstream === false ? { jetstream: false } : {}),
       });
       credentials = rendered.credentials;
       return rendered.text;

@@ -27,6 +27,11 @@ export interface ServerConfigOptions {
   credentials?: Partial<Record<Province, NatsCredentials>>;
   /** monitoring port (0 = off) */
   httpPort?: number;
+  /**
+   * false: a broker without JetStream, nothing answering its API (as a broker whose JetStream is still
+   * starting looks to a client; tests of a service's start use it). Default true.
+   */
+  jetstream?: boolean;
 }
 
 export function generateCredentials(): Record<Province, NatsCredentials> {
@@ -92,14 +97,16 @@ export function renderServerConfig(opts: ServerConfigOptions): {
     // a node whose event loop is busy starting its embedded databases may take seconds to send its
     // CONNECT; the default 2 s dropped it ("Authentication Timeout") and failed the start
     'authorization { timeout: 10 }',
-    `jetstream { store_dir: ${q(opts.storeDir)}, max_memory_store: 256MB, max_file_store: 4GB }`,
+    ...(opts.jetstream === false
+      ? []
+      : [`jetstream { store_dir: ${q(opts.storeDir)}, max_memory_store: 256MB, max_file_store: 4GB }`]),
     'accounts {',
   ];
   for (const p of provinces) {
     const { account } = provinceInfo[p];
     const c = credentials[p];
     lines.push(`  ${account}: {`);
-    lines.push('    jetstream: enabled');
+    if (opts.jetstream !== false) lines.push('    jetstream: enabled');
     lines.push(`    users: [ { user: ${q(c.user)}, password: ${q(c.pass)} } ]`);
     lines.push('    exports: [');
     for (const e of plan[p].exports) {

@@ -8,7 +8,14 @@ import type { ProvinceKey, TokenVerifier } from '@yrd/auth';
 import type { DatabaseHandle } from '@yrd/db';
 import { beginDrain, drainingProblem, type HttpApp, isDraining, observeHttp } from '@yrd/http';
 import type { Logger } from '@yrd/logger';
-import { type BrokerState, brokerState, type NatsConnection, observeNats, onBrokerChange } from '@yrd/nats';
+import {
+  type BrokerState,
+  brokerState,
+  type NatsConnection,
+  observeNats,
+  onBrokerChange,
+  type Patience,
+} from '@yrd/nats';
 import { type GrpcServerHandle, type grpc, startGrpcServer } from '@yrd/proto';
 import type { Province, ServiceName, SubjectRefs } from '@yrd/region';
 import { type AdminServer, type Registry, serveMetrics } from '@yrd/telemetry';
@@ -18,6 +25,11 @@ export interface ServiceDeps {
   logger: Logger;
   db: DatabaseHandle;
   nc: NatsConnection;
+  /**
+   * How long the start asks JetStream again for its streams and consumers while the broker does not
+   * answer in time (`untilAnswered` in @yrd/nats); absent: once, as in tests
+   */
+  patience?: Patience;
   verifier: TokenVerifier;
   key: ProvinceKey;
   /** references to people and personal keys under the regional subject key (shared by the provinces) */

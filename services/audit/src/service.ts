@@ -93,6 +93,7 @@ export async function buildAudit(deps: ServiceDeps, options: AuditOptions = {}):
     retryDelayMs: opts.retry?.firstMs,
     retryMaxMs: opts.retry?.maxMs,
     ackWaitMs: opts.ackWaitMs,
+    patience: deps.patience,
   });
   let headTimer: NodeJS.Timeout | undefined;
   let analyzeTimer: NodeJS.Timeout | undefined;

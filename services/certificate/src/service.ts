@@ -48,7 +48,7 @@ export async function buildCertificate(deps: ServiceDeps, options: CertificateOp
   await migrate(deps.db, 'certificate', certificateMigrations);
   const store = new CertificateRepo(deps.db, deps.province);
   const audit = new AuditPublisher(deps.nc, deps.province);
-  await audit.ensure();
+  await audit.ensure(deps.patience);
   const suite = opts.suite ?? (opts.provinceRoot ? suiteOfKey(opts.provinceRoot.privateKey) : 'ed25519-sha256');
   const keys = new KeyStore(deps.province, suite, opts.keyDir, opts.provinceRoot);
   const trust = new ProvinceTrust(store, keys, deps.province, opts, deps.clock);

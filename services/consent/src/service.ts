@@ -46,7 +46,7 @@ export async function buildConsent(deps: ServiceDeps, options: ConsentOptions): 
   await migrate(deps.db, 'consent', consentMigrations);
   const repo = new ConsentRepo(deps.db);
   const audit = new AuditPublisher(deps.nc, deps.province);
-  await audit.ensure();
+  await audit.ensure(deps.patience);
   const catalog = new GrpcCatalog(deps.grpcAddress.catalog);
   let catalogChanges: { unsubscribe(): void } | undefined;
   const peers = new NatsConsentPeers(deps.nc, deps.province, deps.key);

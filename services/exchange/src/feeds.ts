@@ -57,6 +57,7 @@ export function buildFeeds(
     ackWaitMs: opts.ackWaitMs ?? 30_000,
     // as long as JetStream's own publish waits
     publishTimeoutMs: 5000,
+    patience: deps.patience,
   });
   const lanes = new NatsSubscriptionLanes(deps.nc, {
     providerMs: opts.providerTimeoutMs ?? 5000,

@@ -52,7 +52,7 @@ export async function buildExchange(deps: ServiceDeps, options: ExchangeOptions 
     if (n > 0) logger.info({ records: n }, 'exchange datasets seeded');
   }
   const publisher = new AuditPublisher(deps.nc, deps.province);
-  await publisher.ensure();
+  await publisher.ensure(deps.patience);
   // every record published is an exchange step to count (adapters/metrics.ts)
   const audit = exchangeMetrics(deps.metrics, { province: deps.province, nc: deps.nc, audit: publisher });
   // consent in this process is asked directly; otherwise over gRPC (its client is made at the first

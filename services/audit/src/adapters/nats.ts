@@ -35,7 +35,9 @@ import {
   jetstream,
   jetstreamManager,
   type NatsConnection,
+  type Patience,
   subjects,
+  untilAnswered,
 } from '@yrd/nats';
 import { auditV1 } from '@yrd/proto';
 import type { Province } from '@yrd/region';
@@ -64,6 +66,8 @@ export interface AuditIngestOptions {
   retryMaxMs?: number;
   /** how long JetStream waits for an event's ack before handing it out again (AUDIT_ACK_WAIT_MS) */
   ackWaitMs?: number;
+  /** how long `start` asks again for the stream and the consumer while the broker does not answer (once) */
+  patience?: Patience | undefined;
 }
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -84,7 +88,10 @@ export class AuditIngest {
     this.retryDelayMs = opts.retryDelayMs ?? 1000;
     this.retryMaxMs = opts.retryMaxMs ?? 30_000;
     this.ackWaitMs = opts.ackWaitMs ?? AUDIT_ACK_WAIT_MS;
+    this.patience = opts.patience;
   }
+
+  private readonly patience: Patience | undefined;
 
   private readonly retryDelayMs: number;
   private readonly retryMaxMs: number;
@@ -108,7 +115,7 @@ export class AuditIngest {
    * handed out again and the log skips the events it already has. It never stops silently.
    */
   async start(): Promise<void> {
-    await this.prepare();
+    await untilAnswered('the audit stream and its consumer', () => this.prepare(), this.patience);
     this.running = true;
     this.keepAlive = setInterval(() => {
       for (const m of this.held) m.working();

@@ -41,8 +41,10 @@ import {
   jetstream,
   jetstreamManager,
   type NatsConnection,
+  type Patience,
   request,
   subjects,
+  untilAnswered,
 } from '@yrd/nats';
 import { consentV1, feedV1, repeatedOf } from '@yrd/proto';
 import { isProvince, type Province } from '@yrd/region';
@@ -243,18 +245,29 @@ export class JetStreamFeedLog implements FeedLog {
     private readonly nc: NatsConnection,
     private readonly province: Province,
     private readonly logger: Logger,
-    private readonly opts: { retentionDays: number; ackWaitMs: number; publishTimeoutMs: number },
+    private readonly opts: {
+      retentionDays: number;
+      ackWaitMs: number;
+      publishTimeoutMs: number;
+      /** how long `ensure` asks again while the broker does not answer (default once) */
+      patience?: Patience | undefined;
+    },
   ) {
     this.stream = feedStream(province);
     this.appender = new StreamAppender(nc);
   }
 
   async ensure(): Promise<void> {
-    await ensureStream(this.nc, {
-      name: this.stream,
-      subjects: [subjects.feedAll(this.province)],
-      maxAgeDays: this.opts.retentionDays,
-    });
+    await untilAnswered(
+      `the feed stream ${this.stream}`,
+      () =>
+        ensureStream(this.nc, {
+          name: this.stream,
+          subjects: [subjects.feedAll(this.province)],
+          maxAgeDays: this.opts.retentionDays,
+        }),
+      this.opts.patience,
+    );
   }
 
   async append(resourceId: string, records: readonly { eventId: string; bytes: Uint8Array }[]) {
