@@ -38,7 +38,7 @@ import { Child, cpuMicros, syscalls } from './ipc.js';
 import { json, purpose } from './journey.js';
 import { type LadderClientConfig, type LadderStep, ladderLabels, ladderSteps } from './ladder.js';
 import type { ExchangeTarget, Job, LoadStats } from './loadgen.js';
-import { perfNodeFlags, perfUnusable, readOnCpu, removePerfMaps, startOnCpu } from './oncpu.js';
+import { perfNodeFlags, perfUnusable, readOnCpu, removePerfMaps, shareList, startOnCpu } from './oncpu.js';
 import { until } from './processes.js';
 import { writeSection } from './results.js';
 
@@ -466,11 +466,10 @@ async function sampleOnCpu(o: {
     resolve(here, `../flame-exchange-${store.toLowerCase()}-oncpu.svg`),
     `every CPU on CPU (perf, ${r.samples} samples), exchange query at concurrency 16, ${store}`,
   );
-  const list = (xs: [string, number][]) => xs.map(([k, v]) => `${k} ${v}`).join(', ');
   return `On CPU, the whole machine (\`BENCH_PERF\`: perf sampling every CPU at 499 Hz during one more query run at
 concurrency 16, ${r.samples} samples; flame graph \`bench/${svg.split('/').pop()}\`), per cent of all samples — by
-process: ${list(r.processes)}. The region's ${r.node} % by the package of the nearest JavaScript frame, per cent of
-the region's samples: ${list(r.nodeAreas)}.`;
+process: ${shareList(r.processes)}. The region's ${r.node} % by the package of the nearest JavaScript frame, per cent of
+the region's samples: ${shareList(r.nodeAreas)}.`;
 }
 
 /** Each requester applies for 浙江's bookings at its own edge; 浙江's reviewer approves. */

@@ -153,6 +153,9 @@ export function perfScript(file: string): string {
   return r.stdout;
 }
 
+/** Shares as the sections print them: "js's node 31.1, PostgreSQL 25.9, …" */
+export const shareList = (xs: readonly [string, number][]): string => xs.map(([k, v]) => `${k} ${v}`).join(', ');
+
 /** The report of `perf script -F comm,pid,ip,sym,dso` output (see `readOnCpu`). */
 export function onCpuOf(
   script: string,

@@ -23,7 +23,7 @@ import { type Province, provinces } from '@yrd/region';
 import { backendCpu, backendCpuSince, freshDatabases } from './databases.js';
 import { writeFlameSvg } from './flame.js';
 import { cpuMicros } from './ipc.js';
-import { onCpuOf, perfNodeFlags, perfScript, perfUnusable, removePerfMaps, startOnCpu } from './oncpu.js';
+import { onCpuOf, perfNodeFlags, perfScript, perfUnusable, removePerfMaps, shareList, startOnCpu } from './oncpu.js';
 import { startBenchRegion } from './processes.js';
 import { writeSection } from './results.js';
 
@@ -388,7 +388,6 @@ function onCpuParagraph(file: string, pids: Record<Province, number> | undefined
     [natsPid, 'nats-server'],
   ]);
   for (const p of provinces) if (pids) named.set(pids[p], `${p}'s node`);
-  const list = (xs: [string, number][]) => xs.map(([k, v]) => `${k} ${v}`).join(', ');
   const script = perfScript(file);
   const all = onCpuOf(script, named, new Set());
   const svg = writeFlameSvg(
@@ -399,13 +398,13 @@ function onCpuParagraph(file: string, pids: Record<Province, number> | undefined
   const inside = (p: Province, what: string) => {
     if (!pids) return '';
     const r = onCpuOf(script, named, new Set([pids[p]]));
-    return `${what} (${r.node} % of all) by the package of the nearest JavaScript frame, per cent of its samples: ${list(
+    return `${what} (${r.node} % of all) by the package of the nearest JavaScript frame, per cent of its samples: ${shareList(
       r.nodeAreas.slice(0, 12),
     )}`;
   };
   return `On CPU, the whole machine during run 1 (\`BENCH_PERF\`: perf sampling every CPU at 499 Hz, ${all.samples} samples, run 1's
 figures above taken under it;
-flame graph \`bench/${svg.split('/').pop()}\`), per cent of all samples — by process: ${list(all.processes)}.
+flame graph \`bench/${svg.split('/').pop()}\`), per cent of all samples — by process: ${shareList(all.processes)}.
 ${inside('js', "江苏's node")}. ${inside('sh', "上海's node")}.`;
 }
 

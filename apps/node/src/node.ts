@@ -74,12 +74,13 @@ export interface ProvinceNodeConfig {
   publicBaseUrl?: string | undefined;
   /** the built console (apps/console/dist) the edge serves at `/`; absent: the API only */
   consoleDir?: string | undefined;
-  /**
-   * how long each JetStream set-up step of the start is asked again while the broker, busy or still
-   * starting, does not answer in time (default 30 s)
-   */
-  startPatienceMs?: number;
 }
+
+/**
+ * How long each JetStream set-up step of a service's start is asked again while the broker, busy or
+ * still starting, does not answer in time (`untilAnswered` in @yrd/nats).
+ */
+const startPatienceMs = 30_000;
 
 export interface ProvinceNode {
   province: Province;
@@ -154,7 +155,7 @@ export async function startProvinceNode(cfg: ProvinceNodeConfig): Promise<Provin
       logger,
       db: await dbFor(),
       nc: await natsFor(service),
-      patience: { withinMs: cfg.startPatienceMs ?? 30_000, logger },
+      patience: { withinMs: startPatienceMs, logger },
       verifier,
       key,
       subjectRefs,

@@ -22,7 +22,6 @@ import {
   headers as natsHeaders,
   RequestError,
   type Subscription,
-  TimeoutError,
 } from '@nats-io/transport-node';
 import { AppError, asAppError, fromWire, statusFor, unavailable } from '@yrd/errors';
 import type { Logger } from '@yrd/logger';
@@ -39,7 +38,7 @@ import {
   withSpan,
 } from '@yrd/telemetry';
 import { unlessBrokerDown } from './health.js';
-import { clusterUnavailable } from './patience.js';
+import { clusterUnavailable, timedOut } from './patience.js';
 
 const CODE = 'Yrd-Error-Code';
 const KIND = 'Yrd-Error-Kind';
@@ -227,7 +226,7 @@ function mapRequestError(err: unknown, subject: string, code: string): AppError 
   }
   if (err instanceof NoRespondersError)
     return unavailable(code, `无人应答 no responders on ${subject}`, { cause: err });
-  if (err instanceof TimeoutError || (err instanceof RequestError && err.cause instanceof TimeoutError)) {
+  if (timedOut(err)) {
     return unavailable(code, `应答超时 timed out waiting on ${subject}`, { cause: err });
   }
   // the client library's own message may name servers and sockets: the log has it through `cause`

@@ -31,13 +31,17 @@ export const once: Patience = { withinMs: 0 };
  * has no leader ("JetStream system temporarily unavailable").
  */
 export function noAnswer(err: unknown): boolean {
-  if (err instanceof TimeoutError) return true;
-  if (err instanceof RequestError) return err.isNoResponders() || err.cause instanceof TimeoutError;
+  if (timedOut(err)) return true;
+  if (err instanceof RequestError) return err.isNoResponders();
   // nats.js's JetStreamNotEnabled (not exported): no responders on $JS.API, unless the server itself
   // said the account has no JetStream (then its cause is that answer, and asking again cannot help)
   if (err instanceof Error && err.name === 'JetStreamNotEnabled') return !(err.cause instanceof JetStreamApiError);
   return clusterUnavailable(err);
 }
+
+/** a request's answer did not come in time (nats.js says so as either error) */
+export const timedOut = (err: unknown): boolean =>
+  err instanceof TimeoutError || (err instanceof RequestError && err.cause instanceof TimeoutError);
 
 /** the server's JSClusterNotAvailErr: "JetStream system temporarily unavailable" (no meta leader) */
 export const clusterUnavailable = (err: unknown): boolean => err instanceof JetStreamApiError && err.code === 10008;
